@@ -1,0 +1,84 @@
+//! Command-line definitions (clap derive). Validation into `Settings` happens in
+//! main; this file only says what the flags are.
+
+use clap::{Parser, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Source snippets with the rule id, help and a summary (miette).
+    Human,
+    /// The stable JSON contract (version 1).
+    Json,
+    /// `path:line:col: severity: message [rule-id]`, one per line, for editors.
+    Compact,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  kubeward                                 lint every manifest under the current directory
+  kubeward deploy/ charts/rendered.yaml    lint some directories and files
+  helm template ./chart | kubeward -       lint rendered output from stdin
+  kubeward --stdin-filename k8s/api.yaml - lint an editor buffer as if it were that file
+  kubeward --format json --fail-on error . machine-readable output; fail only on errors
+  kubeward --exclude 'vendor/**' .         skip paths matching a glob
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
+2 kubeward could not do its job (bad arguments, unreadable files).";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubeward",
+    version,
+    about = "Offline Kubernetes manifest linter: finds misconfigurations at their exact line and column",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    /// Files or directories to lint (`-` reads stdin). Directories are searched
+    /// for *.yaml, *.yml and *.json; named files are linted whatever their name.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Exit 1 when a finding of at least this severity is reported.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// Colour in human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    /// The path stdin is reported under (and, later, matched against config).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+
+    /// Skip paths matching this glob (repeatable), e.g. 'vendor/**'.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Run only these rules (comma-separated ids); loader checks always run.
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub only: Vec<String>,
+
+    /// Worker threads (default: one per CPU).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+}

@@ -1,0 +1,86 @@
+//! The rule catalogue: bundled rules embedded at build time, with their metadata
+//! parsed and checked against the file layout once per run.
+
+use super::metadata::{self, MetadataError, RuleMeta};
+
+include!(concat!(env!("OUT_DIR"), "/bundled_rules.rs"));
+
+/// A Rego source file: its path (for error messages) and text.
+#[derive(Debug, Clone)]
+pub struct PolicySource {
+    pub path: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub meta: RuleMeta,
+    pub source: PolicySource,
+}
+
+/// Every rule the run knows, plus the shared libraries they import.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub libs: Vec<PolicySource>,
+    pub rules: Vec<Rule>,
+}
+
+impl Catalog {
+    /// The rules shipped in the binary. Their metadata was checked by the test
+    /// suite, but a broken build must still fail loudly rather than lint less.
+    pub fn bundled() -> Result<Catalog, MetadataError> {
+        let mut catalog = Catalog::default();
+        for (path, text) in BUNDLED {
+            let source = PolicySource {
+                path: (*path).to_string(),
+                text: (*text).to_string(),
+            };
+            if path.starts_with("rules/lib/") {
+                catalog.libs.push(source);
+                continue;
+            }
+            let meta = metadata::parse(path, text)?;
+            check_layout(path, &meta)?;
+            catalog.rules.push(Rule { meta, source });
+        }
+        catalog.rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        if let Some(w) = catalog.rules.windows(2).find(|w| w[0].meta.id == w[1].meta.id) {
+            return Err(MetadataError {
+                file: w[1].meta.file.clone(),
+                message: format!("rule id {} is declared twice", w[1].meta.id),
+            });
+        }
+        Ok(catalog)
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.meta.id == id)
+    }
+}
+
+/// The id comes from the path and nothing else (`rules/<category>/<name>.rego`),
+/// and the package must match it, so the three names cannot drift apart.
+fn check_layout(path: &str, meta: &RuleMeta) -> Result<(), MetadataError> {
+    let err = |message: String| MetadataError {
+        file: path.to_string(),
+        message,
+    };
+    let id_from_path = path
+        .strip_prefix("rules/")
+        .and_then(|p| p.strip_suffix(".rego"))
+        .unwrap_or(path);
+    if meta.id != id_from_path {
+        return Err(err(format!(
+            "custom.id {:?} does not match the file path (expected {:?})",
+            meta.id, id_from_path
+        )));
+    }
+    let expected = metadata::expected_package(&meta.id);
+    if meta.package != expected {
+        return Err(err(format!(
+            "package {} does not match the rule id (expected {expected})",
+            meta.package
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,307 @@
+//! Evaluation: rules are dispatched by the kinds they declare (a ConfigMap never
+//! runs pod rules), every rule that applies to a kind is evaluated in ONE
+//! regorus call through a generated dispatch module, and each worker thread owns
+//! its engine (clones of one engine contend on shared reference counts).
+
+use super::bundle::{Catalog, Rule};
+use crate::finding::{PathSeg, Severity};
+use regorus::{Engine, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+/// The kinds whose objects carry a PodSpec (RULES.md §1.1); a rule declaring
+/// `pod-bearing` runs on all of them.
+pub const POD_BEARING: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+    "PodTemplate",
+    "Rollout",
+    "DeploymentConfig",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("rule {path} does not compile:\n{message}")]
+    Compile { path: String, message: String },
+}
+
+/// What the run evaluates: the enabled rules, grouped by the kinds they apply
+/// to, plus the Rego dispatch module and `data` every engine gets.
+pub struct Plan {
+    pub rules: Vec<Rule>,
+    libs: Vec<super::PolicySource>,
+    groups: Vec<Vec<usize>>,
+    kind_group: HashMap<String, usize>,
+    /// The group for kinds no rule names (rules declaring `*`).
+    other_group: Option<usize>,
+    dispatch: String,
+    data: Value,
+}
+
+/// One rule result before it is located.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawFinding {
+    /// Index into `Plan::rules`, or None for a policy error.
+    pub rule: Option<usize>,
+    pub message: String,
+    pub path: Vec<PathSeg>,
+    pub severity: Option<Severity>,
+}
+
+impl Plan {
+    /// `enabled` picks the rules of the run; `data` is the `data.kubeward`
+    /// document (config and inventory).
+    pub fn new(catalog: &Catalog, enabled: impl Fn(&Rule) -> bool, data: Value) -> Plan {
+        let rules: Vec<Rule> = catalog.rules.iter().filter(|r| enabled(r)).cloned().collect();
+        let mut named: Vec<String> = Vec::new();
+        for r in &rules {
+            for k in &r.meta.kinds {
+                match k.as_str() {
+                    "pod-bearing" => named.extend(POD_BEARING.iter().map(|s| s.to_string())),
+                    "*" => {}
+                    other => named.push(other.to_string()),
+                }
+            }
+        }
+        named.sort();
+        named.dedup();
+
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut index: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
+        let mut group_of = |members: Vec<usize>| -> Option<usize> {
+            if members.is_empty() {
+                return None;
+            }
+            Some(*index.entry(members.clone()).or_insert_with(|| {
+                groups.push(members);
+                groups.len() - 1
+            }))
+        };
+        let mut kind_group = HashMap::new();
+        for kind in &named {
+            let members = (0..rules.len()).filter(|&i| applies(&rules[i], kind)).collect();
+            if let Some(g) = group_of(members) {
+                kind_group.insert(kind.clone(), g);
+            }
+        }
+        let others = (0..rules.len())
+            .filter(|&i| rules[i].meta.kinds.iter().any(|k| k == "*"))
+            .collect();
+        let other_group = group_of(others);
+        let dispatch = dispatch_module(&rules, &groups);
+        Plan {
+            libs: catalog.libs.clone(),
+            rules,
+            groups,
+            kind_group,
+            other_group,
+            dispatch,
+            data,
+        }
+    }
+
+    /// The rule group to evaluate for a kind, or None when no rule reads it.
+    pub fn group_for(&self, kind: &str) -> Option<usize> {
+        self.kind_group.get(kind).copied().or(self.other_group)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+}
+
+fn applies(rule: &Rule, kind: &str) -> bool {
+    rule.meta.kinds.iter().any(|k| match k.as_str() {
+        "*" => true,
+        "pod-bearing" => POD_BEARING.contains(&kind),
+        other => other == kind,
+    })
+}
+
+/// `g<N> contains [<rule index>, finding]` for every rule of group N: one
+/// `eval_rule` per resource evaluates exactly the rules that apply, and shared
+/// helpers (`data.kubeward.lib.pods`) are computed once per call.
+fn dispatch_module(rules: &[Rule], groups: &[Vec<usize>]) -> String {
+    let mut src = String::from("package kubeward.dispatch\n\nimport rego.v1\n\n");
+    for (g, members) in groups.iter().enumerate() {
+        for &i in members {
+            let _ = writeln!(
+                src,
+                "g{g} contains [{i}, f] if {{\n\tsome f in data.{}.deny\n}}\n",
+                rules[i].meta.package
+            );
+        }
+    }
+    src
+}
+
+/// A worker's own engine over the plan's rules.
+pub struct Evaluator<'p> {
+    plan: &'p Plan,
+    engine: Engine,
+}
+
+impl<'p> Evaluator<'p> {
+    pub fn new(plan: &'p Plan) -> Result<Evaluator<'p>, EngineError> {
+        let mut engine = Engine::new();
+        // OPA semantics: a builtin given a bad argument is undefined, not an error
+        // that would abort every other rule of the call.
+        engine.set_strict_builtin_errors(false);
+        let compile = |path: &str, message: String| EngineError::Compile {
+            path: path.to_string(),
+            message,
+        };
+        for lib in &plan.libs {
+            engine
+                .add_policy(lib.path.clone(), lib.text.clone())
+                .map_err(|e| compile(&lib.path, e.to_string()))?;
+        }
+        for rule in &plan.rules {
+            engine
+                .add_policy(rule.source.path.clone(), rule.source.text.clone())
+                .map_err(|e| compile(&rule.source.path, e.to_string()))?;
+        }
+        engine
+            .add_policy("<dispatch>".into(), plan.dispatch.clone())
+            .map_err(|e| compile("<dispatch>", e.to_string()))?;
+        engine
+            .add_data(plan.data.clone())
+            .map_err(|e| compile("<data>", e.to_string()))?;
+        let mut ev = Evaluator { plan, engine };
+        // regorus analyses modules lazily on the first evaluation: do it now so a
+        // rule that does not compile stops the run before any file is linted.
+        if !plan.groups.is_empty() {
+            ev.engine.set_input(Value::new_object());
+            if let Err(e) = ev.engine.eval_rule("data.kubeward.dispatch.g0".into()) {
+                return Err(EngineError::Compile {
+                    path: "rules".into(),
+                    message: e.to_string(),
+                });
+            }
+        }
+        Ok(ev)
+    }
+
+    /// Evaluates every rule that applies to `kind` on one resource.
+    pub fn evaluate(&mut self, kind: &str, input: Value) -> Vec<RawFinding> {
+        let Some(group) = self.plan.group_for(kind) else {
+            return Vec::new();
+        };
+        self.engine.set_input(input);
+        match self.engine.eval_rule(format!("data.kubeward.dispatch.g{group}")) {
+            Ok(v) => self.collect_group(&v),
+            // One runtime error aborts the whole call: evaluate the group's rules
+            // one by one so the others still report and the culprit is named.
+            Err(_) => self.plan.groups[group]
+                .clone()
+                .into_iter()
+                .flat_map(|i| self.evaluate_one(i))
+                .collect(),
+        }
+    }
+
+    fn evaluate_one(&mut self, i: usize) -> Vec<RawFinding> {
+        let rule = &self.plan.rules[i];
+        match self.engine.eval_rule(format!("data.{}.deny", rule.meta.package)) {
+            Ok(v) => iter_values(&v)
+                .map(|f| parse_finding(Some(i), &rule.meta.id, f))
+                .collect(),
+            Err(e) => vec![RawFinding {
+                rule: None,
+                message: format!(
+                    "rule {} failed on this resource: {}",
+                    rule.meta.id,
+                    first_line(&e.to_string())
+                ),
+                path: Vec::new(),
+                severity: Some(Severity::Error),
+            }],
+        }
+    }
+
+    fn collect_group(&self, v: &Value) -> Vec<RawFinding> {
+        let mut out = Vec::new();
+        for pair in iter_values(v) {
+            let Ok(items) = pair.as_array() else { continue };
+            let (Some(idx), Some(f)) = (items.first(), items.get(1)) else {
+                continue;
+            };
+            let Some(i) = idx.as_u64().ok().map(|i| i as usize) else {
+                continue;
+            };
+            let Some(rule) = self.plan.rules.get(i) else {
+                continue;
+            };
+            out.push(parse_finding(Some(i), &rule.meta.id, f));
+        }
+        out
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim()
+}
+
+fn iter_values(v: &Value) -> Box<dyn Iterator<Item = &Value> + '_> {
+    match v {
+        Value::Set(s) => Box::new(s.iter()),
+        Value::Array(a) => Box::new(a.iter()),
+        _ => Box::new(std::iter::empty()),
+    }
+}
+
+/// Validates a rule's output at the boundary: `{msg, path, severity?}`. A bad
+/// shape becomes a policy error naming the rule, never a panic.
+fn parse_finding(rule: Option<usize>, id: &str, f: &Value) -> RawFinding {
+    let bad = |why: &str| RawFinding {
+        rule: None,
+        message: format!("rule {id} returned a malformed finding ({why})"),
+        path: Vec::new(),
+        severity: Some(Severity::Error),
+    };
+    let Ok(obj) = f.as_object() else {
+        return bad("not an object");
+    };
+    let get = |k: &str| obj.get(&Value::from(k));
+    let message = match get("msg") {
+        Some(Value::String(s)) => s.to_string(),
+        _ => return bad("msg must be a string"),
+    };
+    let mut path = Vec::new();
+    match get("path") {
+        None => {}
+        Some(Value::Array(items)) => {
+            for item in items.iter() {
+                match item {
+                    Value::String(s) => path.push(PathSeg::Key(s.to_string())),
+                    Value::Number(n) => match n.as_u64() {
+                        Some(i) => path.push(PathSeg::Index(i as usize)),
+                        None => return bad("path indices must be non-negative integers"),
+                    },
+                    _ => return bad("path items must be strings or numbers"),
+                }
+            }
+        }
+        Some(_) => return bad("path must be an array"),
+    }
+    let severity = match get("severity") {
+        None => None,
+        Some(Value::String(s)) => match Severity::parse(s) {
+            Some(s) => Some(s),
+            None => return bad("severity must be error, warning or info"),
+        },
+        Some(_) => return bad("severity must be a string"),
+    };
+    RawFinding {
+        rule,
+        message,
+        path,
+        severity,
+    }
+}

@@ -1,0 +1,10 @@
+//! The regorus wrapper: the rule catalogue, kind dispatch, one engine per worker.
+
+pub mod bundle;
+pub mod convert;
+pub mod eval;
+pub mod metadata;
+
+pub use bundle::{Catalog, PolicySource, Rule};
+pub use eval::{EngineError, Evaluator, Plan, RawFinding, POD_BEARING};
+pub use metadata::RuleMeta;

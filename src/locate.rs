@@ -1,0 +1,95 @@
+//! Field path -> node -> byte span (DESIGN.md §4). Rules never compute lines:
+//! they return a path, and this resolves it to the deepest node that exists.
+
+use crate::finding::PathSeg;
+use crate::yaml::{Node, NodeKind, Span};
+
+/// Where a path landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Located {
+    pub span: Span,
+    /// How many path segments were found; less than the path length means the
+    /// finding points at the nearest existing ancestor.
+    pub depth: usize,
+}
+
+/// Resolves `path` inside `root`: a mapping entry points at its key, a sequence
+/// item at the item's start, and the empty path at the resource's `kind:` key
+/// (or the document start when there is none).
+pub fn locate(root: &Node, path: &[PathSeg]) -> Located {
+    let mut node = root;
+    let mut span = root
+        .entry("kind")
+        .map(|e| e.key_span)
+        .unwrap_or(Span::new(root.span.start, root.span.start));
+    let mut depth = 0;
+    for seg in path {
+        let next = match (seg, &node.kind) {
+            (PathSeg::Key(k), NodeKind::Map(_)) => node.entry(k).map(|e| (e.key_span, &e.value)),
+            (PathSeg::Index(i), NodeKind::Seq(items)) => items.get(*i).map(|n| (item_span(n), n)),
+            _ => None,
+        };
+        match next {
+            Some((s, n)) => {
+                span = s;
+                node = n;
+                depth += 1;
+            }
+            None => break,
+        }
+    }
+    Located { span, depth }
+}
+
+/// A sequence item's span, trimmed to its first line so a whole container
+/// mapping is not underlined.
+fn item_span(n: &Node) -> Span {
+    match &n.kind {
+        NodeKind::Map(entries) => entries
+            .first()
+            .map(|e| Span::new(n.span.start, e.key_span.end.max(n.span.start)))
+            .unwrap_or(n.span),
+        _ => n.span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::load;
+
+    fn k(s: &str) -> PathSeg {
+        PathSeg::Key(s.to_string())
+    }
+
+    #[test]
+    fn resolves_keys_items_and_falls_back_to_ancestor() {
+        let text = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n  - name: b\n    securityContext:\n      privileged: true\n";
+        let loaded = load(text);
+        let root = &loaded.documents[0].root;
+        let path = [k("spec"), k("containers"), PathSeg::Index(1), k("securityContext"), k("privileged")];
+        let l = locate(root, &path);
+        assert_eq!(&text[l.span.start..l.span.end], "privileged");
+        assert_eq!(l.depth, 5);
+
+        let l = locate(root, &[k("spec"), k("containers"), PathSeg::Index(0), k("securityContext")]);
+        assert_eq!(l.depth, 3);
+        assert!(text[l.span.start..].starts_with("name: a"));
+
+        let l = locate(root, &[]);
+        assert_eq!(&text[l.span.start..l.span.end], "kind");
+    }
+
+    #[test]
+    fn alias_values_point_at_the_anchor_text() {
+        let text = "apiVersion: v1\nkind: Pod\nx: &sc\n  privileged: true\nspec:\n  containers:\n  - name: a\n    securityContext: *sc\n";
+        let loaded = load(text);
+        let root = &loaded.documents[0].root;
+        let path = [k("spec"), k("containers"), PathSeg::Index(0), k("securityContext"), k("privileged")];
+        let l = locate(root, &path);
+        assert_eq!(l.depth, 5);
+        // Line 4 is where `privileged: true` was written.
+        assert_eq!(&text[l.span.start..l.span.end], "privileged");
+        assert_eq!(text[..l.span.start].matches('\n').count(), 3);
+    }
+}

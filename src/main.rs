@@ -1,0 +1,89 @@
+//! The thin binary: parse arguments, run the library, print, map to an exit code
+//! (DESIGN.md §5: 0 clean, 1 findings at or above --fail-on, 2 kubeward failed).
+
+mod cli;
+
+use clap::Parser;
+use cli::{Cli, Color, FailOn, Format};
+use kubeward::finding::Severity;
+use kubeward::report;
+use std::io::{self, IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "kubeward: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let reads_stdin = cli.paths.iter().any(|p| p.as_os_str() == "-");
+    let stdin = if reads_stdin {
+        let mut buf = Vec::new();
+        io::stdin().read_to_end(&mut buf)?;
+        Some(buf)
+    } else {
+        None
+    };
+    let settings = kubeward::Settings {
+        paths: cli.paths.clone(),
+        excludes: cli.exclude.clone(),
+        stdin_filename: cli.stdin_filename.clone(),
+        stdin,
+        only_rules: (!cli.only.is_empty()).then(|| cli.only.clone()),
+        threads: cli.threads,
+        ..Default::default()
+    };
+    let outcome = kubeward::lint(&settings)?;
+
+    let stdout = io::stdout();
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mut out = io::BufWriter::new(stdout.lock());
+    let written = match cli.format {
+        Format::Human => report::human::write(
+            &outcome,
+            report::human::HumanOptions {
+                color,
+                show_elapsed: true,
+                width: 100,
+            },
+            &mut out,
+        ),
+        Format::Json => report::json::write(&outcome, &mut out),
+        Format::Compact => report::compact::write(&outcome, &mut out),
+    };
+    let flushed = written.and_then(|()| out.flush());
+    if let Err(e) = flushed {
+        // A closed pipe (`kubeward | head`) is not a failure.
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            return Ok(ExitCode::SUCCESS);
+        }
+        return Err(e.into());
+    }
+
+    let mut stderr = io::stderr();
+    for p in &outcome.problems {
+        let level = if p.is_error { "error" } else { "warning" };
+        let _ = writeln!(stderr, "kubeward: {level}: {}: {}", p.path, p.message);
+    }
+    if outcome.problems.iter().any(|p| p.is_error) {
+        return Ok(ExitCode::from(2));
+    }
+    let threshold = match cli.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    let failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

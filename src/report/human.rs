@@ -1,0 +1,149 @@
+//! The human format: one miette diagnostic per finding (source snippet, rule id
+//! as the code, the rule's remediation as help) and a summary line.
+
+use super::{plural, remediation};
+use crate::finding::{Finding, Severity};
+use crate::source::SourceFile;
+use crate::Outcome;
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, SourceCode,
+    SourceSpan, SpanContents,
+};
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HumanOptions {
+    pub color: bool,
+    /// Off in snapshots: elapsed time is not deterministic.
+    pub show_elapsed: bool,
+    /// Terminal width for wrapping.
+    pub width: usize,
+}
+
+/// The file text shared with every diagnostic, without copying it.
+#[derive(Debug, Clone)]
+struct Text(Arc<str>);
+
+impl SourceCode for Text {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        (*self.0).read_span(span, context_lines_before, context_lines_after)
+    }
+}
+
+#[derive(Debug)]
+struct Diag<'a> {
+    finding: &'a Finding,
+    source: miette::NamedSource<Text>,
+    help: Option<&'a str>,
+}
+
+impl fmt::Display for Diag<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for Diag<'_> {}
+
+impl Diagnostic for Diag<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.finding.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help.map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let f = self.finding;
+        let len = f.end.saturating_sub(f.start);
+        let label = match &f.resource {
+            Some(r) => match &r.name {
+                Some(n) => format!("{} {n}", r.kind),
+                None => r.kind.clone(),
+            },
+            None => f.severity.to_string(),
+        };
+        Some(Box::new(std::iter::once(LabeledSpan::new(
+            Some(label),
+            f.start,
+            len,
+        ))))
+    }
+}
+
+pub fn write(outcome: &Outcome, opts: HumanOptions, out: &mut dyn Write) -> io::Result<()> {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(opts.width)
+        .with_context_lines(1);
+    for f in &outcome.findings {
+        let Some(file) = outcome.files.get(f.file) else {
+            continue;
+        };
+        let help = remediation(&outcome.catalog, &f.rule);
+        if file.text.is_empty() {
+            // Nothing to show (binary or oversized file): a plain located line.
+            writeln!(
+                out,
+                "{}: {}:{}:{}: {} [{}]\n",
+                f.severity, file.path, f.line, f.column, f.message, f.rule
+            )?;
+            continue;
+        }
+        let diag = Diag {
+            finding: f,
+            source: named(file),
+            help,
+        };
+        let mut rendered = String::new();
+        if handler.render_report(&mut rendered, &diag).is_err() {
+            rendered = format!("{}:{}:{}: {}", file.path, f.line, f.column, f.message);
+        }
+        writeln!(out, "{rendered}")?;
+    }
+    writeln!(out, "{}", summary(outcome, opts.show_elapsed))
+}
+
+fn named(file: &SourceFile) -> miette::NamedSource<Text> {
+    miette::NamedSource::new(&file.path, Text(file.text.clone())).with_language("yaml")
+}
+
+/// `Linted 3 files (12 resources): 2 errors, 1 warning, 0 infos in 0.04s`.
+pub fn summary(outcome: &Outcome, show_elapsed: bool) -> String {
+    let mut s = format!(
+        "Linted {} ({}): {}, {}, {}",
+        plural(outcome.files.len(), "file"),
+        plural(outcome.resources, "resource"),
+        plural(outcome.count(Severity::Error), "error"),
+        plural(outcome.count(Severity::Warning), "warning"),
+        plural(outcome.count(Severity::Info), "info"),
+    );
+    if show_elapsed {
+        s.push_str(&format!(" in {:.2}s", outcome.elapsed.as_secs_f64()));
+    }
+    s
+}

@@ -1,0 +1,93 @@
+//! A file's text plus a line index, so byte offsets become 1-based line:column
+//! (columns count Unicode characters, DESIGN.md §4).
+
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as given or discovered (relative stays relative), or the stdin name.
+    pub path: String,
+    pub text: Arc<str>,
+    /// Byte offset of the start of every line. `\n`, `\r\n` and a lone `\r` all end
+    /// a line, as they do for the YAML parser.
+    line_starts: Vec<usize>,
+}
+
+/// A 1-based line and column (in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        let line_starts = line_starts(&text);
+        SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// Line and column of a byte offset; offsets past the end clamp to the end, and
+    /// offsets inside a multi-byte character count as that character.
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        let line_idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.line_starts.get(line_idx).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(start..)
+            .map(|rest| rest.char_indices().take_while(|(i, _)| *i < offset - start).count())
+            .unwrap_or(0);
+        Position {
+            line: line_idx + 1,
+            column: column + 1,
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => starts.push(i + 1),
+            b'\r' => {
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                starts.push(i + 1);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    starts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_across_line_endings_and_unicode() {
+        let f = SourceFile::new("x", "a: 1\r\nbé: 2\rc: 3\n");
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+        assert_eq!(f.position(6), Position { line: 2, column: 1 });
+        // `:` after the two-byte é is the third character of line 2.
+        assert_eq!(f.position(9), Position { line: 2, column: 3 });
+        assert_eq!(f.position(14), Position { line: 3, column: 1 });
+        assert_eq!(f.position(1000), Position { line: 4, column: 1 });
+    }
+}
