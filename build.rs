@@ -22,22 +22,34 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let rules = root.join("rules");
     println!("cargo:rerun-if-changed=rules");
     let mut files = Vec::new();
     collect(&rules, &mut files);
     files.sort();
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let mut f = fs::File::create(out_dir.join("bundled_rules.rs")).expect("create bundled_rules.rs");
-    writeln!(f, "/// (path relative to the crate, Rego source) of every bundled rule file.").expect("write");
+    let mut f =
+        fs::File::create(out_dir.join("bundled_rules.rs")).expect("create bundled_rules.rs");
+    writeln!(
+        f,
+        "/// (path relative to the crate, Rego source) of every bundled rule file."
+    )
+    .expect("write");
     writeln!(f, "pub static BUNDLED: &[(&str, &str)] = &[").expect("write");
     for path in &files {
         // Directories are watched only non-recursively by cargo; name each file too.
         println!("cargo:rerun-if-changed={}", path.display());
         let rel = path.strip_prefix(&root).unwrap_or(path);
         let rel = rel.to_string_lossy().replace('\\', "/");
-        writeln!(f, "    ({:?}, include_str!({:?})),", rel, path.display().to_string()).expect("write");
+        writeln!(
+            f,
+            "    ({:?}, include_str!({:?})),",
+            rel,
+            path.display().to_string()
+        )
+        .expect("write");
     }
     writeln!(f, "];").expect("write");
     // New files in subdirectories must retrigger the build too.

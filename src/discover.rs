@@ -126,17 +126,27 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> (Vec<Target>, Vec<Walk
                     return true;
                 }
                 let hidden = e.file_name().to_str().is_some_and(|n| n.starts_with('.'));
-                !(e.file_type().is_dir() && hidden) && !excluded(excludes, e.path())
+                let hidden_dir = e.file_type().is_dir() && hidden;
+                !hidden_dir && !excluded(excludes, e.path())
             });
         for entry in walker {
             match entry {
                 Ok(e) => {
                     if e.file_type().is_file() && is_manifest_name(e.path()) {
-                        found.push(e.into_path());
+                        // `kubeward .` reports `deploy/a.yaml`, not `./deploy/a.yaml`.
+                        let path = e.into_path();
+                        let path = match path.strip_prefix("./") {
+                            Ok(p) if root.as_os_str() == "." => p.to_path_buf(),
+                            _ => path,
+                        };
+                        found.push(path);
                     }
                 }
                 Err(e) => {
-                    let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
+                    let path = e
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| root.clone());
                     if e.loop_ancestor().is_some() {
                         problems.push(WalkProblem {
                             path,
@@ -192,7 +202,14 @@ mod tests {
         fs::create_dir_all(d.join("b")).expect("mkdir");
         fs::create_dir_all(d.join(".hidden")).expect("mkdir");
         fs::create_dir_all(d.join("vendor")).expect("mkdir");
-        for f in ["a.yaml", "b/c.yml", "b/d.json", "b/e.txt", ".hidden/x.yaml", "vendor/v.yaml"] {
+        for f in [
+            "a.yaml",
+            "b/c.yml",
+            "b/d.json",
+            "b/e.txt",
+            ".hidden/x.yaml",
+            "vendor/v.yaml",
+        ] {
             fs::write(d.join(f), "x: 1\n").expect("write");
         }
         let ex = build_excludes(&["vendor".into()]).expect("globs");

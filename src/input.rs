@@ -90,8 +90,8 @@ pub fn load_bytes(name: String, bytes: Vec<u8>) -> Loaded {
         }
         Err(Undecodable::NotUtf8 { valid_up_to }) => {
             // Keep the readable prefix so the report can show where it breaks.
-            let prefix = String::from_utf8_lossy(bytes.get(..valid_up_to).unwrap_or_default())
-                .into_owned();
+            let prefix =
+                String::from_utf8_lossy(bytes.get(..valid_up_to).unwrap_or_default()).into_owned();
             let at = prefix.len();
             return syntax(
                 SourceFile::new(name, prefix),
@@ -132,7 +132,12 @@ fn decode(bytes: &[u8]) -> Result<String, Undecodable> {
 fn utf16(bytes: &[u8], word: fn([u8; 2]) -> u16) -> Result<String, Undecodable> {
     let units: Vec<u16> = bytes
         .chunks(2)
-        .map(|c| word([c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)]))
+        .map(|c| {
+            word([
+                c.first().copied().unwrap_or(0),
+                c.get(1).copied().unwrap_or(0),
+            ])
+        })
         .collect();
     String::from_utf16(&units).map_err(|_| Undecodable::NotUtf8 { valid_up_to: 0 })
 }

@@ -155,12 +155,17 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
     let plan = Plan::new(&catalog, enabled, run_data(settings, &resources));
     if !plan.is_empty() {
         let threads = parallel::threads_for(resources.len(), 32, settings.threads);
-        let per_resource = parallel::map(&resources, threads, || Evaluator::new(&plan), |ev, r| {
-            let raw = ev.evaluate(&r.id.kind, engine::convert::to_value(&r.root));
-            raw.into_iter()
-                .map(|raw| locate_finding(&plan, &files, r, raw))
-                .collect::<Vec<_>>()
-        })?;
+        let per_resource = parallel::map(
+            &resources,
+            threads,
+            || Evaluator::new(&plan),
+            |ev, r| {
+                let raw = ev.evaluate(&r.id.kind, engine::convert::to_value(&r.root));
+                raw.into_iter()
+                    .map(|raw| locate_finding(&plan, &files, r, raw))
+                    .collect::<Vec<_>>()
+            },
+        )?;
         findings.extend(per_resource.into_iter().flatten());
     }
 
@@ -182,7 +187,10 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
 fn run_data(settings: &Settings, resources: &[Resource]) -> Value {
     let (major, minor) = settings.kube_version;
     let mut config = BTreeMap::new();
-    config.insert(Value::from("kube_version"), Value::from(format!("{major}.{minor}")));
+    config.insert(
+        Value::from("kube_version"),
+        Value::from(format!("{major}.{minor}")),
+    );
     config.insert(Value::from("kube_minor"), Value::from(u64::from(minor)));
     let inventory: Vec<Value> = resources.iter().map(inventory_entry).collect();
     let mut kw = BTreeMap::new();
@@ -205,7 +213,10 @@ fn inventory_entry(r: &Resource) -> Value {
         meta.insert(Value::from("labels"), engine::convert::to_value(labels));
     }
     let mut obj = BTreeMap::new();
-    obj.insert(Value::from("apiVersion"), Value::from(r.id.api_version.as_str()));
+    obj.insert(
+        Value::from("apiVersion"),
+        Value::from(r.id.api_version.as_str()),
+    );
     obj.insert(Value::from("kind"), Value::from(r.id.kind.as_str()));
     obj.insert(Value::from("metadata"), Value::from(meta));
     Value::from(obj)

@@ -67,12 +67,26 @@ mod tests {
         let text = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n  - name: b\n    securityContext:\n      privileged: true\n";
         let loaded = load(text);
         let root = &loaded.documents[0].root;
-        let path = [k("spec"), k("containers"), PathSeg::Index(1), k("securityContext"), k("privileged")];
+        let path = [
+            k("spec"),
+            k("containers"),
+            PathSeg::Index(1),
+            k("securityContext"),
+            k("privileged"),
+        ];
         let l = locate(root, &path);
         assert_eq!(&text[l.span.start..l.span.end], "privileged");
         assert_eq!(l.depth, 5);
 
-        let l = locate(root, &[k("spec"), k("containers"), PathSeg::Index(0), k("securityContext")]);
+        let l = locate(
+            root,
+            &[
+                k("spec"),
+                k("containers"),
+                PathSeg::Index(0),
+                k("securityContext"),
+            ],
+        );
         assert_eq!(l.depth, 3);
         assert!(text[l.span.start..].starts_with("name: a"));
 
@@ -85,7 +99,13 @@ mod tests {
         let text = "apiVersion: v1\nkind: Pod\nx: &sc\n  privileged: true\nspec:\n  containers:\n  - name: a\n    securityContext: *sc\n";
         let loaded = load(text);
         let root = &loaded.documents[0].root;
-        let path = [k("spec"), k("containers"), PathSeg::Index(0), k("securityContext"), k("privileged")];
+        let path = [
+            k("spec"),
+            k("containers"),
+            PathSeg::Index(0),
+            k("securityContext"),
+            k("privileged"),
+        ];
         let l = locate(root, &path);
         assert_eq!(l.depth, 5);
         // Line 4 is where `privileged: true` was written.

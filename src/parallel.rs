@@ -9,7 +9,9 @@ use std::sync::Mutex;
 const STACK: usize = 64 * 1024 * 1024;
 
 pub fn threads_for(items: usize, per_thread_min: usize, max: usize) -> usize {
-    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let cap = if max == 0 { cpus } else { max };
     cap.min(items.div_ceil(per_thread_min.max(1))).max(1)
 }
@@ -36,26 +38,28 @@ where
     let error: Mutex<Option<E>> = Mutex::new(None);
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            let spawned = std::thread::Builder::new().stack_size(STACK).spawn_scoped(scope, || {
-                let mut state = match init() {
-                    Ok(s) => s,
-                    Err(e) => {
-                        if let Ok(mut slot) = error.lock() {
-                            slot.get_or_insert(e);
+            let spawned = std::thread::Builder::new()
+                .stack_size(STACK)
+                .spawn_scoped(scope, || {
+                    let mut state = match init() {
+                        Ok(s) => s,
+                        Err(e) => {
+                            if let Ok(mut slot) = error.lock() {
+                                slot.get_or_insert(e);
+                            }
+                            return;
                         }
-                        return;
+                    };
+                    let mut local = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        local.push((i, f(&mut state, item)));
                     }
-                };
-                let mut local = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(i) else { break };
-                    local.push((i, f(&mut state, item)));
-                }
-                if let Ok(mut all) = results.lock() {
-                    all.extend(local);
-                }
-            });
+                    if let Ok(mut all) = results.lock() {
+                        all.extend(local);
+                    }
+                });
             // Spawning can only fail when the OS refuses a thread; the other
             // workers (or the fallback below) still cover every item.
             drop(spawned);
@@ -84,10 +88,15 @@ mod tests {
     #[test]
     fn keeps_order_across_threads() {
         let items: Vec<usize> = (0..1000).collect();
-        let out = super::map(&items, 4, || Ok::<_, ()>(0usize), |count, x| {
-            *count += 1;
-            x * 2
-        })
+        let out = super::map(
+            &items,
+            4,
+            || Ok::<_, ()>(0usize),
+            |count, x| {
+                *count += 1;
+                x * 2
+            },
+        )
         .expect("no init error");
         assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>());
     }

@@ -95,7 +95,10 @@ mod tests {
         assert_eq!(res[0].id.kind, "Pod");
         assert_eq!(res[0].id.name.as_deref(), Some("a"));
         assert_eq!(res[1].id.namespace.as_deref(), Some("x"));
-        assert_eq!(res[1].prefix, vec![PathSeg::Key("items".into()), PathSeg::Index(1)]);
+        assert_eq!(
+            res[1].prefix,
+            vec![PathSeg::Key("items".into()), PathSeg::Index(1)]
+        );
         assert!(text[res[1].root.span.start..].starts_with("apiVersion: v1\n  kind: Service"));
     }
 }

@@ -43,7 +43,11 @@ impl SourceFile {
         let column = self
             .text
             .get(start..)
-            .map(|rest| rest.char_indices().take_while(|(i, _)| *i < offset - start).count())
+            .map(|rest| {
+                rest.char_indices()
+                    .take_while(|(i, _)| *i < offset - start)
+                    .count()
+            })
             .unwrap_or(0);
         Position {
             line: line_idx + 1,
@@ -87,7 +91,7 @@ mod tests {
         assert_eq!(f.position(6), Position { line: 2, column: 1 });
         // `:` after the two-byte é is the third character of line 2.
         assert_eq!(f.position(9), Position { line: 2, column: 3 });
-        assert_eq!(f.position(14), Position { line: 3, column: 1 });
+        assert_eq!(f.position(13), Position { line: 3, column: 1 });
         assert_eq!(f.position(1000), Position { line: 4, column: 1 });
     }
 }

@@ -8,7 +8,11 @@ fn kubeward(args: &[&str], stdin: Option<&[u8]>) -> Output {
     cmd.args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("binary runs");
@@ -33,10 +37,16 @@ fn exit_codes_follow_fail_on() {
     assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stdout));
     let bad = kubeward(&["testdata/formats/findings.yaml"], None);
     assert_eq!(bad.status.code(), Some(1));
-    let never = kubeward(&["--fail-on", "never", "testdata/formats/findings.yaml"], None);
+    let never = kubeward(
+        &["--fail-on", "never", "testdata/formats/findings.yaml"],
+        None,
+    );
     assert_eq!(never.status.code(), Some(0));
     // findings.yaml has errors, so --fail-on error still fails.
-    let on_error = kubeward(&["--fail-on", "error", "testdata/formats/findings.yaml"], None);
+    let on_error = kubeward(
+        &["--fail-on", "error", "testdata/formats/findings.yaml"],
+        None,
+    );
     assert_eq!(on_error.status.code(), Some(1));
 }
 
@@ -44,22 +54,38 @@ fn exit_codes_follow_fail_on() {
 fn bad_arguments_exit_2() {
     let out = kubeward(&["--format", "nope"], None);
     assert_eq!(out.status.code(), Some(2));
-    let out = kubeward(&["--only", "no/such-rule", "testdata/formats/clean.yaml"], None);
+    let out = kubeward(
+        &["--only", "no/such-rule", "testdata/formats/clean.yaml"],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("unknown rule id"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("unknown rule id"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
 fn stdin_is_reported_under_its_filename() {
     let input = std::fs::read("testdata/formats/findings.yaml").expect("fixture");
     let out = kubeward(
-        &["--format", "compact", "--stdin-filename", "deploy/api.yaml", "-"],
+        &[
+            "--format",
+            "compact",
+            "--stdin-filename",
+            "deploy/api.yaml",
+            "-",
+        ],
         Some(&input),
     );
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("deploy/api.yaml:14:13: error:"), "{stdout}");
-    assert!(stdout.lines().all(|l| l.starts_with("deploy/api.yaml:")), "{stdout}");
+    assert!(
+        stdout.lines().all(|l| l.starts_with("deploy/api.yaml:")),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -76,9 +102,18 @@ fn bad_input_is_reported_and_other_files_still_linted() {
     let out = kubeward(&["--format", "compact", &path], None);
     let stdout = text(&out.stdout);
     let stderr = text(&out.stderr);
-    assert!(stdout.contains("a-binary.yaml:1:1: error: binary file"), "{stdout}");
-    assert!(stdout.contains("b-latin1.yaml:1:10: error: file is not valid UTF-8"), "{stdout}");
-    assert!(stdout.contains("c-broken.yaml:") && stdout.contains("[yaml/syntax]"), "{stdout}");
+    assert!(
+        stdout.contains("a-binary.yaml:1:1: error: binary file"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("b-latin1.yaml:1:10: error: file is not valid UTF-8"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("c-broken.yaml:") && stdout.contains("[yaml/syntax]"),
+        "{stdout}"
+    );
     assert!(stdout.contains("d-good.yaml:14:13: error:"), "{stdout}");
     #[cfg(unix)]
     assert!(stderr.contains("dangling symlink"), "{stderr}");
@@ -99,7 +134,10 @@ fn help_and_version() {
     let out = kubeward(&["--help"], None);
     assert_eq!(out.status.code(), Some(0));
     let help = text(&out.stdout);
-    assert!(help.contains("Examples:") && help.contains("--fail-on"), "{help}");
+    assert!(
+        help.contains("Examples:") && help.contains("--fail-on"),
+        "{help}"
+    );
     let out = kubeward(&["--version"], None);
     assert!(text(&out.stdout).starts_with("kubeward "));
 }
@@ -123,6 +161,9 @@ fn examples_lint_with_findings() {
         "pod-security/host-path",
         "pod-security/host-port",
     ] {
-        assert!(rules.contains(&expected), "{expected} missing from {rules:?}");
+        assert!(
+            rules.contains(&expected),
+            "{expected} missing from {rules:?}"
+        );
     }
 }

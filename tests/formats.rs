@@ -39,7 +39,10 @@ fn human_format() {
             show_elapsed: false,
             width: 100,
         };
-        snap!(format!("formats__human__{case}"), render(&o, |o, w| human::write(o, opts, w)));
+        snap!(
+            format!("formats__human__{case}"),
+            render(&o, |o, w| human::write(o, opts, w))
+        );
     }
 }
 
@@ -65,8 +68,14 @@ fn compact_format() {
             // path:line:col: severity: message [rule]
             let mut parts = line.splitn(4, ':');
             assert!(parts.next().is_some_and(|p| p.ends_with(".yaml")), "{line}");
-            assert!(parts.next().is_some_and(|p| p.parse::<usize>().is_ok()), "{line}");
-            assert!(parts.next().is_some_and(|p| p.parse::<usize>().is_ok()), "{line}");
+            assert!(
+                parts.next().is_some_and(|p| p.parse::<usize>().is_ok()),
+                "{line}"
+            );
+            assert!(
+                parts.next().is_some_and(|p| p.parse::<usize>().is_ok()),
+                "{line}"
+            );
             assert!(line.ends_with(']'), "{line}");
         }
         snap!(format!("formats__compact__{case}"), out);

@@ -14,7 +14,10 @@ fn fixtures(dir: &Path, out: &mut Vec<PathBuf>) {
         let p = e.path();
         if p.is_dir() {
             fixtures(&p, out);
-        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) {
+        } else if matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "json")
+        ) {
             out.push(p);
         }
     }
@@ -42,14 +45,24 @@ fn every_fixture_reports_exactly_its_expectations() {
     let mut files = Vec::new();
     fixtures(&root, &mut files);
     files.sort();
-    assert!(!files.is_empty(), "no fixtures found under {}", root.display());
+    assert!(
+        !files.is_empty(),
+        "no fixtures found under {}",
+        root.display()
+    );
 
     let mut failures = Vec::new();
     for file in &files {
         let rel = file.strip_prefix(&root).expect("under root");
-        let comps: Vec<String> = rel.iter().map(|c| c.to_string_lossy().into_owned()).collect();
+        let comps: Vec<String> = rel
+            .iter()
+            .map(|c| c.to_string_lossy().into_owned())
+            .collect();
         if comps.len() != 3 {
-            failures.push(format!("{}: fixtures live in <category>/<name>/<file>", rel.display()));
+            failures.push(format!(
+                "{}: fixtures live in <category>/<name>/<file>",
+                rel.display()
+            ));
             continue;
         }
         let rule = format!("{}/{}", comps[0], comps[1]);
@@ -57,10 +70,16 @@ fn every_fixture_reports_exactly_its_expectations() {
         let text = std::fs::read_to_string(file).expect("fixture is UTF-8");
         let expected = expectations(&text);
         if fname.starts_with("pass") && !expected.is_empty() {
-            failures.push(format!("{}: a pass fixture must expect nothing", rel.display()));
+            failures.push(format!(
+                "{}: a pass fixture must expect nothing",
+                rel.display()
+            ));
         }
         if fname.starts_with("fail") && expected.is_empty() {
-            failures.push(format!("{}: a fail fixture must expect something", rel.display()));
+            failures.push(format!(
+                "{}: a fail fixture must expect something",
+                rel.display()
+            ));
         }
         let settings = Settings {
             paths: vec![file.clone()],
@@ -81,7 +100,12 @@ fn every_fixture_reports_exactly_its_expectations() {
             .map(|f| (f.line, f.rule.clone()))
             .collect();
         for miss in expected.difference(&got) {
-            failures.push(format!("{}:{}: expected {} but it was not reported", rel.display(), miss.0, miss.1));
+            failures.push(format!(
+                "{}:{}: expected {} but it was not reported",
+                rel.display(),
+                miss.0,
+                miss.1
+            ));
         }
         for extra in got.difference(&expected) {
             let msg = outcome
@@ -98,7 +122,12 @@ fn every_fixture_reports_exactly_its_expectations() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} fixture mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -110,7 +139,11 @@ fn every_bundled_rule_has_pass_and_fail_fixtures() {
     for rule in &catalog.rules {
         let dir = root.join(&rule.meta.id);
         let names: Vec<String> = std::fs::read_dir(&dir)
-            .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
             .unwrap_or_default();
         if !names.iter().any(|n| n.starts_with("pass")) {
             missing.push(format!("{}: no pass fixture", rule.meta.id));

@@ -44,7 +44,11 @@ impl Catalog {
             catalog.rules.push(Rule { meta, source });
         }
         catalog.rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
-        if let Some(w) = catalog.rules.windows(2).find(|w| w[0].meta.id == w[1].meta.id) {
+        if let Some(w) = catalog
+            .rules
+            .windows(2)
+            .find(|w| w[0].meta.id == w[1].meta.id)
+        {
             return Err(MetadataError {
                 file: w[1].meta.file.clone(),
                 message: format!("rule id {} is declared twice", w[1].meta.id),

@@ -58,7 +58,12 @@ impl Plan {
     /// `enabled` picks the rules of the run; `data` is the `data.kubeward`
     /// document (config and inventory).
     pub fn new(catalog: &Catalog, enabled: impl Fn(&Rule) -> bool, data: Value) -> Plan {
-        let rules: Vec<Rule> = catalog.rules.iter().filter(|r| enabled(r)).cloned().collect();
+        let rules: Vec<Rule> = catalog
+            .rules
+            .iter()
+            .filter(|r| enabled(r))
+            .cloned()
+            .collect();
         let mut named: Vec<String> = Vec::new();
         for r in &rules {
             for k in &r.meta.kinds {
@@ -85,7 +90,9 @@ impl Plan {
         };
         let mut kind_group = HashMap::new();
         for kind in &named {
-            let members = (0..rules.len()).filter(|&i| applies(&rules[i], kind)).collect();
+            let members = (0..rules.len())
+                .filter(|&i| applies(&rules[i], kind))
+                .collect();
             if let Some(g) = group_of(members) {
                 kind_group.insert(kind.clone(), g);
             }
@@ -194,7 +201,10 @@ impl<'p> Evaluator<'p> {
             return Vec::new();
         };
         self.engine.set_input(input);
-        match self.engine.eval_rule(format!("data.kubeward.dispatch.g{group}")) {
+        match self
+            .engine
+            .eval_rule(format!("data.kubeward.dispatch.g{group}"))
+        {
             Ok(v) => self.collect_group(&v),
             // One runtime error aborts the whole call: evaluate the group's rules
             // one by one so the others still report and the culprit is named.
@@ -208,7 +218,10 @@ impl<'p> Evaluator<'p> {
 
     fn evaluate_one(&mut self, i: usize) -> Vec<RawFinding> {
         let rule = &self.plan.rules[i];
-        match self.engine.eval_rule(format!("data.{}.deny", rule.meta.package)) {
+        match self
+            .engine
+            .eval_rule(format!("data.{}.deny", rule.meta.package))
+        {
             Ok(v) => iter_values(&v)
                 .map(|f| parse_finding(Some(i), &rule.meta.id, f))
                 .collect(),
@@ -303,5 +316,57 @@ fn parse_finding(rule: Option<usize>, id: &str, f: &Value) -> RawFinding {
         message,
         path,
         severity,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> Plan {
+        let catalog = Catalog::bundled().expect("bundled rules load");
+        Plan::new(&catalog, |r| r.meta.enabled, Value::new_object())
+    }
+
+    #[test]
+    fn dispatch_skips_kinds_no_rule_reads() {
+        let p = plan();
+        assert!(p.group_for("Deployment").is_some());
+        assert_eq!(p.group_for("Deployment"), p.group_for("CronJob"));
+        // No bundled rule reads ConfigMaps (yet): nothing is evaluated for them.
+        assert_eq!(p.group_for("ConfigMap"), p.other_group);
+    }
+
+    #[test]
+    fn evaluates_a_pod_and_validates_output() {
+        let p = plan();
+        let mut ev = Evaluator::new(&p).expect("rules compile");
+        let pod = Value::from_json_str(
+            r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},
+               "spec":{"hostPID":true,"containers":[{"name":"a","image":"a:1"}]}}"#,
+        )
+        .expect("json");
+        let found = ev.evaluate("Pod", pod);
+        assert!(
+            found.iter().any(|f| {
+                f.rule.map(|i| p.rules[i].meta.id.as_str()) == Some("pod-security/host-pid")
+                    && f.path == vec![PathSeg::Key("spec".into()), PathSeg::Key("hostPID".into())]
+            }),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn malformed_rule_output_is_a_policy_error() {
+        let bad = parse_finding(Some(0), "x/y", &Value::from("just a string"));
+        assert_eq!(bad.rule, None);
+        assert!(bad.message.contains("malformed"));
+        let obj = Value::from_json_str(r#"{"msg":"m","path":["a",-1]}"#).expect("json");
+        assert_eq!(parse_finding(Some(0), "x/y", &obj).rule, None);
+        let ok =
+            Value::from_json_str(r#"{"msg":"m","path":["a",2],"severity":"info"}"#).expect("json");
+        let ok = parse_finding(Some(0), "x/y", &ok);
+        assert_eq!(ok.path, vec![PathSeg::Key("a".into()), PathSeg::Index(2)]);
+        assert_eq!(ok.severity, Some(Severity::Info));
     }
 }

@@ -6,7 +6,11 @@ use std::io::{self, Write};
 
 pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     for f in &outcome.findings {
-        let path = outcome.files.get(f.file).map(|s| s.path.as_str()).unwrap_or("-");
+        let path = outcome
+            .files
+            .get(f.file)
+            .map(|s| s.path.as_str())
+            .unwrap_or("-");
         // A message is one line by contract; a rule's embedded newline must not
         // break the format for line-based matchers.
         let message = f.message.replace(['\n', '\r'], " ");

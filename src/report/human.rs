@@ -76,17 +76,13 @@ impl Diagnostic for Diag<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let f = self.finding;
         let len = f.end.saturating_sub(f.start);
-        let label = match &f.resource {
-            Some(r) => match &r.name {
-                Some(n) => format!("{} {n}", r.kind),
-                None => r.kind.clone(),
-            },
-            None => f.severity.to_string(),
-        };
+        // Name the resource under the underline; loader findings have none.
+        let label = f.resource.as_ref().map(|r| match &r.name {
+            Some(n) => format!("{} {n}", r.kind),
+            None => r.kind.clone(),
+        });
         Some(Box::new(std::iter::once(LabeledSpan::new(
-            Some(label),
-            f.start,
-            len,
+            label, f.start, len,
         ))))
     }
 }
@@ -135,12 +131,12 @@ fn named(file: &SourceFile) -> miette::NamedSource<Text> {
 /// `Linted 3 files (12 resources): 2 errors, 1 warning, 0 infos in 0.04s`.
 pub fn summary(outcome: &Outcome, show_elapsed: bool) -> String {
     let mut s = format!(
-        "Linted {} ({}): {}, {}, {}",
+        "Linted {} ({}): {}, {}, {} info",
         plural(outcome.files.len(), "file"),
         plural(outcome.resources, "resource"),
         plural(outcome.count(Severity::Error), "error"),
         plural(outcome.count(Severity::Warning), "warning"),
-        plural(outcome.count(Severity::Info), "info"),
+        outcome.count(Severity::Info),
     );
     if show_elapsed {
         s.push_str(&format!(" in {:.2}s", outcome.elapsed.as_secs_f64()));

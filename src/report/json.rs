@@ -47,7 +47,11 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             rule: &f.rule,
             severity: f.severity,
             message: &f.message,
-            file: outcome.files.get(f.file).map(|s| s.path.as_str()).unwrap_or("-"),
+            file: outcome
+                .files
+                .get(f.file)
+                .map(|s| s.path.as_str())
+                .unwrap_or("-"),
             line: f.line,
             column: f.column,
             end_line: f.end_line,

@@ -1,0 +1,118 @@
+# Generic helpers for any Kubernetes resource: identity of `input`, message formatting,
+# the target Kubernetes version, and classification of values the API would reject.
+#
+# Every helper here is total: it never raises a runtime error, whatever shape `input` has
+# (regorus aborts the whole evaluation on a builtin type error, so string builtins are only
+# ever called on values checked with is_string first).
+package kubeward.lib.k8s
+
+import rego.v1
+
+# Newest Kubernetes minor version the bundled rules know about; used when the engine passes
+# no (or a malformed) target version.
+newest_minor := 35
+
+# kind / api_version / name / namespace of the resource, "" when absent or not a string.
+default kind := ""
+
+kind := input.kind if is_string(input.kind)
+
+default api_version := ""
+
+api_version := input.apiVersion if is_string(input.apiVersion)
+
+# API group of api_version: "apps" for "apps/v1", "" for the core group ("v1").
+default api_group := ""
+
+api_group := substring(api_version, 0, indexof(api_version, "/")) if contains(api_version, "/")
+
+default name := ""
+
+name := input.metadata.name if is_string(input.metadata.name)
+
+default namespace := ""
+
+namespace := input.metadata.namespace if is_string(input.metadata.namespace)
+
+# describe: the resource as messages name it, e.g. `Deployment "api"`; `Deployment` when it
+# has no name, `resource` when it has no kind either.
+describe := sprintf("%s %q", [_kind_word, name]) if name != ""
+
+describe := _kind_word if name == ""
+
+_kind_word := kind if kind != ""
+
+_kind_word := "resource" if kind == ""
+
+# kube_minor: the target Kubernetes minor version (data.kubeward.config.kube_minor), used to
+# gate version-dependent value sets. Defaults to newest_minor.
+default kube_minor := 35
+
+kube_minor := m if {
+	m := data.kubeward.config.kube_minor
+	is_number(m)
+}
+
+# quote(v): v as a message shows it: strings double-quoted (`"Unconfined"`), anything else in
+# its JSON-like form (`8080`, `true`, `null`, `{"a": 1}`). Never fails, unlike sprintf("%q").
+quote(v) := sprintf("%q", [v]) if is_string(v)
+
+quote(v) := sprintf("%v", [v]) if not is_string(v)
+
+# str(v): v when it is a string, "" otherwise.
+str(v) := v if is_string(v)
+
+str(v) := "" if not is_string(v)
+
+# get(x, key, fallback): object.get that never fails: fallback when x is not an object. key
+# may be a path array, e.g. get(c, ["livenessProbe", "httpGet", "host"], null).
+get(x, key, fallback) := object.get(x, key, fallback) if is_object(x)
+
+get(x, key, fallback) := fallback if not is_object(x)
+
+# truthy_string(v): v is a string that a chart author meant as boolean true ("true", "True",
+# "yes", "on", "y", "1"), typically produced by Helm's `quote`. The API rejects a string in a
+# boolean field, but the intent is clear.
+truthy_string(v) if {
+	is_string(v)
+	lower(trim_space(v)) in {"true", "yes", "on", "y", "1"}
+}
+
+# bool_violation(v, path, subject, field, effect): the finding for a boolean API field whose
+# `true` value is unsafe, or undefined when v is false/null.
+#   v        the field's value as the resource has it
+#   path     path to the field in input
+#   subject  who sets it, e.g. `container "app"` or `Pod "web"`
+#   field    the field name for messages, e.g. "privileged"
+#   effect   what `true` means, as a verb phrase, e.g. "runs privileged"
+# A quoted true ("true" from Helm) is reported with the default severity and a schema-error
+# hint; any other non-boolean value (e.g. "false", 1) as a schema error with severity warning.
+bool_violation(v, path, subject, field, effect) := {
+	"msg": sprintf("%s %s (%s: true)", [subject, effect, field]),
+	"path": path,
+} if {
+	v == true
+}
+
+bool_violation(v, path, subject, field, effect) := {
+	"msg": sprintf(
+		"%s sets %s to the string %s, which the API rejects (schema error: a boolean is expected); unquoted, it %s",
+		[subject, field, quote(v), effect],
+	),
+	"path": path,
+} if {
+	truthy_string(v)
+}
+
+bool_violation(v, path, subject, field, _) := {
+	"msg": sprintf(
+		"%s sets %s to %s, which the API rejects (schema error: a boolean is expected)",
+		[subject, field, quote(v)],
+	),
+	"path": path,
+	"severity": "warning",
+} if {
+	not is_boolean(v)
+	not is_null(v)
+	not truthy_string(v)
+}

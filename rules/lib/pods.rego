@@ -1,0 +1,316 @@
+# Pod-spec helpers shared by every rule that reads pods (RULES.md §1).
+#
+# They locate the PodSpec and the pod template metadata in every pod-bearing kind, enumerate
+# containers and volumes together with their concrete paths into `input`, and resolve the
+# effective security context.
+#
+# Paths are arrays of keys (strings) and indices (numbers) into `input`, exactly what a
+# finding's "path" holds, e.g. ["spec", "template", "spec", "initContainers", 1].
+#
+# Everything here is total: for a resource that is not pod-bearing, or whose fields have the
+# wrong shape (a string where an object belongs, null, a list where a map belongs), the
+# helpers are simply undefined / empty; they never raise a runtime error.
+package kubeward.lib.pods
+
+import rego.v1
+
+import data.kubeward.lib.k8s
+
+# ---------------------------------------------------------------------------------------------
+# Where the pod lives
+# ---------------------------------------------------------------------------------------------
+
+# Kinds whose pod template is at spec.template (RULES.md §1.1).
+_spec_template_kinds := {
+	"Deployment",
+	"StatefulSet",
+	"DaemonSet",
+	"ReplicaSet",
+	"ReplicationController",
+	"Job",
+}
+
+# template_path: path to the object that holds the pod's `metadata` and `spec`:
+# [] for a Pod, ["spec", "template"] for controllers, ["spec", "jobTemplate", "spec",
+# "template"] for a CronJob, ["template"] for a PodTemplate. Undefined for other kinds.
+template_path := [] if input.kind == "Pod"
+
+template_path := ["spec", "template"] if input.kind in _spec_template_kinds
+
+template_path := ["spec", "jobTemplate", "spec", "template"] if input.kind == "CronJob"
+
+template_path := ["template"] if input.kind == "PodTemplate"
+
+# Argo Rollouts (argoproj.io) and OpenShift DeploymentConfigs (apps.openshift.io, or the
+# legacy OpenShift 3 `v1`) embed a pod template at spec.template.
+template_path := ["spec", "template"] if {
+	input.kind == "Rollout"
+	k8s.api_group == "argoproj.io"
+}
+
+template_path := ["spec", "template"] if {
+	input.kind == "DeploymentConfig"
+	k8s.api_group in {"apps.openshift.io", ""}
+}
+
+# is_pod_bearing: input is one of the kinds above (whether or not its spec is well formed).
+is_pod_bearing if template_path
+
+# spec_path / spec: path to the PodSpec and the PodSpec itself (only when it is an object).
+spec_path := array.concat(template_path, ["spec"])
+
+spec := s if {
+	s := object.get(input, spec_path, null)
+	is_object(s)
+}
+
+# meta_path / meta: path to the POD metadata and its value (only when it is an object).
+# Pod-level annotations (AppArmor, legacy seccomp) and pod labels are read here, never from a
+# controller's own metadata, which does not reach the pods.
+meta_path := array.concat(template_path, ["metadata"])
+
+meta := m if {
+	m := object.get(input, meta_path, null)
+	is_object(m)
+}
+
+# annotations / labels of the pod template ({} when absent or malformed).
+default annotations := {}
+
+annotations := a if {
+	a := meta.annotations
+	is_object(a)
+}
+
+default labels := {}
+
+labels := l if {
+	l := meta.labels
+	is_object(l)
+}
+
+# annotation_path(key): path to one pod-template annotation (the finding points at its key).
+annotation_path(key) := array.concat(meta_path, ["annotations", key])
+
+# ---------------------------------------------------------------------------------------------
+# Containers
+# ---------------------------------------------------------------------------------------------
+
+# The three container lists, in the order PSA visits them.
+container_lists := ["initContainers", "containers", "ephemeralContainers"]
+
+# containers: every container of the pod (C(pod) in RULES.md §1.1), as objects
+#   {
+#     "value":   the container object,
+#     "path":    path to the container item, e.g. ["spec", "containers", 0],
+#     "list":    "containers" | "initContainers" | "ephemeralContainers",
+#     "index":   its index in that list,
+#     "name":    its name ("" when missing or not a string),
+#     "sidecar": true for a native sidecar (init container with restartPolicy: Always),
+#     "label":   how messages name it: `container "app"`, `init container "setup"`,
+#                `ephemeral container "debug"`, or `container #0` when unnamed,
+#   }
+# Items that are not objects are skipped.
+containers contains c if {
+	some list in container_lists
+	items := spec[list]
+	is_array(items)
+	item := items[i]
+	is_object(item)
+	c := {
+		"value": item,
+		"path": array.concat(spec_path, [list, i]),
+		"list": list,
+		"index": i,
+		"name": k8s.str(object.get(item, "name", null)),
+		"sidecar": _is_sidecar(list, item),
+		"label": _container_label(list, i, item),
+	}
+}
+
+_is_sidecar(list, item) := true if {
+	list == "initContainers"
+	item.restartPolicy == "Always"
+} else := false
+
+_list_word := {
+	"containers": "container",
+	"initContainers": "init container",
+	"ephemeralContainers": "ephemeral container",
+}
+
+_container_label(list, i, item) := sprintf("%s %q", [_list_word[list], item.name]) if {
+	is_string(item.name)
+	item.name != ""
+} else := sprintf("%s #%d", [_list_word[list], i])
+
+# Long-running containers (C_run): regular containers and native sidecars. Probe and resource
+# rules use these; PSS rules use all `containers`.
+run_containers contains c if {
+	some c in containers
+	c.list == "containers"
+}
+
+run_containers contains c if {
+	some c in containers
+	c.sidecar == true
+}
+
+# container_names: the names of all containers of the pod (for annotation keys that name one).
+container_names contains c.name if {
+	some c in containers
+	c.name != ""
+}
+
+# ---------------------------------------------------------------------------------------------
+# Volumes
+# ---------------------------------------------------------------------------------------------
+
+# volumes: every pod volume as {"value", "path", "index", "name"} (name "" when missing).
+volumes contains v if {
+	items := spec.volumes
+	is_array(items)
+	item := items[i]
+	is_object(item)
+	v := {
+		"value": item,
+		"path": array.concat(spec_path, ["volumes", i]),
+		"index": i,
+		"name": k8s.str(object.get(item, "name", null)),
+	}
+}
+
+# ---------------------------------------------------------------------------------------------
+# Pod-level facts
+# ---------------------------------------------------------------------------------------------
+
+# is_windows: the pod declares spec.os.name "windows". A kubernetes.io/os nodeSelector alone
+# does not make a pod Windows for Kubernetes or for PSS.
+is_windows if spec.os.name == "windows"
+
+# user_namespaced: the pod runs in a user namespace (spec.hostUsers: false).
+user_namespaced if spec.hostUsers == false
+
+# ---------------------------------------------------------------------------------------------
+# Security context (RULES.md §1.2)
+# ---------------------------------------------------------------------------------------------
+
+# Fields that may be set at pod level and are inherited by containers that leave them unset.
+inheritable_fields := {
+	"runAsUser",
+	"runAsGroup",
+	"runAsNonRoot",
+	"seLinuxOptions",
+	"seccompProfile",
+	"appArmorProfile",
+	"windowsOptions",
+}
+
+# Fields that exist only on containers: a value written at pod level is not part of the API
+# and must never satisfy (or trip) a rule.
+container_only_fields := {
+	"privileged",
+	"allowPrivilegeEscalation",
+	"capabilities",
+	"readOnlyRootFilesystem",
+	"procMount",
+}
+
+# pod_sc_path / pod_sc: the pod-level securityContext ({} when absent or malformed).
+pod_sc_path := array.concat(spec_path, ["securityContext"])
+
+default pod_sc := {}
+
+pod_sc := sc if {
+	sc := spec.securityContext
+	is_object(sc)
+}
+
+# sc_path(c) / sc(c): a container's securityContext path and value ({} when absent/malformed).
+sc_path(c) := array.concat(c.path, ["securityContext"])
+
+sc(c) := s if {
+	s := c.value.securityContext
+	is_object(s)
+}
+
+sc(c) := {} if not is_object(c.value.securityContext)
+
+# effective(c, field): the value of a securityContext field that applies to container c, as
+#   {"value": v, "path": path where it was set, "level": "container" | "pod"}.
+# The container's value wins when set (non-null); otherwise the pod's value for inheritable
+# fields. Container-only fields never fall back to the pod. Undefined when unset everywhere.
+effective(c, field) := {
+	"value": sc(c)[field],
+	"path": array.concat(sc_path(c), [field]),
+	"level": "container",
+} if {
+	sc(c)[field] != null
+}
+
+effective(c, field) := {
+	"value": pod_sc[field],
+	"path": array.concat(pod_sc_path, [field]),
+	"level": "pod",
+} if {
+	not _set_on_container(c, field)
+	field in inheritable_fields
+	pod_sc[field] != null
+}
+
+_set_on_container(c, field) if sc(c)[field] != null
+
+# effective_at(c, subpath): like effective, for a nested field resolved leaf by leaf, e.g.
+# effective_at(c, ["windowsOptions", "hostProcess"]) or ["seccompProfile", "type"]. Only the
+# first element of subpath decides whether the field may be inherited from the pod.
+effective_at(c, subpath) := {
+	"value": v,
+	"path": array.concat(sc_path(c), subpath),
+	"level": "container",
+} if {
+	v := object.get(sc(c), subpath, null)
+	v != null
+}
+
+effective_at(c, subpath) := {
+	"value": v,
+	"path": array.concat(pod_sc_path, subpath),
+	"level": "pod",
+} if {
+	object.get(sc(c), subpath, null) == null
+	subpath[0] in inheritable_fields
+	v := object.get(pod_sc, subpath, null)
+	v != null
+}
+
+# security_contexts: every place a securityContext is written, for PSS controls that check
+# each place separately (a container override does not excuse a bad pod value):
+#   {"sc": the securityContext object, "path": its path, "level": "pod" | "container",
+#    "container": the container (see `containers`) or null at pod level,
+#    "label": `container "app"` or `pod` + the resource, e.g. `Deployment "api" (pod)`}
+# Only object-valued securityContexts are listed. Rules must only read inheritable fields at
+# the "pod" level.
+security_contexts contains s if {
+	sc_obj := spec.securityContext
+	is_object(sc_obj)
+	s := {
+		"sc": sc_obj,
+		"path": pod_sc_path,
+		"level": "pod",
+		"container": null,
+		"label": sprintf("%s (pod securityContext)", [k8s.describe]),
+	}
+}
+
+security_contexts contains s if {
+	some c in containers
+	sc_obj := c.value.securityContext
+	is_object(sc_obj)
+	s := {
+		"sc": sc_obj,
+		"path": sc_path(c),
+		"level": "container",
+		"container": c,
+		"label": c.label,
+	}
+}

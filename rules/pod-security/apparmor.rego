@@ -1,0 +1,121 @@
+# METADATA
+# title: AppArmor confinement disabled or overridden
+# description: >-
+#   On nodes with AppArmor the runtime confines every container with its default profile,
+#   which blocks many kernel interfaces used in container escapes. Setting the profile to
+#   Unconfined (or any profile other than the runtime default or one loaded on the node)
+#   removes that layer. Pod Security Baseline checks both the appArmorProfile fields and the
+#   legacy container.apparmor.security.beta.kubernetes.io annotations.
+# custom:
+#   id: pod-security/apparmor
+#   severity: error
+#   enabled: true
+#   kinds: [pod-bearing]
+#   remediation: Remove the override, or set appArmorProfile.type to RuntimeDefault (or Localhost with localhostProfile); for annotations use runtime/default or localhost/<profile>.
+#   references: [https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline, https://kubernetes.io/docs/tutorials/security/apparmor/]
+#   pss: baseline
+#   peers: {polaris: linuxHardening, trivy: KSV-0002, kubescape: C-0055}
+package kubeward.rules.pod_security.apparmor
+
+import rego.v1
+
+import data.kubeward.lib.k8s
+import data.kubeward.lib.pods
+
+allowed_types := {"RuntimeDefault", "Localhost"}
+
+annotation_prefix := "container.apparmor.security.beta.kubernetes.io/"
+
+# --- securityContext.appArmorProfile (pod and every container, each checked on its own) ---
+
+deny contains finding if {
+	some s in pods.security_contexts
+	profile := s.sc.appArmorProfile
+	profile != null
+	not _allowed(profile)
+	finding := _field_finding(s, profile)
+}
+
+_allowed(profile) if {
+	is_object(profile)
+	profile.type in allowed_types
+}
+
+_field_finding(s, profile) := {
+	"msg": sprintf("%s sets appArmorProfile.type to Unconfined, which disables AppArmor confinement", [s.label]),
+	"path": array.concat(s.path, ["appArmorProfile", "type"]),
+} if {
+	is_object(profile)
+	profile.type == "Unconfined"
+}
+
+_field_finding(s, profile) := {
+	"msg": sprintf("%s sets appArmorProfile.type to %s; only RuntimeDefault and Localhost are allowed", [s.label, k8s.quote(profile.type)]),
+	"path": array.concat(s.path, ["appArmorProfile", "type"]),
+} if {
+	is_object(profile)
+	profile.type != null
+	profile.type != "Unconfined"
+}
+
+_field_finding(s, profile) := {
+	"msg": sprintf("%s sets appArmorProfile without a type, which the API rejects", [s.label]),
+	"path": array.concat(s.path, ["appArmorProfile"]),
+} if {
+	is_object(profile)
+	object.get(profile, "type", null) == null
+}
+
+_field_finding(s, profile) := {
+	"msg": sprintf("%s sets appArmorProfile to %s, which the API rejects (schema error: an object with a type is expected)", [s.label, k8s.quote(profile)]),
+	"path": array.concat(s.path, ["appArmorProfile"]),
+	"severity": "warning",
+} if {
+	not is_object(profile)
+}
+
+# type Localhost needs the name of a profile loaded on the node; the API rejects it without.
+deny contains finding if {
+	some s in pods.security_contexts
+	profile := s.sc.appArmorProfile
+	profile.type == "Localhost"
+	not _non_empty_string(object.get(profile, "localhostProfile", null))
+	finding := {
+		"msg": sprintf("%s sets appArmorProfile.type to Localhost without localhostProfile, which the API rejects", [s.label]),
+		"path": array.concat(s.path, ["appArmorProfile", "type"]),
+		"severity": "warning",
+	}
+}
+
+_non_empty_string(x) if {
+	is_string(x)
+	x != ""
+}
+
+# --- legacy annotations on the POD TEMPLATE: container.apparmor.security.beta.kubernetes.io/<container> ---
+# Kubernetes ignores a key that names no container of the pod, so such keys are not reported.
+
+deny contains finding if {
+	some key, value in pods.annotations
+	is_string(key)
+	startswith(key, annotation_prefix)
+	container := trim_prefix(key, annotation_prefix)
+	container in pods.container_names
+	not _allowed_annotation(value)
+	finding := {
+		"msg": sprintf(
+			"container %q gets AppArmor profile %s from annotation %s; only runtime/default or localhost/<profile> keep it confined",
+			[container, k8s.quote(value), key],
+		),
+		"path": pods.annotation_path(key),
+	}
+}
+
+_allowed_annotation(value) if value == ""
+
+_allowed_annotation(value) if value == "runtime/default"
+
+_allowed_annotation(value) if {
+	is_string(value)
+	startswith(value, "localhost/")
+}

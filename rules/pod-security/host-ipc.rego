@@ -1,0 +1,32 @@
+# METADATA
+# title: Pod shares the host IPC namespace
+# description: >-
+#   With hostIPC the pod shares System V IPC objects and POSIX message queues with every process
+#   on the node, so it can read or tamper with shared memory segments of host processes and
+#   other pods that use the host IPC namespace. Pod Security Baseline forbids it.
+# custom:
+#   id: pod-security/host-ipc
+#   severity: error
+#   enabled: true
+#   kinds: [pod-bearing]
+#   remediation: Remove hostIPC or set it to false.
+#   references: [https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline]
+#   pss: baseline
+#   peers: {kube-linter: host-ipc, polaris: hostIPCSet, trivy: KSV-0008, checkov: CKV_K8S_18, kubescape: [C-0038, C-0276]}
+package kubeward.rules.pod_security.host_ipc
+
+import rego.v1
+
+import data.kubeward.lib.k8s
+import data.kubeward.lib.pods
+
+deny contains finding if {
+	value := pods.spec.hostIPC
+	finding := k8s.bool_violation(
+		value,
+		array.concat(pods.spec_path, ["hostIPC"]),
+		k8s.describe,
+		"hostIPC",
+		"shares the host IPC namespace",
+	)
+}

@@ -1,0 +1,32 @@
+# METADATA
+# title: Pod shares the host network namespace
+# description: >-
+#   With hostNetwork the pod uses the node's network stack: it can bind any node port, reach
+#   services listening on the node's loopback interface and observe or interfere with other
+#   pods' traffic. NetworkPolicies no longer isolate it. Pod Security Baseline forbids it.
+# custom:
+#   id: pod-security/host-network
+#   severity: error
+#   enabled: true
+#   kinds: [pod-bearing]
+#   remediation: Remove hostNetwork or set it to false; expose the workload through a Service instead.
+#   references: [https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline]
+#   pss: baseline
+#   peers: {kube-linter: host-network, polaris: hostNetworkSet, trivy: KSV-0009, checkov: CKV_K8S_19, kubescape: C-0041}
+package kubeward.rules.pod_security.host_network
+
+import rego.v1
+
+import data.kubeward.lib.k8s
+import data.kubeward.lib.pods
+
+deny contains finding if {
+	value := pods.spec.hostNetwork
+	finding := k8s.bool_violation(
+		value,
+		array.concat(pods.spec_path, ["hostNetwork"]),
+		k8s.describe,
+		"hostNetwork",
+		"shares the host network namespace",
+	)
+}

@@ -1,0 +1,33 @@
+# METADATA
+# title: Pod shares the host process namespace
+# description: >-
+#   With hostPID the pod's containers see every process on the node. A process running as root
+#   (or with CAP_SYS_PTRACE) can read other processes' environment and memory, signal them, or
+#   enter their namespaces through /proc, which is a direct path to the node. Pod Security
+#   Baseline forbids it.
+# custom:
+#   id: pod-security/host-pid
+#   severity: error
+#   enabled: true
+#   kinds: [pod-bearing]
+#   remediation: Remove hostPID or set it to false; use shareProcessNamespace to share processes between the pod's own containers.
+#   references: [https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline]
+#   pss: baseline
+#   peers: {kube-linter: host-pid, polaris: hostPIDSet, trivy: KSV-0010, checkov: CKV_K8S_17, kubescape: [C-0038, C-0275]}
+package kubeward.rules.pod_security.host_pid
+
+import rego.v1
+
+import data.kubeward.lib.k8s
+import data.kubeward.lib.pods
+
+deny contains finding if {
+	value := pods.spec.hostPID
+	finding := k8s.bool_violation(
+		value,
+		array.concat(pods.spec_path, ["hostPID"]),
+		k8s.describe,
+		"hostPID",
+		"shares the host process namespace",
+	)
+}

@@ -1,0 +1,152 @@
+# METADATA
+# title: Pod sets an unsafe sysctl
+# description: >-
+#   Most kernel parameters are not isolated per pod: setting them from a pod changes the
+#   whole node, or can starve it of memory or connections. Pod Security Baseline only allows a
+#   short list of namespaced, per-pod-safe sysctls, which grows with the Kubernetes version.
+# custom:
+#   id: pod-security/sysctls
+#   severity: error
+#   enabled: true
+#   kinds: [pod-bearing]
+#   remediation: Remove the sysctl from spec.securityContext.sysctls, or tune it on the node; only the safe set of the target Kubernetes version is allowed.
+#   references: [https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline, https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/]
+#   pss: baseline
+#   peers: {kube-linter: unsafe-sysctls, trivy: KSV-0026, kubescape: C-0211}
+package kubeward.rules.pod_security.sysctls
+
+import rego.v1
+
+import data.kubeward.lib.k8s
+import data.kubeward.lib.pods
+
+# Safe sysctls and the Kubernetes minor version from which Pod Security Baseline allows them.
+safe_since := {
+	"kernel.shm_rmid_forced": 0,
+	"net.ipv4.ip_local_port_range": 0,
+	"net.ipv4.tcp_syncookies": 0,
+	"net.ipv4.ping_group_range": 0,
+	"net.ipv4.ip_unprivileged_port_start": 0,
+	"net.ipv4.ip_local_reserved_ports": 27,
+	"net.ipv4.tcp_keepalive_time": 29,
+	"net.ipv4.tcp_fin_timeout": 29,
+	"net.ipv4.tcp_keepalive_intvl": 29,
+	"net.ipv4.tcp_keepalive_probes": 29,
+	"net.ipv4.tcp_rmem": 32,
+	"net.ipv4.tcp_wmem": 32,
+}
+
+# is_safe(name): name (normalised) is in the safe set of the target version.
+is_safe(name) if k8s.kube_minor >= safe_since[name]
+
+# normalise(name): Kubernetes accepts `/` as the separator (net/ipv4/tcp_syncookies); when
+# the first separator is a `/`, slashes and dots swap roles, as in the kubelet.
+normalise(name) := concat(".", [replace(part, ".", "/") | some part in split(name, "/")]) if {
+	_slash_first(name)
+}
+
+normalise(name) := name if not _slash_first(name)
+
+_slash_first(name) if {
+	slash := indexof(name, "/")
+	slash >= 0
+	_before(slash, indexof(name, "."))
+}
+
+_before(_, dot) if dot < 0
+
+_before(slash, dot) if slash < dot
+
+# Pod level only: a `sysctls` key under a container is not part of the API.
+_sysctls := list if {
+	list := pods.spec.securityContext.sysctls
+	is_array(list)
+}
+
+_entry_path(i, entry) := array.concat(pods.pod_sc_path, ["sysctls", i, "name"]) if {
+	is_object(entry)
+	k8s.get(entry, "name", null) != null
+}
+
+_entry_path(i, entry) := array.concat(pods.pod_sc_path, ["sysctls", i]) if {
+	not _has_name(entry)
+}
+
+_has_name(entry) if {
+	is_object(entry)
+	k8s.get(entry, "name", null) != null
+}
+
+deny contains finding if {
+	entry := _sysctls[i]
+	name := k8s.get(entry, "name", null)
+	is_string(name)
+	norm := normalise(name)
+	not is_safe(norm)
+	finding := {
+		"msg": _unsafe_message(name, norm),
+		"path": _entry_path(i, entry),
+	}
+}
+
+_spelled(name, norm) := sprintf("%q", [name]) if name == norm
+
+_spelled(name, norm) := sprintf("%q (%s)", [name, norm]) if name != norm
+
+_unsafe_message(name, norm) := sprintf(
+	"%s sets sysctl %s, which Baseline allows only from Kubernetes 1.%v (target 1.%v)",
+	[k8s.describe, _spelled(name, norm), safe_since[norm], k8s.kube_minor],
+) if {
+	safe_since[norm]
+}
+
+_unsafe_message(name, norm) := sprintf(
+	"%s sets sysctl %s, which is not in the Baseline safe set and may affect the whole node",
+	[k8s.describe, _spelled(name, norm)],
+) if {
+	not safe_since[norm]
+}
+
+# An entry without a string name (or not an object at all): the API rejects it.
+deny contains finding if {
+	entry := _sysctls[i]
+	not is_string(k8s.get(entry, "name", null))
+	is_object(entry)
+	finding := {
+		"msg": sprintf("%s sets a sysctl whose name is %s, which the API rejects (schema error: a name is expected)", [k8s.describe, k8s.quote(k8s.get(entry, "name", null))]),
+		"path": _entry_path(i, entry),
+		"severity": "warning",
+	}
+}
+
+deny contains finding if {
+	entry := _sysctls[i]
+	not is_object(entry)
+	finding := {
+		"msg": sprintf("%s lists sysctl %s, which the API rejects (schema error: an object with name and value is expected)", [k8s.describe, k8s.quote(entry)]),
+		"path": _entry_path(i, entry),
+		"severity": "warning",
+	}
+}
+
+# Even safe sysctls conflict with shared host namespaces: the API rejects net.* sysctls in a
+# hostNetwork pod and IPC sysctls in a hostIPC pod.
+deny contains finding if {
+	entry := _sysctls[i]
+	name := k8s.get(entry, "name", null)
+	is_string(name)
+	norm := normalise(name)
+	is_safe(norm)
+	some namespace in _shared_namespaces(norm)
+	finding := {
+		"msg": sprintf("%s sets sysctl %q together with %s: true, which the API rejects", [k8s.describe, norm, namespace]),
+		"path": _entry_path(i, entry),
+		"severity": "warning",
+	}
+}
+
+_shared_namespaces(norm) := {field |
+	some field, prefix in {"hostNetwork": "net.", "hostIPC": "kernel.shm"}
+	pods.spec[field] == true
+	startswith(norm, prefix)
+}
