@@ -78,7 +78,16 @@ pub struct Cli {
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub only: Vec<String>,
 
+    /// Target Kubernetes version (MAJOR.MINOR) for version-dependent rules
+    /// (default: the newest version the rules know).
+    #[arg(long, value_name = "X.Y", value_parser = parse_kube_version)]
+    pub kube_version: Option<(u32, u32)>,
+
     /// Worker threads (default: one per CPU).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
+}
+
+fn parse_kube_version(s: &str) -> Result<(u32, u32), String> {
+    kubeward::parse_kube_version(s)
 }

@@ -26,6 +26,23 @@ use std::time::{Duration, Instant};
 /// The newest Kubernetes minor version the bundled rules know (RULES.md).
 pub const DEFAULT_KUBE_VERSION: (u32, u32) = (1, 35);
 
+/// Parses `1.29` / `v1.29` into (major, minor); only Kubernetes 1.x exists.
+pub fn parse_kube_version(s: &str) -> Result<(u32, u32), String> {
+    let t = s.trim().trim_start_matches('v');
+    let mut parts = t.split('.');
+    let major = parts.next().and_then(|p| p.parse::<u32>().ok());
+    let minor = parts.next().and_then(|p| p.parse::<u32>().ok());
+    // A patch version (`1.29.3`) is accepted and ignored.
+    let patch_ok = parts.next().is_none_or(|p| p.parse::<u32>().is_ok()) && parts.next().is_none();
+    match (major, minor) {
+        (Some(1), Some(minor)) if patch_ok && minor <= 99 => Ok((1, minor)),
+        _ => Err(format!(
+            "expected a Kubernetes version like 1.{}, got {s:?}",
+            DEFAULT_KUBE_VERSION.1
+        )),
+    }
+}
+
 /// Everything a run needs, already validated.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -201,7 +218,36 @@ fn run_data(settings: &Settings, resources: &[Resource]) -> Value {
     Value::from(data)
 }
 
+/// Kinds whose whole object goes into the inventory: the partners that
+/// cross-resource rules join against. They are small; everything else (ConfigMaps,
+/// CRDs, ...) is reduced to its identity so the inventory stays slim.
+const INVENTORY_FULL_KINDS: &[&str] = &[
+    "NetworkPolicy",
+    "CiliumNetworkPolicy",
+    "CiliumClusterwideNetworkPolicy",
+    "PodDisruptionBudget",
+    "HorizontalPodAutoscaler",
+    "Service",
+    "ServiceAccount",
+    "ResourceQuota",
+    "LimitRange",
+    "Namespace",
+    "Ingress",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
+];
+
+/// One inventory entry (`data.kubeward.inventory[_]`):
+/// - every entry: `apiVersion`, `kind`, `metadata` {name, namespace, labels};
+/// - partner kinds (above): the whole object;
+/// - pod-bearing kinds: also `pod_labels` (pod template labels), `replicas`,
+///   `selector`, `service_account` and `automount_token` when set.
 fn inventory_entry(r: &Resource) -> Value {
+    if INVENTORY_FULL_KINDS.contains(&r.id.kind.as_str()) {
+        return engine::convert::to_value(&r.root);
+    }
     let mut meta = BTreeMap::new();
     if let Some(n) = &r.id.name {
         meta.insert(Value::from("name"), Value::from(n.as_str()));
@@ -219,7 +265,47 @@ fn inventory_entry(r: &Resource) -> Value {
     );
     obj.insert(Value::from("kind"), Value::from(r.id.kind.as_str()));
     obj.insert(Value::from("metadata"), Value::from(meta));
+    if let Some(template) = pod_template(r) {
+        let spec = r.root.get("spec");
+        let mut put = |key: &str, node: Option<&yaml::Node>| {
+            if let Some(n) = node {
+                obj.insert(Value::from(key), engine::convert::to_value(n));
+            }
+        };
+        put(
+            "pod_labels",
+            template.get("metadata").and_then(|m| m.get("labels")),
+        );
+        put("replicas", spec.and_then(|s| s.get("replicas")));
+        put("selector", spec.and_then(|s| s.get("selector")));
+        let pod_spec = template.get("spec");
+        put(
+            "service_account",
+            pod_spec.and_then(|s| s.get("serviceAccountName")),
+        );
+        put(
+            "automount_token",
+            pod_spec.and_then(|s| s.get("automountServiceAccountToken")),
+        );
+    }
     Value::from(obj)
+}
+
+/// The node holding a pod-bearing resource's pod `metadata` and `spec`
+/// (RULES.md §1.1).
+fn pod_template(r: &Resource) -> Option<&yaml::Node> {
+    let root = &r.root;
+    match r.id.kind.as_str() {
+        "Pod" => Some(root),
+        "PodTemplate" => root.get("template"),
+        "CronJob" => root
+            .get("spec")?
+            .get("jobTemplate")?
+            .get("spec")?
+            .get("template"),
+        k if engine::POD_BEARING.contains(&k) => root.get("spec")?.get("template"),
+        _ => None,
+    }
 }
 
 fn locate_finding(

@@ -37,7 +37,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
         stdin,
         only_rules: (!cli.only.is_empty()).then(|| cli.only.clone()),
         threads: cli.threads,
-        ..Default::default()
+        kube_version: cli.kube_version.unwrap_or(kubeward::DEFAULT_KUBE_VERSION),
     };
     let outcome = kubeward::lint(&settings)?;
 

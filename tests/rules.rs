@@ -81,10 +81,17 @@ fn every_fixture_reports_exactly_its_expectations() {
                 rel.display()
             ));
         }
+        // A fixture may pin the target version: `# kube-version: 1.30`.
+        let kube_version = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("# kube-version:"))
+            .map(|v| kubeward::parse_kube_version(v).expect("valid # kube-version"))
+            .unwrap_or(kubeward::DEFAULT_KUBE_VERSION);
         let settings = Settings {
             paths: vec![file.clone()],
             only_rules: Some(vec![rule.clone()]),
             threads: 1,
+            kube_version,
             ..Default::default()
         };
         let outcome = match lint(&settings) {

@@ -29,12 +29,59 @@ impl Catalog {
     /// The rules shipped in the binary. Their metadata was checked by the test
     /// suite, but a broken build must still fail loudly rather than lint less.
     pub fn bundled() -> Result<Catalog, MetadataError> {
+        // Rule authors can point a built binary at the working tree instead of
+        // rebuilding after every edit (see README, "Adding a rule").
+        if let Some(dir) = std::env::var_os("KUBEWARD_RULES_DIR") {
+            return Catalog::from_dir(std::path::Path::new(&dir));
+        }
+        let files = BUNDLED
+            .iter()
+            .map(|(p, t)| ((*p).to_string(), (*t).to_string()));
+        Catalog::from_files(files)
+    }
+
+    /// Reads `<dir>/**/*.rego` (not `*_test.rego`) the way the build embeds it.
+    pub fn from_dir(dir: &std::path::Path) -> Result<Catalog, MetadataError> {
+        let mut paths = Vec::new();
+        let mut dirs = vec![dir.to_path_buf()];
+        while let Some(d) = dirs.pop() {
+            let entries = std::fs::read_dir(&d).map_err(|e| MetadataError {
+                file: d.display().to_string(),
+                message: e.to_string(),
+            })?;
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "rego")
+                    && !p.to_string_lossy().ends_with("_test.rego")
+                {
+                    paths.push(p);
+                }
+            }
+        }
+        paths.sort();
+        let mut files = Vec::new();
+        for p in paths {
+            let text = std::fs::read_to_string(&p).map_err(|e| MetadataError {
+                file: p.display().to_string(),
+                message: e.to_string(),
+            })?;
+            let rel = p
+                .strip_prefix(dir)
+                .unwrap_or(&p)
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.push((format!("rules/{rel}"), text));
+        }
+        Catalog::from_files(files.into_iter())
+    }
+
+    fn from_files(files: impl Iterator<Item = (String, String)>) -> Result<Catalog, MetadataError> {
         let mut catalog = Catalog::default();
-        for (path, text) in BUNDLED {
-            let source = PolicySource {
-                path: (*path).to_string(),
-                text: (*text).to_string(),
-            };
+        for (path, text) in files {
+            let source = PolicySource { path, text };
+            let (path, text) = (source.path.as_str(), source.text.as_str());
             if path.starts_with("rules/lib/") {
                 catalog.libs.push(source);
                 continue;

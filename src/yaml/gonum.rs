@@ -22,10 +22,11 @@ pub(crate) fn parse_uint(s: &str, base: u32) -> Result<u64, NumError> {
     }
     let base0 = base == 0;
     let (base, digits) = if base0 {
+        // A prefix needs at least one character after it ("0x" alone is octal "x").
         match bytes {
-            [b'0', p, _, ..] if p.eq_ignore_ascii_case(&b'b') => (2, &bytes[2..]),
-            [b'0', p, _, ..] if p.eq_ignore_ascii_case(&b'o') => (8, &bytes[2..]),
-            [b'0', p, _, ..] if p.eq_ignore_ascii_case(&b'x') => (16, &bytes[2..]),
+            [b'0', p, rest @ ..] if !rest.is_empty() && p.eq_ignore_ascii_case(&b'b') => (2, rest),
+            [b'0', p, rest @ ..] if !rest.is_empty() && p.eq_ignore_ascii_case(&b'o') => (8, rest),
+            [b'0', p, rest @ ..] if !rest.is_empty() && p.eq_ignore_ascii_case(&b'x') => (16, rest),
             [b'0', rest @ ..] => (8, rest),
             _ => (10, bytes),
         }
@@ -63,11 +64,13 @@ pub(crate) fn parse_uint(s: &str, base: u32) -> Result<u64, NumError> {
 
 /// `strconv.ParseInt(s, base, 64)`: an optional sign, then `ParseUint`.
 pub(crate) fn parse_int(s: &str, base: u32) -> Result<i64, NumError> {
-    let (neg, rest) = match s.as_bytes().first() {
-        Some(b'+') => (false, &s[1..]),
-        Some(b'-') => (true, &s[1..]),
-        Some(_) => (false, s),
-        None => return Err(NumError::Syntax),
+    if s.is_empty() {
+        return Err(NumError::Syntax);
+    }
+    let (neg, rest) = match (s.strip_prefix('+'), s.strip_prefix('-')) {
+        (Some(rest), _) => (false, rest),
+        (_, Some(rest)) => (true, rest),
+        _ => (false, s),
     };
     let un = match parse_uint(rest, base) {
         Ok(un) => un,

@@ -1,7 +1,19 @@
 //! libyaml-safer behind the `EventSource` trait. libyaml-safer is a Rust port of
-//! libyaml, which go-yaml v2 is itself a port of, so its scanner and parser accept and
-//! reject the same text as Kubernetes (K8S-YAML.md: it matched every syntax case but
-//! a byte-order mark in the middle of a document).
+//! libyaml, the lineage go-yaml v2 comes from, so its scanner and parser accept and
+//! reject nearly the same text as Kubernetes. It ports libyaml 0.2.5, though, and
+//! go-yaml v2 ports libyaml 0.1; the differences that matter are bridged here and in
+//! `standin.rs`:
+//! - text go-yaml rejects but libyaml-safer accepts is checked on the events: `?`
+//!   inside a plain scalar in `[...]`/`{...}` (go-yaml ends the scalar there, so
+//!   `[http://x/?a=b]` is an error), and the `\/` escape in a double-quoted scalar
+//!   (not in go-yaml's list);
+//! - text go-yaml accepts but libyaml-safer rejects is reported as a `Repair` for the
+//!   loader to apply and parse again (see `standin.rs`);
+//! - libyaml-safer panics on a tag followed by `,` in a flow collection (scanner.rs
+//!   "TODO: What is expected here?"); the panic is caught and becomes an error.
+//!
+//! Remaining known difference: libyaml-safer limits an implicit key to 1024 *bytes*,
+//! go-yaml to 1024 characters, so a non-ASCII key between the two is rejected here.
 //!
 //! libyaml-safer's `Mark::index` is a byte offset (it advances by `len_utf8` per
 //! character), unlike go-yaml's, which counts characters; so marks convert to file
@@ -9,78 +21,64 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use libyaml_safer::{EventData, Mark, Parser};
+use libyaml_safer::{EventData, Mark, Parser, ScalarStyle};
 
 use super::events::{Event, EventKind, EventSource, SyntaxError};
+use super::standin::{Repair, StandIns};
 use super::Span;
 
 pub(crate) struct LibyamlEvents<'a> {
     parser: Parser<&'a [u8]>,
+    /// The text being parsed (the chunk, possibly with stand-ins and a final `\n`).
     text: &'a str,
+    stand_ins: &'a StandIns,
+    /// Where the chunk starts in the file, and its length there.
     base: usize,
-    /// Length of the chunk in the file (`text` may have a line break added).
     len: usize,
-    /// See `hide_byte_order_marks`.
-    bom_stand_in: Option<char>,
+    /// Flow flag of each open collection (go-yaml's flow level is what matters).
+    open: Vec<bool>,
     /// Offset (in `text`) of the end of the last event, for locating a parser panic.
     last_end: usize,
     /// Set after libyaml-safer panicked: its state is unusable.
     poisoned: Option<SyntaxError>,
-}
-
-/// go-yaml treats a byte-order mark after the start of its input as an ordinary
-/// character (K8S-YAML.md: `a: 1` / `<BOM>b: 2` gives the key "\u{feff}b"), while
-/// libyaml-safer skips one at the start of any line, which shifts the column and
-/// changes the parse. So before parsing, every U+FEFF is swapped for a private-use
-/// character of the same UTF-8 length that does not occur in the chunk (byte offsets
-/// are unchanged), and swapped back in the event strings. Returns `None` when the chunk
-/// has no byte-order mark (the usual case: nothing is copied).
-pub(crate) fn hide_byte_order_marks(text: &str) -> Option<(String, char)> {
-    if !text.contains('\u{FEFF}') {
-        return None;
-    }
-    let stand_in = ('\u{E000}'..='\u{F8FF}')
-        .rev()
-        .find(|c| !text.contains(*c))?;
-    Some((text.replace('\u{FEFF}', &stand_in.to_string()), stand_in))
+    /// The last error is one go-yaml would not raise, and this edit avoids it.
+    repair: Option<Repair>,
 }
 
 impl<'a> LibyamlEvents<'a> {
-    /// `text` is one chunk (without a leading byte-order mark) that starts at byte
-    /// `base` of the file and is `len` bytes long there.
-    pub(crate) fn new(text: &'a str, base: usize, len: usize) -> Self {
+    /// `text` is the prepared chunk that starts at byte `base` of the file and is
+    /// `len` bytes long there.
+    pub(crate) fn new(text: &'a str, stand_ins: &'a StandIns, base: usize, len: usize) -> Self {
         let mut parser = Parser::new();
         parser.set_input(text.as_bytes());
         LibyamlEvents {
             parser,
             text,
+            stand_ins,
             base,
             len,
-            bom_stand_in: None,
+            open: Vec::new(),
             last_end: 0,
             poisoned: None,
+            repair: None,
         }
     }
 
-    /// The chunk went through `hide_byte_order_marks` with this stand-in.
-    pub(crate) fn restoring_byte_order_marks(mut self, stand_in: char) -> Self {
-        self.bom_stand_in = Some(stand_in);
-        self
-    }
-
-    fn restore(&self, s: String) -> String {
-        match self.bom_stand_in {
-            Some(c) if s.contains(c) => s.replace(c, "\u{FEFF}"),
-            _ => s,
-        }
-    }
-
-    fn restore_opt(&self, s: Option<String>) -> Option<String> {
-        s.map(|s| self.restore(s))
+    /// After an error: the edit that would let libyaml-safer read the text as go-yaml.
+    pub(crate) fn repair(&self) -> Option<Repair> {
+        self.repair
     }
 
     fn offset(&self, mark: Mark) -> usize {
         self.offset_of(usize::try_from(mark.index).unwrap_or(usize::MAX))
+    }
+
+    fn offset_of(&self, index: usize) -> usize {
+        self.base.saturating_add(index.min(self.len))
+    }
+
+    fn restore_opt(&self, s: Option<String>) -> Option<String> {
+        s.map(|s| self.stand_ins.restore(s))
     }
 }
 
@@ -99,6 +97,7 @@ impl EventSource for LibyamlEvents<'_> {
                 return Err(err);
             }
         };
+        let start = usize::try_from(event.start_mark.index).unwrap_or(self.last_end);
         self.last_end = usize::try_from(event.end_mark.index).unwrap_or(self.last_end);
         let span = Span::new(self.offset(event.start_mark), self.offset(event.end_mark));
         let kind = match event.data {
@@ -107,63 +106,145 @@ impl EventSource for LibyamlEvents<'_> {
             EventData::DocumentStart { .. } => EventKind::DocumentStart,
             EventData::DocumentEnd { .. } => EventKind::DocumentEnd,
             EventData::Alias { anchor } => EventKind::Alias {
-                anchor: self.restore(anchor),
+                anchor: self.stand_ins.restore(anchor),
             },
             EventData::Scalar {
                 anchor,
                 tag,
                 value,
                 plain_implicit,
+                style,
                 ..
-            } => EventKind::Scalar {
-                anchor: self.restore_opt(anchor),
-                tag: self.restore_opt(tag),
-                value: self.restore(value),
-                implicit: plain_implicit,
-            },
-            EventData::SequenceStart { anchor, style, .. } => EventKind::SequenceStart {
-                anchor: self.restore_opt(anchor),
-                flow: style == libyaml_safer::SequenceStyle::Flow,
-            },
-            EventData::SequenceEnd => EventKind::SequenceEnd,
-            EventData::MappingStart { anchor, style, .. } => EventKind::MappingStart {
-                anchor: self.restore_opt(anchor),
-                flow: style == libyaml_safer::MappingStyle::Flow,
-            },
-            EventData::MappingEnd => EventKind::MappingEnd,
+            } => {
+                if let Some(err) = self.go_yaml_rejects(style, start, &value) {
+                    self.poisoned = Some(err.clone());
+                    return Err(err);
+                }
+                EventKind::Scalar {
+                    anchor: self.restore_opt(anchor),
+                    tag: self.restore_opt(tag),
+                    value: self.stand_ins.restore(value),
+                    implicit: plain_implicit,
+                }
+            }
+            EventData::SequenceStart { anchor, style, .. } => {
+                let flow = style == libyaml_safer::SequenceStyle::Flow;
+                self.open.push(flow);
+                EventKind::SequenceStart {
+                    anchor: self.restore_opt(anchor),
+                    flow,
+                }
+            }
+            EventData::MappingStart { anchor, style, .. } => {
+                let flow = style == libyaml_safer::MappingStyle::Flow;
+                self.open.push(flow);
+                EventKind::MappingStart {
+                    anchor: self.restore_opt(anchor),
+                    flow,
+                }
+            }
+            EventData::SequenceEnd => {
+                self.open.pop();
+                EventKind::SequenceEnd
+            }
+            EventData::MappingEnd => {
+                self.open.pop();
+                EventKind::MappingEnd
+            }
         };
         Ok(Event { kind, span })
     }
 }
 
 impl LibyamlEvents<'_> {
-    fn syntax_error(&self, err: &libyaml_safer::Error) -> SyntaxError {
+    fn syntax_error(&mut self, err: &libyaml_safer::Error) -> SyntaxError {
         let problem = err.problem();
         let mut message = format!("YAML syntax error: {problem}");
         if let Some(context) = err.context() {
             message.push(' ');
             message.push_str(context);
         }
-        let at = match err.problem_mark() {
-            Some(mark) => self.offset(mark),
+        let index = match err.problem_mark() {
+            Some(mark) => usize::try_from(mark.index).unwrap_or(usize::MAX),
             // Reader errors (a control character) carry no mark: find the character.
-            None => self.offset_of(
-                self.text
-                    .char_indices()
-                    .find(|(_, c)| !allowed_char(*c))
-                    .map_or(self.len, |(i, _)| i),
-            ),
+            None => self
+                .text
+                .char_indices()
+                .find(|(_, c)| !allowed_char(*c))
+                .map_or(self.len, |(i, _)| i),
         };
-        SyntaxError { message, at }
+        self.repair = match problem {
+            "found unexpected ':'" => Some(Repair::Colon(index)),
+            "found unknown escape character"
+                if self.text.get(index..).is_some_and(|s| s.starts_with("\\'")) =>
+            {
+                Some(Repair::QuoteEscape(index))
+            }
+            _ => None,
+        };
+        SyntaxError {
+            message,
+            at: self.offset_of(index),
+        }
     }
-}
 
-impl LibyamlEvents<'_> {
+    /// Scalars libyaml-safer accepts and go-yaml v2's scanner does not. `start` is the
+    /// event's start in `text` (at its anchor or tag, if any); its source runs to
+    /// `last_end`.
+    fn go_yaml_rejects(
+        &self,
+        style: ScalarStyle,
+        start: usize,
+        value: &str,
+    ) -> Option<SyntaxError> {
+        let source = self.text.get(start..self.last_end).unwrap_or_default();
+        match style {
+            // go-yaml ends a plain scalar at '?' inside a flow collection; the '?' is
+            // then a key indicator where none may stand.
+            ScalarStyle::Plain if self.open.last() == Some(&true) && value.contains('?') => {
+                // Skip the anchor and tag (a tag may contain '?').
+                let mut body = source;
+                loop {
+                    let t = body.trim_start();
+                    if !(t.starts_with('&') || t.starts_with('!')) {
+                        body = t;
+                        break;
+                    }
+                    body = t.get(t.find(char::is_whitespace).unwrap_or(t.len())..)?;
+                }
+                let q = source.len() - body.len() + body.find('?')?;
+                Some(SyntaxError {
+                    message: "YAML syntax error: did not find expected ',' or the end of the \
+                              flow collection (go-yaml ends an unquoted value at '?' inside \
+                              [...] or {...}; quote the value)"
+                        .to_string(),
+                    at: self.offset_of(start + q),
+                })
+            }
+            // go-yaml v2 has no `\/` escape.
+            ScalarStyle::DoubleQuoted if source.contains("\\/") => {
+                let mut escaped = false;
+                for (i, c) in source.char_indices() {
+                    if escaped && c == '/' {
+                        return Some(SyntaxError {
+                            message: "YAML syntax error: found unknown escape character `\\/` \
+                                      while parsing a quoted scalar (go-yaml has no \\/ escape; \
+                                      write /)"
+                                .to_string(),
+                            at: self.offset_of(start + i - 1),
+                        });
+                    }
+                    escaped = !escaped && c == '\\';
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
     /// libyaml-safer 0.3 panics instead of failing in one known place: a tag followed
-    /// by `,` in a flow collection (`[!foo, x]`; scanner.rs "TODO: What is expected
-    /// here?"). go-yaml v2 rejects that text with "did not find expected whitespace or
-    /// line break", so the document is rejected either way; the panic is caught here
-    /// and turned into that error, located at the comma.
+    /// by `,` in a flow collection (`[!foo, x]`). go-yaml v2 reads the comma as part of
+    /// the tag; kubeward reports it as an error, located at the comma.
     fn panic_error(&self, payload: &(dyn std::any::Any + Send)) -> SyntaxError {
         let what = payload
             .downcast_ref::<&str>()
@@ -174,8 +255,8 @@ impl LibyamlEvents<'_> {
         if what.starts_with("TODO") {
             if let Some(comma) = tag_before_comma(rest) {
                 return SyntaxError {
-                    message: "YAML syntax error: did not find expected whitespace or line break \
-                              while scanning a tag"
+                    message: "YAML syntax error: a tag followed by ',' inside [...] or {...} \
+                              cannot be read (put a space before the comma, or quote the value)"
                         .to_string(),
                     at: self.offset_of(self.last_end.saturating_add(comma)),
                 };
@@ -188,10 +269,6 @@ impl LibyamlEvents<'_> {
                     .saturating_add(rest.len() - rest.trim_start().len()),
             ),
         }
-    }
-
-    fn offset_of(&self, index: usize) -> usize {
-        self.base.saturating_add(index.min(self.len))
     }
 }
 

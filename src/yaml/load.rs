@@ -10,16 +10,16 @@
 //! - Documents that are empty, comment-only or `null` are skipped, as kubectl's
 //!   `StreamVisitor` does.
 
-use std::borrow::Cow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use super::events::{EventKind, EventSource};
+use super::events::{EventKind, EventSource, SyntaxError};
 use super::json::{is_json_stream, JsonEvents};
-use super::libyaml::{hide_byte_order_marks, LibyamlEvents};
+use super::libyaml::LibyamlEvents;
 use super::limits::Limits;
 use super::split::{split, Chunk};
+use super::standin;
 use super::tree::{Builder, SYNTAX};
-use super::{Document, LoadIssue, Loaded, Span};
+use super::{Document, LoadIssue, Loaded, Node, Span};
 
 pub(crate) const IGNORED_CONTENT: &str = "yaml/ignored-content";
 
@@ -55,8 +55,9 @@ pub fn load_with(text: &str, limits: &Limits) -> Loaded {
     out
 }
 
-/// A panic inside the parser (libyaml-safer has a few `expect`s) must not take the
-/// linter down: it becomes a syntax issue for that chunk.
+/// Last line of defence: a panic while loading a chunk (libyaml-safer's own panics are
+/// already caught per event in `libyaml.rs`) must not take the linter down; it becomes
+/// a syntax issue for that chunk.
 fn guarded(out: &mut Loaded, at: Span, f: impl FnOnce(&mut Loaded)) {
     let mut scratch = Loaded::default();
     match catch_unwind(AssertUnwindSafe(|| f(&mut scratch))) {
@@ -79,66 +80,104 @@ fn load_chunk(text: &str, chunk: Chunk, index: usize, limits: &Limits, out: &mut
         Some(rest) => (rest, chunk.start + '\u{FEFF}'.len_utf8()),
         None => (body, chunk.start),
     };
-    // kubectl's LineReader ends every line with '\n', so go-yaml always sees a chunk
-    // ending in a line break. libyaml-safer relies on that too: a block scalar that runs
-    // into the end of the input makes it panic ("unexpected end of input").
-    let mut parse_text = Cow::Borrowed(body);
-    let mut stand_in = None;
-    if let Some((hidden, c)) = hide_byte_order_marks(body) {
-        parse_text = Cow::Owned(hidden);
-        stand_in = Some(c);
-    }
-    if !parse_text.ends_with('\n') {
-        parse_text.to_mut().push('\n');
-    }
-    let mut src = LibyamlEvents::new(&parse_text, base, body.len());
-    if let Some(c) = stand_in {
-        src = src.restoring_byte_order_marks(c);
-    }
-    // StreamStart, then DocumentStart or StreamEnd (an empty or comment-only chunk).
-    for _ in 0..2 {
-        match src.next_event() {
-            Ok(ev) if matches!(ev.kind, EventKind::StreamStart) => {}
-            Ok(ev) if matches!(ev.kind, EventKind::DocumentStart) => break,
-            Ok(_) => return,
-            Err(err) => {
-                return out.issues.push(LoadIssue {
-                    rule: SYNTAX,
-                    message: err.message,
-                    span: Span::new(err.at, err.at),
-                })
+    let (mut parse_text, mut stand_ins) = standin::prepare(body);
+    // Each repair parses the chunk again from its start: bound the total work.
+    let max_repairs = (REPARSE_BUDGET / body.len().max(1)).clamp(16, 10_000);
+    let mut repairs = 0;
+    let decoded = loop {
+        let mut src = LibyamlEvents::new(&parse_text, &stand_ins, base, body.len());
+        let decoded = decode_first_document(&mut src, body, base, limits);
+        // An error libyaml-safer raises where go-yaml reads on: edit and parse again.
+        let repair = src
+            .repair()
+            .filter(|_| decoded.rejected && repairs < max_repairs);
+        match repair {
+            Some(repair) if standin::apply(&mut parse_text, &mut stand_ins, repair) => {
+                repairs += 1;
             }
+            _ => break decoded,
         }
-    }
-    let built = Builder::new(limits).build(&mut src);
-    if let Some(failure) = built.failure {
-        out.issues.push(failure);
-        return;
-    }
-    out.issues.extend(built.issues);
-    if let Some(root) = built.root.filter(|r| !r.is_null()) {
+    };
+    out.issues.extend(decoded.issues);
+    if let Some(root) = decoded.root {
         out.documents.push(Document {
             index,
             start: chunk.start,
             root,
         });
     }
+}
+
+/// Bytes re-parsed for repairs per chunk (beyond it, remaining ones stay errors).
+const REPARSE_BUDGET: usize = 16 << 20;
+
+struct Decoded {
+    /// The document, unless it is empty, `null` or rejected.
+    root: Option<Node>,
+    issues: Vec<LoadIssue>,
+    rejected: bool,
+}
+
+/// What `sigs.k8s.io/yaml.Unmarshal` makes of a chunk: its first document only.
+fn decode_first_document(
+    src: &mut LibyamlEvents<'_>,
+    body: &str,
+    base: usize,
+    limits: &Limits,
+) -> Decoded {
+    let rejected = |err: SyntaxError| Decoded {
+        root: None,
+        issues: vec![LoadIssue {
+            rule: SYNTAX,
+            message: err.message,
+            span: Span::new(err.at, err.at),
+        }],
+        rejected: true,
+    };
+    // StreamStart, then DocumentStart or StreamEnd (an empty or comment-only chunk).
+    loop {
+        match src.next_event() {
+            Ok(ev) if matches!(ev.kind, EventKind::StreamStart) => {}
+            Ok(ev) if matches!(ev.kind, EventKind::DocumentStart) => break,
+            Ok(_) => {
+                return Decoded {
+                    root: None,
+                    issues: Vec::new(),
+                    rejected: false,
+                }
+            }
+            Err(err) => return rejected(err),
+        }
+    }
+    let built = Builder::new(limits).build(src);
+    if let Some(failure) = built.failure {
+        return Decoded {
+            root: None,
+            issues: vec![failure],
+            rejected: true,
+        };
+    }
+    let mut issues = built.issues;
     if let Some(end) = built.end {
-        report_ignored(&mut src, end, body, base, out);
+        issues.extend(ignored_content(src, end, body, base));
+    }
+    Decoded {
+        root: built.root.filter(|r| !r.is_null()),
+        issues,
+        rejected: false,
     }
 }
 
 /// go-yaml stops after the first document of a chunk. If the parser has anything but
 /// the end of the stream next, that content is dropped by Kubernetes.
-fn report_ignored(
+fn ignored_content(
     src: &mut LibyamlEvents<'_>,
     doc_end: usize,
     body: &str,
     base: usize,
-    out: &mut Loaded,
-) {
+) -> Option<LoadIssue> {
     if matches!(src.next_event(), Ok(ev) if matches!(ev.kind, EventKind::StreamEnd)) {
-        return;
+        return None;
     }
     // Point at the dropped text: from the first thing after the `...` line that is not
     // blank or a comment, to the end of the chunk.
@@ -156,13 +195,13 @@ fn report_ignored(
     }
     let start = base + from + skip.min(rest.len());
     let end = (base + body.trim_end().len()).max(start);
-    out.issues.push(LoadIssue {
+    Some(LoadIssue {
         rule: IGNORED_CONTENT,
         message: "content after the `...` document end marker is ignored: Kubernetes reads \
                   only the first document between two `---` lines"
             .to_string(),
         span: Span::new(start, end),
-    });
+    })
 }
 
 fn load_json(text: &str, limits: &Limits, out: &mut Loaded) {

@@ -1,6 +1,12 @@
 //! Reading YAML and JSON exactly as Kubernetes does (see shared K8S-YAML.md):
 //! kubectl's `---` splitting, libyaml events, go-yaml v2 scalar typing, merge keys,
 //! bounded aliases, and a span on every node.
+//!
+//! `load` (load.rs) drives the pipeline: `split` cuts the text like kubectl, `libyaml`
+//! (with `standin` bridging libyaml-safer to go-yaml) or `json` produce `events`, and
+//! `tree` builds the span tree, typing scalars with `scalar` (+ `gonum`, `timestamp`),
+//! stringifying keys with `keys` and resolving duplicates and merges in `mapping`.
+//! `to_json` (json_view.rs) gives the JSON Kubernetes would store.
 
 mod events;
 mod gonum;
@@ -14,6 +20,7 @@ mod mapping;
 pub mod node;
 mod scalar;
 mod split;
+mod standin;
 #[cfg(test)]
 mod tests;
 mod timestamp;

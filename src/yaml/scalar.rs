@@ -95,7 +95,7 @@ impl ScalarError {
 fn quote_short(value: &str) -> String {
     const MAX: usize = 40;
     match value.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{:?}", format!("{}…", &value[..cut])),
+        Some((cut, _)) => format!("{:?}", format!("{}…", value.get(..cut).unwrap_or(value))),
         None => format!("{value:?}"),
     }
 }

@@ -32,7 +32,7 @@ impl BadSeparator {
     pub(crate) fn message(&self) -> String {
         const MAX: usize = 60;
         let shown = match self.line.char_indices().nth(MAX) {
-            Some((cut, _)) => format!("{}…", &self.line[..cut]),
+            Some((cut, _)) => format!("{}…", self.line.get(..cut).unwrap_or(&self.line)),
             None => self.line.clone(),
         };
         format!(

@@ -523,16 +523,69 @@ fn nesting_up_to_the_limit_is_accepted_and_usable() {
     });
 }
 
+// ---------------------------------------------------------------- libyaml-safer vs go-yaml v2
+
+#[test]
+fn colon_before_flow_indicator_stays_in_the_scalar() {
+    // libyaml-safer: "found unexpected ':'"; go-yaml v2 keeps the colon.
+    assert_eq!(
+        json("v: [fe80::, 1.2.3.4, x::]\nw: {a: b:}\n"),
+        serde_json::json!({"v": ["fe80::", "1.2.3.4", "x::"], "w": {"a": "b:"}})
+    );
+    let text = "v: [fe80::]\nw: [a:]\n";
+    let root = doc(text);
+    assert_eq!(text_at(text, get(&root, &["w"]).span), "[a:]");
+}
+
+#[test]
+fn escaped_single_quote_in_double_quotes() {
+    // libyaml-safer rejects `\'`; go-yaml v2 reads a quote.
+    assert_eq!(
+        json("v: \"it\\'s \\'x\\'\"\nw: [\"a\\'b\", \"\\a\"]\n"),
+        serde_json::json!({"v": "it's 'x'", "w": ["a'b", "\u{7}"]})
+    );
+}
+
+#[test]
+fn question_mark_in_flow_plain_scalar_is_rejected() {
+    // go-yaml v2 ends a plain scalar at '?' in flow context.
+    let text = "args: [--url=http://x/?a=b]\n";
+    let loaded = load(text);
+    assert_eq!(rules(&loaded), ["yaml/syntax"]);
+    assert_eq!(loaded.issues[0].span.start, text.find('?').unwrap_or(0));
+    // Not in block context, not quoted, and not in a tag.
+    assert_eq!(
+        json("a: http://x/?a=b\n"),
+        serde_json::json!({"a": "http://x/?a=b"})
+    );
+    assert_eq!(json("a: ['x?y']\n"), serde_json::json!({"a": ["x?y"]}));
+    assert_eq!(json("a: [!x?y z]\n"), serde_json::json!({"a": ["z"]}));
+}
+
+#[test]
+fn slash_escape_is_not_yaml_for_go() {
+    let text = "a: \"http:\\/\\/x\"\n";
+    let loaded = load(text);
+    assert_eq!(rules(&loaded), ["yaml/syntax"]);
+    assert_eq!(loaded.issues[0].span.start, text.find('\\').unwrap_or(0));
+    assert_eq!(
+        json("a: 'x\\/y'\nb: \"\\\\/\"\n"),
+        serde_json::json!({"a": "x\\/y", "b": "\\/"})
+    );
+    // JSON streams are read by encoding/json, where \/ is fine.
+    assert_eq!(json("{\"a\": \"x\\/y\"}"), serde_json::json!({"a": "x/y"}));
+}
+
 // ---------------------------------------------------------------- robustness
 
 #[test]
 fn tag_before_comma_in_flow_is_an_error_not_a_panic() {
-    // libyaml-safer panics here; go-yaml v2 rejects it.
+    // libyaml-safer panics here (go-yaml v2 would read the comma into the tag).
     let text = "a: 1\nv: [!foo, x]\n";
     let loaded = load(text);
     assert_eq!(rules(&loaded), ["yaml/syntax"]);
     assert_eq!(loaded.issues[0].span.start, text.find(',').unwrap_or(0));
-    assert!(loaded.issues[0].message.contains("scanning a tag"));
+    assert!(loaded.issues[0].message.contains("tag followed by ','"));
 }
 
 #[test]
