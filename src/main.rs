@@ -11,6 +11,7 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    quiet_parser_panics();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -19,6 +20,21 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// libyaml-safer panics on a few malformed inputs; the loader catches those and
+/// reports a `yaml/syntax` finding, so the default hook's message would only be
+/// noise. Every other panic still prints.
+fn quiet_parser_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_parser = info
+            .location()
+            .is_some_and(|l| l.file().contains("libyaml-safer"));
+        if !in_parser {
+            default(info);
+        }
+    }));
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
