@@ -1,7 +1,7 @@
 //! Command-line definitions (clap derive). Validation into `Settings` happens in
 //! main; this file only says what the flags are.
 
-use clap::{Parser, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -46,11 +46,47 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
     name = "kubeward",
     version,
     about = "Offline Kubernetes manifest linter: finds misconfigurations at their exact line and column",
-    after_help = EXAMPLES
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub lint: LintArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// One aligned line per rule.
+    Human,
+    /// An array of {id, severity, enabled, title, pss, kinds}.
+    Json,
+    /// The generated docs/rules.md.
+    Markdown,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every rule: id, default severity, enabled by default, title.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+    /// Explain one rule: description, remediation, references, PSS level, peer checks.
+    Explain {
+        /// A rule id, e.g. pod-security/privileged.
+        id: String,
+    },
+}
+
+/// Linting (the default command).
+#[derive(Debug, Args)]
+pub struct LintArgs {
     /// Files or directories to lint (`-` reads stdin). Directories are searched
     /// for *.yaml, *.yml and *.json; named files are linted whatever their name.
+    /// (A directory literally named `rules` or `explain` is written `./rules`.)
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 

@@ -84,6 +84,17 @@ pub struct ResourceRef {
     pub namespace: Option<String>,
 }
 
+/// How a finding was silenced. Suppressed findings stay in machine reports
+/// (JSON `suppressed`, SARIF `suppressions`) but never fail the run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// `inline` (a `# kubeward:ignore` comment), `file` (`# kubeward:ignore-file`),
+    /// `annotation` (`kubeward.io/ignore`), `config` (an `ignore:` entry) or
+    /// `baseline`.
+    pub kind: &'static str,
+    pub reason: Option<String>,
+}
+
 /// A lint result. Lines and columns are 1-based; columns count characters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
@@ -101,9 +112,37 @@ pub struct Finding {
     pub end_column: usize,
     pub resource: Option<ResourceRef>,
     pub path: Vec<PathSeg>,
+    pub suppressed: Option<Suppression>,
 }
 
 impl Finding {
+    /// A fingerprint that survives reformatting and moved lines: rule, file,
+    /// resource identity and field path, never line numbers. Loader findings
+    /// (no resource) use the message instead of a path. Stable across versions:
+    /// FNV-1a 64, hex.
+    pub fn fingerprint(&self, file_path: &str) -> String {
+        let mut key = format!("{}\u{0}{file_path}\u{0}", self.rule);
+        match &self.resource {
+            Some(r) => {
+                key.push_str(&format!(
+                    "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
+                    r.api_version,
+                    r.kind,
+                    r.namespace.as_deref().unwrap_or(""),
+                    r.name.as_deref().unwrap_or(""),
+                    display_path(&self.path)
+                ));
+            }
+            None => key.push_str(&self.message),
+        }
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in key.as_bytes() {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+
     /// The order every report uses: file, line, column, rule (then message, so
     /// equal positions stay deterministic).
     pub fn sort_key(&self) -> (usize, usize, usize, &str, &str) {
@@ -114,6 +153,36 @@ impl Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprint_ignores_lines() {
+        let f = Finding {
+            rule: "pod-security/privileged".into(),
+            severity: Severity::Error,
+            message: "m".into(),
+            file: 0,
+            start: 10,
+            end: 20,
+            line: 3,
+            column: 5,
+            end_line: 3,
+            end_column: 15,
+            resource: Some(ResourceRef {
+                api_version: "v1".into(),
+                kind: "Pod".into(),
+                name: Some("a".into()),
+                namespace: None,
+            }),
+            path: vec![PathSeg::Key("spec".into())],
+            suppressed: None,
+        };
+        let mut moved = f.clone();
+        moved.line = 40;
+        moved.start = 400;
+        assert_eq!(f.fingerprint("a.yaml"), moved.fingerprint("a.yaml"));
+        assert_ne!(f.fingerprint("a.yaml"), f.fingerprint("b.yaml"));
+        assert_eq!(f.fingerprint("a.yaml").len(), 16);
+    }
 
     #[test]
     fn path_display_quotes_odd_keys() {

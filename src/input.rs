@@ -161,5 +161,6 @@ pub fn issue_finding(file: usize, source: &SourceFile, issue: &LoadIssue) -> Fin
         end_column: end.column,
         resource: None,
         path: Vec::new(),
+        suppressed: None,
     }
 }

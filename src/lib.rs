@@ -2,6 +2,7 @@
 //! as one function a test can call (DESIGN.md §1): discover -> load -> evaluate
 //! -> locate. No clap, no printing, no process exit here.
 
+pub mod catalog_doc;
 pub mod discover;
 pub mod engine;
 pub mod finding;
@@ -95,8 +96,18 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Active (not suppressed) findings of a severity.
     pub fn count(&self, sev: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == sev).count()
+        self.active().filter(|f| f.severity == sev).count()
+    }
+
+    /// Findings that count: everything not suppressed.
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.suppressed.is_none())
+    }
+
+    pub fn suppressed(&self) -> usize {
+        self.findings.len() - self.active().count()
     }
 }
 
@@ -340,5 +351,6 @@ fn locate_finding(
         end_column: end.column,
         resource: Some(ResourceRef::clone(&r.id)),
         path: raw.path.into_iter().collect::<Vec<PathSeg>>(),
+        suppressed: None,
     }
 }

@@ -4,7 +4,7 @@
 mod cli;
 
 use clap::Parser;
-use cli::{Cli, Color, FailOn, Format};
+use cli::{Cli, Color, Command, FailOn, Format, LintArgs, ListFormat};
 use kubeward::finding::Severity;
 use kubeward::report;
 use std::io::{self, IsTerminal, Read, Write};
@@ -13,12 +13,52 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     quiet_parser_panics();
     let cli = Cli::parse();
-    match run(cli) {
+    let result = match cli.command {
+        Some(Command::Rules { format }) => list_rules(format),
+        Some(Command::Explain { id }) => explain(&id),
+        None => run(cli.lint),
+    };
+    match result {
         Ok(code) => code,
         Err(e) => {
             let _ = writeln!(io::stderr(), "kubeward: error: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+fn list_rules(format: ListFormat) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let catalog = kubeward::engine::Catalog::bundled()?;
+    let text = match format {
+        ListFormat::Human => kubeward::catalog_doc::rules_table(&catalog),
+        ListFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&kubeward::catalog_doc::rule_infos(&catalog))?;
+            s.push('\n');
+            s
+        }
+        ListFormat::Markdown => kubeward::catalog_doc::markdown(&catalog),
+    };
+    print_or_pipe(&text)
+}
+
+fn explain(id: &str) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let catalog = kubeward::engine::Catalog::bundled()?;
+    match kubeward::catalog_doc::explain(&catalog, id) {
+        Some(text) => print_or_pipe(&text),
+        None => {
+            let hint = kubeward::catalog_doc::suggest(&catalog, id)
+                .map(|s| format!(" (did you mean {s}?)"))
+                .unwrap_or_default();
+            Err(format!("unknown rule id {id:?}{hint}; `kubeward rules` lists them").into())
+        }
+    }
+}
+
+fn print_or_pipe(text: &str) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
     }
 }
 
@@ -37,7 +77,7 @@ fn quiet_parser_panics() {
     }));
 }
 
-fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
+fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let reads_stdin = cli.paths.iter().any(|p| p.as_os_str() == "-");
     let stdin = if reads_stdin {
         let mut buf = Vec::new();
@@ -100,7 +140,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
     };
-    let failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
+    let failed = threshold.is_some_and(|t| outcome.active().any(|f| f.severity >= t));
     Ok(if failed {
         ExitCode::from(1)
     } else {

@@ -54,3 +54,19 @@ fn pss_baseline_is_complete() {
         assert!(baseline.contains(&id.as_str()), "{id} missing");
     }
 }
+
+#[test]
+fn docs_rules_md_is_current() {
+    let catalog = Catalog::bundled().expect("catalogue loads");
+    let generated = kubeward::catalog_doc::markdown(&catalog);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    if std::env::var_os("KUBEWARD_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &generated).expect("write docs/rules.md");
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == generated,
+        "docs/rules.md is out of date: run `KUBEWARD_UPDATE_DOCS=1 cargo test --test catalogue` \
+         (or `kubeward rules --format markdown > docs/rules.md`)"
+    );
+}

@@ -167,3 +167,33 @@ fn examples_lint_with_findings() {
         );
     }
 }
+
+#[test]
+fn rules_and_explain_subcommands() {
+    let out = kubeward(&["rules"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let table = text(&out.stdout);
+    assert!(
+        table.contains("pod-security/privileged") && table.contains("yaml/syntax"),
+        "{table}"
+    );
+
+    let out = kubeward(&["rules", "--format", "json"], None);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let first = &v.as_array().expect("array")[0];
+    for key in ["id", "severity", "enabled", "title"] {
+        assert!(first.get(key).is_some(), "{key} missing in {first}");
+    }
+
+    let out = kubeward(&["explain", "pod-security/host-pid"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let text_out = text(&out.stdout);
+    assert!(
+        text_out.contains("How to fix:") && text_out.contains("References:"),
+        "{text_out}"
+    );
+
+    let out = kubeward(&["explain", "pod-security/host-pids"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("did you mean pod-security/host-pid?"));
+}

@@ -5,7 +5,7 @@ use crate::Outcome;
 use std::io::{self, Write};
 
 pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    for f in &outcome.findings {
+    for f in outcome.active() {
         let path = outcome
             .files
             .get(f.file)

@@ -96,7 +96,7 @@ pub fn write(outcome: &Outcome, opts: HumanOptions, out: &mut dyn Write) -> io::
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(opts.width)
         .with_context_lines(1);
-    for f in &outcome.findings {
+    for f in outcome.active() {
         let Some(file) = outcome.files.get(f.file) else {
             continue;
         };
@@ -138,6 +138,10 @@ pub fn summary(outcome: &Outcome, show_elapsed: bool) -> String {
         plural(outcome.count(Severity::Warning), "warning"),
         outcome.count(Severity::Info),
     );
+    let suppressed = outcome.suppressed();
+    if suppressed > 0 {
+        s.push_str(&format!(" ({suppressed} suppressed)"));
+    }
     if show_elapsed {
         s.push_str(&format!(" in {:.2}s", outcome.elapsed.as_secs_f64()));
     }

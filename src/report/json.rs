@@ -1,6 +1,6 @@
 //! `--format json`: the stable contract of DESIGN.md §6.
 
-use crate::finding::{display_path, ResourceRef, Severity};
+use crate::finding::{display_path, ResourceRef, Severity, Suppression};
 use crate::Outcome;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -26,7 +26,7 @@ struct JsonFinding<'a> {
     path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<()>,
-    suppressed: Option<()>,
+    suppressed: Option<&'a Suppression>,
 }
 
 #[derive(Serialize)]
@@ -59,7 +59,7 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             resource: f.resource.as_ref(),
             path: display_path(&f.path),
             source: None,
-            suppressed: None,
+            suppressed: f.suppressed.as_ref(),
         })
         .collect();
     let report = Report {
@@ -71,7 +71,7 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             error: outcome.count(Severity::Error),
             warning: outcome.count(Severity::Warning),
             info: outcome.count(Severity::Info),
-            suppressed: 0,
+            suppressed: outcome.suppressed(),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::other)?;
