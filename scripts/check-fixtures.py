@@ -23,6 +23,7 @@ for f in sorted((root / "testdata/rules").glob("*/*/*")):
     text = f.read_text()
     expected = set()
     version = None
+    extra = []
     for i, line in enumerate(text.splitlines(), 1):
         if "# expect:" in line:
             for rid in line.split("# expect:", 1)[1].split(","):
@@ -30,7 +31,9 @@ for f in sorted((root / "testdata/rules").glob("*/*/*")):
                     expected.add((i, rid.strip()))
         if line.strip().startswith("# kube-version:"):
             version = line.split(":", 1)[1].strip()
-    cmd = [binary, "--only", rule, "--format", "json", "--fail-on", "never", "--threads", "1", str(f)]
+        if line.strip().startswith("# rules:"):
+            extra += [r.strip() for r in line.split(":", 1)[1].split(",") if r.strip()]
+    cmd = [binary, "--no-config", "--only", ",".join([rule] + extra), "--format", "json", "--fail-on", "never", "--threads", "1", str(f)]
     if version:
         cmd[1:1] = ["--kube-version", version]
     p = subprocess.run(cmd, capture_output=True, text=True, env=env)

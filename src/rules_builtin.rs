@@ -8,6 +8,9 @@ pub const YAML_DUPLICATE_KEY: &str = "yaml/duplicate-key";
 pub const YAML_KEY_COLLISION: &str = "yaml/key-collision";
 pub const YAML_IGNORED_CONTENT: &str = "yaml/ignored-content";
 pub const POLICY_ERROR: &str = "kubeward/policy-error";
+pub const SUPPRESSION_WITHOUT_REASON: &str = "kubeward/suppression-without-reason";
+pub const UNUSED_SUPPRESSION: &str = "kubeward/unused-suppression";
+pub const UNKNOWN_RULE: &str = "kubeward/unknown-rule";
 
 pub struct BuiltinRule {
     pub id: &'static str,
@@ -46,6 +49,24 @@ pub const BUILTIN: &[BuiltinRule] = &[
         severity: Severity::Error,
         title: "A rule failed to evaluate",
         remediation: "The rule could not be evaluated on this resource; other rules still ran. Please report it.",
+    },
+    BuiltinRule {
+        id: SUPPRESSION_WITHOUT_REASON,
+        severity: Severity::Info,
+        title: "Suppression without a reason",
+        remediation: "Say why the finding is acceptable: `# kubeward:ignore <id> -- <reason>`, or a kubeward.io/ignore-reason annotation.",
+    },
+    BuiltinRule {
+        id: UNUSED_SUPPRESSION,
+        severity: Severity::Warning,
+        title: "Suppression that suppresses nothing",
+        remediation: "Remove the suppression: the rule no longer reports anything there, and a stale suppression would hide a future finding.",
+    },
+    BuiltinRule {
+        id: UNKNOWN_RULE,
+        severity: Severity::Warning,
+        title: "Unknown rule id in a suppression",
+        remediation: "Use an id from `kubeward rules` (a renamed or mistyped id suppresses nothing).",
     },
 ];
 

@@ -1,50 +1,18 @@
 //! The fixture harness: every file under testdata/rules/<category>/<name>/ is
-//! linted with only that rule enabled, and the set of (line, rule) it reports
-//! must equal the `# expect: <rule-id>[, <rule-id>...]` comments, both ways.
+//! linted with only that rule enabled (plus any `# rules:` it names), and the
+//! set of (line, rule) it reports must equal its `# expect: <rule-id>` comments,
+//! both ways. `pass-*` files expect nothing; `fail-*` files expect something.
 
-use kubeward::{lint, Settings};
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+mod common;
 
-fn fixtures(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            fixtures(&p, out);
-        } else if matches!(
-            p.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml" | "json")
-        ) {
-            out.push(p);
-        }
-    }
-}
-
-/// (line, rule) pairs declared by `# expect:` comments.
-fn expectations(text: &str) -> BTreeSet<(usize, String)> {
-    let mut out = BTreeSet::new();
-    for (i, line) in text.lines().enumerate() {
-        if let Some(pos) = line.find("# expect:") {
-            for id in line[pos + "# expect:".len()..].split(',') {
-                let id = id.trim();
-                if !id.is_empty() {
-                    out.insert((i + 1, id.to_string()));
-                }
-            }
-        }
-    }
-    out
-}
+use kubeward::ConfigChoice;
+use std::path::Path;
 
 #[test]
 fn every_fixture_reports_exactly_its_expectations() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules");
     let mut files = Vec::new();
-    fixtures(&root, &mut files);
-    files.sort();
+    common::fixtures(&root, &mut files);
     assert!(
         !files.is_empty(),
         "no fixtures found under {}",
@@ -54,80 +22,29 @@ fn every_fixture_reports_exactly_its_expectations() {
     let mut failures = Vec::new();
     for file in &files {
         let rel = file.strip_prefix(&root).expect("under root");
+        let display = rel.display().to_string();
         let comps: Vec<String> = rel
             .iter()
             .map(|c| c.to_string_lossy().into_owned())
             .collect();
         if comps.len() != 3 {
             failures.push(format!(
-                "{}: fixtures live in <category>/<name>/<file>",
-                rel.display()
+                "{display}: fixtures live in <category>/<name>/<file>"
             ));
             continue;
         }
         let rule = format!("{}/{}", comps[0], comps[1]);
-        let fname = &comps[2];
         let text = std::fs::read_to_string(file).expect("fixture is UTF-8");
-        let expected = expectations(&text);
-        if fname.starts_with("pass") && !expected.is_empty() {
-            failures.push(format!(
-                "{}: a pass fixture must expect nothing",
-                rel.display()
-            ));
+        let expected = common::expectations(&text);
+        if comps[2].starts_with("pass") && !expected.is_empty() {
+            failures.push(format!("{display}: a pass fixture must expect nothing"));
         }
-        if fname.starts_with("fail") && expected.is_empty() {
-            failures.push(format!(
-                "{}: a fail fixture must expect something",
-                rel.display()
-            ));
+        if comps[2].starts_with("fail") && expected.is_empty() {
+            failures.push(format!("{display}: a fail fixture must expect something"));
         }
-        // A fixture may pin the target version: `# kube-version: 1.30`.
-        let kube_version = text
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("# kube-version:"))
-            .map(|v| kubeward::parse_kube_version(v).expect("valid # kube-version"))
-            .unwrap_or(kubeward::DEFAULT_KUBE_VERSION);
-        let settings = Settings {
-            paths: vec![file.clone()],
-            only_rules: Some(vec![rule.clone()]),
-            threads: 1,
-            kube_version,
-            ..Default::default()
-        };
-        let outcome = match lint(&settings) {
-            Ok(o) => o,
-            Err(e) => {
-                failures.push(format!("{}: lint failed: {e}", rel.display()));
-                continue;
-            }
-        };
-        let got: BTreeSet<(usize, String)> = outcome
-            .findings
-            .iter()
-            .map(|f| (f.line, f.rule.clone()))
-            .collect();
-        for miss in expected.difference(&got) {
-            failures.push(format!(
-                "{}:{}: expected {} but it was not reported",
-                rel.display(),
-                miss.0,
-                miss.1
-            ));
-        }
-        for extra in got.difference(&expected) {
-            let msg = outcome
-                .findings
-                .iter()
-                .find(|f| f.line == extra.0 && f.rule == extra.1)
-                .map(|f| f.message.clone())
-                .unwrap_or_default();
-            failures.push(format!(
-                "{}:{}: unexpected {} ({msg})",
-                rel.display(),
-                extra.0,
-                extra.1
-            ));
-        }
+        let mut rules = vec![rule];
+        rules.extend(common::header_rules(&text));
+        failures.extend(common::check(file, &display, rules, ConfigChoice::Disabled));
     }
     assert!(
         failures.is_empty(),
@@ -143,9 +60,14 @@ fn every_bundled_rule_has_pass_and_fail_fixtures() {
     assert!(!catalog.rules.is_empty());
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules");
     let mut missing = Vec::new();
-    for rule in &catalog.rules {
-        let dir = root.join(&rule.meta.id);
-        let names: Vec<String> = std::fs::read_dir(&dir)
+    let ids = catalog
+        .rules
+        .iter()
+        .map(|r| r.meta.id.as_str())
+        .chain(kubeward::rules_builtin::BUILTIN.iter().map(|b| b.id))
+        .filter(|id| *id != kubeward::rules_builtin::POLICY_ERROR);
+    for id in ids {
+        let names: Vec<String> = std::fs::read_dir(root.join(id))
             .map(|d| {
                 d.flatten()
                     .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -153,10 +75,10 @@ fn every_bundled_rule_has_pass_and_fail_fixtures() {
             })
             .unwrap_or_default();
         if !names.iter().any(|n| n.starts_with("pass")) {
-            missing.push(format!("{}: no pass fixture", rule.meta.id));
+            missing.push(format!("{id}: no pass fixture"));
         }
         if !names.iter().any(|n| n.starts_with("fail")) {
-            missing.push(format!("{}: no fail fixture", rule.meta.id));
+            missing.push(format!("{id}: no fail fixture"));
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));

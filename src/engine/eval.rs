@@ -57,7 +57,14 @@ pub struct RawFinding {
 impl Plan {
     /// `enabled` picks the rules of the run; `data` is the `data.kubeward`
     /// document (config and inventory).
-    pub fn new(catalog: &Catalog, enabled: impl Fn(&Rule) -> bool, data: Value) -> Plan {
+    /// `pod_kinds` are extra kinds (custom workloads from config) that count as
+    /// pod-bearing.
+    pub fn new(
+        catalog: &Catalog,
+        enabled: impl Fn(&Rule) -> bool,
+        pod_kinds: &[String],
+        data: Value,
+    ) -> Plan {
         let rules: Vec<Rule> = catalog
             .rules
             .iter()
@@ -68,7 +75,10 @@ impl Plan {
         for r in &rules {
             for k in &r.meta.kinds {
                 match k.as_str() {
-                    "pod-bearing" => named.extend(POD_BEARING.iter().map(|s| s.to_string())),
+                    "pod-bearing" => {
+                        named.extend(POD_BEARING.iter().map(|s| s.to_string()));
+                        named.extend(pod_kinds.iter().cloned());
+                    }
                     "*" => {}
                     other => named.push(other.to_string()),
                 }
@@ -91,7 +101,7 @@ impl Plan {
         let mut kind_group = HashMap::new();
         for kind in &named {
             let members = (0..rules.len())
-                .filter(|&i| applies(&rules[i], kind))
+                .filter(|&i| applies(&rules[i], kind, pod_kinds))
                 .collect();
             if let Some(g) = group_of(members) {
                 kind_group.insert(kind.clone(), g);
@@ -123,10 +133,10 @@ impl Plan {
     }
 }
 
-fn applies(rule: &Rule, kind: &str) -> bool {
+fn applies(rule: &Rule, kind: &str, pod_kinds: &[String]) -> bool {
     rule.meta.kinds.iter().any(|k| match k.as_str() {
         "*" => true,
-        "pod-bearing" => POD_BEARING.contains(&kind),
+        "pod-bearing" => POD_BEARING.contains(&kind) || pod_kinds.iter().any(|p| p == kind),
         other => other == kind,
     })
 }
@@ -325,7 +335,7 @@ mod tests {
 
     fn plan() -> Plan {
         let catalog = Catalog::bundled().expect("bundled rules load");
-        Plan::new(&catalog, |r| r.meta.enabled, Value::new_object())
+        Plan::new(&catalog, |r| r.meta.enabled, &[], Value::new_object())
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub struct HumanOptions {
     pub color: bool,
     /// Off in snapshots: elapsed time is not deterministic.
     pub show_elapsed: bool,
+    /// List suppressed findings too (marked as such).
+    pub show_suppressed: bool,
     /// Terminal width for wrapping.
     pub width: usize,
 }
@@ -46,7 +48,15 @@ struct Diag<'a> {
 
 impl fmt::Display for Diag<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.finding.message)?;
+        if let Some(s) = &self.finding.suppressed {
+            write!(f, " [suppressed by {}", s.kind)?;
+            if let Some(r) = &s.reason {
+                write!(f, ": {r}")?;
+            }
+            f.write_str("]")?;
+        }
+        Ok(())
     }
 }
 
@@ -96,7 +106,11 @@ pub fn write(outcome: &Outcome, opts: HumanOptions, out: &mut dyn Write) -> io::
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(opts.width)
         .with_context_lines(1);
-    for f in outcome.active() {
+    for f in outcome
+        .findings
+        .iter()
+        .filter(|f| opts.show_suppressed || f.suppressed.is_none())
+    {
         let Some(file) = outcome.files.get(f.file) else {
             continue;
         };
@@ -140,10 +154,56 @@ pub fn summary(outcome: &Outcome, show_elapsed: bool) -> String {
     );
     let suppressed = outcome.suppressed();
     if suppressed > 0 {
-        s.push_str(&format!(" ({suppressed} suppressed)"));
+        let baselined = outcome.baselined;
+        if baselined > 0 {
+            s.push_str(&format!(
+                " ({suppressed} suppressed, of which {baselined} by the baseline)"
+            ));
+        } else {
+            s.push_str(&format!(" ({suppressed} suppressed)"));
+        }
     }
     if show_elapsed {
         s.push_str(&format!(" in {:.2}s", outcome.elapsed.as_secs_f64()));
     }
     s
+}
+
+/// A config error rendered like a finding: the config's source line, the
+/// message under it.
+pub fn config_error(e: &crate::config::ConfigError) -> String {
+    #[derive(Debug)]
+    struct D<'a>(&'a crate::config::ConfigError, miette::NamedSource<Text>);
+    impl fmt::Display for D<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(&self.0.message)
+        }
+    }
+    impl std::error::Error for D<'_> {}
+    impl Diagnostic for D<'_> {
+        fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+            Some(Box::new("kubeward::config"))
+        }
+        fn source_code(&self) -> Option<&dyn SourceCode> {
+            Some(&self.1)
+        }
+        fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+            let s = self.0.span;
+            Some(Box::new(std::iter::once(LabeledSpan::new(
+                None,
+                s.start,
+                s.end.saturating_sub(s.start),
+            ))))
+        }
+    }
+    if e.source.text.is_empty() {
+        return format!("kubeward: error: {e}");
+    }
+    let d = D(e, named(&e.source));
+    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor());
+    let mut out = String::new();
+    match handler.render_report(&mut out, &d) {
+        Ok(()) => out,
+        Err(_) => format!("kubeward: error: {e}"),
+    }
 }

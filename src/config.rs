@@ -1,0 +1,718 @@
+//! `.kubeward.yaml`: rule selection, severities, per-path overrides, per-resource
+//! ignores, rule parameters and run settings. Parsed with kubeward's own span-aware
+//! loader so that every error points at the file, line and column that caused it;
+//! an unknown key or a bad value is an error, never a silent default.
+
+use crate::finding::Severity;
+use crate::source::SourceFile;
+use crate::yaml::{self, Node, NodeKind, Scalar, Span};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAMES: &[&str] = &[".kubeward.yaml", ".kubeward.yml"];
+
+/// `--fail-on` as the config spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Severity(Severity),
+    Never,
+}
+
+/// Turns rules on or off by id or category prefix (`pod-security/`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleSwitches {
+    pub enable: Vec<String>,
+    pub disable: Vec<String>,
+}
+
+/// A custom resource that carries a pod template (e.g. Argo Rollout).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workload {
+    pub kind: String,
+    pub api_version: Option<String>,
+    /// Path to the object holding the pod's `metadata` and `spec`.
+    pub template: Vec<String>,
+}
+
+/// Settings that apply to files matching `files` globs.
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub files: globset::GlobSet,
+    pub file_globs: Vec<String>,
+    pub rules: RuleSwitches,
+    pub severity: BTreeMap<String, Severity>,
+}
+
+/// Silences rules on resources that match every given selector.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ignore {
+    pub rules: Vec<String>,
+    pub kind: Option<String>,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file it came from (None for the empty default config).
+    pub path: Option<PathBuf>,
+    pub kube_version: Option<(u32, u32)>,
+    pub fail_on: Option<FailOn>,
+    pub exclude: Vec<String>,
+    pub rules: RuleSwitches,
+    pub severity: BTreeMap<String, Severity>,
+    pub params: BTreeMap<String, regorus::Value>,
+    pub workloads: Vec<Workload>,
+    pub overrides: Vec<Override>,
+    pub ignore: Vec<Ignore>,
+    /// Rule ids the config names that no rule has, with where and a suggestion.
+    pub unknown_ids: Vec<ConfigWarning>,
+}
+
+impl PartialEq for Override {
+    fn eq(&self, other: &Self) -> bool {
+        self.file_globs == other.file_globs
+            && self.rules == other.rules
+            && self.severity == other.severity
+    }
+}
+
+/// A located, non-fatal remark about the config (an unknown rule id).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigWarning {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// A config that cannot be used: the run stops with exit 2.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    pub source: SourceFile,
+    pub span: Span,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let p = self.source.position(self.span.start);
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.source.path, p.line, p.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The nearest config file at or above `start` (a file's directory or a directory).
+pub fn find_upwards(start: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(start).ok()?;
+    let mut dir = if abs.is_dir() {
+        Some(abs.as_path())
+    } else {
+        abs.parent()
+    };
+    while let Some(d) = dir {
+        for name in FILE_NAMES {
+            let candidate = d.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Reads and validates a config file. `known` tells whether a rule id exists and
+/// `suggest` proposes a near miss for "did you mean".
+pub fn load(
+    path: &Path,
+    known: &dyn Fn(&str) -> bool,
+    suggest: &dyn Fn(&str) -> Option<String>,
+) -> Result<Config, ConfigError> {
+    let display = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        source: SourceFile::new(display.clone(), ""),
+        span: Span::default(),
+        message: format!("cannot read the config: {e}"),
+    })?;
+    parse(&display, &text, known, suggest).map(|mut c| {
+        c.path = Some(path.to_path_buf());
+        c
+    })
+}
+
+/// Parses config text (`name` is how errors refer to it).
+pub fn parse(
+    name: &str,
+    text: &str,
+    known: &dyn Fn(&str) -> bool,
+    suggest: &dyn Fn(&str) -> Option<String>,
+) -> Result<Config, ConfigError> {
+    let source = SourceFile::new(name, text);
+    let p = Parser {
+        source: &source,
+        known,
+        suggest,
+        warnings: std::cell::RefCell::new(Vec::new()),
+    };
+    let loaded = yaml::load(text);
+    if let Some(issue) = loaded
+        .issues
+        .iter()
+        .find(|i| i.rule == crate::rules_builtin::YAML_SYNTAX || i.rule == "yaml/duplicate-key")
+    {
+        return Err(p.err(issue.span, issue.message.clone()));
+    }
+    let mut config = Config::default();
+    let Some(doc) = loaded.documents.first() else {
+        return Ok(config); // an empty config is a valid one
+    };
+    let entries = p.map(&doc.root, "the config")?;
+    for e in entries {
+        let v = &e.value;
+        match e.key.as_str() {
+            "kube-version" => config.kube_version = Some(p.kube_version(v)?),
+            "fail-on" => {
+                let s = p.string(v, "fail-on")?;
+                config.fail_on = Some(match s.as_str() {
+                    "never" => FailOn::Never,
+                    other => FailOn::Severity(Severity::parse(other).ok_or_else(|| {
+                        p.err(
+                            v.span,
+                            "fail-on must be error, warning, info or never".into(),
+                        )
+                    })?),
+                });
+            }
+            "exclude" => config.exclude = p.globs(v, "exclude")?.1,
+            "rules" => config.rules = p.switches(v)?,
+            "severity" => config.severity = p.severities(v)?,
+            "params" => {
+                for pe in p.map(v, "params")? {
+                    p.rule_id(&pe.key, pe.key_span);
+                    config
+                        .params
+                        .insert(pe.key.clone(), crate::engine::convert::to_value(&pe.value));
+                }
+            }
+            "workloads" => {
+                for item in p.seq(v, "workloads")? {
+                    config.workloads.push(p.workload(item)?);
+                }
+            }
+            "overrides" => {
+                for item in p.seq(v, "overrides")? {
+                    config.overrides.push(p.override_entry(item)?);
+                }
+            }
+            "ignore" => {
+                for item in p.seq(v, "ignore")? {
+                    config.ignore.push(p.ignore_entry(item)?);
+                }
+            }
+            other => {
+                return Err(p.unknown_key(
+                    e.key_span,
+                    other,
+                    &[
+                        "kube-version",
+                        "fail-on",
+                        "exclude",
+                        "rules",
+                        "severity",
+                        "params",
+                        "workloads",
+                        "overrides",
+                        "ignore",
+                    ],
+                ))
+            }
+        }
+    }
+    config.unknown_ids = p.warnings.into_inner();
+    Ok(config)
+}
+
+struct Parser<'a> {
+    source: &'a SourceFile,
+    known: &'a dyn Fn(&str) -> bool,
+    suggest: &'a dyn Fn(&str) -> Option<String>,
+    warnings: std::cell::RefCell<Vec<ConfigWarning>>,
+}
+
+impl Parser<'_> {
+    fn err(&self, span: Span, message: String) -> ConfigError {
+        ConfigError {
+            source: self.source.clone(),
+            span,
+            message,
+        }
+    }
+
+    fn unknown_key(&self, span: Span, key: &str, expected: &[&str]) -> ConfigError {
+        let near = expected
+            .iter()
+            .min_by_key(|k| crate::catalog_doc::edit_distance(k, key))
+            .filter(|k| crate::catalog_doc::edit_distance(k, key) <= 3);
+        let hint = near
+            .map(|k| format!(" (did you mean `{k}`?)"))
+            .unwrap_or_default();
+        self.err(
+            span,
+            format!(
+                "unknown key `{key}`{hint}; expected one of: {}",
+                expected.join(", ")
+            ),
+        )
+    }
+
+    fn map<'n>(&self, n: &'n Node, what: &str) -> Result<&'n [yaml::Entry], ConfigError> {
+        match &n.kind {
+            NodeKind::Map(entries) => Ok(entries),
+            NodeKind::Scalar(Scalar::Null) => Ok(&[]),
+            _ => Err(self.err(n.span, format!("{what} must be a mapping"))),
+        }
+    }
+
+    fn seq<'n>(&self, n: &'n Node, what: &str) -> Result<&'n [Node], ConfigError> {
+        match &n.kind {
+            NodeKind::Seq(items) => Ok(items),
+            NodeKind::Scalar(Scalar::Null) => Ok(&[]),
+            _ => Err(self.err(n.span, format!("{what} must be a list"))),
+        }
+    }
+
+    fn string(&self, n: &Node, what: &str) -> Result<String, ConfigError> {
+        match &n.kind {
+            NodeKind::Scalar(Scalar::Str(s)) => Ok(s.clone()),
+            _ => Err(self.err(n.span, format!("{what} must be a string"))),
+        }
+    }
+
+    /// A string or a list of strings.
+    fn strings(&self, n: &Node, what: &str) -> Result<Vec<(Span, String)>, ConfigError> {
+        match &n.kind {
+            NodeKind::Scalar(Scalar::Str(s)) => Ok(vec![(n.span, s.clone())]),
+            NodeKind::Seq(items) => items
+                .iter()
+                .map(|i| self.string(i, what).map(|s| (i.span, s)))
+                .collect(),
+            _ => Err(self.err(
+                n.span,
+                format!("{what} must be a string or a list of strings"),
+            )),
+        }
+    }
+
+    fn globs(&self, n: &Node, what: &str) -> Result<(globset::GlobSet, Vec<String>), ConfigError> {
+        let items = self.strings(n, what)?;
+        let mut b = globset::GlobSetBuilder::new();
+        for (span, g) in &items {
+            let glob = globset::Glob::new(g)
+                .map_err(|e| self.err(*span, format!("invalid glob {g:?}: {}", e.kind())))?;
+            b.add(glob);
+        }
+        let set = b
+            .build()
+            .map_err(|e| self.err(n.span, format!("invalid globs: {e}")))?;
+        Ok((set, items.into_iter().map(|(_, g)| g).collect()))
+    }
+
+    /// Notes an id (or `category/` prefix) no rule has; config stays usable.
+    fn rule_id(&self, id: &str, span: Span) {
+        if !(self.known)(id) {
+            let hint = (self.suggest)(id)
+                .map(|s| format!(" (did you mean {s}?)"))
+                .unwrap_or_default();
+            let p = self.source.position(span.start);
+            self.warnings.borrow_mut().push(ConfigWarning {
+                line: p.line,
+                column: p.column,
+                message: format!("unknown rule id {id:?}{hint}"),
+            });
+        }
+    }
+
+    fn ids(&self, n: &Node, what: &str) -> Result<Vec<String>, ConfigError> {
+        let items = self.strings(n, what)?;
+        for (span, id) in &items {
+            self.rule_id(id, *span);
+        }
+        Ok(items.into_iter().map(|(_, s)| s).collect())
+    }
+
+    fn switches(&self, n: &Node) -> Result<RuleSwitches, ConfigError> {
+        let mut out = RuleSwitches::default();
+        for e in self.map(n, "rules")? {
+            match e.key.as_str() {
+                "enable" => out.enable = self.ids(&e.value, "rules.enable")?,
+                "disable" => out.disable = self.ids(&e.value, "rules.disable")?,
+                other => return Err(self.unknown_key(e.key_span, other, &["enable", "disable"])),
+            }
+        }
+        Ok(out)
+    }
+
+    fn severities(&self, n: &Node) -> Result<BTreeMap<String, Severity>, ConfigError> {
+        let mut out = BTreeMap::new();
+        for e in self.map(n, "severity")? {
+            self.rule_id(&e.key, e.key_span);
+            let s = self.string(&e.value, "a severity")?;
+            let sev = Severity::parse(&s).ok_or_else(|| {
+                self.err(
+                    e.value.span,
+                    format!("severity must be error, warning or info, not {s:?}"),
+                )
+            })?;
+            out.insert(e.key.clone(), sev);
+        }
+        Ok(out)
+    }
+
+    fn kube_version(&self, n: &Node) -> Result<(u32, u32), ConfigError> {
+        match &n.kind {
+            NodeKind::Scalar(Scalar::Str(s)) => {
+                crate::parse_kube_version(s).map_err(|e| self.err(n.span, e))
+            }
+            // YAML reads `1.30` as the number 1.3: refuse to guess.
+            NodeKind::Scalar(Scalar::Float(_) | Scalar::Int(_)) => Err(self.err(
+                n.span,
+                "kube-version must be a quoted string like \"1.30\" (unquoted, YAML reads 1.30 as the number 1.3)".into(),
+            )),
+            _ => Err(self.err(n.span, "kube-version must be a string like \"1.30\"".into())),
+        }
+    }
+
+    fn workload(&self, n: &Node) -> Result<Workload, ConfigError> {
+        let (mut kind, mut api_version, mut template) = (None, None, None);
+        for e in self.map(n, "a workload")? {
+            match e.key.as_str() {
+                "kind" => kind = Some(self.string(&e.value, "kind")?),
+                "api-version" => api_version = Some(self.string(&e.value, "api-version")?),
+                "template" => {
+                    let t = self.string(&e.value, "template")?;
+                    let parts: Vec<String> = t.split('.').map(str::to_string).collect();
+                    if parts.iter().any(String::is_empty) {
+                        return Err(self.err(
+                            e.value.span,
+                            "template is a dotted path like spec.template".into(),
+                        ));
+                    }
+                    template = Some(parts);
+                }
+                other => {
+                    return Err(self.unknown_key(
+                        e.key_span,
+                        other,
+                        &["kind", "api-version", "template"],
+                    ))
+                }
+            }
+        }
+        match (kind, template) {
+            (Some(kind), Some(template)) => Ok(Workload {
+                kind,
+                api_version,
+                template,
+            }),
+            _ => Err(self.err(
+                n.span,
+                "a workload needs `kind` and `template` (the path to its pod template, e.g. spec.template)".into(),
+            )),
+        }
+    }
+
+    fn override_entry(&self, n: &Node) -> Result<Override, ConfigError> {
+        let mut files = None;
+        let mut rules = RuleSwitches::default();
+        let mut severity = BTreeMap::new();
+        for e in self.map(n, "an override")? {
+            match e.key.as_str() {
+                "files" => files = Some(self.globs(&e.value, "files")?),
+                "rules" => rules = self.switches(&e.value)?,
+                "severity" => severity = self.severities(&e.value)?,
+                other => {
+                    return Err(self.unknown_key(
+                        e.key_span,
+                        other,
+                        &["files", "rules", "severity"],
+                    ))
+                }
+            }
+        }
+        let (files, file_globs) =
+            files.ok_or_else(|| self.err(n.span, "an override needs `files` (globs)".into()))?;
+        Ok(Override {
+            files,
+            file_globs,
+            rules,
+            severity,
+        })
+    }
+
+    fn ignore_entry(&self, n: &Node) -> Result<Ignore, ConfigError> {
+        let mut out = Ignore {
+            rules: Vec::new(),
+            kind: None,
+            namespace: None,
+            name: None,
+            labels: BTreeMap::new(),
+            reason: String::new(),
+        };
+        let mut has_rules = false;
+        for e in self.map(n, "an ignore entry")? {
+            match e.key.as_str() {
+                "rules" => {
+                    out.rules = self.ids(&e.value, "rules")?;
+                    has_rules = true;
+                }
+                "kind" => out.kind = Some(self.string(&e.value, "kind")?),
+                "namespace" => out.namespace = Some(self.string(&e.value, "namespace")?),
+                "name" => out.name = Some(self.string(&e.value, "name")?),
+                "labels" => {
+                    for le in self.map(&e.value, "labels")? {
+                        out.labels
+                            .insert(le.key.clone(), self.string(&le.value, "a label value")?);
+                    }
+                }
+                "reason" => out.reason = self.string(&e.value, "reason")?,
+                other => {
+                    return Err(self.unknown_key(
+                        e.key_span,
+                        other,
+                        &["rules", "kind", "namespace", "name", "labels", "reason"],
+                    ))
+                }
+            }
+        }
+        if !has_rules || out.rules.is_empty() {
+            return Err(self.err(n.span, "an ignore entry needs `rules`".into()));
+        }
+        if out.reason.trim().is_empty() {
+            return Err(self.err(
+                n.span,
+                "an ignore entry needs a `reason` (why is this acceptable?)".into(),
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// Whether `id` is selected by `pattern` (an exact id or a `category/` prefix),
+/// and how specifically (exact beats prefix).
+fn selects(pattern: &str, id: &str) -> Option<u8> {
+    if pattern == id {
+        Some(2)
+    } else if pattern.ends_with('/') && id.starts_with(pattern) {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+impl RuleSwitches {
+    /// Applies this layer to a rule's current state: the most specific match
+    /// wins, and disable wins a tie.
+    pub fn apply(&self, id: &str, current: bool) -> bool {
+        let best = |list: &[String]| list.iter().filter_map(|p| selects(p, id)).max();
+        match (best(&self.enable), best(&self.disable)) {
+            (None, None) => current,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (Some(e), Some(d)) => e > d,
+        }
+    }
+}
+
+pub fn severity_for(map: &BTreeMap<String, Severity>, id: &str) -> Option<Severity> {
+    map.iter()
+        .filter_map(|(p, s)| selects(p, id).map(|rank| (rank, *s)))
+        .max_by_key(|(rank, _)| *rank)
+        .map(|(_, s)| s)
+}
+
+impl Config {
+    /// Whether a rule runs on a file (path relative to the config's directory).
+    pub fn enabled(&self, id: &str, default: bool, rel_path: Option<&Path>) -> bool {
+        let mut on = self.rules.apply(id, default);
+        for o in self.matching_overrides(rel_path) {
+            on = o.rules.apply(id, on);
+        }
+        on
+    }
+
+    /// The severity a rule's findings get in a file.
+    pub fn severity(&self, id: &str, default: Severity, rel_path: Option<&Path>) -> Severity {
+        let mut sev = severity_for(&self.severity, id).unwrap_or(default);
+        for o in self.matching_overrides(rel_path) {
+            if let Some(s) = severity_for(&o.severity, id) {
+                sev = s;
+            }
+        }
+        sev
+    }
+
+    fn matching_overrides<'a>(
+        &'a self,
+        rel_path: Option<&'a Path>,
+    ) -> impl Iterator<Item = &'a Override> {
+        self.overrides
+            .iter()
+            .filter(move |o| rel_path.is_some_and(|p| o.files.is_match(p)))
+    }
+
+    /// `path` relative to the config's directory, for override globs.
+    pub fn relative<'p>(&self, path: &'p Path) -> Option<PathBuf> {
+        let base = self.path.as_ref()?.parent()?;
+        let abs = std::path::absolute(path).ok()?;
+        let base = std::path::absolute(base).ok()?;
+        abs.strip_prefix(&base).ok().map(Path::to_path_buf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known(id: &str) -> bool {
+        [
+            "pod-security/privileged",
+            "pod-security/host-pid",
+            "pod-security/",
+        ]
+        .contains(&id)
+            || id.starts_with("image/")
+    }
+
+    fn suggest(id: &str) -> Option<String> {
+        (id == "pod-security/priviliged").then(|| "pod-security/privileged".to_string())
+    }
+
+    fn parse_ok(text: &str) -> Config {
+        parse(".kubeward.yaml", text, &known, &suggest).expect("valid config")
+    }
+
+    fn parse_err(text: &str) -> String {
+        parse(".kubeward.yaml", text, &known, &suggest)
+            .expect_err("invalid config")
+            .to_string()
+    }
+
+    #[test]
+    fn every_key_parses() {
+        let c = parse_ok(
+            r#"
+kube-version: "1.30"
+fail-on: error
+exclude: ["vendor/**", "charts/*/templates/**"]
+rules:
+  enable: [image/digest-not-pinned]
+  disable: [pod-security/]
+severity:
+  pod-security/host-pid: warning
+params:
+  image/untrusted-registry: {allowed: [registry.example.com]}
+workloads:
+  - kind: Rollout
+    api-version: argoproj.io/v1alpha1
+    template: spec.template
+overrides:
+  - files: ["legacy/**"]
+    rules: {enable: [pod-security/privileged]}
+    severity: {pod-security/privileged: info}
+ignore:
+  - rules: [pod-security/host-pid]
+    kind: DaemonSet
+    namespace: monitoring
+    name: node-exporter
+    labels: {app: node-exporter}
+    reason: reads host process metrics
+"#,
+        );
+        assert_eq!(c.kube_version, Some((1, 30)));
+        assert_eq!(c.fail_on, Some(FailOn::Severity(Severity::Error)));
+        assert_eq!(c.exclude.len(), 2);
+        assert_eq!(c.workloads[0].template, vec!["spec", "template"]);
+        assert_eq!(c.ignore[0].labels["app"], "node-exporter");
+        assert!(c.params.contains_key("image/untrusted-registry"));
+        assert!(c.unknown_ids.is_empty(), "{:?}", c.unknown_ids);
+
+        // Category disable, exact enable in an override, exact severity.
+        assert!(!c.enabled("pod-security/privileged", true, None));
+        assert!(c.enabled(
+            "pod-security/privileged",
+            true,
+            Some(Path::new("legacy/a.yaml"))
+        ));
+        assert!(!c.enabled(
+            "pod-security/privileged",
+            true,
+            Some(Path::new("apps/a.yaml"))
+        ));
+        assert!(c.enabled("image/digest-not-pinned", false, None));
+        assert_eq!(
+            c.severity("pod-security/host-pid", Severity::Error, None),
+            Severity::Warning
+        );
+        assert_eq!(
+            c.severity(
+                "pod-security/privileged",
+                Severity::Error,
+                Some(Path::new("legacy/x.yaml"))
+            ),
+            Severity::Info
+        );
+    }
+
+    #[test]
+    fn errors_are_located_and_clear() {
+        let e = parse_err("rules:\n  enabled: [a]\n");
+        assert!(
+            e.starts_with(".kubeward.yaml:2:3: unknown key `enabled` (did you mean `enable`?)"),
+            "{e}"
+        );
+        let e = parse_err("fail-on: sometimes\n");
+        assert!(e.contains("1:10: fail-on must be"), "{e}");
+        let e = parse_err("kube-version: 1.30\n");
+        assert!(e.contains("quoted string"), "{e}");
+        let e = parse_err("severity:\n  pod-security/host-pid: loud\n");
+        assert!(e.contains("2:26: severity must be"), "{e}");
+        let e = parse_err("ignore:\n  - rules: [pod-security/host-pid]\n    kind: Pod\n");
+        assert!(e.contains("needs a `reason`"), "{e}");
+        let e = parse_err("overrides:\n  - rules: {disable: [pod-security/]}\n");
+        assert!(e.contains("needs `files`"), "{e}");
+        let e = parse_err("workloads:\n  - kind: Rollout\n");
+        assert!(e.contains("needs `kind` and `template`"), "{e}");
+        let e = parse_err("exclude: [\"a[\"]\n");
+        assert!(e.contains("invalid glob"), "{e}");
+        let e = parse_err("rules: [a]\n");
+        assert!(e.contains("rules must be a mapping"), "{e}");
+        let e = parse_err("a: [1\n");
+        assert!(e.contains("1:"), "{e}");
+        let e = parse_err("fail-on: error\nfail-on: info\n");
+        assert!(e.contains("duplicate key"), "{e}");
+    }
+
+    #[test]
+    fn unknown_rule_ids_warn_with_a_suggestion() {
+        let c = parse_ok("rules:\n  disable: [pod-security/priviliged]\n");
+        assert_eq!(c.unknown_ids.len(), 1);
+        assert_eq!(c.unknown_ids[0].line, 2);
+        assert!(c.unknown_ids[0]
+            .message
+            .contains("did you mean pod-security/privileged?"));
+    }
+
+    #[test]
+    fn empty_config_is_valid() {
+        let c = parse_ok("# nothing yet\n");
+        assert!(c.rules.enable.is_empty());
+        assert!(c.enabled("pod-security/privileged", true, None));
+    }
+}

@@ -1,0 +1,96 @@
+//! Shared by the fixture harnesses: `# expect:` parsing and the exact-set check.
+
+use kubeward::{lint, ConfigChoice, Settings};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+pub fn fixtures(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            fixtures(&p, out);
+        } else if matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "json")
+        ) {
+            out.push(p);
+        }
+    }
+    out.sort();
+}
+
+/// (line, rule) pairs declared by `# expect: <id>[, <id>...]` comments.
+pub fn expectations(text: &str) -> BTreeSet<(usize, String)> {
+    let mut out = BTreeSet::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(pos) = line.find("# expect:") {
+            for id in line[pos + "# expect:".len()..].split(',') {
+                let id = id.trim();
+                if !id.is_empty() {
+                    out.insert((i + 1, id.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Header lines: `# rules: a/b, c/d` adds rules, `# kube-version: 1.30` pins it.
+pub fn header_rules(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("# rules:"))
+        .flat_map(|extra| extra.split(','))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+pub fn header_version(text: &str) -> (u32, u32) {
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("# kube-version:"))
+        .map(|v| kubeward::parse_kube_version(v).expect("valid # kube-version"))
+        .unwrap_or(kubeward::DEFAULT_KUBE_VERSION)
+}
+
+/// Lints `file` with exactly `rules` and compares the active findings with the
+/// file's expectations; returns one line per mismatch.
+pub fn check(file: &Path, display: &str, rules: Vec<String>, config: ConfigChoice) -> Vec<String> {
+    let text = std::fs::read_to_string(file).expect("fixture is UTF-8");
+    let expected = expectations(&text);
+    let settings = Settings {
+        paths: vec![file.to_path_buf()],
+        only_rules: Some(rules),
+        threads: 1,
+        kube_version: Some(header_version(&text)),
+        config,
+        ..Default::default()
+    };
+    let outcome = match lint(&settings) {
+        Ok(o) => o,
+        Err(e) => return vec![format!("{display}: lint failed: {e}")],
+    };
+    let got: BTreeSet<(usize, String)> =
+        outcome.active().map(|f| (f.line, f.rule.clone())).collect();
+    let mut failures = Vec::new();
+    for miss in expected.difference(&got) {
+        failures.push(format!(
+            "{display}:{}: expected {} but it was not reported",
+            miss.0, miss.1
+        ));
+    }
+    for extra in got.difference(&expected) {
+        let msg = outcome
+            .active()
+            .find(|f| f.line == extra.0 && f.rule == extra.1)
+            .map(|f| f.message.clone())
+            .unwrap_or_default();
+        failures.push(format!(
+            "{display}:{}: unexpected {} ({msg})",
+            extra.0, extra.1
+        ));
+    }
+    failures
+}
