@@ -12,6 +12,42 @@ pub enum Format {
     Json,
     /// `path:line:col: severity: message [rule-id]`, one per line, for editors.
     Compact,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations) and a summary line.
+    Github,
+    /// JUnit XML: a testsuite per file, a testcase per resource and rule.
+    Junit,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+    /// Checkstyle XML.
+    Checkstyle,
+}
+
+/// One `--format` value: a format and, after `=`, the file it is written to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatSpec {
+    pub format: Format,
+    pub file: Option<PathBuf>,
+}
+
+fn parse_format_spec(s: &str) -> Result<FormatSpec, String> {
+    let (name, file) = match s.split_once('=') {
+        Some((name, "")) => return Err(format!("`{name}=` needs a file name after `=`")),
+        Some((name, file)) => (name, Some(PathBuf::from(file))),
+        None => (s, None),
+    };
+    let format = Format::from_str(name, false).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        format!(
+            "unknown format {name:?} (expected one of {}, optionally followed by =FILE)",
+            names.join(", ")
+        )
+    })?;
+    Ok(FormatSpec { format, file })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -90,13 +126,23 @@ pub struct LintArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format: human, json, compact, sarif, github, junit, gitlab or
+    /// checkstyle [default: github when GITHUB_ACTIONS=true, else human].
+    /// Repeat it to write several reports in one run: `FORMAT=FILE` writes to a
+    /// file, and at most one format goes to stdout (or to --output), e.g.
+    /// `--format human --format sarif=kubeward.sarif`.
+    #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_format_spec)]
+    pub format: Vec<FormatSpec>,
 
-    /// Exit 1 when a finding of at least this severity is reported.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Write the report (the --format without `=FILE`) to this file instead of
+    /// stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a finding of at least this severity is reported
+    /// [default: the config's `fail-on`, else warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -122,6 +168,27 @@ pub struct LintArgs {
     /// Worker threads (default: one per CPU).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
+
+    /// Use this config file for every linted file (instead of the nearest
+    /// .kubeward.yaml above each file).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore .kubeward.yaml files.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Report only findings that are not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in this baseline file (and exit 0).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// List suppressed and baselined findings in human output too.
+    #[arg(long)]
+    pub show_suppressed: bool,
 }
 
 fn parse_kube_version(s: &str) -> Result<(u32, u32), String> {

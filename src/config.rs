@@ -568,7 +568,7 @@ impl Config {
     }
 
     /// `path` relative to the config's directory, for override globs.
-    pub fn relative<'p>(&self, path: &'p Path) -> Option<PathBuf> {
+    pub fn relative(&self, path: &Path) -> Option<PathBuf> {
         let base = self.path.as_ref()?.parent()?;
         let abs = std::path::absolute(path).ok()?;
         let base = std::path::absolute(base).ok()?;

@@ -88,9 +88,8 @@ pub struct ResourceRef {
 /// (JSON `suppressed`, SARIF `suppressions`) but never fail the run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Suppression {
-    /// `inline` (a `# kubeward:ignore` comment), `file` (`# kubeward:ignore-file`),
-    /// `annotation` (`kubeward.io/ignore`), `config` (an `ignore:` entry) or
-    /// `baseline`.
+    /// `comment` (`# kubeward:ignore` / `# kubeward:ignore-file`), `annotation`
+    /// (`kubeward.io/ignore`), `config` (an `ignore:` entry) or `baseline`.
     pub kind: &'static str,
     pub reason: Option<String>,
 }

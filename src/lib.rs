@@ -534,9 +534,24 @@ fn run_data(
         .iter()
         .map(|r| inventory_entry(r, workloads))
         .collect();
+    // The same entries grouped by kind: a cross-resource rule reads only its
+    // partner kind (`inventory_by_kind.NetworkPolicy`) instead of scanning the
+    // whole run for every resource, which would be quadratic.
+    let mut by_kind: BTreeMap<Value, Vec<Value>> = BTreeMap::new();
+    for (r, entry) in resources.iter().zip(&inventory) {
+        by_kind
+            .entry(Value::from(r.id.kind.as_str()))
+            .or_default()
+            .push(entry.clone());
+    }
+    let by_kind: BTreeMap<Value, Value> = by_kind
+        .into_iter()
+        .map(|(k, v)| (k, Value::from(v)))
+        .collect();
     let mut kw = BTreeMap::new();
     kw.insert(Value::from("config"), Value::from(config));
     kw.insert(Value::from("inventory"), Value::from(inventory));
+    kw.insert(Value::from("inventory_by_kind"), Value::from(by_kind));
     let mut data = BTreeMap::new();
     data.insert(Value::from("kubeward"), Value::from(kw));
     Value::from(data)

@@ -8,6 +8,7 @@ use cli::{Cli, Color, Command, FailOn, Format, LintArgs, ListFormat};
 use kubeward::finding::Severity;
 use kubeward::report;
 use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -78,6 +79,7 @@ fn quiet_parser_panics() {
 }
 
 fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let reports = plan_reports(&cli)?;
     let reads_stdin = cli.paths.iter().any(|p| p.as_os_str() == "-");
     let stdin = if reads_stdin {
         let mut buf = Vec::new();
@@ -93,37 +95,36 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
         stdin,
         only_rules: (!cli.only.is_empty()).then(|| cli.only.clone()),
         threads: cli.threads,
-        kube_version: cli.kube_version.unwrap_or(kubeward::DEFAULT_KUBE_VERSION),
+        kube_version: cli.kube_version,
+        config: match (&cli.config, cli.no_config) {
+            (Some(p), _) => kubeward::ConfigChoice::File(p.clone()),
+            (None, true) => kubeward::ConfigChoice::Disabled,
+            (None, false) => kubeward::ConfigChoice::Discover,
+        },
+        baseline: cli.baseline.clone(),
     };
-    let outcome = kubeward::lint(&settings)?;
-
-    let stdout = io::stdout();
-    let color = match cli.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
-    let mut out = io::BufWriter::new(stdout.lock());
-    let written = match cli.format {
-        Format::Human => report::human::write(
-            &outcome,
-            report::human::HumanOptions {
-                color,
-                show_elapsed: true,
-                width: 100,
-            },
-            &mut out,
-        ),
-        Format::Json => report::json::write(&outcome, &mut out),
-        Format::Compact => report::compact::write(&outcome, &mut out),
-    };
-    let flushed = written.and_then(|()| out.flush());
-    if let Err(e) = flushed {
-        // A closed pipe (`kubeward | head`) is not a failure.
-        if e.kind() == io::ErrorKind::BrokenPipe {
-            return Ok(ExitCode::SUCCESS);
+    let outcome = match kubeward::lint(&settings) {
+        Ok(o) => o,
+        Err(kubeward::RunError::Config(e)) => {
+            // A config error is shown with its source line, like a finding.
+            let _ = writeln!(io::stderr(), "{}", report::human::config_error(&e));
+            return Ok(ExitCode::from(2));
         }
-        return Err(e.into());
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(path) = &cli.write_baseline {
+        let n = kubeward::baseline::write(&outcome, path)?;
+        let _ = writeln!(
+            io::stderr(),
+            "kubeward: recorded {n} finding(s) in {}",
+            path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    if !write_reports(&reports, &outcome, &cli)? {
+        // A closed pipe (`kubeward | head`) is not a failure.
+        return Ok(ExitCode::SUCCESS);
     }
 
     let mut stderr = io::stderr();
@@ -135,10 +136,15 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
         return Ok(ExitCode::from(2));
     }
     let threshold = match cli.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
+        Some(FailOn::Error) => Some(Severity::Error),
+        Some(FailOn::Warning) => Some(Severity::Warning),
+        Some(FailOn::Info) => Some(Severity::Info),
+        Some(FailOn::Never) => None,
+        None => match outcome.fail_on {
+            Some(kubeward::config::FailOn::Severity(s)) => Some(s),
+            Some(kubeward::config::FailOn::Never) => None,
+            None => Some(Severity::Warning),
+        },
     };
     let failed = threshold.is_some_and(|t| outcome.active().any(|f| f.severity >= t));
     Ok(if failed {
@@ -146,4 +152,146 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Where one report goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    Stdout,
+    File(PathBuf),
+}
+
+/// The reports a run writes, from `--format` and `--output`, checked before any
+/// linting: at most one report without `=FILE` (it goes to `--output` or
+/// stdout), no file named twice. No `--format` means `github` under GitHub
+/// Actions (`GITHUB_ACTIONS=true`) and `human` everywhere else.
+fn plan_reports(cli: &LintArgs) -> Result<Vec<(Format, Target)>, String> {
+    let main_target = match &cli.output {
+        Some(p) => Target::File(p.clone()),
+        None => Target::Stdout,
+    };
+    if cli.format.is_empty() {
+        let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+        let format = if in_actions {
+            Format::Github
+        } else {
+            Format::Human
+        };
+        return Ok(vec![(format, main_target)]);
+    }
+    let unnamed = cli.format.iter().filter(|s| s.file.is_none()).count();
+    if unnamed > 1 {
+        return Err(format!(
+            "{unnamed} --format values have no `=FILE`, but only one report can go to {}; \
+             write the others to files, e.g. --format sarif=kubeward.sarif",
+            if cli.output.is_some() {
+                "--output"
+            } else {
+                "stdout"
+            }
+        ));
+    }
+    if unnamed == 0 && cli.output.is_some() {
+        return Err(
+            "--output names the file for the --format without `=FILE`, but every --format \
+             has its own file"
+                .to_string(),
+        );
+    }
+    let mut reports = Vec::new();
+    for spec in &cli.format {
+        let target = match &spec.file {
+            Some(p) => Target::File(p.clone()),
+            None => main_target.clone(),
+        };
+        if let Target::File(p) = &target {
+            if reports.iter().any(|(_, t)| t == &target) {
+                return Err(format!(
+                    "{} is named as the output of two reports",
+                    p.display()
+                ));
+            }
+        }
+        reports.push((spec.format, target));
+    }
+    Ok(reports)
+}
+
+/// Writes every planned report: files first, so a reader that closes stdout
+/// early cannot cost them, then stdout. Returns false when stdout was closed.
+fn write_reports(
+    reports: &[(Format, Target)],
+    outcome: &kubeward::Outcome,
+    cli: &LintArgs,
+) -> Result<bool, Box<dyn std::error::Error>> {
+    for (format, target) in reports {
+        let Target::File(path) = target else {
+            continue;
+        };
+        let written = (|| {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut out = io::BufWriter::new(std::fs::File::create(path)?);
+            let color = cli.color == Color::Always;
+            write_report(*format, outcome, cli, color, &mut out)?;
+            out.flush()
+        })();
+        if let Err(e) = written {
+            return Err(format!("cannot write {}: {e}", path.display()).into());
+        }
+    }
+    for (format, target) in reports {
+        if *target != Target::Stdout {
+            continue;
+        }
+        let stdout = io::stdout();
+        let color = match cli.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        };
+        let mut out = io::BufWriter::new(stdout.lock());
+        let written =
+            write_report(*format, outcome, cli, color, &mut out).and_then(|()| out.flush());
+        match written {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(false),
+            Err(e) => return Err(e.into()),
+            Ok(()) => {}
+        }
+    }
+    Ok(true)
+}
+
+/// One report in one format.
+fn write_report(
+    format: Format,
+    outcome: &kubeward::Outcome,
+    cli: &LintArgs,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Human => report::human::write(
+            outcome,
+            report::human::HumanOptions {
+                color,
+                show_elapsed: true,
+                show_suppressed: cli.show_suppressed,
+                width: 100,
+            },
+            out,
+        ),
+        Format::Json => report::json::write(outcome, out),
+        Format::Compact => report::compact::write(outcome, out),
+        Format::Sarif => report::sarif::write(outcome, out),
+        Format::Github => report::github::write(
+            outcome,
+            report::github::GithubOptions { show_elapsed: true },
+            out,
+        ),
+        Format::Junit => report::junit::write(outcome, out),
+        Format::Gitlab => report::gitlab::write(outcome, out),
+        Format::Checkstyle => report::checkstyle::write(outcome, out),
+    }
 }

@@ -52,9 +52,9 @@ spec:
     hostNetwork: true
 ";
 
-fn settings(file: &PathBuf, baseline: Option<PathBuf>) -> Settings {
+fn settings(file: &std::path::Path, baseline: Option<PathBuf>) -> Settings {
     Settings {
-        paths: vec![file.clone()],
+        paths: vec![file.to_path_buf()],
         only_rules: Some(vec![
             "pod-security/host-network".into(),
             "pod-security/host-pid".into(),

@@ -197,3 +197,235 @@ fn rules_and_explain_subcommands() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("did you mean pod-security/host-pid?"));
 }
+
+/// `kubeward` with environment overrides. `GITHUB_ACTIONS` is removed unless
+/// given here, so the CI runner's own value cannot change the default format.
+fn kubeward_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubeward"));
+    cmd.args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("binary runs")
+}
+
+#[test]
+fn several_formats_in_one_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    // A missing directory on the way to a report file is created.
+    let sarif = d.join("reports/kubeward.sarif");
+    let junit = d.join("junit.xml");
+    let gitlab = d.join("gl-code-quality.json");
+    let args = [
+        "--format".to_string(),
+        "human".to_string(),
+        "--format".to_string(),
+        format!("sarif={}", sarif.display()),
+        "--format".to_string(),
+        format!("junit={}", junit.display()),
+        format!("--format=gitlab={}", gitlab.display()),
+        "testdata/formats/findings.yaml".to_string(),
+    ];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = kubeward_env(&args, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("pod-security/privileged") && stdout.contains("Linted 1 file"),
+        "{stdout}"
+    );
+
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
+            .expect("sarif is JSON");
+    assert_eq!(v["version"], "2.1.0");
+    let results = v["runs"][0]["results"].as_array().expect("results");
+    assert!(
+        results
+            .iter()
+            .any(|r| r["ruleId"] == "pod-security/privileged"),
+        "{v}"
+    );
+    let junit = std::fs::read_to_string(&junit).expect("junit written");
+    assert!(
+        junit.starts_with("<?xml") && junit.contains("<testsuites"),
+        "{junit}"
+    );
+    let gl: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&gitlab).expect("gitlab written"))
+            .expect("gitlab is JSON");
+    assert_eq!(gl.as_array().map(Vec::len), Some(results.len()));
+}
+
+#[test]
+fn output_writes_the_report_to_a_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("report.json");
+    let file = path.display().to_string();
+    let out = kubeward_env(
+        &[
+            "--format",
+            "json",
+            "--output",
+            &file,
+            "testdata/formats/findings.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("written")).expect("json");
+    assert_eq!(v["version"], 1);
+
+    // `-o` without --format writes the default format, without colour.
+    let out = kubeward_env(
+        &[
+            "-o",
+            &file,
+            "--color",
+            "auto",
+            "testdata/formats/findings.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let human = std::fs::read_to_string(&path).expect("written");
+    assert!(
+        human.contains("Linted 1 file") && !human.contains('\u{1b}'),
+        "{human}"
+    );
+}
+
+#[test]
+fn report_targets_are_checked_before_linting() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("r.out").display().to_string();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec![
+                "--format".into(),
+                "human".into(),
+                "--format".into(),
+                "json".into(),
+            ],
+            "only one report can go to stdout",
+        ),
+        (
+            vec![
+                "--format".into(),
+                format!("sarif={file}"),
+                "--format".into(),
+                format!("junit={file}"),
+            ],
+            "named as the output of two reports",
+        ),
+        (
+            vec![
+                "--format".into(),
+                format!("sarif={file}"),
+                "-o".into(),
+                file.clone(),
+            ],
+            "every --format has its own file",
+        ),
+        (
+            vec!["--format".into(), "sarif=".into()],
+            "needs a file name",
+        ),
+        (
+            vec!["--format".into(), "xml".into()],
+            "unknown format \"xml\"",
+        ),
+    ];
+    for (args, expected) in cases {
+        let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+        args.push("testdata/formats/findings.yaml");
+        let out = kubeward_env(&args, &[]);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(
+            !dir.path().join("r.out").exists(),
+            "{args:?} wrote a report"
+        );
+    }
+}
+
+#[test]
+fn github_actions_defaults_to_github_format() {
+    let findings = "testdata/formats/findings.yaml";
+    let out = kubeward_env(&[findings], &[("GITHUB_ACTIONS", "true")]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(
+            "::error file=testdata/formats/findings.yaml,line=14,col=13,endLine=14,\
+             endColumn=22,title=pod-security/privileged::container \"app\" runs privileged"
+        ),
+        "{stdout}"
+    );
+    let (summary, commands) = stdout
+        .lines()
+        .collect::<Vec<_>>()
+        .split_last()
+        .map_or((String::new(), Vec::new()), |(s, c)| {
+            (s.to_string(), c.to_vec())
+        });
+    assert!(summary.starts_with("Linted 1 file"), "{stdout}");
+    assert!(commands.iter().all(|l| l.starts_with("::")), "{stdout}");
+
+    // An explicit --format wins; other values of the variable change nothing.
+    let out = kubeward_env(
+        &["--format", "compact", findings],
+        &[("GITHUB_ACTIONS", "true")],
+    );
+    assert!(text(&out.stdout).starts_with("testdata/formats/findings.yaml:"));
+    let out = kubeward_env(&[findings], &[("GITHUB_ACTIONS", "false")]);
+    assert!(
+        !text(&out.stdout).contains("::error"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn pre_commit_hooks_file_names_the_binary() {
+    let text = std::fs::read_to_string(".pre-commit-hooks.yaml").expect("hooks file");
+    let hooks: yaml_serde::Value = yaml_serde::from_str(&text).expect("hooks file is YAML");
+    let hooks = hooks.as_sequence().expect("a list of hooks");
+    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_kubeward"));
+    assert!(binary.is_file());
+    let mut languages = Vec::new();
+    for hook in hooks {
+        let field = |k: &str| hook.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+        assert!(field("id").starts_with("kubeward"), "{hook:?}");
+        // The entry is the binary this crate builds (`[[bin]] name`).
+        assert_eq!(
+            Some(std::ffi::OsStr::new(field("entry"))),
+            binary.file_stem(),
+            "{hook:?}"
+        );
+        let types: Vec<&str> = hook
+            .get("types_or")
+            .and_then(|v| v.as_sequence())
+            .map(|s| s.iter().filter_map(|t| t.as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(types, ["yaml", "json"], "{hook:?}");
+        // pre-commit passes the staged file names; the hook must accept them.
+        assert_ne!(
+            hook.get("pass_filenames").and_then(|v| v.as_bool()),
+            Some(false),
+            "{hook:?}"
+        );
+        languages.push(field("language").to_string());
+    }
+    languages.sort();
+    assert_eq!(languages, ["rust", "system"]);
+}

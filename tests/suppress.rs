@@ -31,3 +31,17 @@ fn suppression_fixtures() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn configured_workloads_are_pod_bearing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/workloads");
+    let file = root.join("custom.yaml");
+    let text = std::fs::read_to_string(&file).expect("utf-8");
+    let failures = common::check(
+        &file,
+        "workloads/custom.yaml",
+        common::header_rules(&text),
+        ConfigChoice::Discover,
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -53,6 +53,24 @@ template_path := ["spec", "template"] if {
 	k8s.api_group in {"apps.openshift.io", ""}
 }
 
+# Custom resources that carry a pod template, declared in the config (`workloads:` with kind,
+# optional apiVersion and the path to the template). Built-in kinds keep their own paths.
+_builtin_kinds := _spec_template_kinds | {"Pod", "CronJob", "PodTemplate", "Rollout", "DeploymentConfig"}
+
+_configured_workloads := w if {
+	w := data.kubeward.config.workloads
+	is_array(w)
+} else := []
+
+template_path := path if {
+	not input.kind in _builtin_kinds
+	some w in _configured_workloads
+	w.kind == input.kind
+	object.get(w, "apiVersion", input.apiVersion) == input.apiVersion
+	path := w.template
+	is_array(path)
+}
+
 # is_pod_bearing: input is one of the kinds above (whether or not its spec is well formed).
 is_pod_bearing if template_path
 
@@ -313,4 +331,110 @@ security_contexts contains s if {
 		"container": c,
 		"label": c.label,
 	}
+}
+
+# sc_anchor(c): where a finding about a field the container does NOT set points: its
+# securityContext when it has one (whatever its shape), else the container item itself.
+sc_anchor(c) := sc_path(c) if {
+	c.value.securityContext != null
+} else := c.path
+
+# ---------------------------------------------------------------------------------------------
+# Version-gated PSS exemptions (RULES.md §1.3)
+# ---------------------------------------------------------------------------------------------
+
+# windows_exempt: from policy version 1.25, Pod Security exempts Windows pods
+# (spec.os.name: windows) from the Linux-only Restricted controls: allowPrivilegeEscalation,
+# seccompProfile and capabilities. Older targets still apply them.
+windows_exempt if {
+	is_windows
+	k8s.kube_minor >= 25
+}
+
+# userns_relaxed: from policy version 1.35, Pod Security skips the Restricted runAsNonRoot and
+# runAsUser checks (and Baseline procMount) for pods in a user namespace (hostUsers: false),
+# where root in the container maps to an unprivileged user on the node.
+userns_relaxed if {
+	user_namespaced
+	k8s.kube_minor >= 35
+}
+
+# ---------------------------------------------------------------------------------------------
+# Capabilities
+# ---------------------------------------------------------------------------------------------
+
+# normalise_capability(name): a capability name as container runtimes read it: trimmed,
+# upper-cased, without a leading CAP_ (`cap_net_raw` -> `NET_RAW`). Undefined for non-strings.
+# Pod Security compares the exact strings instead, so rules report a non-canonical spelling.
+normalise_capability(name) := trim_prefix(upper(trim_space(name)), "CAP_") if is_string(name)
+
+# ---------------------------------------------------------------------------------------------
+# Volumes: labels and hostPath paths
+# ---------------------------------------------------------------------------------------------
+
+# volume_label(v): how messages name a volume of `volumes`: `volume "data"` or `volume #2`.
+volume_label(v) := sprintf("volume %q", [v.name]) if v.name != ""
+
+volume_label(v) := sprintf("volume #%d", [v.index]) if v.name == ""
+
+# host_path_volumes: every volume with a hostPath source, as the `volumes` entry extended with
+#   "host_path":  the hostPath.path string as written ("" when missing or not a string),
+#   "normalised": normalise_host_path(host_path) ("" when host_path is not absolute).
+host_path_volumes contains object.union(v, {"host_path": p, "normalised": normalise_host_path(p)}) if {
+	some v in volumes
+	hp := v.value.hostPath
+	hp != null
+	p := k8s.str(k8s.get(hp, "path", null))
+}
+
+# normalise_host_path(p): an absolute Unix path in canonical form: repeated `/` collapsed, `.`
+# segments dropped, `..` resolved (never above the root), no trailing `/`; and the /var/run
+# symlink resolved to /run, as the kubelet sees it on current distributions.
+# "" for a relative path or a non-string (e.g. a Windows named pipe, `\\.\pipe\docker_engine`).
+normalise_host_path(p) := "" if not _absolute(p)
+
+normalise_host_path(p) := _var_run(concat("", ["/", concat("/", _clean_segments(p))])) if _absolute(p)
+
+_absolute(p) if {
+	is_string(p)
+	startswith(p, "/")
+}
+
+_var_run(p) := concat("", ["/run", substring(p, 8, -1)]) if {
+	_under(p, "/var/run")
+} else := p
+
+# _under(p, dir): p is dir or a path below it (both normalised).
+_under(p, dir) if p == dir
+
+_under(p, dir) if startswith(p, concat("", [dir, "/"]))
+
+_under(_, dir) if dir == "/"
+
+_segments(p) := [s | some s in split(p, "/"); s != ""; s != "."]
+
+_clean_segments(p) := [s |
+	segs := _segments(p)
+	some i, s in segs
+	s != ".."
+	not _popped(segs, i)
+]
+
+# _popped(segs, i): a later `..` removes segment i: some running sum of the segments after it
+# (+1 a name, -1 a `..`) reaches -1.
+_popped(segs, i) if {
+	some k, _ in segs
+	k > i
+	sum([_weight(s) | some m, s in segs; m > i; m <= k]) < 0
+}
+
+_weight(s) := -1 if s == ".."
+
+_weight(s) := 1 if s != ".."
+
+# path_covers(p, target): the normalised host path p exposes target: p is target or one of its
+# parent directories (both normalised with normalise_host_path).
+path_covers(p, target) if {
+	p != ""
+	_under(target, p)
 }

@@ -291,3 +291,102 @@ test_security_contexts_container_entry if {
 	s.container.name == "app"
 	s.sc == {"runAsUser": 2000}
 }
+
+test_sc_anchor if {
+	p := {"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [
+		{"name": "a", "securityContext": {"runAsUser": 1}},
+		{"name": "b"},
+		{"name": "c", "securityContext": "oops"},
+		{"name": "d", "securityContext": null},
+	]}}
+	cs := pods.containers with input as p
+	anchors := {c.name: pods.sc_anchor(c) | some c in cs} with input as p
+	anchors == {
+		"a": ["spec", "containers", 0, "securityContext"],
+		"b": ["spec", "containers", 1],
+		"c": ["spec", "containers", 2, "securityContext"],
+		"d": ["spec", "containers", 3],
+	}
+}
+
+# ---- version-gated exemptions ---------------------------------------------------------------
+
+_win := {"apiVersion": "v1", "kind": "Pod", "spec": {"os": {"name": "windows"}, "containers": [{"name": "a"}]}}
+
+_userns := {"apiVersion": "v1", "kind": "Pod", "spec": {"hostUsers": false, "containers": [{"name": "a"}]}}
+
+test_windows_exempt_from_1_25 if {
+	p := _win
+	pods.windows_exempt with input as p with data.kubeward.config as {"kube_minor": 25}
+	pods.windows_exempt with input as p
+	not pods.windows_exempt with input as p with data.kubeward.config as {"kube_minor": 24}
+	not pods.windows_exempt with input as {"apiVersion": "v1", "kind": "Pod", "spec": {"nodeSelector": {"kubernetes.io/os": "windows"}}}
+}
+
+test_userns_relaxed_from_1_35 if {
+	p := _userns
+	pods.userns_relaxed with input as p
+	not pods.userns_relaxed with input as p with data.kubeward.config as {"kube_minor": 34}
+	not pods.userns_relaxed with input as {"apiVersion": "v1", "kind": "Pod", "spec": {"hostUsers": true}}
+}
+
+# ---- capabilities ---------------------------------------------------------------------------
+
+test_normalise_capability if {
+	pods.normalise_capability("cap_net_raw") == "NET_RAW"
+	pods.normalise_capability(" All ") == "ALL"
+	pods.normalise_capability("NET_BIND_SERVICE") == "NET_BIND_SERVICE"
+	not pods.normalise_capability(5)
+}
+
+# ---- volume labels and hostPath paths -------------------------------------------------------
+
+test_volume_label if {
+	pods.volume_label({"name": "data", "index": 0}) == `volume "data"`
+	pods.volume_label({"name": "", "index": 2}) == "volume #2"
+}
+
+test_normalise_host_path if {
+	pods.normalise_host_path("/var/lib/docker/") == "/var/lib/docker"
+	pods.normalise_host_path("//etc///kubernetes") == "/etc/kubernetes"
+	pods.normalise_host_path("/etc/./kubernetes/.") == "/etc/kubernetes"
+	pods.normalise_host_path("/var/lib/kubelet/../docker") == "/var/lib/docker"
+	pods.normalise_host_path("/a/b/../../etc") == "/etc"
+	pods.normalise_host_path("/a/../b/c/..") == "/b"
+	pods.normalise_host_path("/../../etc") == "/etc"
+	pods.normalise_host_path("/") == "/"
+	pods.normalise_host_path("/..") == "/"
+	pods.normalise_host_path("/var/run/docker.sock") == "/run/docker.sock"
+	pods.normalise_host_path("/var/run") == "/run"
+	pods.normalise_host_path("/var/runner") == "/var/runner"
+	pods.normalise_host_path("relative/path") == ""
+	pods.normalise_host_path(`\\.\pipe\docker_engine`) == ""
+	pods.normalise_host_path(42) == ""
+}
+
+test_path_covers if {
+	pods.path_covers("/", "/run/docker.sock")
+	pods.path_covers("/run", "/run/docker.sock")
+	pods.path_covers("/run/docker.sock", "/run/docker.sock")
+	not pods.path_covers("/run/docker", "/run/docker.sock")
+	not pods.path_covers("/etc/kubernetes", "/etc")
+	not pods.path_covers("", "/etc")
+}
+
+test_host_path_volumes if {
+	p := {"apiVersion": "v1", "kind": "Pod", "spec": {"volumes": [
+		{"name": "sock", "hostPath": {"path": "/var/run//docker.sock", "type": "Socket"}},
+		{"name": "cfg", "configMap": {"name": "x"}},
+		{"name": "empty", "hostPath": {}},
+		{"name": "bad", "hostPath": "oops"},
+	]}}
+	hs := pods.host_path_volumes with input as p
+	{[h.name, h.host_path, h.normalised] | some h in hs} == {
+		["sock", "/var/run//docker.sock", "/run/docker.sock"],
+		["empty", "", ""],
+		["bad", "", ""],
+	}
+	some h in hs
+	h.name == "sock"
+	h.path == ["spec", "volumes", 0]
+}

@@ -1,0 +1,118 @@
+# METADATA
+# title: Image without a tag, or with a floating tag
+# description: >-
+#   An image without a tag means `:latest`, and tags such as latest, stable or main move: the
+#   same manifest then runs different code on different nodes and after every reschedule, and a
+#   rollback cannot return to what ran before. A digest (`@sha256:...`) pins the image whatever
+#   the tag says; floating tags are configurable with the `floating_tags` parameter and compared
+#   case-insensitively. Empty or unparsable references (typically an unset Helm value) are
+#   reported as the schema errors they are, and a container without any image field as info,
+#   since kustomize patches legitimately omit it.
+# custom:
+#   id: image/latest-or-missing-tag
+#   severity: warning
+#   enabled: true
+#   kinds: [pod-bearing]
+#   remediation: Reference an explicit, immutable version tag (e.g. nginx:1.27.3) or, better, pin the digest (nginx:1.27.3@sha256:...).
+#   references: [https://kubernetes.io/docs/concepts/containers/images/#image-names, https://kubernetes.io/docs/concepts/configuration/overview/#container-images]
+#   peers: {kube-linter: latest-tag, polaris: tagNotSpecified, trivy: KSV-0013, checkov: CKV_K8S_14, kubescape: C-0075, kube-score: container-image-tag}
+package kubeward.rules.image.latest_or_missing_tag
+
+import rego.v1
+
+import data.kubeward.lib.images
+import data.kubeward.lib.k8s
+import data.kubeward.lib.pods
+
+_image_path(c) := array.concat(c.path, ["image"])
+
+deny contains finding if {
+	some c in pods.containers
+	r := images.parse(c.value.image)
+	not r.templated
+	r.valid
+	images.is_floating(r)
+	finding := {"msg": _message(c.label, r), "path": _image_path(c)}
+}
+
+_message(label, r) := sprintf(
+	"%s uses image %q without a tag, which pulls whatever \":latest\" points to at the time",
+	[label, r.ref],
+) if {
+	not r.has_tag
+}
+
+_message(label, r) := sprintf(
+	"%s uses image %q with the floating tag %q, which can point to a different image at every pull",
+	[label, r.ref, r.tag],
+) if {
+	r.has_tag
+}
+
+# An empty image (an unset Helm value renders `image:` or `image: ""`): the API rejects it.
+deny contains finding if {
+	some c in pods.containers
+	_empty_image(c.value)
+	finding := {
+		"msg": sprintf("%s has an empty image, which the API rejects (schema error: image is required)", [c.label]),
+		"path": _image_path(c),
+	}
+}
+
+_empty_image(c) if c.image == null
+
+_empty_image(c) if {
+	is_string(c.image)
+	trim_space(c.image) == ""
+}
+
+# No image key at all: invalid as a whole resource, but typical of a kustomize patch that is
+# merged onto a base, hence only info.
+deny contains finding if {
+	some c in pods.containers
+	not "image" in object.keys(c.value)
+	finding := {
+		"msg": sprintf("%s has no image field, which the API rejects unless this document is a patch merged onto a base", [c.label]),
+		"path": _image_path(c),
+		"severity": "info",
+	}
+}
+
+# A reference container runtimes cannot parse (empty tag, upper-case repository, stray
+# characters, typically from half-rendered templates).
+deny contains finding if {
+	some c in pods.containers
+	r := images.parse(c.value.image)
+	not r.templated
+	trim_space(r.ref) == r.ref
+	problem := images.name_problem(r)
+	finding := {
+		"msg": sprintf("%s uses image %q, which is not a valid image reference (%s)", [c.label, r.ref, problem]),
+		"path": _image_path(c),
+	}
+}
+
+# An image that is not a string.
+deny contains finding if {
+	some c in pods.containers
+	v := c.value.image
+	v != null
+	not is_string(v)
+	finding := {
+		"msg": sprintf("%s sets image to %s, which the API rejects (schema error: a string is expected)", [c.label, k8s.quote(v)]),
+		"path": _image_path(c),
+	}
+}
+
+# Leading or trailing whitespace: the API rejects it.
+deny contains finding if {
+	some c in pods.containers
+	v := c.value.image
+	is_string(v)
+	trim_space(v) != ""
+	trim_space(v) != v
+	finding := {
+		"msg": sprintf("%s sets image %q with leading or trailing whitespace, which the API rejects", [c.label, v]),
+		"path": _image_path(c),
+	}
+}

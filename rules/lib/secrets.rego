@@ -1,0 +1,243 @@
+# Recognising credentials written in plain text: secret-like NAMES (env var names, ConfigMap
+# keys, `KEY=value` lines) and credential-shaped VALUES (private key blocks, cloud and SaaS
+# token formats, JWTs, URLs with a password).
+#
+# Findings built from these helpers must never print the value: the helpers return only what
+# kind of secret was recognised ("a password", "an AWS access key ID") and, for text, the line
+# numbers and key names involved.
+#
+# Everything here is total: non-string input is never sensitive and never raises an error.
+package kubeward.lib.secrets
+
+import rego.v1
+
+# ---------------------------------------------------------------------------------------------
+# Names
+# ---------------------------------------------------------------------------------------------
+
+# words(name): the name lower-cased with camelCase and any non-alphanumeric run turned into "_",
+# e.g. "authToken" -> "auth_token", "DB-PASSWORD.file" -> "db_password_file".
+words(name) := trim(regex.replace(lower(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}")), `[^a-z0-9]+`, "_"), "_") if {
+	is_string(name)
+}
+
+# Secret-like name patterns, applied to words(name), in order; each with what it suggests.
+_name_patterns := [
+	[`passw(or)?d|passphrase|(^|_)pwd(_|$)|(^|_)pass(_|$)`, "a password"],
+	[`private_?key`, "a private key"],
+	[`api_?key`, "an API key"],
+	[`^azure_(.*_)?key$|^azure_.*key$`, "an Azure key"],
+	[`(^|_)(signing|encryption|encrypt|master|session|hmac|jwt)_?key(_|$)`, "a key"],
+	[`secret`, "a secret"],
+	[`token(_|$)`, "a token"],
+	[`credential`, "a credential"],
+]
+
+# Last words that make the name describe ABOUT a secret rather than hold it: PASSWORD_FILE,
+# TOKEN_URL, SECRET_NAME, *_PATH, TOKEN_TTL, PASSWORD_MIN_LENGTH, ...
+_reference_suffixes := {
+	"file", "files", "path", "paths", "dir", "directory", "url", "uri", "urls", "endpoint",
+	"host", "hostname", "port", "name", "names", "id", "ids", "ref", "reference", "ttl",
+	"timeout", "expiry", "expiration", "expires", "expire", "lifetime", "duration", "seconds",
+	"secs", "minutes", "hours", "days", "length", "len", "size", "header", "type", "mode",
+	"enabled", "enable", "disabled", "required", "policy", "location", "format", "algorithm",
+	"alg", "version", "namespace", "region", "field", "mount", "volume", "prefix", "suffix",
+	"issuer", "audience", "scope", "scopes", "provider", "strategy", "store", "backend",
+	"kind", "count", "rotation", "interval", "key_ref", "keyref", "env", "arn", "label",
+	"annotation", "template", "regex", "pattern", "source", "hint",
+}
+
+# name_reason(name): what a secret-like name suggests it holds ("a password", "a token", ...);
+# undefined when the name is not secret-like or only refers to a secret (see above).
+name_reason(name) := reason if {
+	w := words(name)
+	not _refers(w)
+	reasons := [r | some p in _name_patterns; regex.match(p[0], w); r := p[1]]
+	count(reasons) > 0
+	reason := reasons[0]
+}
+
+_refers(w) if {
+	parts := split(w, "_")
+	parts[count(parts) - 1] in _reference_suffixes
+}
+
+# ---------------------------------------------------------------------------------------------
+# Values that are not literal secrets
+# ---------------------------------------------------------------------------------------------
+
+_placeholders := {
+	"changeme", "change-me", "change_me", "changeit", "replaceme", "replace-me", "replace_me",
+	"<nil>", "nil", "null", "none", "undefined", "todo", "tbd", "placeholder", "redacted",
+	"dummy", "your-password", "yourpassword", "~",
+	"true", "false", "yes", "no", "on", "off", "enabled", "disabled", "0", "1",
+}
+
+# not_literal(v): v carries no secret of its own: empty, a placeholder, a boolean word, a
+# masked value, an unrendered template, a `$(VAR)` / `${VAR}` expansion (the secret comes from
+# elsewhere), a file path, or a reference into a secret store.
+not_literal(v) if not is_string(v)
+
+not_literal(v) if {
+	is_string(v)
+	trim_space(v) == ""
+}
+
+not_literal(v) if {
+	is_string(v)
+	lower(trim(trim_space(v), `"'`)) in _placeholders
+}
+
+# Placeholder-looking prefixes: CHANGEME0000, your-api-key-here, INSERT_TOKEN, <set me>, ...
+not_literal(v) if {
+	is_string(v)
+	regex.match(`(?i)^\s*["']?(change[-_]?me|change[-_]?it|replace[-_]?me|fix[-_]?me|insert[-_ ]|your[-_ ]|enter[-_ ]|put[-_ ]|todo\b|tbd\b|placeholder|redacted|dummy)`, v)
+}
+
+not_literal(v) if {
+	is_string(v)
+	regex.match(`^\s*(<[^<>]*>|\*+|x+|X+|\.\.\.|[|>][-+]?[0-9]?|\{\}?|\[\]?)\s*$`, v)
+}
+
+not_literal(v) if {
+	is_string(v)
+	regex.match(`\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[^}]*\}|\{\{`, v)
+}
+
+not_literal(v) if {
+	is_string(v)
+	regex.match(`^\s*(/|\./|\.\./|~/|file:|vault:|ref\+|arn:aws[a-z-]*:(secretsmanager|ssm|kms):|projects/[^/\s]+/secrets/|@Microsoft\.KeyVault\(|secretsmanager:|gcp:secretmanager:|azurekeyvault:)`, v)
+}
+
+# A URL without a password in it (TOKEN_URL-like values under secret-like names).
+not_literal(v) if {
+	is_string(v)
+	regex.match(`^\s*[a-zA-Z][a-zA-Z0-9+.-]*://\S*\s*$`, v)
+	not credential_kind(v)
+}
+
+# ---------------------------------------------------------------------------------------------
+# Credential-shaped values (whatever the name)
+# ---------------------------------------------------------------------------------------------
+
+# credential_kind(v): what a value looks like when it matches a known credential format;
+# undefined otherwise. The first matching format wins.
+credential_kind(v) := kind if {
+	is_string(v)
+	kinds := [k | some p in _value_patterns; regex.match(p[0], v); k := p[1]]
+	count(kinds) > 0
+	kind := kinds[0]
+} else := "a URL with an embedded password" if {
+	is_string(v)
+	_url_password(v)
+}
+
+_value_patterns := [
+	[`-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----`, "a PEM private key"],
+	[`(^|[^A-Za-z0-9])(AKIA|ASIA)[0-9A-Z]{16}([^A-Za-z0-9]|$)`, "an AWS access key ID"],
+	[`(^|[^A-Za-z0-9_])(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,}`, "a GitHub token"],
+	[`glpat-[A-Za-z0-9_-]{20}`, "a GitLab token"],
+	[`xox[baprs]-[A-Za-z0-9-]{10,}`, "a Slack token"],
+	[`hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+`, "a Slack webhook URL"],
+	[`AIza[0-9A-Za-z_-]{35}`, "a Google API key"],
+	[`"type"\s*:\s*"service_account"`, "a Google service account key"],
+	[`(sk|rk)_live_[0-9A-Za-z]{24,}`, "a Stripe secret key"],
+	[`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`, "a JSON Web Token"],
+]
+
+# scheme://user:password@host, where the password is literal (not an expansion or placeholder).
+_url_password(v) if {
+	matches := regex.find_all_string_submatch_n(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@`, v, -1)
+	some m in matches
+	not not_literal(m[1])
+}
+
+# ---------------------------------------------------------------------------------------------
+# Combined verdicts
+# ---------------------------------------------------------------------------------------------
+
+# literal_reason(name, value): why `name = value` is a credential written in plain text, as a
+# phrase for messages ("its value looks like a PEM private key", "its name suggests a
+# password"); undefined when it is not. Never includes the value.
+literal_reason(name, value) := sprintf("its value looks like %s", [kind]) if {
+	kind := credential_kind(value)
+} else := sprintf("its name suggests %s", [reason]) if {
+	reason := name_reason(name)
+	not not_literal(value)
+	not echoes_name(name, value)
+}
+
+# echoes_name(name, value): the value is an identifier that repeats the name, a placeholder
+# such as GOOGLE_API_KEY_VAL or INSERT_ETCD_DISCOVERY_TOKEN.
+echoes_name(name, value) if {
+	is_string(name)
+	is_string(value)
+	count(name) >= 4
+	regex.match(`^[A-Za-z0-9_.-]+$`, value)
+	contains(lower(value), lower(name))
+}
+
+# allowed(rule_id, name, value): the user allow-listed this name (case-insensitive) or this
+# exact value for the rule, with
+#   params[rule_id].allowed_names:  ["SESSION_SECRET_NAME", ...]
+#   params[rule_id].allowed_values: ["not-a-secret", ...]
+allowed(rule_id, name, _) if {
+	is_string(name)
+	names := data.kubeward.config.params[rule_id].allowed_names
+	is_array(names)
+	some n in names
+	is_string(n)
+	lower(n) == lower(name)
+}
+
+allowed(rule_id, _, value) if {
+	values := data.kubeward.config.params[rule_id].allowed_values
+	is_array(values)
+	some v in values
+	v == value
+}
+
+# ---------------------------------------------------------------------------------------------
+# Multi-line text (ConfigMap files: .env, properties, YAML, JSON, INI)
+# ---------------------------------------------------------------------------------------------
+
+# scan_text(text): the set of hits in a text, each
+#   {"line": 1-based line number, "key": the setting's name or "",
+#    "reason": a phrase completing "line N ...", e.g. `sets "DB_PASSWORD", which suggests a
+#    password` or `looks like a PEM private key`}
+# - a line `KEY=value`, `key: value`, `"key": "value"` or `export KEY=value` whose key is
+#   secret-like and whose value is literal;
+# - a line matching a credential format (a private key block is reported at its BEGIN line).
+scan_text(text) := {hit |
+	is_string(text)
+	regex.match(_maybe, text)
+	lines := split(text, "\n")
+	line := lines[i]
+	regex.match(_maybe, line)
+	hit := _line_hit(line, i + 1)
+}
+
+# A cheap filter for lines that could hold a hit (most lines of large files cannot).
+_maybe := `(?i)pass|pwd|private|key|secret|token|credential|BEGIN|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox|AIza|service_account|_live_|eyJ|://[^/\s:@]*:[^/\s@]+@`
+
+_line_hit(line, n) := {"line": n, "key": "", "reason": sprintf("looks like %s", [kind])} if {
+	kind := credential_kind(line)
+} else := {"line": n, "key": key, "reason": sprintf("sets %s, which suggests %s", [_q(key), reason])} if {
+	kv := _setting(line)
+	key := kv[0]
+	reason := name_reason(key)
+	not not_literal(kv[1])
+	not echoes_name(key, kv[1])
+}
+
+# _setting(line): [key, value] of a settings line; the value without quotes, a trailing comma
+# and an inline `#` comment.
+_setting(line) := [m[3], _clean_value(m[5])] if {
+	ms := regex.find_all_string_submatch_n(`^[\s{\[,]*(?:-\s+)?(export\s+)?(["']?)([A-Za-z0-9_.\-]+)(["']?)\s*[:=]\s*(.*?)\s*$`, line, 1)
+	count(ms) == 1
+	m := ms[0]
+}
+
+_clean_value(v) := trim(trim_space(trim_suffix(regex.replace(v, `\s+#.*$`, ""), ",")), `"'`)
+
+_q(s) := sprintf("%q", [s])

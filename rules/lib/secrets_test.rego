@@ -1,0 +1,188 @@
+package kubeward.lib.secrets_test
+
+import rego.v1
+
+import data.kubeward.lib.secrets
+
+# ---- names ------------------------------------------------------------------------------------
+
+test_words if {
+	secrets.words("authToken") == "auth_token"
+	secrets.words("DB-PASSWORD.file") == "db_password_file"
+	secrets.words("__x__") == "x"
+	not secrets.words(3)
+}
+
+test_secret_like_names if {
+	secrets.name_reason("DB_PASSWORD") == "a password"
+	secrets.name_reason("password") == "a password"
+	secrets.name_reason("my_password") == "a password"
+	secrets.name_reason("MYSQL_ROOT_PASSWD") == "a password"
+	secrets.name_reason("REDIS_PASS") == "a password"
+	secrets.name_reason("db_pwd") == "a password"
+	secrets.name_reason("GPG_PASSPHRASE") == "a password"
+	secrets.name_reason("AWS_SECRET_ACCESS_KEY") == "a secret"
+	secrets.name_reason("client-secret") == "a secret"
+	secrets.name_reason("GITHUB_TOKEN") == "a token"
+	secrets.name_reason("accessToken") == "a token"
+	secrets.name_reason("refreshtoken") == "a token"
+	secrets.name_reason("STRIPE_API_KEY") == "an API key"
+	secrets.name_reason("apikey") == "an API key"
+	secrets.name_reason("SSH_PRIVATE_KEY") == "a private key"
+	secrets.name_reason("AZURE_BATCH_KEY") == "an Azure key"
+	secrets.name_reason("AZURE_STORAGEKEY") == "an Azure key"
+	secrets.name_reason("JWT_SIGNING_KEY") == "a key"
+	secrets.name_reason("DOCKER_CREDENTIALS") == "a credential"
+	secrets.name_reason("SECRET_KEY_BASE") == "a secret"
+}
+
+test_names_that_only_refer_to_secrets if {
+	not secrets.name_reason("PASSWORD_FILE")
+	not secrets.name_reason("TOKEN_URL")
+	not secrets.name_reason("SECRET_NAME")
+	not secrets.name_reason("TLS_PRIVATE_KEY_PATH")
+	not secrets.name_reason("GOOGLE_APPLICATION_CREDENTIALS_PATH")
+	not secrets.name_reason("TOKEN_TTL")
+	not secrets.name_reason("PASSWORD_MIN_LENGTH")
+	not secrets.name_reason("VAULT_SECRET_DIR")
+	not secrets.name_reason("oauthTokenEndpoint")
+	not secrets.name_reason("AWS_ACCESS_KEY_ID")
+}
+
+test_names_that_are_not_secret_like if {
+	not secrets.name_reason("MAX_TOKENS")
+	not secrets.name_reason("TOKENIZER")
+	not secrets.name_reason("USER_NAME")
+	not secrets.name_reason("greeting")
+	not secrets.name_reason("PASSTHROUGH")
+	not secrets.name_reason("COMPASS_URL")
+	not secrets.name_reason("KEYBOARD")
+	not secrets.name_reason(null)
+	not secrets.name_reason(12)
+}
+
+# ---- values -----------------------------------------------------------------------------------
+
+test_not_literal_values if {
+	secrets.not_literal("")
+	secrets.not_literal("   ")
+	secrets.not_literal("changeme")
+	secrets.not_literal("CHANGE_ME")
+	secrets.not_literal("<nil>")
+	secrets.not_literal("<your-token-here>")
+	secrets.not_literal("****")
+	secrets.not_literal("xxx")
+	secrets.not_literal("$(DB_PASSWORD)")
+	secrets.not_literal("Bearer $(API_TOKEN)")
+	secrets.not_literal("${VAULT_TOKEN}")
+	secrets.not_literal("{{ .Values.password }}")
+	secrets.not_literal("/var/run/secrets/db/password")
+	secrets.not_literal("./token")
+	secrets.not_literal("vault:secret/data/db#password")
+	secrets.not_literal("ref+awssecrets://db/password")
+	secrets.not_literal("arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf")
+	secrets.not_literal("projects/acme/secrets/db/versions/latest")
+	secrets.not_literal("https://auth.example.com/oauth/token")
+	secrets.not_literal("true")
+	secrets.not_literal("1")
+	secrets.not_literal("CHANGEME00000000")
+	secrets.not_literal("your-api-key-here")
+	secrets.not_literal("INSERT_ETCD_DISCOVERY_TOKEN")
+	secrets.not_literal("|")
+	secrets.not_literal(">-")
+	secrets.not_literal(42)
+	secrets.not_literal(null)
+}
+
+test_literal_values if {
+	not secrets.not_literal("abc123")
+	not secrets.not_literal("s3cr3t-P@ss")
+	not secrets.not_literal("password")
+	not secrets.not_literal("postgres://app:hunter2@db:5432/app")
+}
+
+test_credential_formats if {
+	secrets.credential_kind("-----BEGIN RSA PRIVATE KEY-----\nMIIE...") == "a PEM private key"
+	secrets.credential_kind("-----BEGIN OPENSSH PRIVATE KEY-----") == "a PEM private key"
+	secrets.credential_kind("-----BEGIN PRIVATE KEY-----") == "a PEM private key"
+	secrets.credential_kind("-----BEGIN PGP PRIVATE KEY BLOCK-----") == "a PEM private key"
+	secrets.credential_kind("AKIAIOSFODNN7EXAMPLE") == "an AWS access key ID"
+	secrets.credential_kind("id=ASIAIOSFODNN7EXAMPLE;") == "an AWS access key ID"
+	secrets.credential_kind("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789") == "a GitHub token"
+	secrets.credential_kind("github_pat_11ABCDEFG0123456789_abcdefghijklmnop") == "a GitHub token"
+	secrets.credential_kind("glpat-abcdefghij0123456789") == "a GitLab token"
+	secrets.credential_kind("xoxb-1234567890-abcdefghij") == "a Slack token"
+	secrets.credential_kind("AIzaSyA1234567890abcdefghijklmnopqrstuv") == "a Google API key"
+	secrets.credential_kind(`{"type": "service_account", "project_id": "x"}`) == "a Google service account key"
+	secrets.credential_kind("sk_live_abcdefghijklmnopqrstuvwx") == "a Stripe secret key"
+	secrets.credential_kind("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U") == "a JSON Web Token"
+	secrets.credential_kind("postgres://app:hunter2@db:5432/app") == "a URL with an embedded password"
+}
+
+test_not_credential_formats if {
+	not secrets.credential_kind("AKIA123")
+	not secrets.credential_kind("xAKIAIOSFODNN7EXAMPLEx")
+	not secrets.credential_kind("postgres://app:$(DB_PASSWORD)@db:5432/app")
+	not secrets.credential_kind("postgres://app@db:5432/app")
+	not secrets.credential_kind("https://example.com/a:b@c")
+	not secrets.credential_kind("-----BEGIN CERTIFICATE-----")
+	not secrets.credential_kind("-----BEGIN PUBLIC KEY-----")
+	not secrets.credential_kind(7)
+}
+
+test_literal_reason if {
+	secrets.literal_reason("DB_PASSWORD", "abc123") == "its name suggests a password"
+	secrets.literal_reason("CONFIG", "AKIAIOSFODNN7EXAMPLE") == "its value looks like an AWS access key ID"
+	secrets.literal_reason("DB_PASSWORD_FILE", "-----BEGIN PRIVATE KEY-----") == "its value looks like a PEM private key"
+	not secrets.literal_reason("DB_PASSWORD", "")
+	not secrets.literal_reason("DB_PASSWORD", "changeme")
+	not secrets.literal_reason("DB_PASSWORD", "$(PW)")
+	not secrets.literal_reason("PASSWORD_FILE", "/run/secrets/pw")
+	not secrets.literal_reason("greeting", "hello")
+	not secrets.literal_reason("GOOGLE_API_KEY", "GOOGLE_API_KEY_VAL")
+	not secrets.literal_reason("MYSQL_ALLOW_EMPTY_PASSWORD", "1")
+	secrets.literal_reason("GF_SECURITY_ADMIN_PASSWORD", "admin") == "its name suggests a password"
+}
+
+test_allowed if {
+	params := {"secrets/env-literal": {"allowed_names": ["Session_Secret"], "allowed_values": ["public-demo"]}}
+	secrets.allowed("secrets/env-literal", "SESSION_SECRET", "x") with data.kubeward.config.params as params
+	secrets.allowed("secrets/env-literal", "OTHER", "public-demo") with data.kubeward.config.params as params
+	not secrets.allowed("secrets/env-literal", "OTHER", "x") with data.kubeward.config.params as params
+	not secrets.allowed("secrets/configmap-sensitive", "SESSION_SECRET", "x") with data.kubeward.config.params as params
+	not secrets.allowed("secrets/env-literal", "SESSION_SECRET", "x")
+	not secrets.allowed("secrets/env-literal", "X", "x") with data.kubeward.config.params as {"secrets/env-literal": {"allowed_names": "X"}}
+}
+
+# ---- text -------------------------------------------------------------------------------------
+
+test_scan_env_file if {
+	text := "# database\nDB_HOST=db\nDB_PASSWORD=hunter2\nDB_PASSWORD_FILE=/run/secrets/pw\nexport API_TOKEN=\"t0k3n\"\nREDIS_PASSWORD=\n"
+	hits := secrets.scan_text(text)
+	{[h.line, h.key] | some h in hits} == {[3, "DB_PASSWORD"], [5, "API_TOKEN"]}
+}
+
+test_scan_yaml_and_json if {
+	text := "db:\n  user: app\n  password: s3cr3t # prod\n  token: ${TOKEN}\n  secret: |\n    nested\n{\"apiKey\": \"abcdef\",\n \"name\": \"x\"}\n- password: p4ss\n"
+	hits := secrets.scan_text(text)
+	{[h.line, h.key] | some h in hits} == {[3, "password"], [7, "apiKey"], [9, "password"]}
+}
+
+test_scan_private_key_block if {
+	text := "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n"
+	hits := secrets.scan_text(text)
+	hits == {{"line": 1, "key": "", "reason": "looks like a PEM private key"}}
+}
+
+test_scan_messages_never_hold_values if {
+	hits := secrets.scan_text("REDIS_PASSWORD=abcd1234")
+	some h in hits
+	h.reason == `sets "REDIS_PASSWORD", which suggests a password`
+	not contains(h.reason, "abcd1234")
+}
+
+test_scan_nothing if {
+	count(secrets.scan_text("REDIS_PASSWORD=\nmessage: hello\n")) == 0
+	count(secrets.scan_text(null)) == 0
+	count(secrets.scan_text("")) == 0
+}

@@ -1,0 +1,91 @@
+# METADATA
+# title: Pod or container runs as UID 0
+# description: >-
+#   runAsUser 0 explicitly runs the container as root, overriding a non-root USER in the image;
+#   a process that escapes the container is then root on the node. Pod Security Restricted
+#   forbids the value at pod level and on every container, each checked on its own, so a
+#   pod-level 0 fails even when every container overrides it. Pods in a user namespace
+#   (hostUsers: false) are exempt from target 1.35.
+# custom:
+#   id: pod-security/run-as-root-user
+#   severity: error
+#   enabled: true
+#   kinds: [pod-bearing]
+#   remediation: Remove runAsUser 0 and set a non-zero UID (e.g. 10001) at pod level or on each container, together with runAsNonRoot true.
+#   references: [https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted, https://kubernetes.io/docs/tasks/configure-pod-container/security-context/]
+#   pss: restricted
+#   peers: {trivy: KSV-0105, kube-linter: run-as-non-root, kubescape: C-0013, checkov: CKV_K8S_23, polaris: runAsRootAllowed}
+package kubeward.rules.pod_security.run_as_root_user
+
+import rego.v1
+
+import data.kubeward.lib.k8s
+import data.kubeward.lib.pods
+
+deny contains finding if {
+	not pods.userns_relaxed
+	some s in pods.security_contexts
+	value := object.get(s.sc, "runAsUser", null)
+	value != null
+	finding := _violation(value, array.concat(s.path, ["runAsUser"]), s.label, concat("", [_pod_note(s), _non_root_note(s)]))
+}
+
+_violation(value, path, subject, note) := {
+	"msg": sprintf("%s sets runAsUser: 0, so it runs as root%s", [subject, note]),
+	"path": path,
+} if {
+	value == 0
+}
+
+# A quoted "0" (Helm `quote`): the API rejects it, but the intent is root.
+_violation(value, path, subject, _) := {
+	"msg": sprintf(
+		"%s sets runAsUser to the string %s, which the API rejects (schema error: an integer is expected); unquoted, it runs as root",
+		[subject, k8s.quote(value)],
+	),
+	"path": path,
+} if {
+	_zero_string(value)
+}
+
+# Any other non-integer, or a negative UID: a schema error.
+_violation(value, path, subject, _) := {
+	"msg": sprintf(
+		"%s sets runAsUser to %s, which the API rejects (schema error: an integer from 0 to 2147483647 is expected)",
+		[subject, k8s.quote(value)],
+	),
+	"path": path,
+	"severity": "warning",
+} if {
+	not _zero_string(value)
+	not _valid_uid(value)
+}
+
+_valid_uid(v) if {
+	is_number(v)
+	v >= 0
+	v == floor(v)
+}
+
+_zero_string(v) if {
+	is_string(v)
+	regex.match(`^\s*0+\s*$`, v)
+}
+
+# PSA rejects the pod-level field even when every container overrides it.
+_pod_note(s) := " (every container overrides it, but Restricted still rejects the pod-level value)" if {
+	s.level == "pod"
+	count(pods.containers) > 0
+	every c in pods.containers {
+		pods.effective(c, "runAsUser").level == "container"
+	}
+} else := ""
+
+# runAsNonRoot: true together with UID 0: the kubelet refuses to start the container.
+_non_root_note(s) := "; with runAsNonRoot: true as well, the kubelet refuses to start the container" if {
+	s.level == "container"
+	pods.effective(s.container, "runAsNonRoot").value == true
+} else := "; with runAsNonRoot: true as well, the kubelet refuses to start containers that inherit it" if {
+	s.level == "pod"
+	pods.pod_sc.runAsNonRoot == true
+} else := ""

@@ -1,0 +1,150 @@
+# METADATA
+# title: Container without a CPU limit
+# description: >-
+#   Without a CPU limit a container can use every idle CPU cycle of its node, so a runaway
+#   process slows its neighbours; many teams omit CPU limits on purpose to avoid throttling,
+#   hence info only. A limit of 0 means no limit and is reported too. Regular containers and
+#   native sidecars are checked in every workload kind, plain init containers only with the
+#   parameter `strict: true`, and a LimitRange of type Container in the same namespace of the
+#   linted files whose `default` (or `max`) sets cpu exempts the container.
+# custom:
+#   id: resources/cpu-limits
+#   severity: info
+#   enabled: true
+#   kinds: [pod-bearing]
+#   remediation: Set resources.limits.cpu (e.g. 500m or 1), or give the namespace a LimitRange with a default CPU limit; if you omit CPU limits on purpose, disable this rule.
+#   references: [https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/, https://kubernetes.io/docs/concepts/policy/limit-range/]
+#   peers: {kube-linter: unset-cpu-requirements, polaris: cpuLimitsMissing, trivy: KSV-0011, checkov: CKV_K8S_11, kubescape: [C-0270, C-0050, C-0009], kube-score: container-resources}
+package kubeward.rules.resources.cpu_limits
+
+import rego.v1
+
+import data.kubeward.lib.k8s
+import data.kubeward.lib.pods
+
+_rule_id := "resources/cpu-limits"
+
+_resource := "cpu"
+
+_section := "limits"
+
+_what := "CPU limit"
+
+deny contains finding if {
+	some c in _checked
+	not _present(c, _section)
+	not _limitrange_provides
+	finding := {"msg": sprintf("%s has no %s (resources.%s.%s)", [c.label, _what, _section, _resource]), "path": _path(c, _section)}
+}
+
+deny contains finding if {
+	some c in _checked
+	q := _value(c, _section)
+	_is_zero(q)
+	finding := {"msg": sprintf("%s sets its %s to %s, which means no limit at all", [c.label, _what, k8s.quote(q)]), "path": _path(c, _section)}
+}
+
+deny contains finding if {
+	some c in _checked
+	q := _value(c, _section)
+	not _valid_quantity(q)
+	finding := {
+		"msg": sprintf(
+			"%s sets its %s to %s, which the API rejects (schema error: not a quantity such as 512Mi, 1Gi, 500m or 2)",
+			[c.label, _what, k8s.quote(q)],
+		),
+		"path": _path(c, _section),
+		"severity": "warning",
+	}
+}
+
+# ---- shared shape of the resources/* container rules (kept identical across them) -----------
+
+# Containers checked: C_run, plus plain init containers in strict mode. Ephemeral containers
+# cannot declare resources.
+_checked contains c if some c in pods.run_containers
+
+_checked contains c if {
+	data.kubeward.config.params[_rule_id].strict == true
+	some c in pods.containers
+	c.list == "initContainers"
+	not c.sidecar
+}
+
+_path(c, section) := array.concat(c.path, ["resources", section, _resource])
+
+# _value(c, section): the quantity written at resources.<section>.<resource> (undefined when
+# absent or null, or when a level on the way is not a map).
+_value(c, section) := q if {
+	res := c.value.resources
+	is_object(res)
+	sec := res[section]
+	is_object(sec)
+	q := sec[_resource]
+	q != null
+}
+
+_present(c, section) if _value(c, section)
+
+# Quantities (k8s.io/apimachinery resource.Quantity): a non-negative number with an optional
+# binary (Ki..Ei), decimal (n, u, m, k, M..E) or exponent suffix; YAML numbers are accepted.
+# Unrendered templates are left alone.
+_valid_quantity(q) if {
+	is_number(q)
+	q >= 0
+}
+
+_valid_quantity(q) if {
+	is_string(q)
+	regex.match(`^\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$`, q)
+}
+
+_valid_quantity(q) if {
+	is_string(q)
+	contains(q, "{{")
+}
+
+_is_zero(q) if {
+	is_number(q)
+	q == 0
+}
+
+_is_zero(q) if {
+	is_string(q)
+	regex.match(`^\+?(0+(\.0*)?|\.0+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$`, q)
+}
+
+# A LimitRange (type Container) in the same namespace of the linted files that defaults this
+# resource: `default` (or `max`, which defaults it) for limits; `defaultRequest`, `default`,
+# `max` or `min` for requests (the API fills them in that order).
+_limitrange_keys := {"limits": ["default", "max"], "requests": ["defaultRequest", "default", "max", "min"]}
+
+_limitrange_provides if {
+	some entry in _limitranges
+	_effective_ns(entry.metadata) == _effective_ns(k8s.get(input, "metadata", {}))
+	items := entry.spec.limits
+	is_array(items)
+	item := items[_]
+	is_object(item)
+	item.type == "Container"
+	some key in _limitrange_keys[_section]
+	q := item[key][_resource]
+	_valid_quantity(q)
+	not _is_zero(q)
+}
+
+# LimitRanges of the run, from the engine's per-kind index (never a scan of every resource).
+_limitranges := l if {
+	l := data.kubeward.inventory_by_kind.LimitRange
+	is_array(l)
+} else := []
+
+# The namespace a resource lands in: its own, else the release namespace (config), else "".
+_effective_ns(meta) := ns if {
+	ns := meta.namespace
+	is_string(ns)
+	ns != ""
+} else := ns if {
+	ns := data.kubeward.config.namespace
+	is_string(ns)
+} else := ""

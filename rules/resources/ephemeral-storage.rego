@@ -1,0 +1,154 @@
+# METADATA
+# title: Container without an ephemeral-storage request and limit
+# description: >-
+#   Logs, emptyDir volumes and the writable container layer all consume the node's disk; a
+#   container without an ephemeral-storage limit can fill it and get every pod on the node
+#   evicted, and one without a request is scheduled as if it wrote nothing. A limit without a
+#   request defaults the request to that limit, so a non-zero limit alone passes; a LimitRange of
+#   type Container in the same namespace of the linted files can supply either. Opt-in, because
+#   few workloads size their disk usage.
+# custom:
+#   id: resources/ephemeral-storage
+#   severity: info
+#   enabled: false
+#   kinds: [pod-bearing]
+#   remediation: Set resources.requests["ephemeral-storage"] and resources.limits["ephemeral-storage"] (e.g. 1Gi and 2Gi), or give the namespace a LimitRange with ephemeral-storage defaults.
+#   references: [https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#local-ephemeral-storage, https://kubernetes.io/docs/concepts/policy/limit-range/]
+#   peers: {kube-score: container-ephemeral-storage-request-and-limit}
+package kubeward.rules.resources.ephemeral_storage
+
+import rego.v1
+
+import data.kubeward.lib.k8s
+import data.kubeward.lib.pods
+
+_rule_id := "resources/ephemeral-storage"
+
+_resource := "ephemeral-storage"
+
+# The limit is what matters (a non-zero limit also defaults the request).
+_section := "limits"
+
+deny contains finding if {
+	some c in _checked
+	not _value(c, "limits")
+	not _limitrange_provides
+	finding := {"msg": _missing_message(c), "path": _path(c, "limits")}
+}
+
+_missing_message(c) := sprintf("%s sets an ephemeral-storage request but no limit", [c.label]) if {
+	_value(c, "requests")
+} else := sprintf("%s has neither an ephemeral-storage request nor a limit", [c.label])
+
+deny contains finding if {
+	some c in _checked
+	q := _value(c, "limits")
+	_is_zero(q)
+	finding := {"msg": sprintf("%s sets its ephemeral-storage limit to %s, which means no limit at all", [c.label, k8s.quote(q)]), "path": _path(c, "limits")}
+}
+
+deny contains finding if {
+	some c in _checked
+	some section in ["requests", "limits"]
+	q := _value(c, section)
+	not _valid_quantity(q)
+	finding := {
+		"msg": sprintf(
+			"%s sets its ephemeral-storage %s to %s, which the API rejects (schema error: not a quantity such as 512Mi, 1Gi, 500m or 2)",
+			[c.label, trim_suffix(section, "s"), k8s.quote(q)],
+		),
+		"path": _path(c, section),
+		"severity": "warning",
+	}
+}
+
+# ---- shared shape of the resources/* container rules (kept identical across them) -----------
+
+# Containers checked: C_run, plus plain init containers in strict mode. Ephemeral containers
+# cannot declare resources.
+_checked contains c if some c in pods.run_containers
+
+_checked contains c if {
+	data.kubeward.config.params[_rule_id].strict == true
+	some c in pods.containers
+	c.list == "initContainers"
+	not c.sidecar
+}
+
+_path(c, section) := array.concat(c.path, ["resources", section, _resource])
+
+# _value(c, section): the quantity written at resources.<section>.<resource> (undefined when
+# absent or null, or when a level on the way is not a map).
+_value(c, section) := q if {
+	res := c.value.resources
+	is_object(res)
+	sec := res[section]
+	is_object(sec)
+	q := sec[_resource]
+	q != null
+}
+
+_present(c, section) if _value(c, section)
+
+# Quantities (k8s.io/apimachinery resource.Quantity): a non-negative number with an optional
+# binary (Ki..Ei), decimal (n, u, m, k, M..E) or exponent suffix; YAML numbers are accepted.
+# Unrendered templates are left alone.
+_valid_quantity(q) if {
+	is_number(q)
+	q >= 0
+}
+
+_valid_quantity(q) if {
+	is_string(q)
+	regex.match(`^\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$`, q)
+}
+
+_valid_quantity(q) if {
+	is_string(q)
+	contains(q, "{{")
+}
+
+_is_zero(q) if {
+	is_number(q)
+	q == 0
+}
+
+_is_zero(q) if {
+	is_string(q)
+	regex.match(`^\+?(0+(\.0*)?|\.0+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$`, q)
+}
+
+# A LimitRange (type Container) in the same namespace of the linted files that defaults this
+# resource: `default` (or `max`, which defaults it) for limits; `defaultRequest`, `default`,
+# `max` or `min` for requests (the API fills them in that order).
+_limitrange_keys := {"limits": ["default", "max"], "requests": ["defaultRequest", "default", "max", "min"]}
+
+_limitrange_provides if {
+	some entry in _limitranges
+	_effective_ns(entry.metadata) == _effective_ns(k8s.get(input, "metadata", {}))
+	items := entry.spec.limits
+	is_array(items)
+	item := items[_]
+	is_object(item)
+	item.type == "Container"
+	some key in _limitrange_keys[_section]
+	q := item[key][_resource]
+	_valid_quantity(q)
+	not _is_zero(q)
+}
+
+# LimitRanges of the run, from the engine's per-kind index (never a scan of every resource).
+_limitranges := l if {
+	l := data.kubeward.inventory_by_kind.LimitRange
+	is_array(l)
+} else := []
+
+# The namespace a resource lands in: its own, else the release namespace (config), else "".
+_effective_ns(meta) := ns if {
+	ns := meta.namespace
+	is_string(ns)
+	ns != ""
+} else := ns if {
+	ns := data.kubeward.config.namespace
+	is_string(ns)
+} else := ""

@@ -1,0 +1,153 @@
+# METADATA
+# title: Container without a memory request
+# description: >-
+#   The scheduler places pods by their requests: a container without a memory request counts as
+#   needing none, so nodes get overcommitted and the pod is among the first evicted under memory
+#   pressure. A limit without a request defaults the request to that limit, so a container with
+#   a non-zero memory limit passes (peers differ; this is what the API does). Regular containers
+#   and native sidecars are checked in every workload kind, plain init containers only with the
+#   parameter `strict: true`, and a LimitRange of type Container in the same namespace of the
+#   linted files that defaults memory requests exempts the container.
+# custom:
+#   id: resources/memory-requests
+#   severity: warning
+#   enabled: true
+#   kinds: [pod-bearing]
+#   remediation: Set resources.requests.memory to what the container normally uses (e.g. 256Mi), or give the namespace a LimitRange with a defaultRequest for memory.
+#   references: [https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/, https://kubernetes.io/docs/concepts/policy/limit-range/]
+#   peers: {kube-linter: unset-memory-requirements, polaris: memoryRequestsMissing, trivy: KSV-0016, checkov: CKV_K8S_12, kubescape: [C-0269, C-0004], kube-score: container-resources}
+package kubeward.rules.resources.memory_requests
+
+import rego.v1
+
+import data.kubeward.lib.k8s
+import data.kubeward.lib.pods
+
+_rule_id := "resources/memory-requests"
+
+_resource := "memory"
+
+_section := "requests"
+
+_what := "memory request"
+
+# Missing, and not defaulted from a non-zero limit or a LimitRange. (A request of 0 is a
+# deliberate value, not a missing one.)
+deny contains finding if {
+	some c in _checked
+	not _present(c, _section)
+	not _limit_defaults_request(c)
+	not _limitrange_provides
+	finding := {"msg": sprintf("%s has no %s (resources.%s.%s)", [c.label, _what, _section, _resource]), "path": _path(c, _section)}
+}
+
+_limit_defaults_request(c) if {
+	q := _value(c, "limits")
+	_valid_quantity(q)
+	not _is_zero(q)
+}
+
+deny contains finding if {
+	some c in _checked
+	q := _value(c, _section)
+	not _valid_quantity(q)
+	finding := {
+		"msg": sprintf(
+			"%s sets its %s to %s, which the API rejects (schema error: not a quantity such as 512Mi, 1Gi, 500m or 2)",
+			[c.label, _what, k8s.quote(q)],
+		),
+		"path": _path(c, _section),
+		"severity": "warning",
+	}
+}
+
+# ---- shared shape of the resources/* container rules (kept identical across them) -----------
+
+# Containers checked: C_run, plus plain init containers in strict mode. Ephemeral containers
+# cannot declare resources.
+_checked contains c if some c in pods.run_containers
+
+_checked contains c if {
+	data.kubeward.config.params[_rule_id].strict == true
+	some c in pods.containers
+	c.list == "initContainers"
+	not c.sidecar
+}
+
+_path(c, section) := array.concat(c.path, ["resources", section, _resource])
+
+# _value(c, section): the quantity written at resources.<section>.<resource> (undefined when
+# absent or null, or when a level on the way is not a map).
+_value(c, section) := q if {
+	res := c.value.resources
+	is_object(res)
+	sec := res[section]
+	is_object(sec)
+	q := sec[_resource]
+	q != null
+}
+
+_present(c, section) if _value(c, section)
+
+# Quantities (k8s.io/apimachinery resource.Quantity): a non-negative number with an optional
+# binary (Ki..Ei), decimal (n, u, m, k, M..E) or exponent suffix; YAML numbers are accepted.
+# Unrendered templates are left alone.
+_valid_quantity(q) if {
+	is_number(q)
+	q >= 0
+}
+
+_valid_quantity(q) if {
+	is_string(q)
+	regex.match(`^\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$`, q)
+}
+
+_valid_quantity(q) if {
+	is_string(q)
+	contains(q, "{{")
+}
+
+_is_zero(q) if {
+	is_number(q)
+	q == 0
+}
+
+_is_zero(q) if {
+	is_string(q)
+	regex.match(`^\+?(0+(\.0*)?|\.0+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$`, q)
+}
+
+# A LimitRange (type Container) in the same namespace of the linted files that defaults this
+# resource: `default` (or `max`, which defaults it) for limits; `defaultRequest`, `default`,
+# `max` or `min` for requests (the API fills them in that order).
+_limitrange_keys := {"limits": ["default", "max"], "requests": ["defaultRequest", "default", "max", "min"]}
+
+_limitrange_provides if {
+	some entry in _limitranges
+	_effective_ns(entry.metadata) == _effective_ns(k8s.get(input, "metadata", {}))
+	items := entry.spec.limits
+	is_array(items)
+	item := items[_]
+	is_object(item)
+	item.type == "Container"
+	some key in _limitrange_keys[_section]
+	q := item[key][_resource]
+	_valid_quantity(q)
+	not _is_zero(q)
+}
+
+# LimitRanges of the run, from the engine's per-kind index (never a scan of every resource).
+_limitranges := l if {
+	l := data.kubeward.inventory_by_kind.LimitRange
+	is_array(l)
+} else := []
+
+# The namespace a resource lands in: its own, else the release namespace (config), else "".
+_effective_ns(meta) := ns if {
+	ns := meta.namespace
+	is_string(ns)
+	ns != ""
+} else := ns if {
+	ns := data.kubeward.config.namespace
+	is_string(ns)
+} else := ""

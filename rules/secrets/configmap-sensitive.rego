@@ -1,0 +1,104 @@
+# METADATA
+# title: Credential in a ConfigMap
+# description: >-
+#   ConfigMaps are not meant for confidential data: they are readable by far more roles than
+#   Secrets, never encrypted at rest, and routinely printed and committed. Keys whose name
+#   suggests a password, token or key and that hold a literal value are reported, and so are
+#   files in a ConfigMap (`.env`, properties, YAML, JSON) with such a setting on one of their
+#   lines, and any value shaped like a known credential (private key block, cloud or SaaS token,
+#   JWT, URL with a password). Parameters `allowed_names` / `allowed_values` exempt specific keys.
+# custom:
+#   id: secrets/configmap-sensitive
+#   severity: error
+#   enabled: true
+#   kinds: [ConfigMap]
+#   remediation: Move the credential into a Secret (or an external secret store) and reference it from there; rotate the exposed credential.
+#   references: [https://kubernetes.io/docs/concepts/configuration/configmap/, https://kubernetes.io/docs/concepts/security/secrets-good-practices/]
+#   peers: {polaris: sensitiveConfigmapContent, trivy: KSV-0109, kubescape: C-0012}
+package kubeward.rules.secrets.configmap_sensitive
+
+import rego.v1
+
+import data.kubeward.lib.k8s
+import data.kubeward.lib.secrets
+
+_rule_id := "secrets/configmap-sensitive"
+
+_data := d if {
+	d := input.data
+	is_object(d)
+} else := {}
+
+_binary_data := d if {
+	d := input.binaryData
+	is_object(d)
+} else := {}
+
+# A one-line value: judged together with its key.
+deny contains finding if {
+	some key, value in _data
+	is_string(value)
+	not _multi_line(value)
+	reason := secrets.literal_reason(key, value)
+	not secrets.allowed(_rule_id, key, value)
+	finding := {
+		"msg": sprintf("%s stores a credential in plain text under key %s (%s)", [k8s.describe, k8s.quote(key), _key_phrase(reason)]),
+		"path": ["data", key],
+	}
+}
+
+# A file (or a one-line `KEY=value` setting under an innocent key): every line is scanned.
+deny contains finding if {
+	some key, value in _data
+	is_string(value)
+	not _single_line_hit(key, value)
+	not secrets.allowed(_rule_id, key, value)
+	hits := [h | some h in secrets.scan_text(value); not secrets.allowed(_rule_id, h.key, null)]
+	count(hits) > 0
+	finding := {
+		"msg": sprintf("%s stores %s in plain text under key %s (%s)", [k8s.describe, _noun(count(hits)), k8s.quote(key), _hits_phrase(hits)]),
+		"path": ["data", key],
+	}
+}
+
+_single_line_hit(key, value) if {
+	not _multi_line(value)
+	secrets.literal_reason(key, value)
+}
+
+# binaryData: base64. A secret-like key with a value, or a PEM private key.
+deny contains finding if {
+	some key, value in _binary_data
+	is_string(value)
+	value != ""
+	reason := _binary_reason(key, value)
+	not secrets.allowed(_rule_id, key, value)
+	finding := {
+		"msg": sprintf("%s stores a credential under binaryData key %s (%s)", [k8s.describe, k8s.quote(key), reason]),
+		"path": ["binaryData", key],
+	}
+}
+
+_noun(1) := "a credential"
+
+_noun(n) := "credentials" if n != 1
+
+_multi_line(v) if contains(trim_right(v, "\n"), "\n")
+
+_key_phrase(reason) := replace(reason, "its name suggests", "the key suggests")
+
+_hits_phrase(hits) := _first_hits(hits) if {
+	count(hits) <= 3
+} else := sprintf("%s; and %d more", [_first_hits(hits), count(hits) - 3])
+
+_first_hits(hits) := concat("; ", [sprintf("line %d %s", [h.line, h.reason]) | some h in array.slice(_sorted(hits), 0, 3)])
+
+_sorted(hits) := [h | some l in sort({h.line | some h in hits}); some h in hits; h.line == l]
+
+# base64 of "-----BEGIN": only the (ASCII) head of the value is decoded.
+_binary_reason(key, value) := sprintf("it decodes to %s", [kind]) if {
+	startswith(value, "LS0tLS1CRUdJTi")
+	kind := secrets.credential_kind(base64.decode(substring(value, 0, 96)))
+} else := sprintf("the key suggests %s", [reason]) if {
+	reason := secrets.name_reason(key)
+}

@@ -1,0 +1,77 @@
+//! `--format gitlab`: the GitLab Code Quality report (a JSON array), for an
+//! `artifacts: reports: codequality:` file.
+//!
+//! - `check_name` is the rule id, `description` the message;
+//! - severity: error -> `major`, warning -> `minor`, info -> `info`
+//!   (`critical` and `blocker` are not used: kubeward has three levels, and
+//!   GitLab's widget sorts and colours by these);
+//! - `location.path` is the path as given (forward slashes, no leading `./`),
+//!   `location.lines.begin` the finding's line;
+//! - `fingerprint` is `Finding::fingerprint` (rule, file, resource, field path;
+//!   no line numbers, so moving code does not reopen an issue). GitLab drops
+//!   entries whose fingerprint repeats, so the second and later findings with the
+//!   same fingerprint get `-2`, `-3`, ... in report order.
+//!
+//! Suppressed findings are left out.
+
+use super::{file_path, repo_path};
+use crate::finding::Severity;
+use crate::Outcome;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+#[derive(Serialize)]
+struct Issue<'a> {
+    description: &'a str,
+    check_name: &'a str,
+    fingerprint: String,
+    severity: &'static str,
+    location: Location,
+}
+
+#[derive(Serialize)]
+struct Location {
+    path: String,
+    lines: Lines,
+}
+
+#[derive(Serialize)]
+struct Lines {
+    begin: usize,
+}
+
+pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let issues: Vec<Issue> = outcome
+        .active()
+        .map(|f| {
+            let path = repo_path(file_path(outcome, f));
+            let base = f.fingerprint(&path);
+            let n = seen.entry(base.clone()).or_insert(0);
+            *n += 1;
+            let fingerprint = if *n == 1 { base } else { format!("{base}-{n}") };
+            Issue {
+                description: &f.message,
+                check_name: &f.rule,
+                fingerprint,
+                severity: severity(f.severity),
+                location: Location {
+                    path,
+                    lines: Lines { begin: f.line },
+                },
+            }
+        })
+        .collect();
+    // `from`, not `other`: keeps the I/O error kind, so a closed pipe stays one.
+    serde_json::to_writer_pretty(&mut *out, &issues).map_err(io::Error::from)?;
+    writeln!(out)
+}
+
+fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "major",
+        Severity::Warning => "minor",
+        Severity::Info => "info",
+    }
+}
