@@ -13,8 +13,9 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rego")
-            && !path.to_string_lossy().ends_with("_test.rego")
+        } else if (path.extension().is_some_and(|e| e == "rego")
+            && !path.to_string_lossy().ends_with("_test.rego"))
+            || path.extension().is_some_and(|e| e == "json")
         {
             out.push(path);
         }

@@ -24,6 +24,7 @@ for f in sorted((root / "testdata/rules").glob("*/*/*")):
     expected = set()
     version = None
     extra = []
+    params = None
     for i, line in enumerate(text.splitlines(), 1):
         if "# expect:" in line:
             for rid in line.split("# expect:", 1)[1].split(","):
@@ -31,11 +32,19 @@ for f in sorted((root / "testdata/rules").glob("*/*/*")):
                     expected.add((i, rid.strip()))
         if line.strip().startswith("# kube-version:"):
             version = line.split(":", 1)[1].strip()
+        if line.strip().startswith("# params:"):
+            params = line.split(":", 1)[1].strip()
         if line.strip().startswith("# rules:"):
             extra += [r.strip() for r in line.split(":", 1)[1].split(",") if r.strip()]
     cmd = [binary, "--no-config", "--only", ",".join([rule] + extra), "--format", "json", "--fail-on", "never", "--threads", "1", str(f)]
     if version:
         cmd[1:1] = ["--kube-version", version]
+    if params:
+        import tempfile
+        cfg = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
+        cfg.write(f"params: {params}\n"); cfg.close()
+        cmd.remove("--no-config")
+        cmd[1:1] = ["--config", cfg.name]
     p = subprocess.run(cmd, capture_output=True, text=True, env=env)
     checked += 1
     if p.returncode != 0:

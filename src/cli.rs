@@ -165,6 +165,11 @@ pub struct LintArgs {
     #[arg(long, value_name = "X.Y", value_parser = parse_kube_version)]
     pub kube_version: Option<(u32, u32)>,
 
+    /// The namespace of resources that do not set metadata.namespace (Helm's
+    /// release namespace, `kubectl apply -n`); unknown when not given.
+    #[arg(long, short = 'n', value_name = "NS")]
+    pub namespace: Option<String>,
+
     /// Worker threads (default: one per CPU).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,

@@ -61,6 +61,9 @@ pub struct Settings {
     pub config: ConfigChoice,
     /// Report only findings not recorded in this baseline file.
     pub baseline: Option<PathBuf>,
+    /// The namespace resources without `metadata.namespace` land in (Helm's
+    /// release namespace, `kubectl apply -n`); None = unknown.
+    pub namespace: Option<String>,
     /// Evaluate only these rule ids (loader checks always run).
     pub only_rules: Option<Vec<String>>,
     /// Worker threads; 0 = one per CPU.
@@ -77,6 +80,7 @@ impl Default for Settings {
             kube_version: None,
             config: ConfigChoice::Discover,
             baseline: None,
+            namespace: None,
             only_rules: None,
             threads: 0,
         }
@@ -374,7 +378,13 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
     let enabled =
         |r: &engine::Rule| (0..file_count).any(|f| enabled_in(&r.meta.id, r.meta.enabled, f));
     let workloads = primary.map(|c| c.workloads.clone()).unwrap_or_default();
-    let data = run_data(kube_version, primary, &workloads, &resources);
+    let data = run_data(
+        kube_version,
+        settings.namespace.as_deref(),
+        primary,
+        &workloads,
+        &resources,
+    );
     let plan = Plan::new(&catalog, enabled, &workload_kinds(&workloads), data);
     let mut owners: Vec<Option<usize>> = vec![None; findings.len()];
     if !plan.is_empty() {
@@ -497,6 +507,7 @@ fn workload_kinds(workloads: &[config::Workload]) -> Vec<String> {
 /// what cross-resource rules read: identity and labels).
 fn run_data(
     kube_version: (u32, u32),
+    namespace: Option<&str>,
     primary: Option<&config::Config>,
     workloads: &[config::Workload],
     resources: &[Resource],
@@ -508,6 +519,9 @@ fn run_data(
         Value::from(format!("{major}.{minor}")),
     );
     config.insert(Value::from("kube_minor"), Value::from(u64::from(minor)));
+    if let Some(ns) = namespace {
+        config.insert(Value::from("namespace"), Value::from(ns));
+    }
     if let Some(c) = primary {
         let params: BTreeMap<Value, Value> = c
             .params

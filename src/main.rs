@@ -102,6 +102,7 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
             (None, false) => kubeward::ConfigChoice::Discover,
         },
         baseline: cli.baseline.clone(),
+        namespace: cli.namespace.clone(),
     };
     let outcome = match kubeward::lint(&settings) {
         Ok(o) => o,

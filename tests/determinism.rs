@@ -5,7 +5,11 @@ use std::path::PathBuf;
 
 fn json_with_threads(threads: usize) -> String {
     let settings = Settings {
-        paths: vec![PathBuf::from("testdata/rules"), PathBuf::from("examples")],
+        paths: vec![
+            PathBuf::from("testdata/rules/pod-security"),
+            PathBuf::from("testdata/rules/rbac"),
+            PathBuf::from("examples"),
+        ],
         config: ConfigChoice::Disabled,
         threads,
         ..Default::default()

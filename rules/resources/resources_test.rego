@@ -98,16 +98,16 @@ test_malformed_shapes_do_not_fail if {
 
 test_namespace_quota_release_namespace if {
 	ns := {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team"}}
-	inv := [
-		{"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "q"}},
-		{"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "l"}},
-	]
-	fs1 := namespace_quota.deny with input as ns with data.kubeward.inventory_by_kind as {"LimitRange": inv}
+	inv := {
+		"ResourceQuota": [{"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "q"}}],
+		"LimitRange": [{"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "l"}}],
+	}
+	fs1 := namespace_quota.deny with input as ns with data.kubeward.inventory_by_kind as inv
 	count(fs1) == 0
-	fs2 := namespace_quota.deny with input as ns with data.kubeward.inventory_by_kind as {"LimitRange": inv}
+	fs2 := namespace_quota.deny with input as ns with data.kubeward.inventory_by_kind as inv
 		with data.kubeward.config as {"kube_minor": 35, "namespace": "team"}
 	count(fs2) == 0
-	fs3 := namespace_quota.deny with input as ns with data.kubeward.inventory_by_kind as {"LimitRange": inv}
+	fs3 := namespace_quota.deny with input as ns with data.kubeward.inventory_by_kind as inv
 		with data.kubeward.config as {"kube_minor": 35, "namespace": "elsewhere"}
 	some f in fs3
 	f.msg == `Namespace "team" has no ResourceQuota and no LimitRange in the linted files`

@@ -18,11 +18,17 @@ pub struct Rule {
     pub source: PolicySource,
 }
 
-/// Every rule the run knows, plus the shared libraries they import.
+/// Every rule the run knows, plus the shared libraries they import and the
+/// constant tables they read.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     pub libs: Vec<PolicySource>,
     pub rules: Vec<Rule>,
+    /// `rules/data/<name>.json`, available to rules as `data.kubeward.tables.<name>`.
+    /// Constants belong here rather than in Rego: regorus recomputes every rule
+    /// on each evaluation, so a table written as a Rego rule is rebuilt for every
+    /// resource, while data is built once per engine.
+    pub tables: Vec<(String, String)>,
 }
 
 impl Catalog {
@@ -53,8 +59,9 @@ impl Catalog {
                 let p = e.path();
                 if p.is_dir() {
                     dirs.push(p);
-                } else if p.extension().is_some_and(|x| x == "rego")
-                    && !p.to_string_lossy().ends_with("_test.rego")
+                } else if (p.extension().is_some_and(|x| x == "rego")
+                    && !p.to_string_lossy().ends_with("_test.rego"))
+                    || p.extension().is_some_and(|x| x == "json")
                 {
                     paths.push(p);
                 }
@@ -82,6 +89,13 @@ impl Catalog {
         for (path, text) in files {
             let source = PolicySource { path, text };
             let (path, text) = (source.path.as_str(), source.text.as_str());
+            if let Some(name) = path
+                .strip_prefix("rules/data/")
+                .and_then(|n| n.strip_suffix(".json"))
+            {
+                catalog.tables.push((name.to_string(), source.text.clone()));
+                continue;
+            }
             if path.starts_with("rules/lib/") {
                 catalog.libs.push(source);
                 continue;

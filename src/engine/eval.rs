@@ -36,6 +36,7 @@ pub enum EngineError {
 pub struct Plan {
     pub rules: Vec<Rule>,
     libs: Vec<super::PolicySource>,
+    tables: Vec<(String, String)>,
     groups: Vec<Vec<usize>>,
     kind_group: HashMap<String, usize>,
     /// The group for kinds no rule names (rules declaring `*`).
@@ -114,6 +115,7 @@ impl Plan {
         let dispatch = dispatch_module(&rules, &groups);
         Plan {
             libs: catalog.libs.clone(),
+            tables: catalog.tables.clone(),
             rules,
             groups,
             kind_group,
@@ -190,6 +192,19 @@ impl<'p> Evaluator<'p> {
         engine
             .add_data(plan.data.clone())
             .map_err(|e| compile("<data>", e.to_string()))?;
+        for (name, json) in &plan.tables {
+            let value = Value::from_json_str(json)
+                .map_err(|e| compile(&format!("rules/data/{name}.json"), e.to_string()))?;
+            let mut tables = std::collections::BTreeMap::new();
+            tables.insert(Value::from(name.as_str()), value);
+            let mut kw = std::collections::BTreeMap::new();
+            kw.insert(Value::from("tables"), Value::from(tables));
+            let mut root = std::collections::BTreeMap::new();
+            root.insert(Value::from("kubeward"), Value::from(kw));
+            engine
+                .add_data(Value::from(root))
+                .map_err(|e| compile(&format!("rules/data/{name}.json"), e.to_string()))?;
+        }
         let mut ev = Evaluator { plan, engine };
         // regorus analyses modules lazily on the first evaluation: do it now so a
         // rule that does not compile stops the run before any file is linted.

@@ -55,11 +55,30 @@ pub fn header_version(text: &str) -> (u32, u32) {
         .unwrap_or(kubeward::DEFAULT_KUBE_VERSION)
 }
 
+/// `# params: {"rule/id": {...}}` (JSON) gives rule parameters, as a config's
+/// `params:` would.
+pub fn header_params(text: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("# params:"))
+        .map(|p| p.trim().to_string())
+}
+
 /// Lints `file` with exactly `rules` and compares the active findings with the
 /// file's expectations; returns one line per mismatch.
 pub fn check(file: &Path, display: &str, rules: Vec<String>, config: ConfigChoice) -> Vec<String> {
     let text = std::fs::read_to_string(file).expect("fixture is UTF-8");
     let expected = expectations(&text);
+    // Parameters travel the way users give them: through a config file.
+    let _dir;
+    let config = match header_params(&text) {
+        Some(params) => {
+            _dir = tempfile::tempdir().expect("tempdir");
+            let path = _dir.path().join(".kubeward.yaml");
+            std::fs::write(&path, format!("params: {params}\n")).expect("write config");
+            ConfigChoice::File(path)
+        }
+        None => config,
+    };
     let settings = Settings {
         paths: vec![file.to_path_buf()],
         only_rules: Some(rules),

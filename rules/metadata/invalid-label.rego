@@ -1,0 +1,125 @@
+# METADATA
+# title: Label key or value is not valid
+# description: >-
+#   Kubernetes rejects an object whose label keys or values break the label syntax: a value is
+#   at most 63 characters, empty or alphanumeric at both ends with only `-`, `_` and `.` inside;
+#   a key is such a name, optionally after a DNS-subdomain prefix (lower-case, at most 253
+#   characters) and a slash. Label values must be strings, so an unquoted number or boolean
+#   (`version: 1.10`, `enabled: true`) is rejected too. Checked in metadata.labels, pod template
+#   labels and the label selectors of built-in kinds; unrendered template expressions are left
+#   alone.
+# custom:
+#   id: metadata/invalid-label
+#   severity: error
+#   enabled: true
+#   kinds: ["*"]
+#   remediation: Fix the label so it matches the syntax; quote numeric or boolean values (version "1.10"), and move free text to an annotation.
+#   references: [https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set]
+#   peers: {kube-score: label-values}
+package kubeward.rules.metadata.invalid_label
+
+import rego.v1
+
+import data.kubeward.lib.k8s
+import data.kubeward.lib.pods
+
+_name_re := `^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`
+
+_prefix_re := `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+
+# Label maps of the object, as {"path": path to the map, "what": for messages}.
+_maps contains {"path": ["metadata", "labels"], "what": "label"}
+
+_maps contains {"path": array.concat(pods.meta_path, ["labels"]), "what": "pod template label"} if {
+	pods.meta_path != ["metadata"]
+}
+
+# Label selectors of the built-in kinds (custom resources may use spec.selector for anything).
+_maps contains {"path": ["spec", "selector", "matchLabels"], "what": "selector label"} if {
+	input.kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "PodDisruptionBudget"}
+}
+
+_maps contains {"path": ["spec", "podSelector", "matchLabels"], "what": "pod selector label"} if input.kind == "NetworkPolicy"
+
+# Service and ReplicationController selectors are plain maps.
+_maps contains {"path": ["spec", "selector"], "what": "selector label"} if input.kind in {"Service", "ReplicationController"}
+
+deny contains finding if {
+	some m in _maps
+	labels := object.get(input, m.path, null)
+	is_object(labels)
+	some key, value in labels
+	problems := array.concat(_key_problems(key), _value_problems(value))
+	count(problems) > 0
+	finding := {
+		"msg": sprintf("%s %s %s %s", [k8s.describe, m.what, k8s.quote(key), concat(", and ", problems)]),
+		"path": array.concat(m.path, [key]),
+	}
+}
+
+_templated(s) if contains(s, "{{")
+
+# _name_issues(s): what is wrong with a label name or value (phrases without a subject).
+_name_issues(s) := array.concat(
+	[sprintf("is %d characters long (at most 63)", [count(s)]) | count(s) > 63],
+	[_syntax | not regex.match(_name_re, s)],
+)
+
+_syntax := `must start and end with a letter or digit and hold only letters, digits, "-", "_" and "."`
+
+# ---- keys ------------------------------------------------------------------------------------
+
+_key_problems(key) := [] if _templated(key)
+
+_key_problems(key) := _key_issues(split(key, "/")) if not _templated(key)
+
+_key_issues(parts) := ["holds more than one \"/\""] if count(parts) > 2
+
+_key_issues(parts) := ["has an empty key"] if {
+	count(parts) == 1
+	parts[0] == ""
+}
+
+_key_issues(parts) := _name_issues(parts[0]) if {
+	count(parts) == 1
+	parts[0] != ""
+}
+
+_key_issues(parts) := array.concat(_prefix_issues(parts[0]), _after_slash_issues(parts[1])) if count(parts) == 2
+
+_prefix_issues(prefix) := ["has an empty prefix before \"/\""] if prefix == ""
+
+_prefix_issues(prefix) := array.concat(
+	[sprintf("has a prefix of %d characters (at most 253)", [count(prefix)]) | count(prefix) > 253],
+	[sprintf("has a prefix %q that is not a lower-case DNS subdomain", [prefix]) | not regex.match(_prefix_re, prefix)],
+) if prefix != ""
+
+_after_slash_issues(name) := ["has an empty name after \"/\""] if name == ""
+
+_after_slash_issues(name) := [sprintf("has a name after \"/\" that %s", [i]) | some i in _name_issues(name)] if name != ""
+
+# ---- values ----------------------------------------------------------------------------------
+
+_value_problems(value) := [] if is_null(value)
+
+_value_problems(value) := [sprintf("has the value %s, which is not a string (the API rejects it; quote it)", [k8s.quote(value)])] if {
+	not is_null(value)
+	not is_string(value)
+}
+
+_value_problems(value) := [] if {
+	is_string(value)
+	_templated(value)
+}
+
+_value_problems(value) := [] if value == ""
+
+_value_problems(value) := [sprintf("has a value %q that %s", [_short(value), i]) | some i in _name_issues(value)] if {
+	is_string(value)
+	value != ""
+	not _templated(value)
+}
+
+_short(s) := s if count(s) <= 40
+
+_short(s) := sprintf("%s...", [substring(s, 0, 37)]) if count(s) > 40
