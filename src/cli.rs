@@ -194,6 +194,14 @@ pub struct LintArgs {
     /// List suppressed and baselined findings in human output too.
     #[arg(long)]
     pub show_suppressed: bool,
+
+    /// Human output: only the findings, no summary line and no progress.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Human output: a count per rule instead of each finding.
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 fn parse_kube_version(s: &str) -> Result<(u32, u32), String> {

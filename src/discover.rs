@@ -62,7 +62,7 @@ fn is_manifest_name(path: &Path) -> bool {
 
 /// A path is excluded when a glob matches it as written or any of its
 /// suffixes (so `**/secret*.yaml` and `secret*.yaml` both work from any root).
-fn excluded(excludes: &GlobSet, path: &Path) -> bool {
+pub fn excluded(excludes: &GlobSet, path: &Path) -> bool {
     if excludes.is_empty() {
         return false;
     }
@@ -110,8 +110,12 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> (Vec<Target>, Vec<Walk
                 continue;
             }
             Ok(m) if !m.is_dir() => {
-                // Named explicitly: linted whatever its extension.
-                push(&mut targets, root.clone());
+                // Named explicitly: linted whatever its extension, but excludes
+                // still apply, so pre-commit (which names every staged file)
+                // honours the same excludes as a walk of the repository.
+                if !excluded(excludes, root) {
+                    push(&mut targets, root.clone());
+                }
                 continue;
             }
             Ok(_) => {}

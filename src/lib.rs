@@ -263,7 +263,14 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         excludes.extend(c.exclude.iter().cloned());
     }
     let excludes = discover::build_excludes(&excludes)?;
-    let (targets, walk_problems) = discover::discover(&settings.paths, &excludes);
+    let (mut targets, walk_problems) = discover::discover(&settings.paths, &excludes);
+    // An editor buffer is linted as if it were the file it names: an excluded
+    // path yields nothing, as it would when walking the repository.
+    if let Some(name) = &settings.stdin_filename {
+        if discover::excluded(&excludes, std::path::Path::new(name)) {
+            targets.retain(|t| *t != discover::Target::Stdin);
+        }
+    }
     let mut problems: Vec<Problem> = walk_problems
         .into_iter()
         .map(|p| Problem {

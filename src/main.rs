@@ -104,7 +104,10 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
         baseline: cli.baseline.clone(),
         namespace: cli.namespace.clone(),
     };
-    let outcome = match kubeward::lint(&settings) {
+    let progress = Progress::start(!cli.quiet && io::stderr().is_terminal());
+    let linted = kubeward::lint(&settings);
+    progress.stop();
+    let outcome = match linted {
         Ok(o) => o,
         Err(kubeward::RunError::Config(e)) => {
             // A config error is shown with its source line, like a finding.
@@ -279,6 +282,8 @@ fn write_report(
                 color,
                 show_elapsed: true,
                 show_suppressed: cli.show_suppressed,
+                quiet: cli.quiet,
+                statistics: cli.statistics,
                 width: 100,
             },
             out,
@@ -294,5 +299,46 @@ fn write_report(
         Format::Junit => report::junit::write(outcome, out),
         Format::Gitlab => report::gitlab::write(outcome, out),
         Format::Checkstyle => report::checkstyle::write(outcome, out),
+    }
+}
+
+/// A progress line on stderr for runs that take a while on a terminal: nothing
+/// for the first second (editors and pre-commit stay silent), then elapsed
+/// time, erased when the run ends.
+struct Progress {
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(enabled: bool) -> Progress {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let handle = enabled.then(|| {
+            let done = done.clone();
+            std::thread::spawn(move || {
+                use std::sync::atomic::Ordering;
+                let started = std::time::Instant::now();
+                let mut shown = false;
+                while !done.load(Ordering::Relaxed) {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    let secs = started.elapsed().as_secs_f64();
+                    if secs >= 1.0 && !done.load(Ordering::Relaxed) {
+                        let _ = write!(io::stderr(), "\rkubeward: linting… {secs:.0}s ");
+                        shown = true;
+                    }
+                }
+                if shown {
+                    let _ = write!(io::stderr(), "\r\x1b[2K");
+                }
+            })
+        });
+        Progress { done, handle }
+    }
+
+    fn stop(self) {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(h) = self.handle {
+            let _ = h.join();
+        }
     }
 }

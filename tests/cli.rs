@@ -33,7 +33,8 @@ fn text(b: &[u8]) -> String {
 
 #[test]
 fn exit_codes_follow_fail_on() {
-    let clean = kubeward(&["testdata/formats/clean.yaml"], None);
+    // clean.yaml is a hardened workload: nothing at all, even at info.
+    let clean = kubeward(&["--fail-on", "info", "testdata/formats/clean.yaml"], None);
     assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stdout));
     let bad = kubeward(&["testdata/formats/findings.yaml"], None);
     assert_eq!(bad.status.code(), Some(1));
@@ -428,4 +429,60 @@ fn pre_commit_hooks_file_names_the_binary() {
     }
     languages.sort();
     assert_eq!(languages, ["rust", "system"]);
+}
+
+#[test]
+fn stdin_filename_is_matched_against_excludes() {
+    let input = std::fs::read("testdata/formats/findings.yaml").expect("fixture");
+    let args = [
+        "--format",
+        "compact",
+        "--exclude",
+        "vendor/**",
+        "--stdin-filename",
+        "vendor/x/api.yaml",
+        "-",
+    ];
+    let out = kubeward(&args, Some(&input));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).is_empty());
+}
+
+#[test]
+fn excludes_apply_to_files_named_explicitly() {
+    // pre-commit passes every staged file by name: config and --exclude globs
+    // must still skip the excluded ones.
+    let args = [
+        "--format",
+        "compact",
+        "--exclude",
+        "testdata/formats/find*.yaml",
+        "testdata/formats/findings.yaml",
+    ];
+    let out = kubeward(&args, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).is_empty());
+}
+
+#[test]
+fn statistics_and_quiet() {
+    let args = [
+        "--no-config",
+        "--statistics",
+        "testdata/formats/findings.yaml",
+    ];
+    let out = kubeward(&args, None);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("pod-security/privileged"), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .last()
+            .is_some_and(|l| l.starts_with("Linted 1 file")),
+        "{stdout}"
+    );
+    let args = ["--no-config", "-q", "testdata/formats/findings.yaml"];
+    let out = kubeward(&args, None);
+    assert!(!text(&out.stdout).contains("Linted"));
+    assert_eq!(out.status.code(), Some(1));
 }

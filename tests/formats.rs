@@ -10,7 +10,18 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// Fixtures in testdata/formats/ (`<case>.yaml`).
-const CASES: &[&str] = &["clean", "findings", "parse-error", "latin1"];
+const CASES: &[&str] = &[
+    "clean",
+    "findings",
+    "parse-error",
+    "latin1",
+    "suppressed",
+    "multi",
+];
+
+/// `multi`: one run over several files: errors, warnings, an info, suppressed
+/// findings (with and without a reason) and a parse error.
+const MULTI: &[&str] = &["findings", "parse-error", "suppressed"];
 
 /// Cases built from a linted fixture by editing the outcome (see `outcome`).
 const EDITED: &[&str] = &["escaping", "suppressed-by-hand"];
@@ -33,6 +44,9 @@ const RULES: &[&str] = &[
     "pod-security/selinux",
     "pod-security/sysctls",
     "pod-security/windows-host-process",
+    "kubeward/suppression-without-reason",
+    "kubeward/unused-suppression",
+    "kubeward/unknown-rule",
 ];
 
 const FORMATS: &[&str] = &[
@@ -48,7 +62,14 @@ const FORMATS: &[&str] = &[
 
 fn lint_fixture(case: &str) -> Outcome {
     let settings = Settings {
-        paths: vec![PathBuf::from(format!("testdata/formats/{case}.yaml"))],
+        paths: if case == "multi" {
+            MULTI
+                .iter()
+                .map(|c| PathBuf::from(format!("testdata/formats/{c}.yaml")))
+                .collect()
+        } else {
+            vec![PathBuf::from(format!("testdata/formats/{case}.yaml"))]
+        },
         threads: 1,
         only_rules: Some(RULES.iter().map(|r| r.to_string()).collect()),
         config: ConfigChoice::Disabled,
@@ -114,6 +135,8 @@ fn render(format: &str, o: &Outcome) -> String {
                 color: false,
                 show_elapsed: false,
                 show_suppressed: false,
+                quiet: false,
+                statistics: false,
                 width: 100,
             },
             w,
@@ -167,7 +190,7 @@ fn json_format() {
         // The contract: valid JSON with version 1 and a summary.
         let v: serde_json::Value = serde_json::from_str(out).expect("valid JSON");
         assert_eq!(v["version"], 1);
-        assert_eq!(v["summary"]["files"], 1);
+        assert_eq!(v["summary"]["files"], o.files.len());
         // Suppressed findings stay in, marked.
         assert_eq!(
             v["findings"].as_array().map(Vec::len),

@@ -2,7 +2,8 @@
 //! no OPA binary is needed.
 //!
 //! Every `rules/**/*.rego` file is loaded into one engine together with the default
-//! `data.kubeward.config`; every rule head `test_*` found at the start of a line in a
+//! `data.kubeward.config` and the constant tables of `rules/data/<name>.json` as
+//! `data.kubeward.tables.<name>` (as the linter loads them); every rule head `test_*` found at the start of a line in a
 //! `*_test.rego` file is evaluated as `data.<package>.<test>` and must be exactly `true`.
 //! The test fails when no test is found at all.
 
@@ -27,6 +28,31 @@ fn rego_files(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
+}
+
+/// The constant tables: `rules/data/<name>.json` -> (name, parsed JSON).
+fn tables(dir: &Path) -> Vec<(String, serde_json::Value)> {
+    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_else(|| panic!("bad table file name {}", path.display()))
+                .to_string();
+            let text = fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            let value = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{} is not valid JSON: {e}", path.display()));
+            (name, value)
+        })
+        .collect()
 }
 
 /// The package of a Rego file and the names of the `test_*` rules defined in it.
@@ -79,6 +105,16 @@ fn rego_unit_tests() {
     engine
         .add_data(config)
         .expect("invariant: CONFIG is an object");
+    let tables = tables(&root.join("data"));
+    assert!(!tables.is_empty(), "no tables under rules/data");
+    for (name, value) in tables {
+        let doc = serde_json::json!({"kubeward": {"tables": {name.clone(): value}}});
+        let doc = Value::from_json_str(&doc.to_string())
+            .unwrap_or_else(|e| panic!("rules/data/{name}.json: {e}"));
+        engine
+            .add_data(doc)
+            .unwrap_or_else(|e| panic!("rules/data/{name}.json: {e}"));
+    }
 
     assert!(
         !tests.is_empty(),

@@ -20,6 +20,10 @@ pub struct HumanOptions {
     pub show_elapsed: bool,
     /// List suppressed findings too (marked as such).
     pub show_suppressed: bool,
+    /// `--quiet`: only the findings, no summary line.
+    pub quiet: bool,
+    /// `--statistics`: a count per rule instead of each finding.
+    pub statistics: bool,
     /// Terminal width for wrapping.
     pub width: usize,
 }
@@ -106,6 +110,10 @@ pub fn write(outcome: &Outcome, opts: HumanOptions, out: &mut dyn Write) -> io::
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(opts.width)
         .with_context_lines(1);
+    if opts.statistics {
+        write_statistics(outcome, out)?;
+        return writeln!(out, "{}", summary(outcome, opts.show_elapsed));
+    }
     for f in outcome
         .findings
         .iter()
@@ -135,7 +143,25 @@ pub fn write(outcome: &Outcome, opts: HumanOptions, out: &mut dyn Write) -> io::
         }
         writeln!(out, "{rendered}")?;
     }
+    if opts.quiet {
+        return Ok(());
+    }
     writeln!(out, "{}", summary(outcome, opts.show_elapsed))
+}
+
+/// `--statistics`: active findings per rule, most frequent first.
+fn write_statistics(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let mut counts: std::collections::BTreeMap<(&str, Severity), usize> = Default::default();
+    for f in outcome.active() {
+        *counts.entry((f.rule.as_str(), f.severity)).or_default() += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let width = rows.iter().map(|((r, _), _)| r.len()).max().unwrap_or(0);
+    for ((rule, sev), n) in rows {
+        writeln!(out, "{n:>6}  {rule:width$}  {sev}")?;
+    }
+    Ok(())
 }
 
 fn named(file: &SourceFile) -> miette::NamedSource<Text> {

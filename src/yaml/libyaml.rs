@@ -182,9 +182,17 @@ impl LibyamlEvents<'_> {
             }
             _ => None,
         };
+        // An unterminated quote or flow collection is reported at the end of the
+        // file by libyaml; where it *started* is what a person needs to see.
+        let at = match err.context_mark() {
+            Some(mark) if problem.contains("end of stream") => {
+                usize::try_from(mark.index).unwrap_or(index)
+            }
+            _ => index,
+        };
         SyntaxError {
             message,
-            at: self.offset_of(index),
+            at: self.offset_of(at),
         }
     }
 
