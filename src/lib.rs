@@ -600,7 +600,8 @@ const INVENTORY_FULL_KINDS: &[&str] = &[
 ];
 
 /// One inventory entry (`data.kubeward.inventory[_]`):
-/// - every entry: `apiVersion`, `kind`, `metadata` {name, namespace, labels};
+/// - every entry: `apiVersion`, `kind`, `metadata` {name, namespace, labels,
+///   ownerReferences};
 /// - partner kinds (above): the whole object;
 /// - pod-bearing kinds: also `pod_labels` (pod template labels), `replicas`,
 ///   `selector`, `service_account` and `automount_token` when set.
@@ -617,6 +618,18 @@ fn inventory_entry(r: &Resource, workloads: &[config::Workload]) -> Value {
     }
     if let Some(labels) = r.root.get("metadata").and_then(|m| m.get("labels")) {
         meta.insert(Value::from("labels"), engine::convert::to_value(labels));
+    }
+    // Owned objects (a ReplicaSet of a Deployment in a cluster dump) must not be
+    // counted twice by cross-resource rules.
+    if let Some(owners) = r
+        .root
+        .get("metadata")
+        .and_then(|m| m.get("ownerReferences"))
+    {
+        meta.insert(
+            Value::from("ownerReferences"),
+            engine::convert::to_value(owners),
+        );
     }
     let mut obj = BTreeMap::new();
     obj.insert(

@@ -357,9 +357,20 @@ mod tests {
     fn dispatch_skips_kinds_no_rule_reads() {
         let p = plan();
         assert!(p.group_for("Deployment").is_some());
-        assert_eq!(p.group_for("Deployment"), p.group_for("CronJob"));
-        // No bundled rule reads ConfigMaps (yet): nothing is evaluated for them.
-        assert_eq!(p.group_for("ConfigMap"), p.other_group);
+        // A kind no rule names gets only the rules for every kind (`*`), and a
+        // ConfigMap never runs pod rules.
+        assert_eq!(p.group_for("FooBarCustomResource"), p.other_group);
+        assert_ne!(p.group_for("ConfigMap"), p.group_for("Deployment"));
+        let pod_rules = |kind: &str| {
+            p.group_for(kind).map_or(0, |g| {
+                p.groups[g]
+                    .iter()
+                    .filter(|&&i| p.rules[i].meta.kinds.iter().any(|k| k == "pod-bearing"))
+                    .count()
+            })
+        };
+        assert_eq!(pod_rules("ConfigMap"), 0);
+        assert!(pod_rules("Deployment") > 20);
     }
 
     #[test]

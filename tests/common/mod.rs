@@ -48,6 +48,13 @@ pub fn header_rules(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// `# namespace: team` sets the release namespace (`--namespace`).
+pub fn header_namespace(text: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("# namespace:"))
+        .map(|n| n.trim().to_string())
+}
+
 pub fn header_version(text: &str) -> (u32, u32) {
     text.lines()
         .find_map(|l| l.trim().strip_prefix("# kube-version:"))
@@ -84,6 +91,7 @@ pub fn check(file: &Path, display: &str, rules: Vec<String>, config: ConfigChoic
         only_rules: Some(rules),
         threads: 1,
         kube_version: Some(header_version(&text)),
+        namespace: header_namespace(&text),
         config,
         ..Default::default()
     };

@@ -1,0 +1,495 @@
+# Label selectors, namespaces and the run's inventory: the one place that decides which pods a
+# selector picks, for every cross-resource rule (PodDisruptionBudget, NetworkPolicy, Service,
+# controller selectors, affinity terms).
+#
+# Two selector shapes exist in the API:
+# - metav1.LabelSelector {matchLabels, matchExpressions} (Deployments, PDBs, NetworkPolicies,
+#   affinity terms): every requirement must hold; `{}` selects everything; what an ABSENT
+#   selector means depends on the field (see pdb_selects, netpol_pod_selector);
+# - a plain map of labels (Service, ReplicationController, DeploymentConfig): every pair must
+#   be among the pod's labels.
+# A selector the API would reject (unknown operator, `In` without values, a string where a map
+# belongs) selects nothing here; `problem(sel)` says why it is invalid.
+#
+# Namespaces: cross-resource joins happen within the namespace each object WILL land in:
+# metadata.namespace, else data.kubeward.config.namespace (the Helm release namespace) when
+# given, else unknown (null). An unknown namespace is equal only to another unknown one.
+#
+# Everything here is total: no input shape raises a runtime error.
+package kubeward.lib.selectors
+
+import rego.v1
+
+# ---------------------------------------------------------------------------------------------
+# metav1.LabelSelector
+# ---------------------------------------------------------------------------------------------
+
+# matches(sel, labels): the LabelSelector `sel` selects a pod with `labels`. `{}` (and a selector
+# whose matchLabels/matchExpressions are empty) selects every pod. Undefined for a selector that
+# is not an object or that the API would reject.
+matches(sel, labels) if {
+	is_object(sel)
+	not problem(sel)
+	l := _labels(labels)
+	_match_labels_hold(object.get(sel, "matchLabels", null), l)
+	_match_expressions_hold(object.get(sel, "matchExpressions", null), l)
+}
+
+# is_empty(sel): a LabelSelector object without any requirement (`{}`, `{matchLabels: {}}`).
+is_empty(sel) if {
+	is_object(sel)
+	not _has_requirements(sel)
+}
+
+_has_requirements(sel) if {
+	ml := sel.matchLabels
+	is_object(ml)
+	count(ml) > 0
+}
+
+_has_requirements(sel) if {
+	me := sel.matchExpressions
+	is_array(me)
+	count(me) > 0
+}
+
+_labels(labels) := labels if is_object(labels)
+
+_labels(labels) := {} if not is_object(labels)
+
+_match_labels_hold(null, _) := true
+
+_match_labels_hold(ml, labels) if {
+	is_object(ml)
+	every k, v in ml {
+		_has_key(labels, k)
+		labels[k] == v
+	}
+}
+
+_match_expressions_hold(null, _) := true
+
+_match_expressions_hold(me, labels) if {
+	is_array(me)
+	every e in me {
+		_expression_holds(e, labels)
+	}
+}
+
+_expression_holds(e, labels) if {
+	e.operator == "In"
+	_has_key(labels, e.key)
+	labels[e.key] in e.values
+}
+
+_expression_holds(e, labels) if {
+	e.operator == "NotIn"
+	not _has_key(labels, e.key)
+}
+
+_expression_holds(e, labels) if {
+	e.operator == "NotIn"
+	_has_key(labels, e.key)
+	not labels[e.key] in e.values
+}
+
+_expression_holds(e, labels) if {
+	e.operator == "Exists"
+	_has_key(labels, e.key)
+}
+
+_expression_holds(e, labels) if {
+	e.operator == "DoesNotExist"
+	not _has_key(labels, e.key)
+}
+
+_has_key(obj, key) if {
+	some k, _ in obj
+	k == key
+}
+
+# problem(sel): why the API rejects the LabelSelector `sel` (undefined when it is valid or
+# null). Only the first problem is named.
+problem(sel) := sprintf("the selector is %s, not a map", [_shape(sel)]) if {
+	not is_object(sel)
+	not is_null(sel)
+} else := sprintf("matchLabels is %s, not a map", [_shape(ml)]) if {
+	is_object(sel)
+	ml := object.get(sel, "matchLabels", null)
+	not is_object(ml)
+	not is_null(ml)
+} else := sprintf("matchExpressions is %s, not a list", [_shape(me)]) if {
+	is_object(sel)
+	me := object.get(sel, "matchExpressions", null)
+	not is_array(me)
+	not is_null(me)
+} else := msg if {
+	is_object(sel)
+	me := object.get(sel, "matchExpressions", null)
+	is_array(me)
+	bad := [i | e := me[i]; _expression_problem(e)]
+	count(bad) > 0
+	msg := sprintf("matchExpressions[%d] %s", [bad[0], _expression_problem(me[bad[0]])])
+}
+
+_shape(v) := "a string" if is_string(v)
+
+_shape(v) := "a number" if is_number(v)
+
+_shape(v) := "a boolean" if is_boolean(v)
+
+_shape(v) := "a list" if is_array(v)
+
+_shape(v) := "a map" if is_object(v)
+
+_shape(v) := "null" if is_null(v)
+
+_shape(v) := "a set" if is_set(v)
+
+_operators := {"In", "NotIn", "Exists", "DoesNotExist"}
+
+_expression_problem(e) := "is not a map" if {
+	not is_object(e)
+} else := "has no key" if {
+	not is_string(e.key)
+} else := sprintf("has operator %s (expected In, NotIn, Exists or DoesNotExist)", [_quote(op)]) if {
+	op := object.get(e, "operator", null)
+	not op in _operators
+} else := "has values that are not a list" if {
+	v := object.get(e, "values", null)
+	not is_array(v)
+	not is_null(v)
+} else := sprintf("uses %s without values", [e.operator]) if {
+	e.operator in {"In", "NotIn"}
+	not _non_empty_list(object.get(e, "values", null))
+} else := sprintf("uses %s with values (they must be empty)", [e.operator]) if {
+	e.operator in {"Exists", "DoesNotExist"}
+	_non_empty_list(object.get(e, "values", null))
+}
+
+_non_empty_list(v) if {
+	is_array(v)
+	count(v) > 0
+}
+
+_quote(v) := sprintf("%q", [v]) if is_string(v)
+
+_quote(v) := sprintf("%v", [v]) if not is_string(v)
+
+# ---------------------------------------------------------------------------------------------
+# Plain label maps (Service, ReplicationController, DeploymentConfig)
+# ---------------------------------------------------------------------------------------------
+
+# map_matches(sel, labels): every key/value of the map `sel` is among `labels`. An empty map
+# matches everything; callers decide what an empty or absent map means for their field.
+map_matches(sel, labels) if {
+	is_object(sel)
+	l := _labels(labels)
+	every k, v in sel {
+		_has_key(l, k)
+		l[k] == v
+	}
+}
+
+# ---------------------------------------------------------------------------------------------
+# Field-specific semantics
+# ---------------------------------------------------------------------------------------------
+
+# pdb_selects(pdb, labels): the PodDisruptionBudget object `pdb` covers a pod with `labels`.
+# policy/v1: an absent (null) selector selects no pod, `selector: {}` selects every pod of the
+# namespace. policy/v1beta1: an absent or empty selector selects no pod.
+pdb_selects(pdb, labels) if {
+	sel := pdb.spec.selector
+	not pdb.apiVersion == "policy/v1beta1"
+	matches(sel, labels)
+}
+
+pdb_selects(pdb, labels) if {
+	sel := pdb.spec.selector
+	pdb.apiVersion == "policy/v1beta1"
+	not is_empty(sel)
+	matches(sel, labels)
+}
+
+# netpol_pod_selector(policy): the podSelector of a networking.k8s.io NetworkPolicy. The field
+# is a struct, not a pointer, in the API: an absent podSelector decodes as `{}` (all pods).
+netpol_pod_selector(policy) := sel if {
+	sel := policy.spec.podSelector
+	sel != null
+} else := {}
+
+# service_selector(svc): the non-empty selector map of a Service. Undefined for a Service
+# without a selector, with `selector: {}` (stored as no selector: no endpoints are managed) or
+# of type ExternalName (the selector is ignored).
+service_selector(svc) := sel if {
+	sel := svc.spec.selector
+	is_object(sel)
+	count(sel) > 0
+	not svc.spec.type == "ExternalName"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Namespaces
+# ---------------------------------------------------------------------------------------------
+
+# namespace_of(obj): the namespace `obj` will land in: metadata.namespace, else the configured
+# release namespace (data.kubeward.config.namespace), else null (unknown).
+namespace_of(obj) := ns if {
+	ns := obj.metadata.namespace
+	is_string(ns)
+	ns != ""
+} else := release_namespace
+
+# release_namespace: data.kubeward.config.namespace when given, else null (unknown).
+release_namespace := ns if {
+	ns := data.kubeward.config.namespace
+	is_string(ns)
+	ns != ""
+} else := null
+
+# namespace_label(ns): how messages name a namespace: `namespace "prod"`, or `the same (unset)
+# namespace` when it is unknown.
+namespace_label(ns) := sprintf("namespace %q", [ns]) if is_string(ns)
+
+namespace_label(ns) := "the same (unset) namespace" if not is_string(ns)
+
+# ---------------------------------------------------------------------------------------------
+# The inventory (data.kubeward.inventory: one entry per resource of the run)
+# ---------------------------------------------------------------------------------------------
+
+# Kinds that carry a pod template (RULES.md §1.1).
+pod_bearing_kinds := {
+	"Pod",
+	"Deployment",
+	"StatefulSet",
+	"DaemonSet",
+	"ReplicaSet",
+	"ReplicationController",
+	"Job",
+	"CronJob",
+	"PodTemplate",
+	"Rollout",
+	"DeploymentConfig",
+}
+
+# of_kind(kind): the inventory entries of one kind, in run order. Uses the engine's index
+# data.kubeward.inventory_by_kind (kind -> entries) when it provides one, else scans.
+of_kind(kind) := entries if {
+	by_kind := data.kubeward.inventory_by_kind
+	is_object(by_kind)
+	entries := _array(object.get(by_kind, kind, []))
+} else := [e |
+	inv := data.kubeward.inventory
+	is_array(inv)
+	e := inv[_]
+	is_object(e)
+	e.kind == kind
+]
+
+_array(v) := v if is_array(v)
+
+_array(v) := [] if not is_array(v)
+
+# pod_bearing_entries(_): every pod-bearing inventory entry (a function, so that it is only
+# computed by the rules that need it: in regorus 0.14.1 a reference to any rule of a package
+# through an import alias evaluates every rule of that package).
+pod_bearing_entries(_) := entries if {
+	is_object(data.kubeward.inventory_by_kind)
+	entries := [e | some kind in workload_kinds(0); e := of_kind(kind)[_]]
+} else := [e |
+	kinds := workload_kinds(0)
+	inv := data.kubeward.inventory
+	is_array(inv)
+	e := inv[_]
+	is_object(e)
+	e.kind in kinds
+]
+
+# workload_kinds(_): the pod-bearing kinds plus the custom workload kinds declared in the
+# config (data.kubeward.config.workloads[*].kind).
+workload_kinds(_) := pod_bearing_kinds | {k | k := data.kubeward.config.workloads[_].kind; is_string(k)}
+
+_str(v) := v if is_string(v)
+
+_str(v) := "" if not is_string(v)
+
+# workloads_in(ns): the workloads (pod-bearing inventory entries) of one effective namespace, as
+#   {"kind", "name", "ns", "labels" (pod template labels, {} when absent or malformed),
+#    "entry" (the inventory entry)}.
+workloads_in(ns) := {w |
+	e := entries_in(pod_bearing_entries(0), ns)[_]
+	w := {
+		"kind": e.kind,
+		"name": _str(e.metadata.name),
+		"ns": ns,
+		"labels": _labels(object.get(e, "pod_labels", null)),
+		"entry": e,
+	}
+}
+
+# workload_ids_in(ns): [kind, name] of every workload of namespace ns, sorted.
+workload_ids_in(ns) := sort([[e.kind, object.get(e.metadata, "name", "")] | e := entries_in(pod_bearing_entries(0), ns)[_]])
+
+# entries_in(entries, ns): the entries (objects with a metadata object) whose effective
+# namespace is ns. These filters run for every resource of a namespace, so they use builtins
+# only: a user-defined function call per entry costs far more than the comparison.
+entries_in(entries, ns) := array.concat(
+	[e |
+		is_string(ns)
+		e := entries[_]
+		is_object(e.metadata)
+		object.get(e.metadata, "namespace", "") == ns
+	],
+	array.concat(
+		[e |
+			ns == release_namespace
+			e := entries[_]
+			is_object(e.metadata)
+			object.get(e.metadata, "namespace", "") == ""
+		],
+		[e |
+			ns == release_namespace
+			e := entries[_]
+			is_object(e.metadata)
+			not is_string(object.get(e.metadata, "namespace", ""))
+		],
+	),
+)
+
+# any_workload_matches(ns, sel): some workload of namespace ns has pod labels that the
+# LabelSelector sel selects. any_workload_matches_map(ns, sel): the same for a plain label map.
+# These run once per Service / NetworkPolicy over every workload of its namespace, so the
+# per-workload test is written inline (`every`), without a function call per workload.
+any_workload_matches(ns, sel) if {
+	is_object(sel)
+	not problem(sel)
+	ml := object.remove(_object_or_empty(object.get(sel, "matchLabels", null)), controller_labels)
+	me := [x | x := _array_or_empty(object.get(sel, "matchExpressions", null))[_]; not x.key in controller_labels]
+	e := entries_in(pod_bearing_entries(0), ns)[_]
+	labels := object.get(e, "pod_labels", {})
+	every k, v in ml {
+		labels[k] == v
+	}
+	every x in me {
+		_expression_holds(x, _labels(labels))
+	}
+}
+
+any_workload_matches_map(ns, sel) if {
+	is_object(sel)
+	required := object.remove(sel, controller_labels)
+	e := entries_in(pod_bearing_entries(0), ns)[_]
+	labels := object.get(e, "pod_labels", {})
+	every k, v in required {
+		labels[k] == v
+	}
+}
+
+# Labels that controllers add to the pods they create (not in the pod template): a selector
+# may require them, e.g. a Service per StatefulSet pod (statefulset.kubernetes.io/pod-name).
+# The "dangling" checks treat them as satisfied.
+controller_labels := {
+	"statefulset.kubernetes.io/pod-name",
+	"apps.kubernetes.io/pod-index",
+	"controller-revision-hash",
+	"pod-template-hash",
+	"pod-template-generation",
+	"job-name",
+	"controller-uid",
+	"batch.kubernetes.io/job-name",
+	"batch.kubernetes.io/controller-uid",
+	"batch.kubernetes.io/job-completion-index",
+}
+
+_object_or_empty(v) := v if is_object(v)
+
+_object_or_empty(v) := {} if not is_object(v)
+
+_array_or_empty(v) := v if is_array(v)
+
+_array_or_empty(v) := [] if not is_array(v)
+
+# Built-in API groups ("" is the core group). Resources of other groups are custom resources.
+builtin_groups := {
+	"",
+	"admissionregistration.k8s.io",
+	"apiextensions.k8s.io",
+	"apiregistration.k8s.io",
+	"apps",
+	"authentication.k8s.io",
+	"authorization.k8s.io",
+	"autoscaling",
+	"batch",
+	"certificates.k8s.io",
+	"coordination.k8s.io",
+	"discovery.k8s.io",
+	"events.k8s.io",
+	"extensions",
+	"flowcontrol.apiserver.k8s.io",
+	"networking.k8s.io",
+	"node.k8s.io",
+	"policy",
+	"rbac.authorization.k8s.io",
+	"resource.k8s.io",
+	"scheduling.k8s.io",
+	"storage.k8s.io",
+}
+
+# custom_resources_in(ns): the custom resources (non built-in API group, not a pod-bearing
+# kind) of namespace ns in the run. Operators create pods from them and usually copy the
+# resource's labels onto those pods, so "dangling" rules treat a selector that matches a custom
+# resource's labels as matching pods.
+custom_resources_in(ns) := entries_in(
+	[e |
+		inv := data.kubeward.inventory
+		is_array(inv)
+		e := inv[_]
+		av := e.apiVersion
+		contains(av, "/")
+		not substring(av, 0, indexof(av, "/")) in builtin_groups
+		not e.kind in pod_bearing_kinds
+	],
+	ns,
+)
+
+# operator_labels_match(ns, sel, kind): some custom resource of namespace ns has labels that the
+# selector matches (kind "label" = LabelSelector, "map" = plain map).
+operator_labels_match(ns, sel, "label") if {
+	some e in custom_resources_in(ns)
+	_non_empty_object(e.metadata.labels)
+	matches(sel, e.metadata.labels)
+}
+
+operator_labels_match(ns, sel, "map") if {
+	some e in custom_resources_in(ns)
+	_non_empty_object(e.metadata.labels)
+	map_matches(sel, e.metadata.labels)
+}
+
+# is_input(entry): the inventory entry describes `input` itself (same apiVersion, kind, name and
+# effective namespace).
+is_input(entry) if {
+	entry.kind == input.kind
+	entry.apiVersion == input.apiVersion
+	_str(entry.metadata.name) == _str(input.metadata.name)
+	namespace_of(entry) == namespace_of(input)
+}
+
+# ---------------------------------------------------------------------------------------------
+# Messages
+# ---------------------------------------------------------------------------------------------
+
+# labels_text(labels): a label map as messages show it, `app=web, tier=frontend` (sorted), or
+# `no labels`. Non-string values (a YAML `yes` read as a boolean) show as JSON.
+labels_text(labels) := "no labels" if {
+	not _non_empty_object(labels)
+} else := concat(", ", sort([sprintf("%s=%s", [k, _value_text(v)]) | some k, v in labels]))
+
+_non_empty_object(v) if {
+	is_object(v)
+	count(v) > 0
+}
+
+_value_text(v) := v if is_string(v)
+
+_value_text(v) := sprintf("%v", [v]) if not is_string(v)

@@ -1,0 +1,83 @@
+# METADATA
+# title: NetworkPolicy selects no pods
+# description: >-
+#   A NetworkPolicy whose podSelector matches no pod template of its namespace protects
+#   nothing, and a peer podSelector (without namespaceSelector) that matches no pod of the
+#   namespace allows nothing; both usually mean a label was renamed on one side only. An empty
+#   podSelector (`{}`, all pods) is never dangling, and labels that controllers add to pods
+#   (pod-template-hash, ...) count as present. The rule only fires when the linted files hold
+#   a workload of the policy's namespace (else the pods are deployed from elsewhere), and
+#   counts a custom resource whose labels match as a target, since operators usually copy
+#   those labels onto the pods they create.
+# custom:
+#   id: network/dangling-networkpolicy
+#   severity: info
+#   enabled: true
+#   kinds: [NetworkPolicy]
+#   remediation: Make the podSelector match the labels of the pod templates the policy is meant for (spec.template.metadata.labels), or delete the stale policy.
+#   references: [https://kubernetes.io/docs/concepts/services-networking/network-policies/]
+#   peers: {kube-linter: [dangling-networkpolicy, dangling-networkpolicypeer-podselector], kube-score: networkpolicy-targets-pod, kubescape: C-0299}
+package kubeward.rules.network.dangling_networkpolicy
+
+import rego.v1
+
+import data.kubeward.lib.k8s
+import data.kubeward.lib.netpol
+import data.kubeward.lib.selectors
+
+_ns := selectors.namespace_of(input)
+
+_has_candidates if count(selectors.workload_ids_in(_ns)) > 0
+
+_dangling(sel) if {
+	is_object(sel)
+	not selectors.is_empty(sel)
+	not selectors.problem(sel)
+	_has_candidates
+	not selectors.any_workload_matches(_ns, sel)
+
+	# Pods an operator creates from a custom resource usually carry the resource's labels.
+	not selectors.operator_labels_match(_ns, sel, "label")
+}
+
+_shown(sel) := sprintf(" (%s)", [selectors.labels_text(sel.matchLabels)]) if {
+	is_object(sel.matchLabels)
+	count(sel.matchLabels) > 0
+	object.get(sel, "matchExpressions", []) == []
+} else := ""
+
+deny contains finding if {
+	netpol.is_k8s_policy(input)
+	sel := input.spec.podSelector
+	_dangling(sel)
+	finding := {
+		"msg": sprintf(
+			"%s: its podSelector%s matches no pod template in %s, so the policy has no effect",
+			[k8s.describe, _shown(sel), selectors.namespace_label(_ns)],
+		),
+		"path": ["spec", "podSelector"],
+	}
+}
+
+_peer_lists := {"ingress": "from", "egress": "to"}
+
+deny contains finding if {
+	netpol.is_k8s_policy(input)
+	some direction, key in _peer_lists
+	rules := input.spec[direction]
+	is_array(rules)
+	peers := rules[i][key]
+	is_array(peers)
+	peer := peers[j]
+	is_object(peer)
+	object.get(peer, "namespaceSelector", null) == null
+	sel := peer.podSelector
+	_dangling(sel)
+	finding := {
+		"msg": sprintf(
+			"%s: the podSelector%s of %s[%d] matches no pod template in %s, so this peer allows nothing",
+			[k8s.describe, _shown(sel), direction, i, selectors.namespace_label(_ns)],
+		),
+		"path": ["spec", direction, i, key, j, "podSelector"],
+	}
+}

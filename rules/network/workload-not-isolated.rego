@@ -1,0 +1,116 @@
+# METADATA
+# title: Workload not isolated by a NetworkPolicy
+# description: >-
+#   Pods that no NetworkPolicy selects accept connections from every pod in the cluster, so one
+#   compromised workload can reach them directly. The rule looks for a policy of the same
+#   namespace whose podSelector matches the pod template labels and that applies to Ingress
+#   (policyTypes contains Ingress, or is absent); with param `strict: true` it also requires
+#   one for Egress. Cilium policies count too (param `policy_kinds`). When the linted files
+#   contain no policy at all, policies applied from elsewhere cannot be ruled out, so the
+#   finding is downgraded to info and says isolation could not be verified; hostNetwork pods,
+#   which policies do not govern, pods owned by another controller and PodTemplates (which run
+#   nothing themselves) are skipped.
+# custom:
+#   id: network/workload-not-isolated
+#   severity: warning
+#   enabled: true
+#   kinds: [pod-bearing]
+#   remediation: Add a NetworkPolicy in the workload's namespace whose podSelector matches its pod labels, e.g. a namespace-wide default-deny (podSelector {} with policyTypes Ingress and Egress) plus policies that allow the traffic it needs.
+#   references: [https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies]
+#   peers: {kube-linter: non-isolated-pod, polaris: missingNetworkPolicy, kube-score: pod-networkpolicy, checkov: CKV2_K8S_6, kubescape: [C-0260, C-0030]}
+package kubeward.rules.network.workload_not_isolated
+
+import rego.v1
+
+import data.kubeward.lib.k8s
+import data.kubeward.lib.netpol
+import data.kubeward.lib.pods
+import data.kubeward.lib.selectors
+
+_id := "network/workload-not-isolated"
+
+_params := p if {
+	p := data.kubeward.config.params[_id]
+	is_object(p)
+} else := {}
+
+_strict if _params.strict == true
+
+_ns := selectors.namespace_of(input)
+
+_policies := netpol.counted_in(_id, _ns)
+
+_owned if {
+	refs := input.metadata.ownerReferences
+	is_array(refs)
+	count(refs) > 0
+}
+
+_applies if {
+	input.kind != "PodTemplate"
+	pods.spec
+	not pods.spec.hostNetwork == true
+	not _owned
+}
+
+_isolated(direction) if {
+	some p in _policies
+	p[direction] == true
+	netpol.selects(p, pods.labels, _ns)
+}
+
+# Policies that select the pods but not for this direction (for the message).
+_other_direction(direction) := sort([p.name |
+	some p in _policies
+	not p[direction] == true
+	netpol.selects(p, pods.labels, _ns)
+])
+
+_path := array.concat(pods.meta_path, ["labels"])
+
+_labels_text := selectors.labels_text(pods.labels)
+
+_word := {"ingress": "Ingress", "egress": "Egress"}
+
+_effect := {
+	"ingress": "any pod in the cluster can connect to them",
+	"egress": "they can connect anywhere",
+}
+
+_directions contains "ingress"
+
+_directions contains "egress" if _strict
+
+_reason(direction) := sprintf(
+	"the policies that select them (%s) do not apply to %s",
+	[concat(", ", _other_direction(direction)), _word[direction]],
+) if {
+	count(_other_direction(direction)) > 0
+} else := sprintf("no NetworkPolicy in %s selects them for %s", [selectors.namespace_label(_ns), _word[direction]])
+
+deny contains finding if {
+	_applies
+	netpol.any_counted(_id)
+	some direction in _directions
+	not _isolated(direction)
+	finding := {
+		"msg": sprintf(
+			"pods of %s (%s) are not isolated: %s, so %s",
+			[k8s.describe, _labels_text, _reason(direction), _effect[direction]],
+		),
+		"path": _path,
+	}
+}
+
+deny contains finding if {
+	_applies
+	not netpol.any_counted(_id)
+	finding := {
+		"msg": sprintf(
+			"pods of %s (%s) cannot be verified as isolated: the linted files contain no NetworkPolicy; unless one is applied from elsewhere, any pod in the cluster can connect to them",
+			[k8s.describe, _labels_text],
+		),
+		"path": _path,
+		"severity": "info",
+	}
+}

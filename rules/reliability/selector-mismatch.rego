@@ -1,0 +1,109 @@
+# METADATA
+# title: Controller selector does not match its pod template
+# description: >-
+#   A controller finds its pods through spec.selector. When the selector does not match the
+#   labels of spec.template, the API server rejects the object, and older API versions that
+#   accepted it produced controllers that create pods forever without ever counting them.
+#   apps/v1 also rejects an empty selector. matchExpressions are evaluated as the API does; a
+#   missing selector is left alone (kustomize patches omit it), a ReplicationController's map
+#   selector defaults to the template labels, and a Job is only checked when it sets
+#   manualSelector: true.
+# custom:
+#   id: reliability/selector-mismatch
+#   severity: error
+#   enabled: true
+#   kinds: [Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, Rollout, DeploymentConfig]
+#   remediation: Make every spec.selector requirement match a label of spec.template.metadata.labels (usually by copying the selector labels into the template).
+#   references: [https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#selector]
+#   peers: {kube-linter: mismatching-selector, kube-score: [deployment-pod-selector-labels-match-template-metadata-labels, statefulset-pod-selector-labels-match-template-metadata-labels], kubescape: C-0296}
+package kubeward.rules.reliability.selector_mismatch
+
+import rego.v1
+
+import data.kubeward.lib.k8s
+import data.kubeward.lib.pods
+import data.kubeward.lib.selectors
+
+_label_selector_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout"}
+
+_map_selector_kinds := {"ReplicationController", "DeploymentConfig"}
+
+# API versions that require spec.selector (no defaulting from the template labels).
+_required_versions := {"apps/v1", "apps/v1beta2"}
+
+_template := t if {
+	t := object.get(input, pods.template_path, null)
+	is_object(t)
+}
+
+_selector := object.get(input, ["spec", "selector"], null) if is_object(input.spec)
+
+_checked if input.kind in _label_selector_kinds
+
+_checked if {
+	input.kind == "Job"
+	input.spec.manualSelector == true
+}
+
+_labels_text := sprintf("the pod template labels (%s)", [selectors.labels_text(pods.labels)])
+
+# LabelSelector controllers. A missing selector is not reported: kustomize patches and other
+# partial manifests routinely omit it (the API rejects a complete apps/v1 object without one).
+deny contains finding if {
+	_checked
+	_template
+	msg := selectors.problem(_selector)
+	finding := {
+		"msg": sprintf("%s has an invalid spec.selector, which the API rejects: %s", [k8s.describe, msg]),
+		"path": ["spec", "selector"],
+	}
+}
+
+deny contains finding if {
+	_checked
+	_template
+	input.kind != "Job"
+	input.apiVersion in _required_versions
+	selectors.is_empty(_selector)
+	finding := {
+		"msg": sprintf("%s has an empty spec.selector, which %s rejects (it would select every pod of the namespace)", [k8s.describe, input.apiVersion]),
+		"path": ["spec", "selector"],
+	}
+}
+
+deny contains finding if {
+	_checked
+	_template
+	is_object(_selector)
+	not selectors.problem(_selector)
+	not selectors.matches(_selector, pods.labels)
+	finding := {
+		"msg": sprintf("%s: spec.selector does not select %s, which the API rejects", [k8s.describe, _labels_text]),
+		"path": ["spec", "selector"],
+	}
+}
+
+# Map selectors (ReplicationController, DeploymentConfig): empty or absent defaults to the
+# template labels.
+deny contains finding if {
+	input.kind in _map_selector_kinds
+	_template
+	is_object(_selector)
+	count(_selector) > 0
+	not selectors.map_matches(_selector, pods.labels)
+	finding := {
+		"msg": sprintf("%s: spec.selector (%s) does not match %s, which the API rejects", [k8s.describe, selectors.labels_text(_selector), _labels_text]),
+		"path": ["spec", "selector"],
+	}
+}
+
+deny contains finding if {
+	input.kind in _map_selector_kinds
+	_template
+	_selector != null
+	not is_object(_selector)
+	finding := {
+		"msg": sprintf("%s sets spec.selector to %s, which the API rejects (schema error: a map of labels is expected)", [k8s.describe, k8s.quote(_selector)]),
+		"path": ["spec", "selector"],
+	}
+}
