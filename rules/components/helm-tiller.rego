@@ -24,7 +24,7 @@ import data.kubeward.lib.pods
 
 _tiller_containers contains [c, r] if {
 	some c in pods.containers
-	r := images.parse(c.value.image)
+	r := images.parsed[c.path]
 	parts := split(r.repository, "/")
 	parts[count(parts) - 1] == "tiller"
 }

@@ -26,7 +26,7 @@ _frozen(registry) if endswith(registry, ".k8s.gcr.io")
 
 deny contains finding if {
 	some c in pods.containers
-	r := images.parse(c.value.image)
+	r := images.parsed[c.path]
 	not r.templated
 	r.valid
 	_frozen(r.registry)

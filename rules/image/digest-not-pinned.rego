@@ -24,7 +24,7 @@ import data.kubeward.lib.pods
 
 deny contains finding if {
 	some c in pods.containers
-	r := images.parse(c.value.image)
+	r := images.parsed[c.path]
 	not r.templated
 	r.valid
 	not r.has_digest
@@ -36,7 +36,7 @@ deny contains finding if {
 
 deny contains finding if {
 	some c in pods.containers
-	r := images.parse(c.value.image)
+	r := images.parsed[c.path]
 	not r.templated
 	r.valid
 	r.has_digest

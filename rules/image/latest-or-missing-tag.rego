@@ -28,7 +28,7 @@ _image_path(c) := array.concat(c.path, ["image"])
 
 deny contains finding if {
 	some c in pods.containers
-	r := images.parse(c.value.image)
+	r := images.parsed[c.path]
 	not r.templated
 	r.valid
 	images.is_floating(r)
@@ -82,7 +82,7 @@ deny contains finding if {
 # characters, typically from half-rendered templates).
 deny contains finding if {
 	some c in pods.containers
-	r := images.parse(c.value.image)
+	r := images.parsed[c.path]
 	not r.templated
 	trim_space(r.ref) == r.ref
 	problem := images.name_problem(r)

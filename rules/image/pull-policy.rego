@@ -44,7 +44,7 @@ _effective(c, r) := {"policy": images.default_pull_policy(r), "path": c.path, "e
 
 _checked contains [c, r, e] if {
 	some c in pods.containers
-	r := images.parse(c.value.image)
+	r := images.parsed[c.path]
 	not r.templated
 	r.valid
 	e := _effective(c, r)

@@ -43,7 +43,7 @@ _denied := l if {
 
 _images contains [c, r] if {
 	some c in pods.containers
-	r := images.parse(c.value.image)
+	r := images.parsed[c.path]
 	not r.templated
 	r.valid
 }

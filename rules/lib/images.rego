@@ -69,6 +69,15 @@ parse(ref) := r if {
 	}
 }
 
+# parsed[path]: parse(image) of every container of the pod in `input`
+# (data.kubeward.lib.pods.containers), keyed by the container's path, for containers whose
+# image parses. Computed once per resource and shared by every rule that reads images, where
+# each calling parse itself would parse every image again (regorus does not memoise functions).
+parsed[c.path] := r if {
+	some c in data.kubeward.lib.pods.containers
+	r := parse(c.value.image)
+}
+
 _before(s, at) := s if at < 0
 
 _before(s, at) := substring(s, 0, at) if at >= 0

@@ -12,63 +12,66 @@ import rego.v1
 # no (or a malformed) target version.
 newest_minor := 35
 
+# Performance note (regorus 0.14.1, which evaluates every rule of this package for every
+# resource that references one of them, and spends far more on each rule definition than on an
+# expression): each rule here has ONE definition, with `else` for its fallback, rather than a
+# `default` plus a body or several bodies.
+
 # kind / api_version / name / namespace of the resource, "" when absent or not a string.
-default kind := ""
+kind := k if {
+	k := input.kind
+	is_string(k)
+} else := ""
 
-kind := input.kind if is_string(input.kind)
-
-default api_version := ""
-
-api_version := input.apiVersion if is_string(input.apiVersion)
+api_version := v if {
+	v := input.apiVersion
+	is_string(v)
+} else := ""
 
 # API group of api_version: "apps" for "apps/v1", "" for the core group ("v1").
-default api_group := ""
+api_group := substring(api_version, 0, i) if {
+	i := indexof(api_version, "/")
+	i >= 0
+} else := ""
 
-api_group := substring(api_version, 0, indexof(api_version, "/")) if contains(api_version, "/")
+name := n if {
+	n := input.metadata.name
+	is_string(n)
+} else := ""
 
-default name := ""
-
-name := input.metadata.name if is_string(input.metadata.name)
-
-default namespace := ""
-
-namespace := input.metadata.namespace if is_string(input.metadata.namespace)
+namespace := n if {
+	n := input.metadata.namespace
+	is_string(n)
+} else := ""
 
 # describe: the resource as messages name it, e.g. `Deployment "api"`; `Deployment` when it
 # has no name, `resource` when it has no kind either.
-describe := sprintf("%s %q", [_kind_word, name]) if name != ""
-
-describe := _kind_word if name == ""
-
-_kind_word := kind if kind != ""
-
-_kind_word := "resource" if kind == ""
+describe := sprintf("%s %q", [kind, name]) if {
+	kind != ""
+	name != ""
+} else := sprintf("resource %q", [name]) if {
+	name != ""
+} else := kind if {
+	kind != ""
+} else := "resource"
 
 # kube_minor: the target Kubernetes minor version (data.kubeward.config.kube_minor), used to
 # gate version-dependent value sets. Defaults to newest_minor.
-default kube_minor := 35
-
 kube_minor := m if {
 	m := data.kubeward.config.kube_minor
 	is_number(m)
-}
+} else := 35
 
 # quote(v): v as a message shows it: strings double-quoted (`"Unconfined"`), anything else in
 # its JSON-like form (`8080`, `true`, `null`, `{"a": 1}`). Never fails, unlike sprintf("%q").
-quote(v) := sprintf("%q", [v]) if is_string(v)
-
-quote(v) := sprintf("%v", [v]) if not is_string(v)
+quote(v) := sprintf("%q", [v]) if is_string(v) else := sprintf("%v", [v])
 
 # str(v): v when it is a string, "" otherwise.
-str(v) := v if is_string(v)
-
-str(v) := "" if not is_string(v)
+str(v) := v if is_string(v) else := ""
 
 # get(x, key, fallback): object.get that never fails: fallback when x is not an object. key
 # may be a path array, e.g. get(c, ["livenessProbe", "httpGet", "host"], null).
-get(x, key, fallback) := object.get(x, key, fallback) if is_object(x)
-
-get(x, key, fallback) := fallback if not is_object(x)
+get(x, key, fallback) := object.get(x, key, fallback) if is_object(x) else := fallback
 
 # truthy_string(v): v is a string that a chart author meant as boolean true ("true", "True",
 # "yes", "on", "y", "1"), typically produced by Helm's `quote`. The API rejects a string in a

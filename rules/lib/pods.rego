@@ -20,51 +20,33 @@ import data.kubeward.lib.k8s
 # Where the pod lives
 # ---------------------------------------------------------------------------------------------
 
-# Kinds whose pod template is at spec.template (RULES.md §1.1).
-_spec_template_kinds := {
-	"Deployment",
-	"StatefulSet",
-	"DaemonSet",
-	"ReplicaSet",
-	"ReplicationController",
-	"Job",
-}
+# Performance note: regorus 0.14.1 evaluates every rule of this package for every resource
+# that references one of them, and spends far more on each rule definition or function call
+# than on an expression. So the rules here have ONE definition each (`else` for fallbacks),
+# and what the pod rules read again and again is computed once, in `containers`. Inline
+# conditionals are written `{true: a, false: b}[condition]`.
 
 # template_path: path to the object that holds the pod's `metadata` and `spec`:
 # [] for a Pod, ["spec", "template"] for controllers, ["spec", "jobTemplate", "spec",
-# "template"] for a CronJob, ["template"] for a PodTemplate. Undefined for other kinds.
-template_path := [] if input.kind == "Pod"
-
-template_path := ["spec", "template"] if input.kind in _spec_template_kinds
-
-template_path := ["spec", "jobTemplate", "spec", "template"] if input.kind == "CronJob"
-
-template_path := ["template"] if input.kind == "PodTemplate"
-
+# "template"] for a CronJob, ["template"] for a PodTemplate (rules/data/pod_template_paths.json,
+# RULES.md §1.1). Undefined for other kinds.
 # Argo Rollouts (argoproj.io) and OpenShift DeploymentConfigs (apps.openshift.io, or the
 # legacy OpenShift 3 `v1`) embed a pod template at spec.template.
-template_path := ["spec", "template"] if {
+# Custom resources that carry a pod template are declared in the config (`workloads:` with
+# kind, optional apiVersion and the path to the template); built-in kinds keep their own paths.
+template_path := p if {
+	p := data.kubeward.tables.pod_template_paths[input.kind]
+} else := ["spec", "template"] if {
 	input.kind == "Rollout"
 	k8s.api_group == "argoproj.io"
-}
-
-template_path := ["spec", "template"] if {
+} else := ["spec", "template"] if {
 	input.kind == "DeploymentConfig"
 	k8s.api_group in {"apps.openshift.io", ""}
-}
-
-# Custom resources that carry a pod template, declared in the config (`workloads:` with kind,
-# optional apiVersion and the path to the template). Built-in kinds keep their own paths.
-_builtin_kinds := _spec_template_kinds | {"Pod", "CronJob", "PodTemplate", "Rollout", "DeploymentConfig"}
-
-_configured_workloads := w if {
-	w := data.kubeward.config.workloads
-	is_array(w)
-} else := []
-
-template_path := path if {
-	not input.kind in _builtin_kinds
-	some w in _configured_workloads
+} else := path if {
+	not input.kind in {"Rollout", "DeploymentConfig"}
+	ws := data.kubeward.config.workloads
+	is_array(ws)
+	some w in ws
 	w.kind == input.kind
 	object.get(w, "apiVersion", input.apiVersion) == input.apiVersion
 	path := w.template
@@ -93,19 +75,15 @@ meta := m if {
 }
 
 # annotations / labels of the pod template ({} when absent or malformed).
-default annotations := {}
-
 annotations := a if {
 	a := meta.annotations
 	is_object(a)
-}
-
-default labels := {}
+} else := {}
 
 labels := l if {
 	l := meta.labels
 	is_object(l)
-}
+} else := {}
 
 # annotation_path(key): path to one pod-template annotation (the finding points at its key).
 annotation_path(key) := array.concat(meta_path, ["annotations", key])
@@ -119,14 +97,19 @@ container_lists := ["initContainers", "containers", "ephemeralContainers"]
 
 # containers: every container of the pod (C(pod) in RULES.md §1.1), as objects
 #   {
-#     "value":   the container object,
-#     "path":    path to the container item, e.g. ["spec", "containers", 0],
-#     "list":    "containers" | "initContainers" | "ephemeralContainers",
-#     "index":   its index in that list,
-#     "name":    its name ("" when missing or not a string),
-#     "sidecar": true for a native sidecar (init container with restartPolicy: Always),
-#     "label":   how messages name it: `container "app"`, `init container "setup"`,
-#                `ephemeral container "debug"`, or `container #0` when unnamed,
+#     "value":     the container object,
+#     "path":      path to the container item, e.g. ["spec", "containers", 0],
+#     "list":      "containers" | "initContainers" | "ephemeralContainers",
+#     "index":     its index in that list,
+#     "name":      its name ("" when missing or not a string),
+#     "sidecar":   true for a native sidecar (init container with restartPolicy: Always),
+#     "run":       true for the long-running containers (C_run: regular containers and
+#                  native sidecars),
+#     "label":     how messages name it: `container "app"`, `init container "setup"`,
+#                  `ephemeral container "debug"`, or `container #0` when unnamed,
+#     "sc":        its securityContext, {} when absent or malformed (= sc(c)),
+#     "sc_path":   path to its securityContext (= sc_path(c)),
+#     "effective": field -> effective(c, field) for every field that has an effective value,
 #   }
 # Items that are not objects are skipped.
 containers contains c if {
@@ -135,21 +118,38 @@ containers contains c if {
 	is_array(items)
 	item := items[i]
 	is_object(item)
+	path := array.concat(spec_path, [list, i])
+	raw_name := object.get(item, "name", null)
+	name := {true: raw_name, false: ""}[is_string(raw_name)]
+	word := _list_word[list]
+	sidecar := [list, object.get(item, "restartPolicy", null)] == ["initContainers", "Always"]
+	raw_sc := object.get(item, "securityContext", null)
+	sc_obj := {true: raw_sc, false: {}}[is_object(raw_sc)]
+	sc_at := array.concat(path, ["securityContext"])
+	own := {f: {"value": v, "path": array.concat(sc_at, [f]), "level": "container"} |
+		some f, v in sc_obj
+		v != null
+	}
+	inherited := {f: {"value": v, "path": array.concat(pod_sc_path, [f]), "level": "pod"} |
+		some f in inheritable_fields
+		v := pod_sc[f]
+		v != null
+		object.get(sc_obj, f, null) == null
+	}
 	c := {
 		"value": item,
-		"path": array.concat(spec_path, [list, i]),
+		"path": path,
 		"list": list,
 		"index": i,
-		"name": k8s.str(object.get(item, "name", null)),
-		"sidecar": _is_sidecar(list, item),
-		"label": _container_label(list, i, item),
+		"name": name,
+		"sidecar": sidecar,
+		"run": [list == "containers", sidecar] != [false, false],
+		"label": {true: sprintf("%s %q", [word, name]), false: sprintf("%s #%d", [word, i])}[name != ""],
+		"sc": sc_obj,
+		"sc_path": sc_at,
+		"effective": object.union(inherited, own),
 	}
 }
-
-_is_sidecar(list, item) := true if {
-	list == "initContainers"
-	item.restartPolicy == "Always"
-} else := false
 
 _list_word := {
 	"containers": "container",
@@ -157,21 +157,11 @@ _list_word := {
 	"ephemeralContainers": "ephemeral container",
 }
 
-_container_label(list, i, item) := sprintf("%s %q", [_list_word[list], item.name]) if {
-	is_string(item.name)
-	item.name != ""
-} else := sprintf("%s #%d", [_list_word[list], i])
-
 # Long-running containers (C_run): regular containers and native sidecars. Probe and resource
 # rules use these; PSS rules use all `containers`.
 run_containers contains c if {
 	some c in containers
-	c.list == "containers"
-}
-
-run_containers contains c if {
-	some c in containers
-	c.sidecar == true
+	c.run
 }
 
 # container_names: the names of all containers of the pod (for annotation keys that name one).
@@ -190,11 +180,12 @@ volumes contains v if {
 	is_array(items)
 	item := items[i]
 	is_object(item)
+	raw_name := object.get(item, "name", null)
 	v := {
 		"value": item,
 		"path": array.concat(spec_path, ["volumes", i]),
 		"index": i,
-		"name": k8s.str(object.get(item, "name", null)),
+		"name": {true: raw_name, false: ""}[is_string(raw_name)],
 	}
 }
 
@@ -237,46 +228,52 @@ container_only_fields := {
 # pod_sc_path / pod_sc: the pod-level securityContext ({} when absent or malformed).
 pod_sc_path := array.concat(spec_path, ["securityContext"])
 
-default pod_sc := {}
-
 pod_sc := sc if {
 	sc := spec.securityContext
 	is_object(sc)
-}
+} else := {}
 
 # sc_path(c) / sc(c): a container's securityContext path and value ({} when absent/malformed).
-sc_path(c) := array.concat(c.path, ["securityContext"])
+# (Rules reading `containers` can use c.sc_path and c.sc directly; these functions also accept
+# a container object built by hand.)
+sc_path(c) := p if {
+	p := c.sc_path
+} else := array.concat(c.path, ["securityContext"])
 
 sc(c) := s if {
+	s := c.sc
+	is_object(s)
+} else := s if {
 	s := c.value.securityContext
 	is_object(s)
-}
-
-sc(c) := {} if not is_object(c.value.securityContext)
+} else := {}
 
 # effective(c, field): the value of a securityContext field that applies to container c, as
 #   {"value": v, "path": path where it was set, "level": "container" | "pod"}.
 # The container's value wins when set (non-null); otherwise the pod's value for inheritable
 # fields. Container-only fields never fall back to the pod. Undefined when unset everywhere.
-effective(c, field) := {
+# (`containers` holds them all in c.effective.)
+effective(c, field) := e if {
+	e := c.effective[field]
+} else := e if {
+	not c.effective
+	e := _effective(c, field)
+}
+
+_effective(c, field) := {
 	"value": sc(c)[field],
 	"path": array.concat(sc_path(c), [field]),
 	"level": "container",
 } if {
 	sc(c)[field] != null
-}
-
-effective(c, field) := {
+} else := {
 	"value": pod_sc[field],
 	"path": array.concat(pod_sc_path, [field]),
 	"level": "pod",
 } if {
-	not _set_on_container(c, field)
 	field in inheritable_fields
 	pod_sc[field] != null
 }
-
-_set_on_container(c, field) if sc(c)[field] != null
 
 # effective_at(c, subpath): like effective, for a nested field resolved leaf by leaf, e.g.
 # effective_at(c, ["windowsOptions", "hostProcess"]) or ["seccompProfile", "type"]. Only the
@@ -288,14 +285,11 @@ effective_at(c, subpath) := {
 } if {
 	v := object.get(sc(c), subpath, null)
 	v != null
-}
-
-effective_at(c, subpath) := {
+} else := {
 	"value": v,
 	"path": array.concat(pod_sc_path, subpath),
 	"level": "pod",
 } if {
-	object.get(sc(c), subpath, null) == null
 	subpath[0] in inheritable_fields
 	v := object.get(pod_sc, subpath, null)
 	v != null
@@ -326,7 +320,7 @@ security_contexts contains s if {
 	is_object(sc_obj)
 	s := {
 		"sc": sc_obj,
-		"path": sc_path(c),
+		"path": c.sc_path,
 		"level": "container",
 		"container": c,
 		"label": c.label,
@@ -373,9 +367,7 @@ normalise_capability(name) := trim_prefix(upper(trim_space(name)), "CAP_") if is
 # ---------------------------------------------------------------------------------------------
 
 # volume_label(v): how messages name a volume of `volumes`: `volume "data"` or `volume #2`.
-volume_label(v) := sprintf("volume %q", [v.name]) if v.name != ""
-
-volume_label(v) := sprintf("volume #%d", [v.index]) if v.name == ""
+volume_label(v) := sprintf("volume %q", [v.name]) if v.name != "" else := sprintf("volume #%d", [v.index])
 
 # host_path_volumes: every volume with a hostPath source, as the `volumes` entry extended with
 #   "host_path":  the hostPath.path string as written ("" when missing or not a string),
@@ -391,9 +383,7 @@ host_path_volumes contains object.union(v, {"host_path": p, "normalised": normal
 # segments dropped, `..` resolved (never above the root), no trailing `/`; and the /var/run
 # symlink resolved to /run, as the kubelet sees it on current distributions.
 # "" for a relative path or a non-string (e.g. a Windows named pipe, `\\.\pipe\docker_engine`).
-normalise_host_path(p) := "" if not _absolute(p)
-
-normalise_host_path(p) := _var_run(concat("", ["/", concat("/", _clean_segments(p))])) if _absolute(p)
+normalise_host_path(p) := _var_run(concat("", ["/", concat("/", _clean_segments(p))])) if _absolute(p) else := ""
 
 _absolute(p) if {
 	is_string(p)
@@ -428,9 +418,7 @@ _popped(segs, i) if {
 	sum([_weight(s) | some m, s in segs; m > i; m <= k]) < 0
 }
 
-_weight(s) := -1 if s == ".."
-
-_weight(s) := 1 if s != ".."
+_weight(s) := -1 if s == ".." else := 1
 
 # path_covers(p, target): the normalised host path p exposes target: p is target or one of its
 # parent directories (both normalised with normalise_host_path).

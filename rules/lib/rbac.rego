@@ -35,32 +35,74 @@ is_binding if input.kind in binding_kinds
 # ---------------------------------------------------------------------------------------------
 
 # items: every rule item of the Role/ClusterRole in `input`, as
-#   {"value": the PolicyRule object, "index": i, "path": ["rules", i], "label": "rules[i]"}.
+#   {"value": the PolicyRule object, "index": i, "path": ["rules", i], "label": "rules[i]",
+#    "cache": what the helpers below derive from it, computed once per item}.
+# The helpers also accept an item without "cache" (as built by hand in tests).
 items contains item if {
 	is_role
 	rs := input.rules
 	is_array(rs)
 	r := rs[i]
 	is_object(r)
-	item := {"value": r, "index": i, "path": ["rules", i], "label": sprintf("rules[%d]", [i])}
+	path := ["rules", i]
+	item := {"value": r, "index": i, "path": path, "label": sprintf("rules[%d]", [i]), "cache": _cache(r, path)}
 }
+
+_entry_fields := ["verbs", "apiGroups", "resources", "resourceNames", "nonResourceURLs"]
+
+# regorus recomputes a function on every call, and the grant helpers below loop over entries
+# many times per item: the cache holds the entries of each field, their values and whether
+# the item is narrowed or spelled in lower case throughout.
+_cache(r, path) := c if {
+	es := {f: _entries_of(r, path, f) | some f in _entry_fields}
+	vals := {f: {e.value | some e in es[f]} | some f in _entry_fields}
+	c := {
+		"entries": es,
+		"values": vals,
+		"narrowed": count(vals.resourceNames) > 0,
+		"lower": _all_normalised(vals),
+	}
+}
+
+_entries_of(r, path, field) := {e |
+	l := r[field]
+	is_array(l)
+	v := l[j]
+	is_string(v)
+	e := {"value": v, "index": j, "path": array.concat(path, [field, j])}
+}
+
+# Every verb, apiGroup and resource is already trimmed and lower case (no near miss possible).
+_all_normalised(vals) := true if {
+	every f in ["verbs", "apiGroups", "resources"] {
+		every v in vals[f] {
+			v == normalise(v)
+		}
+	}
+} else := false
 
 # entries(item, field): the string entries of one list field of a rule item ("verbs",
 # "apiGroups", "resources", "resourceNames", "nonResourceURLs"), as
 #   {"value": v, "index": j, "path": item.path + [field, j]}.
-entries(item, field) := {e |
-	l := item.value[field]
-	is_array(l)
-	v := l[j]
-	is_string(v)
-	e := {"value": v, "index": j, "path": array.concat(item.path, [field, j])}
-}
+entries(item, field) := item.cache.entries[field] if {
+	item.cache.entries[field]
+} else := _entries_of(item.value, item.path, field)
+
+# values(item, field): the set of string values of one list field of a rule item.
+values(item, field) := item.cache.values[field] if {
+	item.cache.values[field]
+} else := {e.value | some e in _entries_of(item.value, item.path, field)}
 
 # resource_names(item): the resourceNames of a rule item (empty set when none).
-resource_names(item) := {e.value | some e in entries(item, "resourceNames")}
+resource_names(item) := values(item, "resourceNames")
 
 # narrowed(item): the rule item is limited to named objects.
-narrowed(item) if count(resource_names(item)) > 0
+narrowed(item) if _narrowed(item) == true
+
+_narrowed(item) := n if {
+	n := item.cache.narrowed
+	is_boolean(n)
+} else := count(resource_names(item)) > 0
 
 # Verbs that resourceNames does not narrow (RULES.md §4.9).
 unnarrowed_verbs := {"list", "watch"}
@@ -109,10 +151,20 @@ _not_narrowed(item, verb) if verb in unnarrowed_verbs
 #    "verb_entry": entry, "group_entry": entry, "resource_entry": entry}
 # (entries as in `entries`). Empty when the item grants none of them.
 grants(item, verbs, targets) := {g |
+	some g in grants_ignoring_names(item, verbs, targets)
+	_not_narrowed(item, g.verb)
+}
+
+# grants_ignoring_names(item, verbs, targets): like grants, but as if resourceNames were absent
+# (for rules that judge the names themselves).
+grants_ignoring_names(item, verbs, targets) := _grants(item, verbs, targets) if {
+	_may_grant(item, verbs, targets)
+} else := set()
+
+_grants(item, verbs, targets) := {g |
 	some ve in entries(item, "verbs")
 	some verb in verbs
 	verb_matches(ve.value, verb)
-	_not_narrowed(item, verb)
 	some target in targets
 	some ge in entries(item, "apiGroups")
 	group_matches(ge.value, target[0])
@@ -128,25 +180,21 @@ grants(item, verbs, targets) := {g |
 	}
 }
 
-# grants_ignoring_names(item, verbs, targets): like grants, but as if resourceNames were absent
-# (for rules that judge the names themselves).
-grants_ignoring_names(item, verbs, targets) := {g |
-	some ve in entries(item, "verbs")
-	some verb in verbs
-	verb_matches(ve.value, verb)
-	some target in targets
-	some ge in entries(item, "apiGroups")
-	group_matches(ge.value, target[0])
-	some re in entries(item, "resources")
-	resource_matches(re.value, target[1])
-	g := {
-		"verb": verb,
-		"group": target[0],
-		"resource": target[1],
-		"verb_entry": ve,
-		"group_entry": ge,
-		"resource_entry": re,
-	}
+# _may_grant: a cheap necessary condition for a non-empty _grants (some verb entry matches some
+# requested verb and some apiGroups entry some requested group), so that the cross product is
+# only built for the few items that can grant.
+_may_grant(item, verbs, targets) if {
+	vs := values(item, "verbs")
+	_some_in(vs, verbs)
+	gs := values(item, "apiGroups")
+	_some_in(gs, {t[0] | some t in targets})
+}
+
+_some_in(vs, _) if "*" in vs
+
+_some_in(vs, wanted) if {
+	some w in wanted
+	w in vs
 }
 
 # grants_on_names(item, verbs, targets): like grants_ignoring_names, keeping grants that
@@ -178,7 +226,10 @@ _keeps(item, g) if {
 # "wrong": [entry, ...].
 normalise(s) := lower(trim_space(s))
 
-near_misses(item, verbs, targets) := {g |
+near_misses(item, verbs, targets) := set() if {
+	# An item spelled in lower case throughout has no near miss (checked once per item).
+	item.cache.lower == true
+} else := {g |
 	exact := grants(item, verbs, targets)
 	some ve in entries(item, "verbs")
 	some verb in verbs
@@ -446,10 +497,10 @@ pod_service_account(spec) := {"name": n, "field": "serviceAccountName"} if {
 	n != ""
 } else := {"name": "default", "field": ""}
 
-# service_accounts: every ServiceAccount of the run (inventory entries).
-service_accounts contains sa if {
-	some sa in of_kind("ServiceAccount")
-}
+# service_accounts: every ServiceAccount of the run (inventory entries), as an array. (Any
+# reference to this library evaluates all of its rules on every resource: an array is taken
+# as is, where a set would be rebuilt from every ServiceAccount each time.)
+service_accounts := of_kind("ServiceAccount")
 
 # service_account_named(name, ns): the ServiceAccounts of the run called `name` whose
 # effective namespace is compatible with ns ("" = unknown).

@@ -11,79 +11,21 @@ package kubeward.lib.scope
 
 import rego.v1
 
-# Kinds that have no namespace: built-in Kubernetes kinds, then well-known add-ons. An unknown
-# custom resource kind is treated as namespaced.
-cluster_scoped_kinds := {
-	# core / built-in API groups
-	"Namespace",
-	"Node",
-	"PersistentVolume",
-	"ComponentStatus",
-	"ClusterRole",
-	"ClusterRoleBinding",
-	"StorageClass",
-	"VolumeAttachment",
-	"VolumeAttributesClass",
-	"CSIDriver",
-	"CSINode",
-	"CustomResourceDefinition",
-	"APIService",
-	"MutatingWebhookConfiguration",
-	"ValidatingWebhookConfiguration",
-	"ValidatingAdmissionPolicy",
-	"ValidatingAdmissionPolicyBinding",
-	"MutatingAdmissionPolicy",
-	"MutatingAdmissionPolicyBinding",
-	"PriorityClass",
-	"IngressClass",
-	"RuntimeClass",
-	"PodSecurityPolicy",
-	"CertificateSigningRequest",
-	"ClusterTrustBundle",
-	"FlowSchema",
-	"PriorityLevelConfiguration",
-	"IPAddress",
-	"ServiceCIDR",
-	"DeviceClass",
-	"ResourceSlice",
-	"StorageVersion",
-	"StorageVersionMigration",
-	"TokenReview",
-	"SubjectAccessReview",
-	"SelfSubjectAccessReview",
-	"SelfSubjectRulesReview",
-	"SelfSubjectReview",
-	# Gateway API, cert-manager, Kyverno, Gatekeeper, External Secrets, Cilium, Calico,
-	# Argo Workflows, Tekton, Karpenter, snapshots
-	"GatewayClass",
-	"ClusterIssuer",
-	"ClusterPolicy",
-	"ClusterPolicyReport",
-	"ClusterCleanupPolicy",
-	"ClusterEphemeralReport",
-	"ConstraintTemplate",
-	"ClusterSecretStore",
-	"ClusterExternalSecret",
-	"CiliumClusterwideNetworkPolicy",
-	"CiliumNode",
-	"CiliumIdentity",
-	"GlobalNetworkPolicy",
-	"GlobalNetworkSet",
-	"ClusterWorkflowTemplate",
-	"ClusterTask",
-	"ClusterTriggerBinding",
-	"ClusterInterceptor",
-	"NodePool",
-	"NodeClaim",
-	"EC2NodeClass",
-	"VolumeSnapshotClass",
-	"VolumeSnapshotContent",
-}
+# Kinds that have no namespace: rules/data/cluster_scoped_kinds.json
+# (data.kubeward.tables.cluster_scoped_kinds), an object kind -> "built-in" (core and built-in
+# API groups) or "add-on" (Gateway API, cert-manager, Kyverno, Gatekeeper, External Secrets,
+# Cilium, Calico, Argo Workflows, Tekton, Karpenter, snapshots). It is data rather than a Rego
+# set so that it is built once per engine, not once per resource. An unknown custom resource
+# kind is treated as namespaced.
+cluster_scoped_kinds := k if {
+	k := data.kubeward.tables.cluster_scoped_kinds
+	is_object(k)
+} else := {}
 
 # is_cluster_scoped: `input` is of a cluster-scoped kind.
-is_cluster_scoped if input.kind in cluster_scoped_kinds
+is_cluster_scoped if cluster_scoped_kinds[input.kind]
 
-is_cluster_scoped_kind(kind) if kind in cluster_scoped_kinds
+is_cluster_scoped_kind(kind) if cluster_scoped_kinds[kind]
 
 # is_namespaced: `input` has a string kind that is not cluster-scoped (kind `List` wrappers are
 # unrolled by the engine and never reach a rule).

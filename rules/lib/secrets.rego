@@ -50,11 +50,19 @@ _reference_suffixes := {
 # name_reason(name): what a secret-like name suggests it holds ("a password", "a token", ...);
 # undefined when the name is not secret-like or only refers to a secret (see above).
 name_reason(name) := reason if {
+	_name_may_match(name)
 	w := words(name)
 	not _refers(w)
 	reasons := [r | some p in _name_patterns; regex.match(p[0], w); r := p[1]]
 	count(reasons) > 0
 	reason := reasons[0]
+}
+
+# Every pattern of _name_patterns needs one of these words in words(name), and then name
+# holds it too (case aside): a cheap test that skips the patterns for most names.
+_name_may_match(name) if {
+	is_string(name)
+	regex.match(`(?i)pass|pwd|key|secret|token|credential`, name)
 }
 
 _refers(w) if {
@@ -124,13 +132,19 @@ not_literal(v) if {
 # undefined otherwise. The first matching format wins.
 credential_kind(v) := kind if {
 	is_string(v)
+	_value_may_match(v)
 	kinds := [k | some p in _value_patterns; regex.match(p[0], v); k := p[1]]
 	count(kinds) > 0
 	kind := kinds[0]
 } else := "a URL with an embedded password" if {
 	is_string(v)
+	contains(v, "://")
 	_url_password(v)
 }
+
+# Every pattern of _value_patterns needs one of these strings in the value: a cheap test that
+# skips the patterns for most values.
+_value_may_match(v) if regex.match(`PRIVATE KEY|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[baprs]-|hooks\.slack\.com/services/|AIza|service_account|_live_|eyJ`, v)
 
 _value_patterns := [
 	[`-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----`, "a PEM private key"],

@@ -21,17 +21,22 @@ package kubeward.rules.metadata.invalid_label
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 _name_re := `^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`
 
 _prefix_re := `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
 
+# The pods library read by its full path: a reference through an import alias would evaluate
+# every rule of that library for every resource of every kind (regorus 0.14.1 evaluates a
+# package in full on first use through an alias; importing the rule itself evaluates to
+# undefined).
+_pod_meta_path := data.kubeward.lib.pods.meta_path
+
 # Label maps of the object, as {"path": path to the map, "what": for messages}.
 _maps contains {"path": ["metadata", "labels"], "what": "label"}
 
-_maps contains {"path": array.concat(pods.meta_path, ["labels"]), "what": "pod template label"} if {
-	pods.meta_path != ["metadata"]
+_maps contains {"path": array.concat(_pod_meta_path, ["labels"]), "what": "pod template label"} if {
+	_pod_meta_path != ["metadata"]
 }
 
 # Label selectors of the built-in kinds (custom resources may use spec.selector for anything).
@@ -49,12 +54,36 @@ deny contains finding if {
 	labels := object.get(input, m.path, null)
 	is_object(labels)
 	some key, value in labels
+	not _plainly_valid(key, value)
 	problems := array.concat(_key_problems(key), _value_problems(value))
 	count(problems) > 0
 	finding := {
 		"msg": sprintf("%s %s %s %s", [k8s.describe, m.what, k8s.quote(key), concat(", and ", problems)]),
 		"path": array.concat(m.path, [key]),
 	}
+}
+
+# _plainly_valid: the common case, decided with one pattern per key and value: a key of at most
+# 63 characters made of an optional DNS-subdomain prefix and a name (so both parts are within
+# their limits), and a value that is null, empty or a name of at most 63 characters. Anything
+# else goes through the detailed checks below, which find no problem in these.
+_key_re := `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`
+
+_plainly_valid(key, value) if {
+	is_string(key)
+	count(key) <= 63
+	regex.match(_key_re, key)
+	_plain_value(value)
+}
+
+_plain_value(value) if is_null(value)
+
+_plain_value(value) if value == ""
+
+_plain_value(value) if {
+	is_string(value)
+	count(value) <= 63
+	regex.match(_name_re, value)
 }
 
 _templated(s) if contains(s, "{{")

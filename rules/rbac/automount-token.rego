@@ -85,40 +85,48 @@ _sa_note := sprintf(" nor on ServiceAccount %q", [_sa.name]) if {
 
 _sa_note := " (and its ServiceAccount is not among the linted manifests)" if count(_bundled_sas) == 0
 
-# Containers that get the automatic token mount: those without their own mount at the path.
-_auto_mounted contains c if {
+# Containers that can get the automatic token mount (ephemeral containers never do).
+_mountable contains c if {
 	some c in pods.containers
 	c.list != "ephemeralContainers"
+}
+
+# Containers that get the automatic token mount: those without their own mount at the path.
+_auto_mounted contains c if {
+	some c in _mountable
 	not _own_token_mount(c)
 }
 
 # A volume the admission plugin itself added (kube-api-access-*, in live-object dumps) is the
 # automatic mount, not the container's own.
 _own_token_mount(c) if {
-	some m in _mounts(c)
-	rbac.is_token_dir(m.value.mountPath)
+	some m in _token_mounts
+	m.container == c.path
 	not startswith(k8s.str(object.get(m.value, "name", "")), "kube-api-access-")
 }
 
-_containers_word := "every container" if count(_auto_mounted) == count({c | some c in pods.containers; c.list != "ephemeralContainers"})
+_containers_word := "every container" if count(_auto_mounted) == count(_mountable)
 
 _containers_word := sprintf("%s", [concat(", ", sort([c.label | some c in _auto_mounted]))]) if {
-	count(_auto_mounted) < count({c | some c in pods.containers; c.list != "ephemeralContainers"})
+	count(_auto_mounted) < count(_mountable)
 }
 
-_mounts(c) := {{"value": m, "path": array.concat(c.path, ["volumeMounts", i])} |
+# The volume mounts of the pod at the token directory, computed once per resource:
+# {"value": the mount, "path": its path, "container": the container's path, "c": the container}.
+_token_mounts contains {"value": m, "path": array.concat(c.path, ["volumeMounts", i]), "container": c.path, "c": c} if {
+	some c in pods.containers
 	ms := c.value.volumeMounts
 	is_array(ms)
 	m := ms[i]
 	is_object(m)
+	rbac.is_token_dir(m.mountPath)
 }
 
 # A container mounts its own volume over the token directory: fine for a projected
 # serviceAccountToken volume, reported for anything else (a long-lived token Secret, a copy).
 deny contains finding if {
-	some c in pods.containers
-	some m in _mounts(c)
-	rbac.is_token_dir(m.value.mountPath)
+	some m in _token_mounts
+	c := m.c
 	name := k8s.str(object.get(m.value, "name", ""))
 	not _projected_token(name)
 	finding := {

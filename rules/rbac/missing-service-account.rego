@@ -34,7 +34,8 @@ deny contains finding if {
 	sa := rbac.pod_service_account(pods.spec)
 	sa.name != "default"
 	not sa.name in _allowed
-	count(rbac.service_accounts) > 0
+	# (by its full path: through the `rbac` alias, every rule of the library would be evaluated)
+	count(data.kubeward.lib.rbac.service_accounts) > 0
 	count(rbac.service_account_named(sa.name, scope.namespace_or_unknown)) == 0
 	finding := {
 		"msg": sprintf(
