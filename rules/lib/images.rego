@@ -40,18 +40,34 @@ import rego.v1
 parse(ref) := r if {
 	is_string(ref)
 	trim_space(ref) != ""
+
+	# Written with builtins and inline conditionals (`{true: a, false: b}[condition]`) only:
+	# a helper function costs regorus far more than an expression, and this runs for every
+	# container.
 	at := indexof(ref, "@")
-	name_part := _before(ref, at)
-	digest := _after(ref, at)
+	name_part := {true: ref, false: substring(ref, 0, at)}[at < 0]
+	digest := {true: "", false: substring(ref, at + 1, -1)}[at < 0]
 	parts := split(name_part, "/")
-	host := _host(parts)
-	path := _path(parts, host)
+
+	# The first component is a host when there is more than one component and it looks like
+	# one (holds "." or ":", or is "localhost").
+	first := parts[0]
+	looks_like_host := true in [contains(first, "."), contains(first, ":"), first == "localhost"]
+	host := {true: first, false: ""}[[count(parts) > 1, looks_like_host] == [true, true]]
+	path := {true: name_part, false: concat("/", array.slice(parts, 1, count(parts)))}[host == ""]
+
+	# The tag: after the first ":" of the last path component (a tag cannot hold ":"); an
+	# empty tag (`app:`) is stripped together with its colon.
 	segments := split(path, "/")
 	last := segments[count(segments) - 1]
-	tag := _tag(last)
-	repo_path := _strip_tag(path, tag)
-	registry := _registry(host)
-	repository := _repository(registry, repo_path)
+	colon := indexof(last, ":")
+	tag := {true: substring(last, colon + 1, -1), false: ""}[colon >= 0]
+	repo_path := {true: trim_suffix(path, ":"), false: substring(path, 0, (count(path) - count(tag)) - 1)}[tag == ""]
+
+	# Docker Hub: implicit, or under one of its aliases; single names live under library/.
+	lower_host := lower(host)
+	registry := {true: "docker.io", false: lower_host}[lower_host in {"", "index.docker.io", "registry-1.docker.io", "docker.io"}]
+	repository := {true: concat("/", ["library", repo_path]), false: repo_path}[[registry, contains(repo_path, "/")] == ["docker.io", false]]
 	r := {
 		"ref": ref,
 		"registry": registry,
@@ -63,9 +79,9 @@ parse(ref) := r if {
 		"has_tag": tag != "",
 		"digest": digest,
 		"has_digest": digest != "",
-		"digest_valid": _is_valid_digest(digest),
+		"digest_valid": regex.match(`^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$`, digest),
 		"templated": contains(ref, "{{"),
-		"valid": _is_valid_name(name_part),
+		"valid": regex.match(_name_grammar, name_part),
 	}
 }
 
@@ -78,63 +94,10 @@ parsed[c.path] := r if {
 	r := parse(c.value.image)
 }
 
-_before(s, at) := s if at < 0
-
-_before(s, at) := substring(s, 0, at) if at >= 0
-
-_after(_, at) := "" if at < 0
-
-_after(s, at) := substring(s, at + 1, -1) if at >= 0
-
-# The first component is a host when there is more than one component and it looks like one.
-_host(parts) := parts[0] if {
-	count(parts) > 1
-	_looks_like_host(parts[0])
-} else := ""
-
-_looks_like_host(p) if contains(p, ".")
-
-_looks_like_host(p) if contains(p, ":")
-
-_looks_like_host(p) if p == "localhost"
-
-_path(parts, "") := concat("/", parts)
-
-_path(parts, host) := concat("/", array.slice(parts, 1, count(parts))) if host != ""
-
-# The tag: after the first ":" of the last path component (a tag cannot hold ":").
-_tag(last) := substring(last, indexof(last, ":") + 1, -1) if contains(last, ":")
-
-_tag(last) := "" if not contains(last, ":")
-
-_strip_tag(path, "") := path if not endswith(path, ":")
-
-# `app:` (empty tag): strip the dangling colon too.
-_strip_tag(path, "") := trim_suffix(path, ":") if endswith(path, ":")
-
-_strip_tag(path, tag) := substring(path, 0, (count(path) - count(tag)) - 1) if tag != ""
-
-_registry("") := "docker.io"
-
-_registry(host) := "docker.io" if lower(host) in {"index.docker.io", "registry-1.docker.io", "docker.io"}
-
-_registry(host) := lower(host) if {
-	host != ""
-	not lower(host) in {"index.docker.io", "registry-1.docker.io", "docker.io"}
-}
-
-_repository("docker.io", p) := concat("/", ["library", p]) if not contains(p, "/")
-
-_repository(registry, p) := p if registry != "docker.io"
-
-_repository("docker.io", p) := p if contains(p, "/")
-
 # valid_digest(d): d is a digest the container runtimes accept.
 valid_digest(d) if regex.match(`^sha256:[a-f0-9]{64}$`, d)
 
 valid_digest(d) if regex.match(`^sha512:[a-f0-9]{128}$`, d)
-
-_is_valid_digest(d) := true if valid_digest(d) else := false
 
 # The distribution/reference grammar for `[host[:port]/]path[:tag]`.
 _name_grammar := concat("", [
@@ -142,8 +105,6 @@ _name_grammar := concat("", [
 	`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*`,
 	`(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$`,
 ])
-
-_is_valid_name(n) := true if regex.match(_name_grammar, n) else := false
 
 # name_problem(r): why a parsed reference is not valid, for messages (undefined when valid).
 name_problem(r) := msg if {

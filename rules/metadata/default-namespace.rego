@@ -33,7 +33,9 @@ _builtin if {
 	k8s.name == "kubernetes"
 }
 
+# Each body starts with a cheap guard (the rule runs on every resource).
 deny contains finding if {
+	input.metadata.namespace == "default"
 	scope.is_namespaced
 	not _builtin
 	scope.explicit_namespace == "default"
@@ -44,6 +46,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
+	data.kubeward.config.namespace == "default"
 	scope.is_namespaced
 	not _builtin
 	not scope.explicit_namespace

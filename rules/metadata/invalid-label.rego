@@ -26,64 +26,57 @@ _name_re := `^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`
 
 _prefix_re := `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
 
-# The pods library read by its full path: a reference through an import alias would evaluate
-# every rule of that library for every resource of every kind (regorus 0.14.1 evaluates a
-# package in full on first use through an alias; importing the rule itself evaluates to
-# undefined).
-_pod_meta_path := data.kubeward.lib.pods.meta_path
-
-# Label maps of the object, as {"path": path to the map, "what": for messages}.
-_maps contains {"path": ["metadata", "labels"], "what": "label"}
-
-_maps contains {"path": array.concat(_pod_meta_path, ["labels"]), "what": "pod template label"} if {
-	_pod_meta_path != ["metadata"]
-}
-
-# Label selectors of the built-in kinds (custom resources may use spec.selector for anything).
-_maps contains {"path": ["spec", "selector", "matchLabels"], "what": "selector label"} if {
-	input.kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "PodDisruptionBudget"}
-}
-
-_maps contains {"path": ["spec", "podSelector", "matchLabels"], "what": "pod selector label"} if input.kind == "NetworkPolicy"
-
-# Service and ReplicationController selectors are plain maps.
-_maps contains {"path": ["spec", "selector"], "what": "selector label"} if input.kind in {"Service", "ReplicationController"}
+# Label maps of the object, as {"path": path to the map, "what": for messages}: metadata.labels,
+# the pod template labels, and the label selectors of the built-in kinds
+# (rules/data/label_selectors.json; custom resources may use spec.selector for anything, and
+# Service and ReplicationController selectors are plain maps).
+# (One rule with comprehensions, and the pods library read by its full path: this rule runs
+# on every resource, and regorus 0.14.1 evaluates every rule of a library referenced through
+# its import alias.)
+_maps := array.concat(
+	array.concat(
+		[{"path": ["metadata", "labels"], "what": "label"}],
+		[{"path": array.concat(p, ["labels"]), "what": "pod template label"} |
+			p := data.kubeward.lib.pods.meta_path
+			p != ["metadata"]
+		],
+	),
+	[m | is_string(input.kind); some m in data.kubeward.tables.label_selectors[input.kind]],
+)
 
 deny contains finding if {
 	some m in _maps
 	labels := object.get(input, m.path, null)
 	is_object(labels)
+
+	# The common case, decided with one pattern per key and value and no function call: a key
+	# of at most 63 characters made of an optional DNS-subdomain prefix and a name (so both
+	# parts are within their limits), and a value that is null, or empty or a name of at most
+	# 63 characters. The detailed checks below find no problem in these.
+	plain := {k |
+		some k, v in labels
+		is_string(k)
+		count(k) <= 63
+		regex.match(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`, k)
+		v == null
+	} | {k |
+		some k, v in labels
+		is_string(k)
+		count(k) <= 63
+		regex.match(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`, k)
+		is_string(v)
+		count(v) <= 63
+		regex.match(`^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$`, v)
+	}
+	count(plain) < count(labels)
 	some key, value in labels
-	not _plainly_valid(key, value)
+	not key in plain
 	problems := array.concat(_key_problems(key), _value_problems(value))
 	count(problems) > 0
 	finding := {
 		"msg": sprintf("%s %s %s %s", [k8s.describe, m.what, k8s.quote(key), concat(", and ", problems)]),
 		"path": array.concat(m.path, [key]),
 	}
-}
-
-# _plainly_valid: the common case, decided with one pattern per key and value: a key of at most
-# 63 characters made of an optional DNS-subdomain prefix and a name (so both parts are within
-# their limits), and a value that is null, empty or a name of at most 63 characters. Anything
-# else goes through the detailed checks below, which find no problem in these.
-_key_re := `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`
-
-_plainly_valid(key, value) if {
-	is_string(key)
-	count(key) <= 63
-	regex.match(_key_re, key)
-	_plain_value(value)
-}
-
-_plain_value(value) if is_null(value)
-
-_plain_value(value) if value == ""
-
-_plain_value(value) if {
-	is_string(value)
-	count(value) <= 63
-	regex.match(_name_re, value)
 }
 
 _templated(s) if contains(s, "{{")

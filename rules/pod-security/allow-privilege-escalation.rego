@@ -22,14 +22,14 @@ import rego.v1
 import data.kubeward.lib.k8s
 import data.kubeward.lib.pods
 
-_field_path(c) := array.concat(pods.sc_path(c), ["allowPrivilegeEscalation"])
+_field_path(c) := array.concat(c.sc_path, ["allowPrivilegeEscalation"])
 
 # Explicitly true (error), a quoted "true" (error, schema hint) or another non-boolean value
 # (schema error, warning).
 deny contains finding if {
 	not pods.windows_exempt
 	some c in pods.containers
-	value := pods.sc(c).allowPrivilegeEscalation
+	value := c.sc.allowPrivilegeEscalation
 	value != false
 	v := k8s.bool_violation(value, _field_path(c), c.label, "allowPrivilegeEscalation", "allows privilege escalation")
 	finding := object.union(v, _explicit_severity(v))
@@ -43,7 +43,7 @@ _explicit_severity(v) := {"severity": "error"} if not v.severity
 deny contains finding if {
 	not pods.windows_exempt
 	some c in pods.containers
-	object.get(pods.sc(c), "allowPrivilegeEscalation", null) == null
+	object.get(c.sc, "allowPrivilegeEscalation", null) == null
 	finding := {
 		"msg": sprintf(
 			"%s does not set allowPrivilegeEscalation: false, so setuid binaries can gain privileges%s",
@@ -60,16 +60,16 @@ deny contains finding if {
 deny contains finding if {
 	not pods.windows_exempt
 	some c in pods.containers
-	pods.sc(c).allowPrivilegeEscalation == false
-	pods.sc(c).privileged == true
+	c.sc.allowPrivilegeEscalation == false
+	c.sc.privileged == true
 	finding := _contradiction(c, "runs privileged")
 }
 
 deny contains finding if {
 	not pods.windows_exempt
 	some c in pods.containers
-	pods.sc(c).allowPrivilegeEscalation == false
-	adds := pods.sc(c).capabilities.add
+	c.sc.allowPrivilegeEscalation == false
+	adds := c.sc.capabilities.add
 	is_array(adds)
 	"CAP_SYS_ADMIN" in adds
 	finding := _contradiction(c, "adds CAP_SYS_ADMIN")

@@ -59,7 +59,7 @@ _dangerous := {
 # without a leading CAP_.
 normalise(name) := trim_prefix(upper(trim_space(name)), "CAP_")
 
-_add_path(c) := array.concat(pods.sc_path(c), ["capabilities", "add"])
+_add_path(c) := array.concat(c.sc_path, ["capabilities", "add"])
 
 deny contains finding if {
 	some c in pods.containers

@@ -34,11 +34,11 @@ _applies if {
 _entries contains e if {
 	_applies
 	some c in pods.containers
-	caps := object.get(pods.sc(c), "capabilities", null)
+	caps := object.get(c.sc, "capabilities", null)
 	e := {
 		"c": c,
 		"caps": caps,
-		"caps_path": array.concat(pods.sc_path(c), ["capabilities"]),
+		"caps_path": array.concat(c.sc_path, ["capabilities"]),
 		"drop": k8s.get(caps, "drop", null),
 		"add": k8s.get(caps, "add", null),
 	}

@@ -31,7 +31,7 @@ deny contains finding if {
 	}
 }
 
-_drop(c) := k8s.get(pods.sc(c).capabilities, "drop", null)
+_drop(c) := k8s.get(c.sc.capabilities, "drop", null)
 
 _drops_net_raw(c) if {
 	drop := _drop(c)
@@ -41,8 +41,8 @@ _drops_net_raw(c) if {
 }
 
 # The drop list when written, else the capabilities block, else the securityContext or container.
-_anchor(c) := array.concat(pods.sc_path(c), ["capabilities", "drop"]) if {
+_anchor(c) := array.concat(c.sc_path, ["capabilities", "drop"]) if {
 	_drop(c) != null
-} else := array.concat(pods.sc_path(c), ["capabilities"]) if {
-	object.get(pods.sc(c), "capabilities", null) != null
+} else := array.concat(c.sc_path, ["capabilities"]) if {
+	object.get(c.sc, "capabilities", null) != null
 } else := pods.sc_anchor(c)

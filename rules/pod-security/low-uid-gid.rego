@@ -40,7 +40,7 @@ deny contains finding if {
 	not pods.is_windows
 	some c in pods.containers
 	some field, min in _min
-	not pods.effective(c, field)
+	not c.effective[field]
 	finding := {
 		"msg": sprintf("%s does not set %s (nor does the pod), so the image decides; set %v or more", [c.label, field, min]),
 		"path": pods.sc_anchor(c),
@@ -52,7 +52,7 @@ deny contains finding if {
 	not pods.is_windows
 	some c in pods.containers
 	some field, min in _min
-	e := pods.effective(c, field)
+	e := c.effective[field]
 	is_number(e.value)
 	e.value < min
 	finding := {

@@ -27,7 +27,7 @@ deny contains finding if {
 	value := c.value.securityContext.privileged
 	finding := k8s.bool_violation(
 		value,
-		array.concat(pods.sc_path(c), ["privileged"]),
+		array.concat(c.sc_path, ["privileged"]),
 		c.label,
 		"privileged",
 		"runs privileged",

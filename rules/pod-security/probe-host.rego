@@ -42,6 +42,7 @@ deny contains finding if {
 	k8s.kube_minor >= minimum_minor
 	some c in pods.containers
 	some handler in handlers
+	c.value[handler[0]] # (a cheap test first: containers set few of these)
 	field := array.concat(handler, ["host"])
 	host := object.get(c.value, field, null)
 	host != null

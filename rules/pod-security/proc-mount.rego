@@ -32,7 +32,7 @@ deny contains finding if {
 	finding := object.union(
 		{
 			"msg": _message(c.label, value),
-			"path": array.concat(pods.sc_path(c), ["procMount"]),
+			"path": array.concat(c.sc_path, ["procMount"]),
 		},
 		_severity,
 	)

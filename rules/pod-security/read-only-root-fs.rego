@@ -21,13 +21,13 @@ import rego.v1
 import data.kubeward.lib.k8s
 import data.kubeward.lib.pods
 
-_field_path(c) := array.concat(pods.sc_path(c), ["readOnlyRootFilesystem"])
+_field_path(c) := array.concat(c.sc_path, ["readOnlyRootFilesystem"])
 
 # Unset or null.
 deny contains finding if {
 	not pods.is_windows
 	some c in pods.containers
-	object.get(pods.sc(c), "readOnlyRootFilesystem", null) == null
+	object.get(c.sc, "readOnlyRootFilesystem", null) == null
 	finding := object.union(
 		{
 			"msg": sprintf("%s does not set readOnlyRootFilesystem: true, so its root filesystem is writable%s", [c.label, _pod_level_hint]),
@@ -41,7 +41,7 @@ deny contains finding if {
 deny contains finding if {
 	not pods.is_windows
 	some c in pods.containers
-	pods.sc(c).readOnlyRootFilesystem == false
+	c.sc.readOnlyRootFilesystem == false
 	finding := object.union(
 		{
 			"msg": sprintf("%s sets readOnlyRootFilesystem: false, so its root filesystem is writable", [c.label]),
@@ -55,7 +55,7 @@ deny contains finding if {
 deny contains finding if {
 	not pods.is_windows
 	some c in pods.containers
-	value := pods.sc(c).readOnlyRootFilesystem
+	value := c.sc.readOnlyRootFilesystem
 	value != null
 	not is_boolean(value)
 	finding := object.union(

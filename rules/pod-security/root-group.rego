@@ -26,7 +26,7 @@ _pod_label := sprintf("%s (pod securityContext)", [k8s.describe])
 # runAsGroup 0 on a container.
 deny contains finding if {
 	some c in pods.containers
-	e := pods.effective(c, "runAsGroup")
+	e := c.effective.runAsGroup
 	e.level == "container"
 	finding := _violation(e.value, e.path, c.label, "runAsGroup", "runs with group root")
 }
@@ -34,7 +34,7 @@ deny contains finding if {
 # runAsGroup 0 at pod level, inherited by at least one container (one finding for the pod).
 deny contains finding if {
 	some c in pods.containers
-	e := pods.effective(c, "runAsGroup")
+	e := c.effective.runAsGroup
 	e.level == "pod"
 	finding := _violation(e.value, e.path, _pod_label, "runAsGroup", "runs its containers with group root")
 }

@@ -39,17 +39,17 @@ deny contains finding if {
 deny contains finding if {
 	not pods.userns_relaxed
 	some c in pods.containers
-	value := object.get(pods.sc(c), "runAsNonRoot", null)
+	value := object.get(c.sc, "runAsNonRoot", null)
 	value != null
 	value != true
-	finding := _bad_value(value, array.concat(pods.sc_path(c), ["runAsNonRoot"]), c.label, _override_hint)
+	finding := _bad_value(value, array.concat(c.sc_path, ["runAsNonRoot"]), c.label, _override_hint)
 }
 
 # PSA rejects a pod-level false even when every container sets true.
 _pod_effect := " (every container overrides it with true, but Restricted still rejects the pod-level value)" if {
 	count(pods.containers) > 0
 	every c in pods.containers {
-		pods.sc(c).runAsNonRoot == true
+		c.sc.runAsNonRoot == true
 	}
 } else := ", so containers that do not set it may run as root"
 
@@ -81,7 +81,7 @@ deny contains finding if {
 	not pods.userns_relaxed
 	_pod_value == null
 	some c in pods.containers
-	object.get(pods.sc(c), "runAsNonRoot", null) == null
+	object.get(c.sc, "runAsNonRoot", null) == null
 	finding := {
 		"msg": sprintf("%s does not set runAsNonRoot: true, nor does the pod securityContext%s%s", [c.label, _uid_hint(c), _windows_hint]),
 		"path": pods.sc_anchor(c),
@@ -93,7 +93,7 @@ _uid_hint(c) := sprintf(
 	"; its runAsUser %v is non-root, but Restricted still requires runAsNonRoot: true",
 	[uid],
 ) if {
-	uid := pods.effective(c, "runAsUser").value
+	uid := c.effective.runAsUser.value
 	is_number(uid)
 	uid > 0
 } else := ""

@@ -77,14 +77,14 @@ _pod_note(s) := " (every container overrides it, but Restricted still rejects th
 	s.level == "pod"
 	count(pods.containers) > 0
 	every c in pods.containers {
-		pods.effective(c, "runAsUser").level == "container"
+		c.effective.runAsUser.level == "container"
 	}
 } else := ""
 
 # runAsNonRoot: true together with UID 0: the kubelet refuses to start the container.
 _non_root_note(s) := "; with runAsNonRoot: true as well, the kubelet refuses to start the container" if {
 	s.level == "container"
-	pods.effective(s.container, "runAsNonRoot").value == true
+	s.container.effective.runAsNonRoot.value == true
 } else := "; with runAsNonRoot: true as well, the kubelet refuses to start containers that inherit it" if {
 	s.level == "pod"
 	pods.pod_sc.runAsNonRoot == true

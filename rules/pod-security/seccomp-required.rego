@@ -33,8 +33,6 @@ _applies if {
 	not pods.windows_exempt
 }
 
-_container_profile(c) := object.get(pods.sc(c), "seccompProfile", null)
-
 _pod_profile := object.get(pods.pod_sc, "seccompProfile", null)
 
 _valid(profile) if {
@@ -47,12 +45,12 @@ _valid(profile) if {
 deny contains finding if {
 	_applies
 	some c in pods.containers
-	profile := _container_profile(c)
+	profile := object.get(c.sc, "seccompProfile", null)
 	profile != null
 	not _valid(profile)
 	finding := {
 		"msg": sprintf("%s sets %s; Restricted requires RuntimeDefault or Localhost", [c.label, _describe(profile)]),
-		"path": _type_path(pods.sc_path(c), profile),
+		"path": _type_path(c.sc_path, profile),
 	}
 }
 
@@ -62,7 +60,7 @@ deny contains finding if {
 	_applies
 	_pod_profile != null
 	not _valid(_pod_profile)
-	heirs := [c.label | some c in pods.containers; _container_profile(c) == null]
+	heirs := [c.label | some c in pods.containers; object.get(c.sc, "seccompProfile", null) == null]
 	count(heirs) > 0
 	finding := {
 		"msg": sprintf(
@@ -83,7 +81,7 @@ deny contains finding if {
 	_applies
 	_pod_profile == null
 	some c in pods.containers
-	_container_profile(c) == null
+	object.get(c.sc, "seccompProfile", null) == null
 	finding := {
 		"msg": sprintf(
 			"%s does not set seccompProfile.type, nor does the pod securityContext, so it runs without system call filtering; set RuntimeDefault or Localhost%s",

@@ -43,7 +43,7 @@ deny contains finding if {
 			"%s sets windowsOptions.hostProcess to false in a HostProcess pod, which the API rejects (all containers must match)",
 			[c.label],
 		),
-		"path": array.concat(pods.sc_path(c), ["windowsOptions", "hostProcess"]),
+		"path": array.concat(c.sc_path, ["windowsOptions", "hostProcess"]),
 		"severity": "warning",
 	}
 }

@@ -31,18 +31,19 @@ _section := "limits"
 
 deny contains finding if {
 	some c in _checked
-	not _value(c, "limits")
+	object.get(c.value, ["resources", "limits", _resource], null) in {null, false}
 	not _limitrange_provides
 	finding := {"msg": _missing_message(c), "path": _path(c, "limits")}
 }
 
 _missing_message(c) := sprintf("%s sets an ephemeral-storage request but no limit", [c.label]) if {
-	_value(c, "requests")
+	not object.get(c.value, ["resources", "requests", _resource], null) in {null, false}
 } else := sprintf("%s has neither an ephemeral-storage request nor a limit", [c.label])
 
 deny contains finding if {
 	some c in _checked
-	q := _value(c, "limits")
+	q := object.get(c.value, ["resources", "limits", _resource], null)
+	q != null
 	_is_zero(q)
 	finding := {"msg": sprintf("%s sets its ephemeral-storage limit to %s, which means no limit at all", [c.label, k8s.quote(q)]), "path": _path(c, "limits")}
 }
@@ -50,7 +51,8 @@ deny contains finding if {
 deny contains finding if {
 	some c in _checked
 	some section in ["requests", "limits"]
-	q := _value(c, section)
+	q := object.get(c.value, ["resources", section, _resource], null)
+	q != null
 	not _valid_quantity(q)
 	finding := {
 		"msg": sprintf(
@@ -66,57 +68,38 @@ deny contains finding if {
 
 # Containers checked: C_run, plus plain init containers in strict mode. Ephemeral containers
 # cannot declare resources.
-_checked contains c if some c in pods.run_containers
-
-_checked contains c if {
-	data.kubeward.config.params[_rule_id].strict == true
-	some c in pods.containers
-	c.list == "initContainers"
-	not c.sidecar
-}
+_checked := pods.run_containers if {
+	not data.kubeward.config.params[_rule_id].strict == true
+} else := pods.run_containers | {c | some c in pods.containers; c.list == "initContainers"; not c.sidecar}
 
 _path(c, section) := array.concat(c.path, ["resources", section, _resource])
 
-# _value(c, section): the quantity written at resources.<section>.<resource> (undefined when
-# absent or null, or when a level on the way is not a map).
-_value(c, section) := q if {
-	res := c.value.resources
-	is_object(res)
-	sec := res[section]
-	is_object(sec)
-	q := sec[_resource]
-	q != null
-}
-
-_present(c, section) if _value(c, section)
+# The quantity written at resources.<section>.<resource> is read inline as
+# object.get(c.value, ["resources", section, _resource], null) (null when absent, or when a
+# level on the way is not a map); `in {null, false}` is "not set". (A helper function per read
+# would cost regorus far more than the expression.)
 
 # Quantities (k8s.io/apimachinery resource.Quantity): a non-negative number with an optional
 # binary (Ki..Ei), decimal (n, u, m, k, M..E) or exponent suffix; YAML numbers are accepted.
 # Unrendered templates are left alone.
-_valid_quantity(q) if {
+_valid_quantity(q) := true if {
 	is_number(q)
 	q >= 0
-}
-
-_valid_quantity(q) if {
+} else := true if {
 	is_string(q)
 	regex.match(`^\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$`, q)
-}
-
-_valid_quantity(q) if {
+} else := true if {
 	is_string(q)
 	contains(q, "{{")
-}
+} else := false
 
-_is_zero(q) if {
+_is_zero(q) := true if {
 	is_number(q)
 	q == 0
-}
-
-_is_zero(q) if {
+} else := true if {
 	is_string(q)
 	regex.match(`^\+?(0+(\.0*)?|\.0+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$`, q)
-}
+} else := false
 
 # A LimitRange (type Container) in the same namespace of the linted files that defaults this
 # resource: `default` (or `max`, which defaults it) for limits; `defaultRequest`, `default`,
