@@ -144,23 +144,15 @@ fn utf16(bytes: &[u8], word: fn([u8; 2]) -> u16) -> Result<String, Undecodable> 
 
 /// A loader issue as a finding.
 pub fn issue_finding(file: usize, source: &SourceFile, issue: &LoadIssue) -> Finding {
-    let start = source.position(issue.span.start);
-    let end = source.position(issue.span.end);
-    Finding {
-        rule: issue.rule.to_string(),
-        severity: builtin(issue.rule)
-            .map(|r| r.severity)
-            .unwrap_or(Severity::Error),
-        message: issue.message.clone(),
+    let severity = builtin(issue.rule)
+        .map(|r| r.severity)
+        .unwrap_or(Severity::Error);
+    crate::suppress::located(
         file,
-        start: issue.span.start,
-        end: issue.span.end,
-        line: start.line,
-        column: start.column,
-        end_line: end.line,
-        end_column: end.column,
-        resource: None,
-        path: Vec::new(),
-        suppressed: None,
-    }
+        source,
+        issue.span,
+        issue.rule,
+        severity,
+        issue.message.clone(),
+    )
 }

@@ -380,11 +380,13 @@ fn matches(ig: &Ignore, r: &Resource) -> bool {
         .all(|(k, v)| labels.and_then(|l| l.get(k)).and_then(Node::as_str) == Some(v.as_str()))
 }
 
-fn located(
+/// A file-level finding at a span (no resource, no path): the one shape shared
+/// by loader issues and suppression hygiene.
+pub fn located(
     file: usize,
     src: &SourceFile,
     span: Span,
-    rule: &'static str,
+    rule: &str,
     severity: Severity,
     message: String,
 ) -> Finding {
