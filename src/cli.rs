@@ -202,6 +202,28 @@ pub struct LintArgs {
     /// Human output: a count per rule instead of each finding.
     #[arg(long)]
     pub statistics: bool,
+
+    /// The helm binary that renders chart directories (default: `helm` on PATH).
+    #[arg(long, value_name = "PATH", help_heading = "Helm charts")]
+    pub helm_bin: Option<PathBuf>,
+
+    /// Do not render charts, even with helm present (each chart yields one
+    /// helm/not-rendered finding); keeps pre-commit hooks instant.
+    #[arg(long, conflicts_with = "helm_bin", help_heading = "Helm charts")]
+    pub no_helm: bool,
+
+    /// A values file for every chart rendered (repeatable; later files win).
+    /// Also used to point findings in piped `helm template` output at values.
+    #[arg(long = "values", short = 'f', value_name = "FILE", help_heading = "Helm charts")]
+    pub values: Vec<PathBuf>,
+
+    /// A value for every chart rendered, as `helm --set` takes it (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE", help_heading = "Helm charts")]
+    pub set: Vec<String>,
+
+    /// The release name charts are rendered with (default: release-name).
+    #[arg(long, value_name = "NAME", help_heading = "Helm charts")]
+    pub release_name: Option<String>,
 }
 
 fn parse_kube_version(s: &str) -> Result<(u32, u32), String> {

@@ -34,6 +34,20 @@ pub struct Workload {
     pub template: Vec<String>,
 }
 
+/// One way to render a chart (`charts:`): CI can lint each chart under each
+/// environment's values. Paths are as written (`path` relative to the config
+/// file, `values` relative to the chart directory).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChartRender {
+    pub path: PathBuf,
+    /// A label for this render (`prod`), shown after the chart path.
+    pub name: Option<String>,
+    pub release_name: Option<String>,
+    pub namespace: Option<String>,
+    pub values: Vec<PathBuf>,
+    pub set: Vec<String>,
+}
+
 /// Settings that apply to files matching `files` globs.
 #[derive(Debug, Clone)]
 pub struct Override {
@@ -67,6 +81,7 @@ pub struct Config {
     pub workloads: Vec<Workload>,
     pub overrides: Vec<Override>,
     pub ignore: Vec<Ignore>,
+    pub charts: Vec<ChartRender>,
     /// Rule ids the config names that no rule has, with where and a suggestion.
     pub unknown_ids: Vec<ConfigWarning>,
 }
@@ -216,6 +231,11 @@ pub fn parse(
                     config.ignore.push(p.ignore_entry(item)?);
                 }
             }
+            "charts" => {
+                for item in p.seq(v, "charts")? {
+                    config.charts.push(p.chart_entry(item)?);
+                }
+            }
             other => {
                 return Err(p.unknown_key(
                     e.key_span,
@@ -230,6 +250,7 @@ pub fn parse(
                         "workloads",
                         "overrides",
                         "ignore",
+                        "charts",
                     ],
                 ))
             }
@@ -428,6 +449,51 @@ impl Parser<'_> {
         }
     }
 
+    fn chart_entry(&self, n: &Node) -> Result<ChartRender, ConfigError> {
+        let mut c = ChartRender::default();
+        let mut path = None;
+        for e in self.map(n, "a chart")? {
+            let v = &e.value;
+            match e.key.as_str() {
+                "path" => path = Some(PathBuf::from(self.string(v, "path")?)),
+                "name" => c.name = Some(self.string(v, "name")?),
+                "release-name" => c.release_name = Some(self.string(v, "release-name")?),
+                "namespace" => c.namespace = Some(self.string(v, "namespace")?),
+                "values" => {
+                    c.values = self
+                        .strings(v, "values")?
+                        .into_iter()
+                        .map(|(_, s)| PathBuf::from(s))
+                        .collect()
+                }
+                "set" => {
+                    c.set = self
+                        .strings(v, "set")?
+                        .into_iter()
+                        .map(|(_, s)| s)
+                        .collect()
+                }
+                other => {
+                    return Err(self.unknown_key(
+                        e.key_span,
+                        other,
+                        &["path", "name", "release-name", "namespace", "values", "set"],
+                    ))
+                }
+            }
+        }
+        match path {
+            Some(p) => {
+                c.path = p;
+                Ok(c)
+            }
+            None => Err(self.err(
+                n.span,
+                "a chart needs `path` (the chart directory, relative to this file)".into(),
+            )),
+        }
+    }
+
     fn override_entry(&self, n: &Node) -> Result<Override, ConfigError> {
         let mut files = None;
         let mut rules = RuleSwitches::default();
@@ -568,6 +634,19 @@ impl Config {
     }
 
     /// `path` relative to the config's directory, for override globs.
+    /// The renders configured for a chart directory (matched by absolute path).
+    pub fn renders_for(&self, chart_dir: &Path) -> Vec<ChartRender> {
+        let Some(base) = self.path.as_ref().and_then(|p| p.parent()) else {
+            return Vec::new();
+        };
+        let want = std::path::absolute(chart_dir).ok();
+        self.charts
+            .iter()
+            .filter(|c| std::path::absolute(base.join(&c.path)).ok() == want)
+            .cloned()
+            .collect()
+    }
+
     pub fn relative(&self, path: &Path) -> Option<PathBuf> {
         let base = self.path.as_ref()?.parent()?;
         let abs = std::path::absolute(path).ok()?;

@@ -1,6 +1,8 @@
 //! Which files to lint, in a stable sorted order: `*.yaml`, `*.yml`, `*.json`
 //! under directories (hidden directories and `.git` skipped unless named),
 //! explicitly named files whatever their extension, `--exclude` globs applied.
+//! A directory holding `Chart.yaml` is a Helm chart: one target, rendered rather
+//! than walked (its templates are Go templates, not manifests).
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::collections::HashSet;
@@ -12,6 +14,8 @@ use walkdir::WalkDir;
 pub enum Target {
     File(PathBuf),
     Stdin,
+    /// A Helm chart directory.
+    Chart(PathBuf),
 }
 
 /// A problem met while walking that is not a lint finding.
@@ -85,12 +89,16 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> (Vec<Target>, Vec<Walk
     let mut targets = Vec::new();
     let mut problems = Vec::new();
     let mut seen: HashSet<PathBuf> = HashSet::new();
-    let mut push = |targets: &mut Vec<Target>, path: PathBuf| {
+    let mut push = |targets: &mut Vec<Target>, path: PathBuf, chart: bool| {
         // The same file reached twice (named twice, or through a symlinked
-        // directory) is linted once.
+        // directory) is linted once; so is a chart named through several files.
         let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         if seen.insert(key) {
-            targets.push(Target::File(path));
+            targets.push(if chart {
+                Target::Chart(path)
+            } else {
+                Target::File(path)
+            });
         }
     };
     for root in paths {
@@ -114,13 +122,23 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> (Vec<Target>, Vec<Walk
                 // still apply, so pre-commit (which names every staged file)
                 // honours the same excludes as a walk of the repository.
                 if !excluded(excludes, root) {
-                    push(&mut targets, root.clone());
+                    // pre-commit names `chart/templates/x.yaml`: lint the chart.
+                    match crate::helm::chart::chart_of(root) {
+                        Some(chart) => push(&mut targets, chart, true),
+                        None => push(&mut targets, root.clone(), false),
+                    }
                 }
+                continue;
+            }
+            Ok(_) if crate::helm::chart::is_chart_dir(root) => {
+                push(&mut targets, crate::helm::chart::tidy(root), true);
                 continue;
             }
             Ok(_) => {}
         }
-        let mut found = Vec::new();
+        // (path, is a chart)
+        let mut found: Vec<(PathBuf, bool)> = Vec::new();
+        let mut charts: Vec<PathBuf> = Vec::new();
         let walker = WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
@@ -131,7 +149,15 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> (Vec<Target>, Vec<Walk
                 }
                 let hidden = e.file_name().to_str().is_some_and(|n| n.starts_with('.'));
                 let hidden_dir = e.file_type().is_dir() && hidden;
-                !hidden_dir && !excluded(excludes, e.path())
+                if hidden_dir || excluded(excludes, e.path()) {
+                    return false;
+                }
+                // A chart is one target; nothing inside it is walked.
+                if e.file_type().is_dir() && crate::helm::chart::is_chart_dir(e.path()) {
+                    charts.push(e.path().to_path_buf());
+                    return false;
+                }
+                true
             });
         for entry in walker {
             match entry {
@@ -143,7 +169,7 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> (Vec<Target>, Vec<Walk
                             Ok(p) if root.as_os_str() == "." => p.to_path_buf(),
                             _ => path,
                         };
-                        found.push(path);
+                        found.push((path, false));
                     }
                 }
                 Err(e) => {
@@ -176,10 +202,15 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> (Vec<Target>, Vec<Walk
                 }
             }
         }
+        found.extend(
+            charts
+                .into_iter()
+                .map(|c| (crate::helm::chart::tidy(&c), true)),
+        );
         found.sort();
-        for f in found {
+        for (f, chart) in found {
             if !excluded(excludes, &f) {
-                push(&mut targets, f);
+                push(&mut targets, f, chart);
             }
         }
     }
@@ -224,6 +255,7 @@ mod tests {
             .map(|t| match t {
                 Target::File(p) => p.strip_prefix(d).expect("under root").display().to_string(),
                 Target::Stdin => "-".into(),
+                Target::Chart(p) => format!("chart {}", p.display()),
             })
             .collect();
         assert_eq!(names, vec!["a.yaml", "b/c.yml", "b/d.json"]);

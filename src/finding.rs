@@ -94,6 +94,80 @@ pub struct Suppression {
     pub reason: Option<String>,
 }
 
+/// What rendered the resource a finding is in (Helm `# Source:`, Kustomize
+/// origin annotation), so a finding in generated YAML leads back to the file a
+/// person edits. The finding's own line and column stay those of the rendered text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FindingSource {
+    pub generator: crate::resource::Generator,
+    /// As the generator names it: `mychart/templates/deployment.yaml`.
+    pub template: String,
+    /// The template's path on disk (as the chart directory was given, so
+    /// repo-relative in CI), when the chart was found there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The line of that file holding the finding's key, when exactly one line can.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The values-file entry that set the offending value, when unambiguous.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<ValuesLocation>,
+}
+
+/// Where a rendered value was set in a Helm values file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ValuesLocation {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// The key path inside the values file: `securityContext.privileged`.
+    pub key: String,
+}
+
+impl FindingSource {
+    /// The file a CI annotation should land on: the template on disk when
+    /// known, with its line when one is certain.
+    pub fn annotation_target(&self) -> Option<(&str, Option<usize>)> {
+        self.file.as_deref().map(|f| (f, self.line))
+    }
+
+    /// The longer form for human output: every location known.
+    pub fn note(&self) -> String {
+        let mut s = self.describe_template();
+        if let Some(f) = &self.file {
+            match self.line {
+                Some(l) => s.push_str(&format!(" ({f}:{l})")),
+                None => s.push_str(&format!(" ({f})")),
+            }
+        }
+        if let Some(v) = &self.values {
+            s.push_str(&format!(
+                "\nvalue set by {}:{}:{} ({})",
+                v.file, v.line, v.column, v.key
+            ));
+        }
+        s
+    }
+
+    fn describe_template(&self) -> String {
+        let what = match self.generator {
+            crate::resource::Generator::Helm => "rendered from",
+            crate::resource::Generator::Kustomize => "built from",
+        };
+        format!("{what} {}", self.template)
+    }
+
+    /// `rendered from app/templates/web.yaml (values: values.yaml:12)`, for the
+    /// formats whose only free text is the message.
+    pub fn describe(&self) -> String {
+        let mut s = self.describe_template();
+        if let Some(v) = &self.values {
+            s.push_str(&format!("; set by {}:{}", v.file, v.line));
+        }
+        s
+    }
+}
+
 /// A lint result. Lines and columns are 1-based; columns count characters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
@@ -112,6 +186,8 @@ pub struct Finding {
     pub resource: Option<ResourceRef>,
     pub path: Vec<PathSeg>,
     pub suppressed: Option<Suppression>,
+    /// Only for rendered input (Helm, Kustomize).
+    pub source: Option<Box<FindingSource>>,
 }
 
 impl Finding {
@@ -174,6 +250,7 @@ mod tests {
             }),
             path: vec![PathSeg::Key("spec".into())],
             suppressed: None,
+            source: None,
         };
         let mut moved = f.clone();
         moved.line = 40;

@@ -30,7 +30,7 @@ pub fn read_and_load(target: &Target, settings: &Settings) -> Loaded {
                 .unwrap_or_else(|| "-".to_string()),
             settings.stdin.clone().unwrap_or_default(),
         ),
-        Target::File(path) => {
+        Target::File(path) | Target::Chart(path) => {
             let name = path.display().to_string();
             // Reading a FIFO or a device would block or never end.
             if let Ok(m) = std::fs::metadata(path) {

@@ -8,6 +8,7 @@ pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod finding;
+pub mod helm;
 pub mod input;
 pub mod locate;
 pub mod parallel;
@@ -68,6 +69,8 @@ pub struct Settings {
     pub only_rules: Option<Vec<String>>,
     /// Worker threads; 0 = one per CPU.
     pub threads: usize,
+    /// How Helm charts are rendered.
+    pub helm: helm::HelmSettings,
 }
 
 impl Default for Settings {
@@ -83,6 +86,7 @@ impl Default for Settings {
             namespace: None,
             only_rules: None,
             threads: 0,
+            helm: helm::HelmSettings::default(),
         }
     }
 }
@@ -282,7 +286,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
     let mut target_cfg: Vec<Option<usize>> = Vec::with_capacity(targets.len());
     for t in &targets {
         let path = match t {
-            discover::Target::File(p) => p.as_path(),
+            discover::Target::File(p) | discover::Target::Chart(p) => p.as_path(),
             discover::Target::Stdin => stdin_anchor.as_path(),
         };
         target_cfg.push(match &settings.config {
@@ -316,21 +320,49 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         .or(primary.and_then(|c| c.kube_version))
         .unwrap_or(DEFAULT_KUBE_VERSION);
 
+    // How each chart is rendered: its config's `charts:` entries, else once with
+    // the command line's values.
+    let renders: Vec<Vec<helm::render::RenderSpec>> = targets
+        .iter()
+        .zip(&target_cfg)
+        .map(|(t, cfg)| match t {
+            discover::Target::Chart(dir) => {
+                let config = cfg.and_then(|i| configs.loaded.get(i));
+                helm_renders(dir, config, settings, kube_version)
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+
     // Read and load every file in parallel; each file is parsed exactly once.
     let threads = parallel::threads_for(targets.len(), 4, settings.threads);
+    let indices: Vec<usize> = (0..targets.len()).collect();
     let loaded = parallel::map(
-        &targets,
+        &indices,
         threads,
         || Ok::<_, RunError>(()),
-        |_, t| input::read_and_load(t, settings),
+        |_, &i| match &targets[i] {
+            discover::Target::Chart(dir) => helm::load::load_chart(
+                dir,
+                renders.get(i).map(Vec::as_slice).unwrap_or_default(),
+                &settings.helm,
+            ),
+            t => vec![(input::read_and_load(t, settings), None)],
+        },
     )?;
 
     let mut files = Vec::new();
+    // Per file: how kubeward rendered it (chart targets only).
+    let mut renderings: Vec<Option<std::sync::Arc<helm::Rendering>>> = Vec::new();
     // Per file: its config and its path relative to that config (for overrides).
     let mut file_cfg: Vec<(Option<usize>, Option<PathBuf>)> = Vec::new();
     let mut findings = Vec::new();
     let mut resources: Vec<Resource> = Vec::new();
-    for (item, (target, cfg)) in loaded.into_iter().zip(targets.iter().zip(&target_cfg)) {
+    let loaded = loaded
+        .into_iter()
+        .zip(targets.iter().zip(&target_cfg))
+        .flat_map(|(parts, tc)| parts.into_iter().map(move |p| (p, tc)));
+    for ((item, rendering), (target, cfg)) in loaded {
         match item {
             input::Loaded::Failed(p) => problems.push(p),
             input::Loaded::File {
@@ -340,7 +372,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
             } => {
                 let idx = files.len();
                 let path = match target {
-                    discover::Target::File(p) => p.clone(),
+                    discover::Target::File(p) | discover::Target::Chart(p) => p.clone(),
                     discover::Target::Stdin => stdin_anchor.clone(),
                 };
                 let rel = cfg
@@ -350,8 +382,9 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
                 for issue in issues {
                     findings.push(input::issue_finding(idx, &source, &issue));
                 }
-                resources.extend(resource::resources_of(idx, documents));
+                resources.extend(resource::resources_of(idx, &source.text, documents));
                 files.push(source);
+                renderings.push(rendering);
             }
         }
     }
@@ -416,6 +449,20 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
             findings.push(f);
         }
     }
+    // Helm checks of rendered resources (empty image tags, unknown namespace).
+    let namespace_known = |file: usize| {
+        settings.namespace.is_some()
+            || renderings
+                .get(file)
+                .and_then(|r| r.as_ref())
+                .is_some_and(|r| r.namespace.is_some())
+    };
+    for (ri, f) in helm::checks::check(&files, &resources, &workloads, &namespace_known) {
+        if enabled_in(&f.rule, true, f.file) {
+            owners.push(Some(ri));
+            findings.push(f);
+        }
+    }
     // Loader findings may be disabled or re-graded by config like any rule.
     let mut kept = Vec::with_capacity(findings.len());
     let mut kept_owners = Vec::with_capacity(findings.len());
@@ -431,6 +478,12 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         if f.resource.is_none() && !loader_on {
             continue;
         }
+        // Chart advice is a rule like any other (`--only` selects it); a chart
+        // that cannot render (`render-error`, `missing-dependency`) is reported
+        // always, as a file that does not parse is.
+        if rules_builtin::is_selectable(&f.rule) && !enabled_in(&f.rule, true, f.file) {
+            continue;
+        }
         f.severity = severity_in(&f.rule, f.severity, f.file);
         kept.push(f);
         kept_owners.push(o);
@@ -442,6 +495,14 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
             *o = resources.iter().position(|r| {
                 r.file == f.file && r.root.span.start <= f.start && f.start <= r.root.span.end
             });
+        }
+    }
+
+    // Rendered input: lead each finding back to its template and values.
+    let mut attributor = helm::attribution::Attributor::new(&files, &renderings, &settings.helm);
+    for (f, o) in findings.iter_mut().zip(&kept_owners) {
+        if let Some(r) = o.and_then(|ri| resources.get(ri)) {
+            f.source = attributor.source_for(f, r);
         }
     }
 
@@ -503,6 +564,46 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         fail_on,
         baselined,
     })
+}
+
+/// The `helm template` runs for one chart: each `charts:` entry of its config
+/// (values relative to the chart), else one run with the command line's options.
+/// Command-line values files and `--set`s apply to every run, after the config's.
+fn helm_renders(
+    dir: &std::path::Path,
+    config: Option<&config::Config>,
+    settings: &Settings,
+    kube_version: (u32, u32),
+) -> Vec<helm::render::RenderSpec> {
+    let base = helm::render::RenderSpec {
+        label: None,
+        release_name: settings.helm.release_name.clone(),
+        namespace: settings.namespace.clone(),
+        values: settings.helm.values.clone(),
+        set: settings.helm.set.clone(),
+        kube_version: Some(kube_version),
+    };
+    let configured = config.map(|c| c.renders_for(dir)).unwrap_or_default();
+    if configured.is_empty() {
+        return vec![base];
+    }
+    configured
+        .into_iter()
+        .map(|c| {
+            let mut values: Vec<PathBuf> = c.values.iter().map(|v| dir.join(v)).collect();
+            values.extend(base.values.iter().cloned());
+            let mut set = c.set.clone();
+            set.extend(base.set.iter().cloned());
+            helm::render::RenderSpec {
+                label: c.name.clone(),
+                release_name: base.release_name.clone().or(c.release_name),
+                namespace: base.namespace.clone().or(c.namespace),
+                values,
+                set,
+                kube_version: base.kube_version,
+            }
+        })
+        .collect()
 }
 
 /// Kinds the config declares as carrying a pod template.
@@ -666,7 +767,7 @@ fn inventory_entry(r: &Resource, workloads: &[config::Workload]) -> Value {
 
 /// The node holding a pod-bearing resource's pod `metadata` and `spec`
 /// (RULES.md §1.1).
-fn pod_template<'r>(r: &'r Resource, workloads: &[config::Workload]) -> Option<&'r yaml::Node> {
+pub(crate) fn pod_template<'r>(r: &'r Resource, workloads: &[config::Workload]) -> Option<&'r yaml::Node> {
     let root = &r.root;
     if let Some(w) = workloads.iter().find(|w| {
         w.kind == r.id.kind
@@ -695,11 +796,30 @@ fn locate_finding(
     r: &Resource,
     raw: engine::RawFinding,
 ) -> Finding {
-    let located = locate::locate(&r.root, &raw.path);
     let (rule, default_sev) = match raw.rule.and_then(|i| plan.rules.get(i)) {
         Some(rule) => (rule.meta.id.clone(), rule.meta.severity),
         None => (rules_builtin::POLICY_ERROR.to_string(), Severity::Error),
     };
+    resource_finding(
+        files,
+        r,
+        rule,
+        raw.severity.unwrap_or(default_sev),
+        raw.message,
+        raw.path,
+    )
+}
+
+/// A finding on a resource at a field path, located as DESIGN.md §4 says.
+pub(crate) fn resource_finding(
+    files: &[SourceFile],
+    r: &Resource,
+    rule: String,
+    severity: Severity,
+    message: String,
+    path: Vec<PathSeg>,
+) -> Finding {
+    let located = locate::locate(&r.root, &path);
     let source = files.get(r.file);
     let pos = |o: usize| {
         source
@@ -710,8 +830,8 @@ fn locate_finding(
     let end = pos(located.span.end);
     Finding {
         rule,
-        severity: raw.severity.unwrap_or(default_sev),
-        message: raw.message,
+        severity,
+        message,
         file: r.file,
         start: located.span.start,
         end: located.span.end,
@@ -720,7 +840,8 @@ fn locate_finding(
         end_line: end.line,
         end_column: end.column,
         resource: Some(ResourceRef::clone(&r.id)),
-        path: raw.path.into_iter().collect::<Vec<PathSeg>>(),
+        path,
         suppressed: None,
+        source: None,
     }
 }

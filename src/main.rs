@@ -103,6 +103,13 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
         },
         baseline: cli.baseline.clone(),
         namespace: cli.namespace.clone(),
+        helm: kubeward::helm::HelmSettings {
+            bin: cli.helm_bin.clone(),
+            no_render: cli.no_helm,
+            values: cli.values.clone(),
+            set: cli.set.clone(),
+            release_name: cli.release_name.clone(),
+        },
     };
     let progress = Progress::start(!cli.quiet && io::stderr().is_terminal());
     let linted = kubeward::lint(&settings);

@@ -1,9 +1,29 @@
 //! Kubernetes resources out of loaded documents: documents without apiVersion and
 //! kind are not resources (values files, kustomize inputs), and `kind: List` /
-//! `*List` wrappers are unrolled so each item keeps its own locations.
+//! `*List` wrappers are unrolled so each item keeps its own locations. Rendered
+//! resources remember what wrote them (`# Source:` from Helm, the
+//! `config.kubernetes.io/origin` annotation from Kustomize).
 
 use crate::finding::{PathSeg, ResourceRef};
 use crate::yaml::{Document, Node, NodeKind};
+use std::sync::Arc;
+
+/// Which tool rendered a resource from which source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Generator {
+    Helm,
+    Kustomize,
+}
+
+/// Where a rendered resource came from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Origin {
+    pub generator: Generator,
+    /// As the generator wrote it: `mychart/templates/deployment.yaml` (Helm),
+    /// `base/deployment.yaml` (Kustomize, relative to the kustomization root).
+    pub template: Arc<str>,
+}
 
 /// One resource of the run. `root` is the resource's own node (for a List item,
 /// the item), so rule paths are relative to it and spans still index the file.
@@ -16,15 +36,18 @@ pub struct Resource {
     pub prefix: Vec<PathSeg>,
     pub id: ResourceRef,
     pub root: Node,
+    pub origin: Option<Origin>,
 }
 
-/// Extracts resources from a file's documents, in document order.
-pub fn resources_of(file: usize, documents: Vec<Document>) -> Vec<Resource> {
+/// Extracts resources from a file's documents, in document order. `text` is the
+/// file's text (for the `# Source:` comment before each document).
+pub fn resources_of(file: usize, text: &str, documents: Vec<Document>) -> Vec<Resource> {
     let mut out = Vec::new();
     for doc in documents {
         let Some(id) = identity(&doc.root) else {
             continue;
         };
+        let helm = helm_source(text, &doc);
         if is_list(&id.kind) {
             if let Some(Node {
                 kind: NodeKind::Seq(items),
@@ -38,6 +61,7 @@ pub fn resources_of(file: usize, documents: Vec<Document>) -> Vec<Resource> {
                             doc: doc.index,
                             prefix: vec![PathSeg::Key("items".into()), PathSeg::Index(i)],
                             id: item_id,
+                            origin: kustomize_origin(item).or_else(|| helm.clone()),
                             root: item.clone(),
                         });
                     }
@@ -50,10 +74,51 @@ pub fn resources_of(file: usize, documents: Vec<Document>) -> Vec<Resource> {
             doc: doc.index,
             prefix: Vec::new(),
             id,
+            origin: kustomize_origin(&doc.root).or(helm),
             root: doc.root,
         });
     }
     out
+}
+
+/// Helm writes `# Source: <chart>/templates/<file>` as the first line of every
+/// document it renders (after the `---`); only comments may precede it.
+fn helm_source(text: &str, doc: &Document) -> Option<Origin> {
+    let head = text.get(doc.start..doc.root.span.start)?;
+    head.lines()
+        .map(str::trim)
+        .take_while(|l| l.is_empty() || l.starts_with('#') || *l == "---")
+        .find_map(|l| l.strip_prefix("# Source:"))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| Origin {
+            generator: Generator::Helm,
+            template: Arc::from(t),
+        })
+}
+
+/// Kustomize's `buildMetadata: [originAnnotations]` adds
+/// `config.kubernetes.io/origin`, itself a small YAML document:
+/// `path: base/deployment.yaml` for a resource read from a file, or
+/// `configuredIn: kustomization.yaml` for a generated one.
+fn kustomize_origin(root: &Node) -> Option<Origin> {
+    let text = root
+        .get("metadata")?
+        .get("annotations")?
+        .get("config.kubernetes.io/origin")?
+        .as_str()?;
+    let field = |name: &str| {
+        text.lines().find_map(|l| {
+            let v = l.trim().strip_prefix(name)?.strip_prefix(':')?.trim();
+            let v = v.trim_matches(|c| c == '"' || c == '\'');
+            (!v.is_empty()).then(|| v.to_string())
+        })
+    };
+    let path = field("path").or_else(|| field("configuredIn"))?;
+    Some(Origin {
+        generator: Generator::Kustomize,
+        template: Arc::from(path.as_str()),
+    })
 }
 
 /// kubectl treats any kind ending in `List` that carries `items` as a list
@@ -90,7 +155,7 @@ mod tests {
     #[test]
     fn unrolls_lists_and_skips_non_resources() {
         let text = "replicas: 3\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Service\n  metadata: {name: b, namespace: x}\n";
-        let res = resources_of(0, load(text).documents);
+        let res = resources_of(0, text, load(text).documents);
         assert_eq!(res.len(), 2);
         assert_eq!(res[0].id.kind, "Pod");
         assert_eq!(res[0].id.name.as_deref(), Some("a"));
@@ -100,5 +165,24 @@ mod tests {
             vec![PathSeg::Key("items".into()), PathSeg::Index(1)]
         );
         assert!(text[res[1].root.span.start..].starts_with("apiVersion: v1\n  kind: Service"));
+        assert!(res[0].origin.is_none());
+    }
+
+    #[test]
+    fn attributes_helm_and_kustomize_sources() {
+        let text = "---\n# Source: app/templates/svc.yaml\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n# Source: app/charts/db/templates/sts.yaml\n# more\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: b}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    config.kubernetes.io/origin: |\n      path: base/cm.yaml\n";
+        let res = resources_of(0, text, load(text).documents);
+        let got: Vec<_> = res
+            .iter()
+            .map(|r| r.origin.as_ref().map(|o| (o.generator, o.template.to_string())))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                Some((Generator::Helm, "app/templates/svc.yaml".into())),
+                Some((Generator::Helm, "app/charts/db/templates/sts.yaml".into())),
+                Some((Generator::Kustomize, "base/cm.yaml".into())),
+            ]
+        );
     }
 }

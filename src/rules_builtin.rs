@@ -11,6 +11,13 @@ pub const POLICY_ERROR: &str = "kubeward/policy-error";
 pub const SUPPRESSION_WITHOUT_REASON: &str = "kubeward/suppression-without-reason";
 pub const UNUSED_SUPPRESSION: &str = "kubeward/unused-suppression";
 pub const UNKNOWN_RULE: &str = "kubeward/unknown-rule";
+pub const HELM_NOT_RENDERED: &str = "helm/not-rendered";
+pub const HELM_RENDER_ERROR: &str = "helm/render-error";
+pub const HELM_MISSING_DEPENDENCY: &str = "helm/missing-dependency";
+pub const HELM_CHART_METADATA: &str = "helm/chart-metadata";
+pub const HELM_CHART_API_V1: &str = "helm/chart-api-v1";
+pub const HELM_IMAGE_TAG_UNSET: &str = "helm/image-tag-unset";
+pub const HELM_NAMESPACE_UNKNOWN: &str = "helm/namespace-unknown";
 
 pub struct BuiltinRule {
     pub id: &'static str,
@@ -68,10 +75,61 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "Unknown rule id in a suppression",
         remediation: "Use an id from `kubeward rules` (a renamed or mistyped id suppresses nothing).",
     },
+    BuiltinRule {
+        id: HELM_NOT_RENDERED,
+        severity: Severity::Info,
+        title: "Helm chart not rendered (no helm binary)",
+        remediation: "Install helm (or pass --helm-bin PATH) so kubeward can run `helm template` and lint what the chart produces; or lint rendered output: `helm template ./chart | kubeward -`.",
+    },
+    BuiltinRule {
+        id: HELM_RENDER_ERROR,
+        severity: Severity::Error,
+        title: "Helm chart fails to render",
+        remediation: "Fix the template or values at the marked position; `helm install` would fail the same way.",
+    },
+    BuiltinRule {
+        id: HELM_MISSING_DEPENDENCY,
+        severity: Severity::Error,
+        title: "Chart dependency not vendored in charts/",
+        remediation: "Run `helm dependency build` (kubeward never downloads charts) and commit or cache charts/, so the chart can render offline.",
+    },
+    BuiltinRule {
+        id: HELM_CHART_METADATA,
+        severity: Severity::Error,
+        title: "Chart.yaml lacks required fields",
+        remediation: "Set apiVersion (v2), name and version in Chart.yaml; helm refuses a chart without them.",
+    },
+    BuiltinRule {
+        id: HELM_CHART_API_V1,
+        severity: Severity::Warning,
+        title: "Chart uses the Helm 2 format (apiVersion v1)",
+        remediation: "Move to `apiVersion: v2`: list dependencies in Chart.yaml instead of requirements.yaml.",
+    },
+    BuiltinRule {
+        id: HELM_IMAGE_TAG_UNSET,
+        severity: Severity::Warning,
+        title: "Image tag left empty by an unset value",
+        remediation: "Set the image tag in values (or default it in the template, e.g. `default .Chart.AppVersion`): an empty tag pulls `latest` or fails to pull.",
+    },
+    BuiltinRule {
+        id: HELM_NAMESPACE_UNKNOWN,
+        severity: Severity::Info,
+        title: "Rendered resource without a namespace",
+        remediation: "Pass the release namespace with --namespace (or set metadata.namespace in the template) so namespace and cross-resource rules can judge the resource.",
+    },
 ];
 
 pub fn builtin(id: &str) -> Option<&'static BuiltinRule> {
     BUILTIN.iter().find(|r| r.id == id)
+}
+
+/// Built-in checks that `--only` and config select like bundled rules: chart
+/// advice. Loader checks (and a chart that cannot render) are always reported.
+pub fn is_selectable(id: &str) -> bool {
+    matches!(
+        id,
+        HELM_NOT_RENDERED | HELM_CHART_METADATA | HELM_CHART_API_V1
+    )
 }
 
 pub fn is_builtin(id: &str) -> bool {

@@ -8,6 +8,9 @@ pub struct SourceFile {
     /// The path as given or discovered (relative stays relative), or the stdin name.
     pub path: String,
     pub text: Arc<str>,
+    /// Text kubeward produced itself (a chart's `helm template` output), with no
+    /// file of its own on disk: CI annotations go to the template instead.
+    pub generated: bool,
     /// Byte offset of the start of every line. `\n`, `\r\n` and a lone `\r` all end
     /// a line, as they do for the YAML parser.
     line_starts: Vec<usize>,
@@ -27,6 +30,7 @@ impl SourceFile {
         SourceFile {
             path: path.into(),
             text,
+            generated: false,
             line_starts,
         }
     }
@@ -53,6 +57,20 @@ impl SourceFile {
             line: line_idx + 1,
             column: column + 1,
         }
+    }
+
+    /// The byte offset of a 1-based line and column (clamped to the text), for
+    /// positions reported by other tools (helm's `file:line:col`).
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        let Some(start) = self.line_starts.get(line.saturating_sub(1)).copied() else {
+            return self.text.len();
+        };
+        let rest = self.text.get(start..).unwrap_or_default();
+        let line_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        rest[..line_end]
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(start + line_end, |(i, _)| start + i)
     }
 
     pub fn line_count(&self) -> usize {
@@ -93,5 +111,8 @@ mod tests {
         assert_eq!(f.position(9), Position { line: 2, column: 3 });
         assert_eq!(f.position(13), Position { line: 3, column: 1 });
         assert_eq!(f.position(1000), Position { line: 4, column: 1 });
+        assert_eq!(f.offset(2, 3), 9);
+        assert_eq!(f.offset(2, 99), 12, "clamped to the end of the line");
+        assert_eq!(f.offset(99, 1), f.text.len());
     }
 }

@@ -406,6 +406,7 @@ pub fn located(
         resource: None,
         path: Vec::new(),
         suppressed: None,
+        source: None,
     }
 }
 

@@ -20,8 +20,17 @@ fn every_fixture_reports_exactly_its_expectations() {
     );
 
     let mut failures = Vec::new();
+    let mut charts = std::collections::BTreeSet::new();
     for file in &files {
         let rel = file.strip_prefix(&root).expect("under root");
+        // A fixture directory holding Chart.yaml is a chart: checked as one.
+        if rel.iter().count() > 3 {
+            let dir = root.join(rel.iter().take(3).collect::<std::path::PathBuf>());
+            if dir.join("Chart.yaml").is_file() {
+                charts.insert(dir);
+                continue;
+            }
+        }
         let display = rel.display().to_string();
         let comps: Vec<String> = rel
             .iter()
@@ -45,6 +54,15 @@ fn every_fixture_reports_exactly_its_expectations() {
         let mut rules = vec![rule];
         rules.extend(common::header_rules(&text));
         failures.extend(common::check(file, &display, rules, ConfigChoice::Disabled));
+    }
+    for dir in &charts {
+        let rel = dir.strip_prefix(&root).expect("under root");
+        let comps: Vec<String> = rel
+            .iter()
+            .map(|c| c.to_string_lossy().into_owned())
+            .collect();
+        let rule = format!("{}/{}", comps[0], comps[1]);
+        failures.extend(common::check_chart(dir, &rel.display().to_string(), &rule));
     }
     assert!(
         failures.is_empty(),

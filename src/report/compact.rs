@@ -13,7 +13,7 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             .unwrap_or("-");
         // A message is one line by contract; a rule's embedded newline must not
         // break the format for line-based matchers.
-        let message = f.message.replace(['\n', '\r'], " ");
+        let message = super::message_with_source(f).replace(['\n', '\r'], " ");
         writeln!(
             out,
             "{path}:{}:{}: {}: {message} [{}]",

@@ -8,7 +8,7 @@
 //! one line, so a multi-line finding carries `line` and `endLine` only.
 //! Suppressed findings are not printed.
 
-use super::{file_path, human, repo_path};
+use super::{anchor, human, message_with_source, Anchor};
 use crate::finding::{Finding, Severity};
 use crate::Outcome;
 use std::io::{self, Write};
@@ -21,20 +21,26 @@ pub struct GithubOptions {
 
 pub fn write(outcome: &Outcome, opts: GithubOptions, out: &mut dyn Write) -> io::Result<()> {
     for f in outcome.active() {
-        writeln!(out, "{}", command(&repo_path(file_path(outcome, f)), f))?;
+        writeln!(out, "{}", command(&anchor(outcome, f), f))?;
     }
     writeln!(out, "{}", human::summary(outcome, opts.show_elapsed))
 }
 
-/// One workflow command for a finding in the file at `path`.
-fn command(path: &str, f: &Finding) -> String {
+/// One workflow command for a finding, annotating `at`.
+fn command(at: &Anchor, f: &Finding) -> String {
     let name = match f.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Info => "notice",
     };
-    let mut props = format!("file={},line={}", escape_property(path), f.line);
-    if f.end_line <= f.line {
+    let mut props = format!("file={}", escape_property(&at.path));
+    if !at.own {
+        // A template: its line when one is certain, never the rendered columns.
+        if let Some(line) = at.line {
+            props.push_str(&format!(",line={line}"));
+        }
+    } else if f.end_line <= f.line {
+        props.push_str(&format!(",line={}", f.line));
         // Our end column is exclusive; GitHub's is inclusive.
         let end_column = f.end_column.saturating_sub(1).max(f.column);
         props.push_str(&format!(
@@ -42,10 +48,10 @@ fn command(path: &str, f: &Finding) -> String {
             f.column, f.line
         ));
     } else {
-        props.push_str(&format!(",endLine={}", f.end_line));
+        props.push_str(&format!(",line={},endLine={}", f.line, f.end_line));
     }
     props.push_str(&format!(",title={}", escape_property(&f.rule)));
-    format!("::{name} {props}::{}", escape_data(&f.message))
+    format!("::{name} {props}::{}", escape_data(&message_with_source(f)))
 }
 
 /// The command value (after `::`): `%`, CR and LF are encoded, as the runner
@@ -109,23 +115,54 @@ mod tests {
             }),
             path: Vec::new(),
             suppressed: None,
+            source: None,
         }
+    }
+
+    fn own(path: &str) -> Anchor {
+        Anchor {
+            path: path.into(),
+            line: None,
+            own: true,
+        }
+    }
+
+    #[test]
+    fn template_anchors_carry_no_rendered_columns() {
+        let mut f = finding(30, 5, 30, 15);
+        f.source = Some(Box::new(crate::finding::FindingSource {
+            generator: crate::resource::Generator::Helm,
+            template: "app/templates/web.yaml".into(),
+            file: Some("charts/app/templates/web.yaml".into()),
+            line: Some(12),
+            values: None,
+        }));
+        let at = Anchor {
+            path: "charts/app/templates/web.yaml".into(),
+            line: Some(12),
+            own: false,
+        };
+        assert_eq!(
+            command(&at, &f),
+            "::notice file=charts/app/templates/web.yaml,line=12,title=pod-security/privileged::\
+             50%25 of containers%0Arun privileged: \"app\", \"db\" (rendered from app/templates/web.yaml)"
+        );
     }
 
     #[test]
     fn commands() {
         assert_eq!(
-            command("k8s/a,b:c.yaml", &finding(3, 5, 3, 15)),
+            command(&own("k8s/a,b:c.yaml"), &finding(3, 5, 3, 15)),
             "::notice file=k8s/a%2Cb%3Ac.yaml,line=3,col=5,endLine=3,endColumn=14,\
              title=pod-security/privileged::50%25 of containers%0Arun privileged: \"app\", \"db\""
         );
         // A multi-line span has no columns.
         assert_eq!(
-            command("a.yaml", &finding(3, 5, 7, 1)),
+            command(&own("a.yaml"), &finding(3, 5, 7, 1)),
             "::notice file=a.yaml,line=3,endLine=7,title=pod-security/privileged::\
              50%25 of containers%0Arun privileged: \"app\", \"db\""
         );
         // An empty span still names its start column.
-        assert!(command("a.yaml", &finding(3, 5, 3, 5)).contains(",col=5,endLine=3,endColumn=5,"));
+        assert!(command(&own("a.yaml"), &finding(3, 5, 3, 5)).contains(",col=5,endLine=3,endColumn=5,"));
     }
 }

@@ -47,7 +47,7 @@ impl SourceCode for Text {
 struct Diag<'a> {
     finding: &'a Finding,
     source: miette::NamedSource<Text>,
-    help: Option<&'a str>,
+    help: Option<String>,
 }
 
 impl fmt::Display for Diag<'_> {
@@ -80,7 +80,9 @@ impl Diagnostic for Diag<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display + 'b>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -122,7 +124,12 @@ pub fn write(outcome: &Outcome, opts: HumanOptions, out: &mut dyn Write) -> io::
         let Some(file) = outcome.files.get(f.file) else {
             continue;
         };
-        let help = remediation(&outcome.catalog, &f.rule);
+        // Rendered input: where the finding came from follows the remediation.
+        let help = match (remediation(&outcome.catalog, &f.rule), &f.source) {
+            (Some(r), Some(s)) => Some(format!("{r}\n{}", s.note())),
+            (None, Some(s)) => Some(s.note()),
+            (r, None) => r.map(str::to_string),
+        };
         if file.text.is_empty() {
             // Nothing to show (binary or oversized file): a plain located line.
             writeln!(

@@ -1,6 +1,6 @@
 //! `--format json`: the stable contract of DESIGN.md §6.
 
-use crate::finding::{display_path, ResourceRef, Severity, Suppression};
+use crate::finding::{display_path, FindingSource, ResourceRef, Severity, Suppression};
 use crate::Outcome;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -25,7 +25,7 @@ struct JsonFinding<'a> {
     resource: Option<&'a ResourceRef>,
     path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<()>,
+    source: Option<&'a FindingSource>,
     suppressed: Option<&'a Suppression>,
 }
 
@@ -58,7 +58,7 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             end_column: f.end_column,
             resource: f.resource.as_ref(),
             path: display_path(&f.path),
-            source: None,
+            source: f.source.as_deref(),
             suppressed: f.suppressed.as_ref(),
         })
         .collect();

@@ -43,6 +43,48 @@ pub fn file_path<'a>(outcome: &'a Outcome, f: &Finding) -> &'a str {
         .unwrap_or("-")
 }
 
+/// Where a CI annotation for a finding lands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// Repository path (see `repo_path`).
+    pub path: String,
+    /// None: the whole file (a template line is known only when unambiguous).
+    pub line: Option<usize>,
+    /// Whether this is the finding's own position (line and column usable).
+    pub own: bool,
+}
+
+/// A finding's annotation target: its own file and line, except in text that
+/// exists on no disk — a chart kubeward rendered, or `helm template` piped to
+/// stdin — where it is the template file the finding was rendered from.
+pub fn anchor(outcome: &Outcome, f: &Finding) -> Anchor {
+    let file = outcome.files.get(f.file);
+    let virtual_text = file.is_none_or(|s| s.generated || s.path == "-");
+    if virtual_text {
+        if let Some((path, line)) = f.source.as_ref().and_then(|s| s.annotation_target()) {
+            return Anchor {
+                path: repo_path(path),
+                line,
+                own: false,
+            };
+        }
+    }
+    Anchor {
+        path: repo_path(file_path(outcome, f)),
+        line: Some(f.line),
+        own: true,
+    }
+}
+
+/// A finding's message with its rendered origin, for formats whose only free
+/// text is the message (compact, GitHub, GitLab).
+pub fn message_with_source(f: &Finding) -> String {
+    match &f.source {
+        Some(s) => format!("{} ({})", f.message, s.describe()),
+        None => f.message.clone(),
+    }
+}
+
 /// A path as CI services expect it (SARIF, GitHub, GitLab): the path as given,
 /// with forward slashes and without a leading `./`. Run kubeward from the
 /// repository root with relative paths and this is repository-relative.

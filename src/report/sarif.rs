@@ -126,6 +126,8 @@ struct SarifResult<'a> {
     level: &'static str,
     message: Message,
     locations: [Location; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location>,
     partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<SarifSuppression<'a>>,
@@ -136,14 +138,19 @@ struct SarifResult<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Location {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
     physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Message>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PhysicalLocation {
     artifact_location: ArtifactLocation,
-    region: Region,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
 }
 
 #[derive(Serialize)]
@@ -158,9 +165,36 @@ struct ArtifactLocation {
 #[serde(rename_all = "camelCase")]
 struct Region {
     start_line: usize,
-    start_column: usize,
-    end_line: usize,
-    end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<usize>,
+}
+
+impl Region {
+    fn line(line: usize) -> Region {
+        Region {
+            start_line: line.max(1),
+            start_column: None,
+            end_line: None,
+            end_column: None,
+        }
+    }
+}
+
+/// A location in a file at `path` (as given; made a SARIF URI here).
+fn location(path: &str, region: Option<Region>, id: Option<usize>, message: Option<String>) -> Location {
+    let (uri, uri_base_id) = artifact_uri(&repo_path(path));
+    Location {
+        id,
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation { uri, uri_base_id },
+            region,
+        },
+        message: message.map(|text| Message { text }),
+    }
 }
 
 #[derive(Serialize)]
@@ -230,33 +264,63 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
 
 fn result<'a>(outcome: &'a Outcome, f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
     let path = repo_path(file_path(outcome, f));
-    let (uri, uri_base_id) = artifact_uri(&path);
+    let at = super::anchor(outcome, f);
     // A region must not end before it starts.
     let (end_line, end_column) = if (f.end_line, f.end_column) < (f.line, f.column) {
         (f.line, f.column)
     } else {
         (f.end_line, f.end_column)
     };
+    let own_region = Region {
+        start_line: f.line.max(1),
+        start_column: Some(f.column.max(1)),
+        end_line: Some(end_line.max(1)),
+        end_column: Some(end_column.max(1)),
+    };
     let mut partial_fingerprints = BTreeMap::new();
     partial_fingerprints.insert(FINGERPRINT_KEY, f.fingerprint(&path));
+    // Rendered input: the template it came from and the values entry that set
+    // the value are related locations (or the template is the location itself,
+    // when the rendered text exists on no disk).
+    let primary = if at.own {
+        location(&at.path, Some(own_region), None, None)
+    } else {
+        location(&at.path, at.line.map(Region::line), None, None)
+    };
+    let mut related = Vec::new();
+    if let Some(src) = &f.source {
+        if at.own {
+            let template = src.file.as_deref().unwrap_or(&src.template);
+            related.push(location(
+                template,
+                src.line.map(Region::line),
+                Some(related.len() + 1),
+                Some(src.describe()),
+            ));
+        }
+        if let Some(v) = &src.values {
+            related.push(location(
+                &v.file,
+                Some(Region {
+                    start_line: v.line.max(1),
+                    start_column: Some(v.column.max(1)),
+                    end_line: None,
+                    end_column: None,
+                }),
+                Some(related.len() + 1),
+                Some(format!("the value is set here ({})", v.key)),
+            ));
+        }
+    }
     SarifResult {
         rule_id: &f.rule,
         rule_index,
         level: level(f.severity),
         message: Message {
-            text: f.message.clone(),
+            text: super::message_with_source(f),
         },
-        locations: [Location {
-            physical_location: PhysicalLocation {
-                artifact_location: ArtifactLocation { uri, uri_base_id },
-                region: Region {
-                    start_line: f.line.max(1),
-                    start_column: f.column.max(1),
-                    end_line: end_line.max(1),
-                    end_column: end_column.max(1),
-                },
-            },
-        }],
+        locations: [primary],
+        related_locations: related,
         partial_fingerprints,
         suppressions: f
             .suppressed

@@ -121,3 +121,102 @@ pub fn check(file: &Path, display: &str, rules: Vec<String>, config: ConfigChoic
     }
     failures
 }
+
+/// A helm for tests: a real `helm` on PATH, else the repository's stand-in
+/// (scripts/helm, Helm's Go library through the PyPI package helm-python-sdk)
+/// when that package is installed. None: rendering tests are skipped.
+pub fn helm() -> Option<PathBuf> {
+    static HELM: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    HELM.get_or_init(|| {
+        let works = |bin: &Path| {
+            std::process::Command::new(bin)
+                .arg("version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
+        let stand_in = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/helm");
+        if works(&stand_in) {
+            return Some(stand_in);
+        }
+        let on_path = PathBuf::from("helm");
+        works(&on_path).then_some(on_path)
+    })
+    .clone()
+}
+
+/// Checks a chart fixture directory: `# expect:` comments in any of its files
+/// (Chart.yaml, templates) against the findings in those files. Charts are
+/// linted with `--no-helm` unless the rule is about rendering; rendering
+/// fixtures are skipped, with a printed reason, when no helm is available.
+pub fn check_chart(dir: &Path, display: &str, rule: &str) -> Vec<String> {
+    let renders = rule == "helm/render-error";
+    let helm = if renders {
+        match helm() {
+            Some(h) => Some(h),
+            None => {
+                eprintln!("skipped {display}: no helm (install helm or `pip install helm-python-sdk`)");
+                return Vec::new();
+            }
+        }
+    } else {
+        None
+    };
+    let mut files = Vec::new();
+    fixtures(dir, &mut files);
+    let mut expected = BTreeSet::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).expect("fixture is UTF-8");
+        let rel = f.strip_prefix(dir).expect("inside").display().to_string();
+        for (line, id) in expectations(&text) {
+            expected.insert((rel.clone(), line, id));
+        }
+    }
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if name.starts_with("pass") && !expected.is_empty() {
+        return vec![format!("{display}: a pass fixture must expect nothing")];
+    }
+    if name.starts_with("fail") && expected.is_empty() {
+        return vec![format!("{display}: a fail fixture must expect something")];
+    }
+    let settings = Settings {
+        paths: vec![dir.to_path_buf()],
+        only_rules: Some(vec![rule.to_string()]),
+        threads: 1,
+        config: ConfigChoice::Disabled,
+        helm: kubeward::helm::HelmSettings {
+            bin: helm,
+            no_render: !renders,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let outcome = match lint(&settings) {
+        Ok(o) => o,
+        Err(e) => return vec![format!("{display}: lint failed: {e}")],
+    };
+    let prefix = dir.display().to_string();
+    let got: BTreeSet<(String, usize, String)> = outcome
+        .active()
+        .map(|f| {
+            let path = outcome.files[f.file].path.clone();
+            let rel = path
+                .strip_prefix(&prefix)
+                .map(|p| p.trim_start_matches('/').to_string())
+                .unwrap_or(path.clone());
+            (rel, f.line, f.rule.clone())
+        })
+        .collect();
+    let mut failures = Vec::new();
+    for miss in expected.difference(&got) {
+        failures.push(format!("{display}/{}:{}: expected {} but it was not reported", miss.0, miss.1, miss.2));
+    }
+    for extra in got.difference(&expected) {
+        let msg = outcome
+            .active()
+            .find(|f| f.line == extra.1 && f.rule == extra.2)
+            .map(|f| f.message.clone())
+            .unwrap_or_default();
+        failures.push(format!("{display}/{}:{}: unexpected {} ({msg})", extra.0, extra.1, extra.2));
+    }
+    failures
+}

@@ -1,0 +1,214 @@
+//! Finding charts on disk and checking their Chart.yaml.
+
+use crate::rules_builtin::{HELM_CHART_API_V1, HELM_CHART_METADATA, HELM_MISSING_DEPENDENCY};
+use crate::source::SourceFile;
+use crate::yaml::{self, LoadIssue, Node, NodeKind, Scalar, Span};
+use std::path::{Component, Path, PathBuf};
+
+pub const CHART_FILE: &str = "Chart.yaml";
+
+pub fn is_chart_dir(dir: &Path) -> bool {
+    dir.join(CHART_FILE).is_file()
+}
+
+/// `a/./b/` → `a/b`, so a chart named twice (or a file inside it) is one chart.
+pub fn tidy(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
+    }
+}
+
+/// The chart a file belongs to, for files named on the command line (pre-commit
+/// names `chart/templates/x.yaml`): its nearest ancestor holding Chart.yaml, and
+/// from a subchart (`parent/charts/sub/...`) the outermost parent chart, which
+/// is what gets rendered.
+pub fn chart_of(file: &Path) -> Option<PathBuf> {
+    let mut found: Option<PathBuf> = None;
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        let probe = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        };
+        if is_chart_dir(probe) {
+            match &found {
+                None => found = Some(probe.to_path_buf()),
+                // Only climb to a parent chart through its `charts/` directory.
+                Some(f) if f.parent().and_then(Path::file_name) == Some("charts".as_ref()) => {
+                    if f.parent().and_then(Path::parent) == Some(d) {
+                        found = Some(probe.to_path_buf());
+                    }
+                }
+                Some(_) => break,
+            }
+        }
+        if d.as_os_str().is_empty() {
+            break;
+        }
+        dir = d.parent();
+    }
+    found.map(|f| tidy(&f))
+}
+
+/// What Chart.yaml says, read with the span-aware loader.
+pub struct ChartFile {
+    pub source: SourceFile,
+    pub name: Option<String>,
+    pub issues: Vec<LoadIssue>,
+    /// Dependencies declared but absent from `charts/`.
+    pub missing_dependencies: usize,
+}
+
+/// Reads and checks `<dir>/Chart.yaml`: required fields, the Helm 2 format, and
+/// dependencies that are not vendored in `charts/` (rendering would fail, and
+/// kubeward never fetches them).
+pub fn read(dir: &Path) -> Result<ChartFile, std::io::Error> {
+    let path = dir.join(CHART_FILE);
+    let text = std::fs::read_to_string(&path)?;
+    let source = SourceFile::new(tidy(&path).display().to_string(), text);
+    let loaded = yaml::load(&source.text);
+    let mut issues = loaded.issues;
+    let mut out = ChartFile {
+        source: source.clone(),
+        name: None,
+        issues: Vec::new(),
+        missing_dependencies: 0,
+    };
+    let Some(root) = loaded.documents.first().map(|d| &d.root) else {
+        issues.push(LoadIssue {
+            rule: HELM_CHART_METADATA,
+            message: "Chart.yaml is empty: a chart needs apiVersion, name and version".into(),
+            span: Span::new(0, 0),
+        });
+        out.issues = issues;
+        return Ok(out);
+    };
+    let text_of = |key: &str| root.get(key).and_then(scalar_text);
+    out.name = text_of("name");
+    let missing: Vec<&str> = ["apiVersion", "name", "version"]
+        .into_iter()
+        .filter(|k| text_of(k).is_none_or(|v| v.is_empty()))
+        .collect();
+    if !missing.is_empty() {
+        issues.push(LoadIssue {
+            rule: HELM_CHART_METADATA,
+            message: format!(
+                "Chart.yaml lacks required field{} {}; helm refuses to load the chart",
+                if missing.len() > 1 { "s" } else { "" },
+                missing.join(", ")
+            ),
+            span: Span::new(root.span.start, root.span.start),
+        });
+    }
+    match text_of("apiVersion").as_deref() {
+        Some("v1") => issues.push(LoadIssue {
+            rule: HELM_CHART_API_V1,
+            message: "Chart.yaml uses apiVersion v1, the Helm 2 chart format; Helm 3 charts use v2 (dependencies move from requirements.yaml into Chart.yaml)".into(),
+            span: value_span(root, "apiVersion"),
+        }),
+        Some("v2") | None => {}
+        Some(other) if other.is_empty() => {}
+        Some(other) => issues.push(LoadIssue {
+            rule: HELM_CHART_METADATA,
+            message: format!("Chart.yaml apiVersion {other:?} is not one Helm knows (v2, or v1 for Helm 2 charts)"),
+            span: value_span(root, "apiVersion"),
+        }),
+    }
+    if let Some(NodeKind::Seq(deps)) = root.get("dependencies").map(|d| &d.kind) {
+        for dep in deps {
+            let Some(name) = dep.get("name").and_then(scalar_text) else {
+                continue;
+            };
+            if !vendored(dir, &name) {
+                out.missing_dependencies += 1;
+                let span = dep.entry("name").map_or(dep.span, |e| e.key_span);
+                issues.push(LoadIssue {
+                    rule: HELM_MISSING_DEPENDENCY,
+                    message: format!(
+                        "dependency {name:?} is not in charts/: run `helm dependency build` first (kubeward never downloads charts), so the chart was not rendered"
+                    ),
+                    span: Span::new(span.start, span.start),
+                });
+            }
+        }
+    }
+    out.issues = issues;
+    Ok(out)
+}
+
+fn scalar_text(n: &Node) -> Option<String> {
+    match &n.kind {
+        NodeKind::Scalar(Scalar::Str(s)) => Some(s.clone()),
+        NodeKind::Scalar(Scalar::Int(i)) => Some(i.to_string()),
+        NodeKind::Scalar(Scalar::UInt(u)) => Some(u.to_string()),
+        NodeKind::Scalar(Scalar::Float(f)) => Some(f.to_string()),
+        NodeKind::Scalar(Scalar::Bool(b)) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn value_span(root: &Node, key: &str) -> Span {
+    root.get(key).map_or(Span::new(0, 0), |n| n.span)
+}
+
+/// Whether `charts/` holds a dependency: an unpacked chart whose Chart.yaml
+/// names it, or an archive `<name>-<version>.tgz` as `helm dependency build`
+/// leaves it.
+fn vendored(dir: &Path, name: &str) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir.join("charts")) else {
+        return false;
+    };
+    entries.flatten().any(|e| {
+        let p = e.path();
+        let file = e.file_name().to_string_lossy().into_owned();
+        if p.is_dir() {
+            file == name
+                || std::fs::read_to_string(p.join(CHART_FILE)).is_ok_and(|t| {
+                    yaml::load(&t)
+                        .documents
+                        .first()
+                        .and_then(|d| d.root.get("name").and_then(scalar_text))
+                        .as_deref()
+                        == Some(name)
+                })
+        } else {
+            file.strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|rest| rest.ends_with(".tgz"))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_inside_a_chart_belong_to_the_outermost_chart() {
+        let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/helm");
+        let app = base.join("app");
+        assert_eq!(chart_of(&app.join("templates/deployment.yaml")), Some(tidy(&app)));
+        assert_eq!(
+            chart_of(&app.join("charts/cache/templates/deployment.yaml")),
+            Some(tidy(&app))
+        );
+        assert_eq!(chart_of(&app.join("values.yaml")), Some(tidy(&app)));
+        assert_eq!(chart_of(&base.join("app-rendered.yaml")), None);
+    }
+
+    #[test]
+    fn tidy_drops_dot_components() {
+        assert_eq!(tidy(Path::new("./a/./b/")), PathBuf::from("a/b"));
+        assert_eq!(tidy(Path::new("./")), PathBuf::from("."));
+    }
+}

@@ -1,0 +1,155 @@
+//! Checks that only make sense for Helm-rendered resources: an image whose tag
+//! came out empty because a value was left unset, and namespaced resources
+//! rendered without a namespace while the release namespace is unknown.
+
+use crate::config::Workload;
+use crate::finding::{Finding, PathSeg};
+use crate::resource::{Generator, Resource};
+use crate::rules_builtin::{HELM_IMAGE_TAG_UNSET, HELM_NAMESPACE_UNKNOWN};
+use crate::source::SourceFile;
+use crate::yaml::{Node, NodeKind};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// Findings with the index of the resource they belong to.
+pub fn check(
+    files: &[SourceFile],
+    resources: &[Resource],
+    workloads: &[Workload],
+    namespace_known: &dyn Fn(usize) -> bool,
+) -> Vec<(usize, Finding)> {
+    let mut out = Vec::new();
+    for (ri, r) in resources.iter().enumerate() {
+        if !r
+            .origin
+            .as_ref()
+            .is_some_and(|o| o.generator == Generator::Helm)
+        {
+            continue;
+        }
+        for (path, image) in images(r, workloads) {
+            if let Some(why) = unset_tag(image) {
+                let f = crate::resource_finding(
+                    files,
+                    r,
+                    HELM_IMAGE_TAG_UNSET.to_string(),
+                    crate::finding::Severity::Warning,
+                    format!("image {image:?} {why}: a chart value (such as image.tag) was probably left unset"),
+                    path,
+                );
+                out.push((ri, f));
+            }
+        }
+        let namespaced = !cluster_scoped().contains_key(r.id.kind.as_str());
+        if namespaced && r.id.namespace.is_none() && !namespace_known(r.file) {
+            let f = crate::resource_finding(
+                files,
+                r,
+                HELM_NAMESPACE_UNKNOWN.to_string(),
+                crate::finding::Severity::Info,
+                format!(
+                    "{} {:?} is rendered without metadata.namespace and the release namespace is unknown; pass --namespace so namespace and cross-resource rules can judge it",
+                    r.id.kind,
+                    r.id.name.as_deref().unwrap_or("")
+                ),
+                vec![PathSeg::Key("metadata".into())],
+            );
+            out.push((ri, f));
+        }
+    }
+    out
+}
+
+/// Why a rendered image reference shows an unset value, if it does.
+fn unset_tag(image: &str) -> Option<&'static str> {
+    let image = image.trim();
+    if image.is_empty() {
+        return Some("is empty");
+    }
+    if image.contains("<nil>") || image.contains("%!") {
+        return Some("contains a Go nil value");
+    }
+    // `repo:` or `repo@`: the tag or digest after the separator rendered empty
+    // (a registry port is always followed by a path, so it never ends a reference).
+    if image.ends_with(':') || image.ends_with('@') {
+        return Some("has an empty tag");
+    }
+    None
+}
+
+/// Every container image of a pod-bearing resource, with its field path.
+fn images<'r>(r: &'r Resource, workloads: &[Workload]) -> Vec<(Vec<PathSeg>, &'r str)> {
+    let mut out = Vec::new();
+    let Some(template) = crate::pod_template(r, workloads) else {
+        return out;
+    };
+    // The template's own path from the resource root, found by identity.
+    let Some(mut base) = path_to(&r.root, template) else {
+        return out;
+    };
+    base.push(PathSeg::Key("spec".into()));
+    let Some(spec) = template.get("spec") else {
+        return out;
+    };
+    for list in ["initContainers", "containers", "ephemeralContainers"] {
+        let Some(NodeKind::Seq(items)) = spec.get(list).map(|n| &n.kind) else {
+            continue;
+        };
+        for (i, c) in items.iter().enumerate() {
+            if let Some(image) = c.get("image").and_then(Node::as_str) {
+                let mut p = base.clone();
+                p.extend([
+                    PathSeg::Key(list.into()),
+                    PathSeg::Index(i),
+                    PathSeg::Key("image".into()),
+                ]);
+                out.push((p, image));
+            }
+        }
+    }
+    out
+}
+
+/// The path from `root` to `target` (a node inside it), following mappings.
+fn path_to(root: &Node, target: &Node) -> Option<Vec<PathSeg>> {
+    if std::ptr::eq(root, target) {
+        return Some(Vec::new());
+    }
+    if let NodeKind::Map(entries) = &root.kind {
+        for e in entries {
+            if let Some(mut rest) = path_to(&e.value, target) {
+                rest.insert(0, PathSeg::Key(e.key.clone()));
+                return Some(rest);
+            }
+        }
+    }
+    None
+}
+
+fn cluster_scoped() -> &'static BTreeMap<String, String> {
+    static KINDS: OnceLock<BTreeMap<String, String>> = OnceLock::new();
+    KINDS.get_or_init(|| {
+        serde_json::from_str(include_str!("../../rules/data/cluster_scoped_kinds.json"))
+            .unwrap_or_default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_unset_tags() {
+        assert_eq!(unset_tag("nginx:"), Some("has an empty tag"));
+        assert_eq!(unset_tag("repo/app:%!s(<nil>)"), Some("contains a Go nil value"));
+        assert_eq!(unset_tag(""), Some("is empty"));
+        assert_eq!(unset_tag("localhost:5000/app"), None);
+        assert_eq!(unset_tag("nginx"), None);
+        assert_eq!(unset_tag("nginx:1.27"), None);
+    }
+
+    #[test]
+    fn the_cluster_scoped_table_loads() {
+        assert!(cluster_scoped().contains_key("ClusterRole"));
+    }
+}

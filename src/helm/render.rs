@@ -1,0 +1,226 @@
+//! Running `helm template`: bounded in time, never touching the network, and
+//! turning its errors into findings located in the template that caused them.
+
+use super::DEFAULT_RELEASE_NAME;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A chart that renders longer than this is stopped (a template loop, a helm
+/// plugin waiting on something): CI must never hang on one chart.
+pub const RENDER_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// One `helm template` invocation.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RenderSpec {
+    /// Shown after the chart path when a chart is rendered several ways (`prod`).
+    pub label: Option<String>,
+    pub release_name: Option<String>,
+    pub namespace: Option<String>,
+    /// Values files, lowest priority first; paths usable from the current directory.
+    pub values: Vec<PathBuf>,
+    pub set: Vec<String>,
+    pub kube_version: Option<(u32, u32)>,
+}
+
+/// The helm binary to use: `--helm-bin`, else `helm` on PATH.
+pub fn find_helm(explicit: Option<&Path>) -> Option<PathBuf> {
+    if let Some(p) = explicit {
+        return Some(p.to_path_buf());
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join("helm"))
+        .find(|p| is_executable(p))
+}
+
+fn is_executable(p: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        p.is_file()
+    }
+}
+
+/// Why a render produced nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RenderError {
+    /// helm ran and refused: its message (without the `Error: ` prefix).
+    Helm(String),
+    /// helm could not be started or did not finish.
+    Run(String),
+}
+
+/// Renders `chart` and returns the manifest stream.
+pub fn render(helm: &Path, chart: &Path, spec: &RenderSpec) -> Result<String, RenderError> {
+    let mut cmd = Command::new(helm);
+    cmd.arg("template")
+        .arg(spec.release_name.as_deref().unwrap_or(DEFAULT_RELEASE_NAME))
+        .arg(chart);
+    if let Some(ns) = &spec.namespace {
+        cmd.arg("--namespace").arg(ns);
+    }
+    for v in &spec.values {
+        cmd.arg("--values").arg(v);
+    }
+    for s in &spec.set {
+        cmd.arg("--set").arg(s);
+    }
+    if let Some((major, minor)) = spec.kube_version {
+        cmd.arg("--kube-version").arg(format!("{major}.{minor}.0"));
+    }
+    // helm reads repositories and plugins from the user's config; none is needed
+    // to render a local chart, and offline runs must not depend on them.
+    cmd.env("HELM_NO_PLUGINS", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| RenderError::Run(format!("cannot run {}: {e}", helm.display())))?;
+    // Drain both pipes on threads so a large stream cannot block helm.
+    let mut stdout = child.stdout.take();
+    let mut stderr = child.stderr.take();
+    let out = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(s) = stdout.as_mut() {
+            let _ = s.read_to_end(&mut buf);
+        }
+        buf
+    });
+    let err = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(s) = stderr.as_mut() {
+            let _ = s.read_to_end(&mut buf);
+        }
+        buf
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() > RENDER_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(RenderError::Run(format!(
+                    "helm template did not finish within {} s and was stopped",
+                    RENDER_TIMEOUT.as_secs()
+                )));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return Err(RenderError::Run(format!("waiting for helm: {e}"))),
+        }
+    };
+    let stdout = out.join().unwrap_or_default();
+    let stderr = err.join().unwrap_or_default();
+    if status.success() {
+        return String::from_utf8(stdout)
+            .map_err(|_| RenderError::Run("helm printed output that is not UTF-8".into()));
+    }
+    let text = String::from_utf8_lossy(&stderr);
+    let message = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.trim().trim_start_matches("Error: ").to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    Err(RenderError::Helm(if message.is_empty() {
+        format!("helm template failed ({status})")
+    } else {
+        message
+    }))
+}
+
+/// Where a helm error points: the template (as helm names it, `chart/templates/x.yaml`)
+/// and, when given, its line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorSite {
+    pub template: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+/// Finds the template a helm error names. Helm writes them as
+/// `template: app/templates/x.yaml:12:20: executing ...`,
+/// `parse error at (app/templates/x.yaml:5): ...`,
+/// `execution error at (app/templates/x.yaml:3:4): ...`, or
+/// `YAML parse error on app/templates/x.yaml: ...` (a line in the *rendered*
+/// text, so no line is taken from that form).
+pub fn error_site(message: &str) -> Option<ErrorSite> {
+    let yaml_form = message.contains("YAML parse error on ");
+    for (i, _) in message.match_indices("/templates/") {
+        let start = message[..i]
+            .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"')
+            .map_or(0, |p| p + 1);
+        let rest = &message[start..];
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == ':' || c == ')' || c == '"')
+            .unwrap_or(rest.len());
+        let template = &rest[..end];
+        if template.is_empty() || template.starts_with('/') {
+            continue;
+        }
+        let mut nums = rest[end..]
+            .strip_prefix(':')
+            .map(|r| {
+                r.split(':')
+                    .take(2)
+                    .map_while(|n| n.trim_end_matches(')').parse::<usize>().ok())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+            .into_iter();
+        let (line, column) = if yaml_form {
+            (None, None)
+        } else {
+            (nums.next(), nums.next())
+        };
+        return Some(ErrorSite {
+            template: template.to_string(),
+            line,
+            column,
+        });
+    }
+    None
+}
+
+/// The file on disk of a template helm names: `app/charts/db/templates/x.yaml`
+/// is `<chart dir>/charts/db/templates/x.yaml` (the first component is the
+/// chart's name, not a directory).
+pub fn template_file(chart_dir: &Path, template: &str) -> Option<PathBuf> {
+    let (_, rest) = template.split_once('/')?;
+    let p = super::chart::tidy(&chart_dir.join(rest));
+    p.is_file().then_some(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_template_in_helm_errors() {
+        let site = |m: &str| error_site(m);
+        assert_eq!(
+            site("template: app/templates/deployment.yaml:12:20: executing \"app/templates/deployment.yaml\" at <.Values.x.y>: nil pointer evaluating interface {}.y"),
+            Some(ErrorSite { template: "app/templates/deployment.yaml".into(), line: Some(12), column: Some(20) })
+        );
+        assert_eq!(
+            site("parse error at (app/templates/svc.yaml:5): unexpected \"}\" in operand"),
+            Some(ErrorSite { template: "app/templates/svc.yaml".into(), line: Some(5), column: None })
+        );
+        assert_eq!(
+            site("execution error at (app/charts/db/templates/sts.yaml:3:4): set a password"),
+            Some(ErrorSite { template: "app/charts/db/templates/sts.yaml".into(), line: Some(3), column: Some(4) })
+        );
+        assert_eq!(
+            site("YAML parse error on app/templates/cm.yaml: error converting YAML to JSON: yaml: line 5: mapping values are not allowed"),
+            Some(ErrorSite { template: "app/templates/cm.yaml".into(), line: None, column: None })
+        );
+        assert_eq!(site("chart requires kubeVersion: >=1.40"), None);
+    }
+}
