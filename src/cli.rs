@@ -214,7 +214,12 @@ pub struct LintArgs {
 
     /// A values file for every chart rendered (repeatable; later files win).
     /// Also used to point findings in piped `helm template` output at values.
-    #[arg(long = "values", short = 'f', value_name = "FILE", help_heading = "Helm charts")]
+    #[arg(
+        long = "values",
+        short = 'f',
+        value_name = "FILE",
+        help_heading = "Helm charts"
+    )]
     pub values: Vec<PathBuf>,
 
     /// A value for every chart rendered, as `helm --set` takes it (repeatable).

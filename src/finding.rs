@@ -149,7 +149,8 @@ impl FindingSource {
         s
     }
 
-    fn describe_template(&self) -> String {
+    /// `rendered from app/templates/web.yaml` (`built from` for Kustomize).
+    pub fn describe_template(&self) -> String {
         let what = match self.generator {
             crate::resource::Generator::Helm => "rendered from",
             crate::resource::Generator::Kustomize => "built from",

@@ -767,7 +767,10 @@ fn inventory_entry(r: &Resource, workloads: &[config::Workload]) -> Value {
 
 /// The node holding a pod-bearing resource's pod `metadata` and `spec`
 /// (RULES.md §1.1).
-pub(crate) fn pod_template<'r>(r: &'r Resource, workloads: &[config::Workload]) -> Option<&'r yaml::Node> {
+pub(crate) fn pod_template<'r>(
+    r: &'r Resource,
+    workloads: &[config::Workload],
+) -> Option<&'r yaml::Node> {
     let root = &r.root;
     if let Some(w) = workloads.iter().find(|w| {
         w.kind == r.id.kind

@@ -174,7 +174,11 @@ mod tests {
         let res = resources_of(0, text, load(text).documents);
         let got: Vec<_> = res
             .iter()
-            .map(|r| r.origin.as_ref().map(|o| (o.generator, o.template.to_string())))
+            .map(|r| {
+                r.origin
+                    .as_ref()
+                    .map(|o| (o.generator, o.template.to_string()))
+            })
             .collect();
         assert_eq!(
             got,

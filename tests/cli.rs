@@ -486,3 +486,52 @@ fn statistics_and_quiet() {
     assert!(!text(&out.stdout).contains("Linted"));
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn helm_flags_reach_the_renderer() {
+    // --no-helm: the chart is one info finding, exit 0 at the default fail level.
+    let out = kubeward(
+        &["--no-helm", "--format", "compact", "testdata/helm/app"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout)
+        .contains("testdata/helm/app/Chart.yaml:2:1: info: chart not rendered (--no-helm)"));
+    // A helm that cannot run is a located render error in the chart (exit 1).
+    let out = kubeward(
+        &[
+            "--helm-bin",
+            "/nonexistent/helm",
+            "-f",
+            "values-prod.yaml",
+            "--set",
+            "a=b",
+            "--release-name",
+            "web",
+            "--format",
+            "compact",
+            "testdata/helm/app",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stdout)
+        .contains("testdata/helm/app/Chart.yaml:2:1: error: cannot run /nonexistent/helm"));
+    // Piped rendered output: the template is named in the message.
+    let rendered = std::fs::read("testdata/helm/app/rendered/default.yaml").expect("fixture");
+    let out = kubeward(
+        &[
+            "--only",
+            "pod-security/privileged",
+            "--format",
+            "compact",
+            "-",
+        ],
+        Some(&rendered),
+    );
+    assert!(
+        text(&out.stdout).contains("(rendered from app/templates/deployment.yaml)"),
+        "{}",
+        text(&out.stdout)
+    );
+}

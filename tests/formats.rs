@@ -17,14 +17,19 @@ const CASES: &[&str] = &[
     "latin1",
     "suppressed",
     "multi",
+    "helm",
 ];
+
+/// `helm`: saved `helm template` output of testdata/helm/app, whose findings
+/// carry their template and values file (the chart is found next to the file).
+const HELM_RENDERED: &str = "testdata/helm/app/rendered/default.yaml";
 
 /// `multi`: one run over several files: errors, warnings, an info, suppressed
 /// findings (with and without a reason) and a parse error.
 const MULTI: &[&str] = &["findings", "parse-error", "suppressed"];
 
 /// Cases built from a linted fixture by editing the outcome (see `outcome`).
-const EDITED: &[&str] = &["escaping", "suppressed-by-hand"];
+const EDITED: &[&str] = &["escaping", "suppressed-by-hand", "helm-chart"];
 
 /// The Pod Security Standards Baseline rules. Format tests run only these (the
 /// loader's checks always run), so snapshots do not move as rules are added to
@@ -67,6 +72,8 @@ fn lint_fixture(case: &str) -> Outcome {
                 .iter()
                 .map(|c| PathBuf::from(format!("testdata/formats/{c}.yaml")))
                 .collect()
+        } else if case == "helm" {
+            vec![PathBuf::from(HELM_RENDERED)]
         } else {
             vec![PathBuf::from(format!("testdata/formats/{case}.yaml"))]
         },
@@ -119,6 +126,14 @@ fn outcome(case: &str) -> Outcome {
                 kind: "config",
                 reason: None,
             });
+            o
+        }
+        // The same stream as kubeward's own rendering of the chart directory:
+        // text on no disk, so CI formats annotate the template file instead.
+        "helm-chart" => {
+            let mut o = lint_fixture("helm");
+            o.files[0].path = "testdata/helm/app".into();
+            o.files[0].generated = true;
             o
         }
         fixture => lint_fixture(fixture),
@@ -181,7 +196,7 @@ fn matrix(format: &str, edited: &[&str], check: impl Fn(&str, &Outcome, &str)) {
 
 #[test]
 fn human_format() {
-    matrix("human", &["escaping"], |_, _, _| {});
+    matrix("human", &["escaping", "helm-chart"], |_, _, _| {});
 }
 
 #[test]
@@ -201,11 +216,15 @@ fn json_format() {
 
 #[test]
 fn compact_format() {
-    matrix("compact", &["escaping"], |_, o, out| {
+    matrix("compact", &["escaping", "helm-chart"], |_, o, out| {
         assert_eq!(out.lines().count(), o.active().count());
         for line in out.lines() {
             // path:line:col: severity: message [rule]
-            let (_, rest) = line.split_once(".yaml:").expect("path");
+            let rest = o
+                .files
+                .iter()
+                .find_map(|f| line.strip_prefix(&format!("{}:", f.path)))
+                .expect("starts with a linted file's path");
             let mut parts = rest.splitn(3, ':');
             assert!(
                 parts.next().is_some_and(|p| p.parse::<usize>().is_ok()),
@@ -257,9 +276,20 @@ fn sarif_format() {
                 f.suppressed.is_some(),
                 "{case}: {r}"
             );
-            let region = &r["locations"][0]["physicalLocation"]["region"];
-            assert_eq!(region["startLine"], f.line);
-            assert_eq!(region["startColumn"], f.column);
+            let location = &r["locations"][0]["physicalLocation"];
+            if o.files[f.file].generated {
+                // Rendered by kubeward: the location is the template on disk.
+                let template = f.source.as_ref().and_then(|s| s.file.as_deref());
+                assert_eq!(
+                    location["artifactLocation"]["uri"].as_str(),
+                    template,
+                    "{case}"
+                );
+                assert!(location["region"]["startColumn"].is_null(), "{case}");
+            } else {
+                assert_eq!(location["region"]["startLine"], f.line);
+                assert_eq!(location["region"]["startColumn"], f.column);
+            }
         }
         let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
         let mut sorted = ids.clone();
@@ -329,7 +359,7 @@ fn elide_rules(sarif: &str, n: usize) -> String {
 
 #[test]
 fn github_format() {
-    matrix("github", &["escaping"], |_, o, out| {
+    matrix("github", &["escaping", "helm-chart"], |_, o, out| {
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), o.active().count() + 1, "{out}");
         let (last, commands) = lines.split_last().expect("summary line");
@@ -351,7 +381,7 @@ fn github_format() {
 
 #[test]
 fn junit_format() {
-    matrix("junit", &["escaping"], |case, o, out| {
+    matrix("junit", &["escaping", "helm-chart"], |case, o, out| {
         let doc = roxmltree::Document::parse(out).unwrap_or_else(|e| panic!("{case}: {e}"));
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "testsuites");
@@ -400,7 +430,7 @@ fn junit_format() {
 
 #[test]
 fn checkstyle_format() {
-    matrix("checkstyle", &["escaping"], |case, o, out| {
+    matrix("checkstyle", &["escaping", "helm-chart"], |case, o, out| {
         let doc = roxmltree::Document::parse(out).unwrap_or_else(|e| panic!("{case}: {e}"));
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "checkstyle");
@@ -425,7 +455,7 @@ fn checkstyle_format() {
 
 #[test]
 fn gitlab_format() {
-    matrix("gitlab", &["escaping"], |case, o, out| {
+    matrix("gitlab", &["escaping", "helm-chart"], |case, o, out| {
         let v: serde_json::Value = serde_json::from_str(out).expect("valid JSON");
         let issues = v.as_array().expect("an array");
         assert_eq!(issues.len(), o.active().count(), "{case}");

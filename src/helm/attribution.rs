@@ -60,7 +60,10 @@ impl<'a> Attributor<'a> {
             Generator::Helm => {
                 // Without the chart on disk, the template name is all there is.
                 if let Some(rendering) = self.rendering(r.file, &template) {
-                    let on_disk = render::template_file(&rendering.chart_dir, &template);
+                    // An empty chart_dir: only `-f` values are known, no chart.
+                    let on_disk = (!rendering.chart_dir.as_os_str().is_empty())
+                        .then(|| render::template_file(&rendering.chart_dir, &template))
+                        .flatten();
                     if let Some(path) = &on_disk {
                         src.line = self.template_line(path, f);
                         src.file = Some(path.display().to_string());
@@ -92,16 +95,26 @@ impl<'a> Attributor<'a> {
             .filter(|p| !p.as_os_str().is_empty())
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
-        let found = find_chart(&start, &name).map(|dir| {
-            let mut values = vec![dir.join("values.yaml")];
-            values.extend(self.helm.values.iter().cloned());
-            Arc::new(Rendering {
-                chart_dir: dir,
+        // Values given with `-f` still attribute when the chart is elsewhere.
+        let found = match find_chart(&start, &name) {
+            Some(dir) => {
+                let mut values = vec![dir.join("values.yaml")];
+                values.extend(self.helm.values.iter().cloned());
+                Some(Arc::new(Rendering {
+                    chart_dir: dir,
+                    chart_name: name,
+                    values,
+                    namespace: None,
+                }))
+            }
+            None if !self.helm.values.is_empty() => Some(Arc::new(Rendering {
+                chart_dir: PathBuf::new(),
                 chart_name: name,
-                values,
+                values: self.helm.values.clone(),
                 namespace: None,
-            })
-        });
+            })),
+            None => None,
+        };
         self.found.insert(key, found.clone());
         found
     }
@@ -199,7 +212,7 @@ fn find_chart(start: &Path, name: &str) -> Option<PathBuf> {
         }
         // Climb lexically so reported paths stay relative (`charts/app/...`).
         let upward = dir == Path::new(".")
-            || dir.components().last() == Some(std::path::Component::ParentDir);
+            || dir.components().next_back() == Some(std::path::Component::ParentDir);
         dir = if upward {
             dir.join("..")
         } else {

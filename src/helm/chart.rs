@@ -32,6 +32,36 @@ pub fn tidy(path: &Path) -> PathBuf {
 /// from a subchart (`parent/charts/sub/...`) the outermost parent chart, which
 /// is what gets rendered.
 pub fn chart_of(file: &Path) -> Option<PathBuf> {
+    let chart = enclosing_chart(file)?;
+    // Only the files that make up a chart stand for it; anything else kept in
+    // the directory (saved `helm template` output, docs) is linted as itself.
+    let inner: PathBuf = match tidy(file).strip_prefix(&chart) {
+        Ok(p) => p.to_path_buf(),
+        Err(_) => {
+            let abs_chart = std::path::absolute(&chart).ok()?;
+            std::path::absolute(file)
+                .ok()?
+                .strip_prefix(abs_chart)
+                .ok()?
+                .to_path_buf()
+        }
+    };
+    let first = inner.iter().next()?.to_string_lossy();
+    let part_of_chart = matches!(first.as_ref(), "templates" | "charts" | "crds")
+        || (inner.iter().count() == 1
+            && (first == CHART_FILE
+                || first == "requirements.yaml"
+                || first == "values.schema.json"
+                || is_values_file(&first)));
+    part_of_chart.then_some(chart)
+}
+
+/// `values.yaml`, `values-prod.yaml`, `values.staging.yml`: a chart's values.
+pub fn is_values_file(name: &str) -> bool {
+    name.starts_with("values") && (name.ends_with(".yaml") || name.ends_with(".yml"))
+}
+
+fn enclosing_chart(file: &Path) -> Option<PathBuf> {
     let mut found: Option<PathBuf> = None;
     let mut dir = file.parent();
     while let Some(d) = dir {
@@ -117,7 +147,7 @@ pub fn read(dir: &Path) -> Result<ChartFile, std::io::Error> {
             span: value_span(root, "apiVersion"),
         }),
         Some("v2") | None => {}
-        Some(other) if other.is_empty() => {}
+        Some("") => {}
         Some(other) => issues.push(LoadIssue {
             rule: HELM_CHART_METADATA,
             message: format!("Chart.yaml apiVersion {other:?} is not one Helm knows (v2, or v1 for Helm 2 charts)"),
@@ -197,13 +227,18 @@ mod tests {
     fn files_inside_a_chart_belong_to_the_outermost_chart() {
         let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/helm");
         let app = base.join("app");
-        assert_eq!(chart_of(&app.join("templates/deployment.yaml")), Some(tidy(&app)));
+        assert_eq!(
+            chart_of(&app.join("templates/deployment.yaml")),
+            Some(tidy(&app))
+        );
         assert_eq!(
             chart_of(&app.join("charts/cache/templates/deployment.yaml")),
             Some(tidy(&app))
         );
         assert_eq!(chart_of(&app.join("values.yaml")), Some(tidy(&app)));
         assert_eq!(chart_of(&base.join("app-rendered.yaml")), None);
+        // Saved output kept inside the chart is a manifest file of its own.
+        assert_eq!(chart_of(&app.join("rendered/default.yaml")), None);
     }
 
     #[test]

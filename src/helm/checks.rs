@@ -141,7 +141,10 @@ mod tests {
     #[test]
     fn recognises_unset_tags() {
         assert_eq!(unset_tag("nginx:"), Some("has an empty tag"));
-        assert_eq!(unset_tag("repo/app:%!s(<nil>)"), Some("contains a Go nil value"));
+        assert_eq!(
+            unset_tag("repo/app:%!s(<nil>)"),
+            Some("contains a Go nil value")
+        );
         assert_eq!(unset_tag(""), Some("is empty"));
         assert_eq!(unset_tag("localhost:5000/app"), None);
         assert_eq!(unset_tag("nginx"), None);

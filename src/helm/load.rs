@@ -16,7 +16,11 @@ use std::sync::Arc;
 /// One loaded file of a chart and, for a rendered stream, how it was rendered.
 pub type ChartPart = (Loaded, Option<Arc<Rendering>>);
 
-pub fn load_chart(dir: &Path, renders: &[RenderSpec], settings: &super::HelmSettings) -> Vec<ChartPart> {
+pub fn load_chart(
+    dir: &Path,
+    renders: &[RenderSpec],
+    settings: &super::HelmSettings,
+) -> Vec<ChartPart> {
     let chart = match chart::read(dir) {
         Ok(c) => c,
         Err(e) => {
@@ -152,5 +156,12 @@ fn chart_anchor(source: &SourceFile) -> Span {
         .match_indices("name:")
         .find(|(i, _)| *i == 0 || text.as_bytes().get(i - 1) == Some(&b'\n'))
         .map_or(0, |(i, _)| i);
-    Span::new(at, at + if text.get(at..).is_some_and(|t| t.starts_with("name:")) { 4 } else { 0 })
+    Span::new(
+        at,
+        at + if text.get(at..).is_some_and(|t| t.starts_with("name:")) {
+            4
+        } else {
+            0
+        },
+    )
 }

@@ -211,11 +211,19 @@ mod tests {
         );
         assert_eq!(
             site("parse error at (app/templates/svc.yaml:5): unexpected \"}\" in operand"),
-            Some(ErrorSite { template: "app/templates/svc.yaml".into(), line: Some(5), column: None })
+            Some(ErrorSite {
+                template: "app/templates/svc.yaml".into(),
+                line: Some(5),
+                column: None
+            })
         );
         assert_eq!(
             site("execution error at (app/charts/db/templates/sts.yaml:3:4): set a password"),
-            Some(ErrorSite { template: "app/charts/db/templates/sts.yaml".into(), line: Some(3), column: Some(4) })
+            Some(ErrorSite {
+                template: "app/charts/db/templates/sts.yaml".into(),
+                line: Some(3),
+                column: Some(4)
+            })
         );
         assert_eq!(
             site("YAML parse error on app/templates/cm.yaml: error converting YAML to JSON: yaml: line 5: mapping values are not allowed"),

@@ -164,15 +164,24 @@ mod tests {
     #[test]
     fn attributes_only_unambiguous_literal_matches() {
         let base = file("image:\n  tag: latest\nsecurityContext:\n  privileged: true\nsidecar:\n  securityContext:\n    privileged: true\n");
-        let scoped = [Scoped { file: &base, prefix: vec![] }];
+        let scoped = [Scoped {
+            file: &base,
+            prefix: vec![],
+        }];
         let field = path("spec.template.spec.containers.securityContext.privileged");
         // Two entries end in securityContext.privileged: ambiguous, no answer.
         assert_eq!(attribute(&scoped, &field, &Scalar::Bool(true)), None);
 
         let one = file("securityContext:\n  privileged: yes\n");
-        let scoped = [Scoped { file: &one, prefix: vec![] }];
+        let scoped = [Scoped {
+            file: &one,
+            prefix: vec![],
+        }];
         let got = attribute(&scoped, &field, &Scalar::Bool(true)).expect("match");
-        assert_eq!((got.line, got.column, got.key.as_str()), (2, 3, "securityContext.privileged"));
+        assert_eq!(
+            (got.line, got.column, got.key.as_str()),
+            (2, 3, "securityContext.privileged")
+        );
         // A different value is not where the rendered one came from.
         assert_eq!(attribute(&scoped, &field, &Scalar::Bool(false)), None);
     }
@@ -182,25 +191,51 @@ mod tests {
         let base = file("securityContext:\n  privileged: true\ndb:\n  hostNetwork: true\n");
         let prod = file("securityContext:\n  privileged: true\n");
         let scoped = [
-            Scoped { file: &base, prefix: vec![] },
-            Scoped { file: &prod, prefix: vec![] },
+            Scoped {
+                file: &base,
+                prefix: vec![],
+            },
+            Scoped {
+                file: &prod,
+                prefix: vec![],
+            },
         ];
-        let got = attribute(&scoped, &path("spec.securityContext.privileged"), &Scalar::Bool(true))
-            .expect("match");
+        let got = attribute(
+            &scoped,
+            &path("spec.securityContext.privileged"),
+            &Scalar::Bool(true),
+        )
+        .expect("match");
         assert_eq!(got.line, 2);
         assert!(std::ptr::eq(scoped[1].file, &prod) && got.file == prod.source.path);
 
-        let sub = [Scoped { file: &base, prefix: vec!["db".into()] }];
-        let got = attribute(&sub, &path("spec.template.spec.hostNetwork"), &Scalar::Bool(true))
-            .expect("subchart match");
+        let sub = [Scoped {
+            file: &base,
+            prefix: vec!["db".into()],
+        }];
+        let got = attribute(
+            &sub,
+            &path("spec.template.spec.hostNetwork"),
+            &Scalar::Bool(true),
+        )
+        .expect("subchart match");
         assert_eq!((got.line, got.key.as_str()), (4, "db.hostNetwork"));
-        assert_eq!(subchart_scope("app/charts/db/charts/c/templates/x.yaml"), vec!["db", "c"]);
+        assert_eq!(
+            subchart_scope("app/charts/db/charts/c/templates/x.yaml"),
+            vec!["db", "c"]
+        );
     }
 
     #[test]
     fn a_single_trailing_key_of_a_longer_path_is_not_enough() {
         let f = file("metrics:\n  enabled: true\n");
-        let scoped = [Scoped { file: &f, prefix: vec![] }];
-        assert_eq!(attribute(&scoped, &path("spec.enabled"), &Scalar::Bool(true)), None);
+        let scoped = [Scoped {
+            file: &f,
+            prefix: vec![],
+        }];
+        assert_eq!(
+            attribute(&scoped, &path("spec.enabled"), &Scalar::Bool(true)),
+            None
+        );
     }
 }

@@ -163,6 +163,8 @@ mod tests {
              50%25 of containers%0Arun privileged: \"app\", \"db\""
         );
         // An empty span still names its start column.
-        assert!(command(&own("a.yaml"), &finding(3, 5, 3, 5)).contains(",col=5,endLine=3,endColumn=5,"));
+        assert!(
+            command(&own("a.yaml"), &finding(3, 5, 3, 5)).contains(",col=5,endLine=3,endColumn=5,")
+        );
     }
 }

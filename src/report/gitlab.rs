@@ -23,7 +23,7 @@ use std::io::{self, Write};
 
 #[derive(Serialize)]
 struct Issue<'a> {
-    description: &'a str,
+    description: String,
     check_name: &'a str,
     fingerprint: String,
     severity: &'static str,
@@ -48,17 +48,22 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         .map(|f| {
             let path = repo_path(file_path(outcome, f));
             let base = f.fingerprint(&path);
+            // A chart kubeward rendered has no file of its own: the widget
+            // shows the template instead (line 1 when its line is not certain).
+            let at = super::anchor(outcome, f);
             let n = seen.entry(base.clone()).or_insert(0);
             *n += 1;
             let fingerprint = if *n == 1 { base } else { format!("{base}-{n}") };
             Issue {
-                description: &f.message,
+                description: super::message_with_source(f),
                 check_name: &f.rule,
                 fingerprint,
                 severity: severity(f.severity),
                 location: Location {
-                    path,
-                    lines: Lines { begin: f.line },
+                    path: at.path,
+                    lines: Lines {
+                        begin: at.line.unwrap_or(1),
+                    },
                 },
             }
         })

@@ -185,7 +185,12 @@ impl Region {
 }
 
 /// A location in a file at `path` (as given; made a SARIF URI here).
-fn location(path: &str, region: Option<Region>, id: Option<usize>, message: Option<String>) -> Location {
+fn location(
+    path: &str,
+    region: Option<Region>,
+    id: Option<usize>,
+    message: Option<String>,
+) -> Location {
     let (uri, uri_base_id) = artifact_uri(&repo_path(path));
     Location {
         id,
@@ -295,7 +300,7 @@ fn result<'a>(outcome: &'a Outcome, f: &'a Finding, rule_index: usize) -> SarifR
                 template,
                 src.line.map(Region::line),
                 Some(related.len() + 1),
-                Some(src.describe()),
+                Some(src.describe_template()),
             ));
         }
         if let Some(v) = &src.values {

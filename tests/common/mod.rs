@@ -1,4 +1,6 @@
 //! Shared by the fixture harnesses: `# expect:` parsing and the exact-set check.
+// Each test binary uses a different part of this module.
+#![allow(dead_code)]
 
 use kubeward::{lint, ConfigChoice, Settings};
 use std::collections::BTreeSet;
@@ -154,7 +156,9 @@ pub fn check_chart(dir: &Path, display: &str, rule: &str) -> Vec<String> {
         match helm() {
             Some(h) => Some(h),
             None => {
-                eprintln!("skipped {display}: no helm (install helm or `pip install helm-python-sdk`)");
+                eprintln!(
+                    "skipped {display}: no helm (install helm or `pip install helm-python-sdk`)"
+                );
                 return Vec::new();
             }
         }
@@ -171,7 +175,10 @@ pub fn check_chart(dir: &Path, display: &str, rule: &str) -> Vec<String> {
             expected.insert((rel.clone(), line, id));
         }
     }
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     if name.starts_with("pass") && !expected.is_empty() {
         return vec![format!("{display}: a pass fixture must expect nothing")];
     }
@@ -208,7 +215,10 @@ pub fn check_chart(dir: &Path, display: &str, rule: &str) -> Vec<String> {
         .collect();
     let mut failures = Vec::new();
     for miss in expected.difference(&got) {
-        failures.push(format!("{display}/{}:{}: expected {} but it was not reported", miss.0, miss.1, miss.2));
+        failures.push(format!(
+            "{display}/{}:{}: expected {} but it was not reported",
+            miss.0, miss.1, miss.2
+        ));
     }
     for extra in got.difference(&expected) {
         let msg = outcome
@@ -216,7 +226,10 @@ pub fn check_chart(dir: &Path, display: &str, rule: &str) -> Vec<String> {
             .find(|f| f.line == extra.1 && f.rule == extra.2)
             .map(|f| f.message.clone())
             .unwrap_or_default();
-        failures.push(format!("{display}/{}:{}: unexpected {} ({msg})", extra.0, extra.1, extra.2));
+        failures.push(format!(
+            "{display}/{}:{}: unexpected {} ({msg})",
+            extra.0, extra.1, extra.2
+        ));
     }
     failures
 }
