@@ -360,12 +360,19 @@ impl<'p> UserEvaluator<'p> {
 
     /// A policy error naming the rule and where in the policy it failed.
     fn failure(&self, id: &str, error: &str) -> RawFinding {
+        // The timer's own message carries the elapsed nanoseconds, which would
+        // make reports differ from run to run.
+        let why = if error.contains("exceeded time limit") {
+            format!(
+                "evaluation was stopped after {:?} (a runaway policy?)",
+                self.plan.policies.timeout
+            )
+        } else {
+            describe(self.plan.policies, error)
+        };
         RawFinding {
             rule: None,
-            message: format!(
-                "policy {id} failed on this resource: {}",
-                describe(self.plan.policies, error)
-            ),
+            message: format!("policy {id} failed on this resource: {why}"),
             path: Vec::new(),
             severity: Some(Severity::Error),
         }

@@ -256,6 +256,9 @@ pub fn build(docs: Vec<GatekeeperDoc>) -> Result<Built, PolicyError> {
     let mut templates: Vec<Template> = Vec::new();
     let mut notes = Vec::new();
     let mut constraints = Vec::new();
+    // Kinds of CEL-only templates: their constraints are skipped quietly (the
+    // template was already reported once).
+    let mut cel_kinds: Vec<String> = Vec::new();
     for d in docs {
         let kind = d.root.get("kind").and_then(scalar_str).unwrap_or_default();
         if kind == "ConstraintTemplate" {
@@ -265,13 +268,22 @@ pub fn build(docs: Vec<GatekeeperDoc>) -> Result<Built, PolicyError> {
                         templates.push(t);
                     }
                 }
-                None => notes.push(Note {
+                None => {
+                    cel_kinds.push(
+                        ["spec", "crd", "spec", "names", "kind"]
+                            .iter()
+                            .try_fold(&d.root, |n, k| n.get(k))
+                            .and_then(scalar_str)
+                            .unwrap_or_default(),
+                    );
+                    notes.push(Note {
                     path: d.file.path.clone(),
                     message: format!(
                         "ConstraintTemplate {} has no Rego (CEL, engine K8sNativeValidation, is not supported); its constraints are skipped",
                         name_of(&d.root)
                     ),
-                }),
+                    })
+                }
             }
         } else {
             constraints.push(d);
@@ -281,8 +293,7 @@ pub fn build(docs: Vec<GatekeeperDoc>) -> Result<Built, PolicyError> {
     for d in constraints {
         let c = constraint(&d);
         let Some(t) = templates.iter().position(|t| t.kind == c.kind) else {
-            let cel = notes.iter().any(|n| n.message.contains("CEL"));
-            if !cel {
+            if !cel_kinds.contains(&c.kind) {
                 notes.push(Note {
                     path: d.file.path.clone(),
                     message: format!(

@@ -232,12 +232,26 @@ pub fn human(r: &TestReport) -> String {
 }
 
 pub fn json(r: &TestReport) -> String {
-    let v = serde_json::json!({
-        "version": 1,
-        "tests": r.tests,
-        "summary": {"passed": r.passed(), "failed": r.failed()},
-    });
-    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    #[derive(Serialize)]
+    struct Summary {
+        passed: usize,
+        failed: usize,
+    }
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        version: u32,
+        tests: &'a [TestCase],
+        summary: Summary,
+    }
+    let doc = Doc {
+        version: 1,
+        tests: &r.tests,
+        summary: Summary {
+            passed: r.passed(),
+            failed: r.failed(),
+        },
+    };
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
 }
