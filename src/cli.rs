@@ -137,7 +137,7 @@ pub enum TestFormat {
     Human,
     /// {version, tests: [...], summary}.
     Json,
-    /// JUnit XML: a testsuite per policy directory.
+    /// JUnit XML: a testsuite for Rego unit tests and one for fixtures.
     Junit,
 }
 
