@@ -109,12 +109,68 @@ pub enum Command {
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
+        #[command(flatten)]
+        policy: PolicyArgs,
     },
     /// Explain one rule: description, remediation, references, PSS level, peer checks.
     Explain {
         /// A rule id, e.g. pod-security/privileged.
         id: String,
+        #[command(flatten)]
+        policy: PolicyArgs,
     },
+    /// Test user policies: Rego unit tests (`test_*` rules) and fixtures under
+    /// each directory's testdata/ (or named here) with `# expect:` comments.
+    Test {
+        /// Policy directories (default `.`), and fixture files to lint with them.
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+        format: TestFormat,
+        #[command(flatten)]
+        policy: PolicyArgs,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// One line per test, failures with their location and details.
+    Human,
+    /// {version, tests: [...], summary}.
+    Json,
+    /// JUnit XML: a testsuite for Rego unit tests and one for fixtures.
+    Junit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RegoVersionArg {
+    V0,
+    V1,
+}
+
+/// User policies (README, "User policies").
+#[derive(Debug, Clone, Default, Args)]
+pub struct PolicyArgs {
+    /// Load user policies (native rules, conftest policies, Gatekeeper
+    /// templates and constraints) from this directory or file (repeatable).
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policy: Vec<PathBuf>,
+
+    /// JSON or YAML merged into `data` for user policies (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub data: Vec<PathBuf>,
+
+    /// conftest packages to evaluate (repeatable; default `main`). conftest
+    /// calls this --namespace, which here is the Kubernetes namespace.
+    #[arg(long, value_name = "PKG")]
+    pub policy_namespace: Vec<String>,
+
+    /// Evaluate conftest rules in every package.
+    #[arg(long)]
+    pub all_namespaces: bool,
+
+    /// Read every policy as Rego v0 or v1 (default: decided per file).
+    #[arg(long, value_enum, value_name = "v0|v1")]
+    pub rego_version: Option<RegoVersionArg>,
 }
 
 /// Linting (the default command).
@@ -169,6 +225,14 @@ pub struct LintArgs {
     /// release namespace, `kubectl apply -n`); unknown when not given.
     #[arg(long, short = 'n', value_name = "NS")]
     pub namespace: Option<String>,
+
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+
+    /// Also use Gatekeeper ConstraintTemplates and constraints found among the
+    /// linted files.
+    #[arg(long)]
+    pub gatekeeper: bool,
 
     /// Worker threads (default: one per CPU).
     #[arg(long, value_name = "N", default_value_t = 0)]

@@ -79,6 +79,9 @@ pub struct Config {
     pub severity: BTreeMap<String, Severity>,
     pub params: BTreeMap<String, regorus::Value>,
     pub workloads: Vec<Workload>,
+    /// `policies:` user policy directories or files, as written (relative to
+    /// the config file's directory).
+    pub policies: Vec<PathBuf>,
     pub overrides: Vec<Override>,
     pub ignore: Vec<Ignore>,
     pub charts: Vec<ChartRender>,
@@ -97,6 +100,8 @@ impl PartialEq for Override {
 /// A located, non-fatal remark about the config (an unknown rule id).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConfigWarning {
+    /// The rule id it is about (user policies may define it later in the run).
+    pub id: String,
     pub line: usize,
     pub column: usize,
     pub message: String,
@@ -221,6 +226,13 @@ pub fn parse(
                     config.workloads.push(p.workload(item)?);
                 }
             }
+            "policies" => {
+                config.policies = p
+                    .strings(v, "policies")?
+                    .into_iter()
+                    .map(|(_, s)| PathBuf::from(s))
+                    .collect();
+            }
             "overrides" => {
                 for item in p.seq(v, "overrides")? {
                     config.overrides.push(p.override_entry(item)?);
@@ -248,6 +260,7 @@ pub fn parse(
                         "severity",
                         "params",
                         "workloads",
+                        "policies",
                         "overrides",
                         "ignore",
                         "charts",
@@ -353,6 +366,7 @@ impl Parser<'_> {
                 .unwrap_or_default();
             let p = self.source.position(span.start);
             self.warnings.borrow_mut().push(ConfigWarning {
+                id: id.to_string(),
                 line: p.line,
                 column: p.column,
                 message: format!("unknown rule id {id:?}{hint}"),

@@ -12,6 +12,7 @@ pub mod helm;
 pub mod input;
 pub mod locate;
 pub mod parallel;
+pub mod policy;
 pub mod report;
 pub mod resource;
 pub mod rules_builtin;
@@ -71,6 +72,8 @@ pub struct Settings {
     pub threads: usize,
     /// How Helm charts are rendered.
     pub helm: helm::HelmSettings,
+    /// User policies (`--policy`, `--data`, ...).
+    pub policies: policy::PolicyOptions,
 }
 
 impl Default for Settings {
@@ -87,6 +90,7 @@ impl Default for Settings {
             only_rules: None,
             threads: 0,
             helm: helm::HelmSettings::default(),
+            policies: policy::PolicyOptions::default(),
         }
     }
 }
@@ -158,6 +162,8 @@ pub enum RunError {
     Config(#[from] config::ConfigError),
     #[error(transparent)]
     Baseline(#[from] baseline::BaselineError),
+    #[error(transparent)]
+    Policy(#[from] policy::PolicyError),
 }
 
 /// The configs of a run: each linted file uses the nearest one above it.
@@ -225,14 +231,7 @@ fn rule_exists(catalog: &Catalog, id: &str) -> bool {
 /// Lints the settings' paths with the bundled rules.
 pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
     let started = Instant::now();
-    let catalog = Catalog::bundled()?;
-    if let Some(only) = &settings.only_rules {
-        for id in only {
-            if catalog.rule(id).is_none() && !rules_builtin::is_builtin(id) {
-                return Err(RunError::UnknownRule(id.clone()));
-            }
-        }
-    }
+    let mut catalog = Catalog::bundled()?;
 
     // Configs: an explicit file, or the nearest one above each path argument
     // (for excludes, needed while walking) and above each file (for the rest).
@@ -295,20 +294,6 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
             ConfigChoice::Discover => configs.nearest(path, &catalog)?,
         });
     }
-    for c in &configs.loaded {
-        let name = c
-            .path
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        for w in &c.unknown_ids {
-            problems.push(Problem {
-                path: format!("{name}:{}:{}", w.line, w.column),
-                message: w.message.clone(),
-                is_error: false,
-            });
-        }
-    }
     // Run-wide settings come from the first file's config.
     let primary = target_cfg
         .iter()
@@ -351,7 +336,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         },
     )?;
 
-    let mut files = Vec::new();
+    let mut files: Vec<SourceFile> = Vec::new();
     // Per file: how kubeward rendered it (chart targets only).
     let mut renderings: Vec<Option<std::sync::Arc<helm::Rendering>>> = Vec::new();
     // Per file: its config and its path relative to that config (for overrides).
@@ -386,6 +371,44 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
                 files.push(source);
                 renderings.push(rendering);
             }
+        }
+    }
+
+    // User policies join the catalogue, so config, suppressions and reports
+    // know their ids; a config may name rules they define.
+    let user = load_user_policies(settings, primary, &files, &resources, &catalog)?;
+    catalog.rules.extend(user.catalog_rules());
+    catalog.rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+    for n in &user.notes {
+        problems.push(Problem {
+            path: n.path.clone(),
+            message: n.message.clone(),
+            is_error: false,
+        });
+    }
+    if let Some(only) = &settings.only_rules {
+        for id in only {
+            if catalog.rule(id).is_none() && !rules_builtin::is_builtin(id) {
+                return Err(RunError::UnknownRule(id.clone()));
+            }
+        }
+    }
+    for c in &configs.loaded {
+        let name = c
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        for w in c
+            .unknown_ids
+            .iter()
+            .filter(|w| !rule_exists(&catalog, &w.id))
+        {
+            problems.push(Problem {
+                path: format!("{name}:{}:{}", w.line, w.column),
+                message: w.message.clone(),
+                is_error: false,
+            });
         }
     }
 
@@ -425,20 +448,55 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         &workloads,
         &resources,
     );
-    let plan = Plan::new(&catalog, enabled, &workload_kinds(&workloads), data);
+    let pod_kinds = workload_kinds(&workloads);
+    let user_plan = policy::UserPlan::new(
+        &user,
+        &catalog,
+        data.clone(),
+        &resources,
+        pod_kinds.clone(),
+        settings.namespace.as_deref(),
+        |id| (0..file_count).any(|f| enabled_in(id, true, f)),
+    );
+    let plan = Plan::new(&catalog, enabled, &pod_kinds, data);
+    // User policies are compiled (and rejected, exit 2) before anything is
+    // evaluated, even when there is nothing to lint.
+    if !user.is_empty() {
+        policy::UserEvaluator::new(&user_plan)?;
+    }
     let mut owners: Vec<Option<usize>> = vec![None; findings.len()];
-    if !plan.is_empty() {
+    if !plan.is_empty() || !user_plan.is_empty() {
         let threads = parallel::threads_for(resources.len(), 32, settings.threads);
         let indices: Vec<usize> = (0..resources.len()).collect();
         let per_resource = parallel::map(
             &indices,
             threads,
-            || Evaluator::new(&plan),
-            |ev, &ri| {
+            || -> Result<_, RunError> {
+                let user = match user_plan.is_empty() {
+                    true => None,
+                    false => Some(policy::UserEvaluator::new(&user_plan)?),
+                };
+                Ok((Evaluator::new(&plan)?, user))
+            },
+            |(ev, user_ev), &ri| {
                 let r = &resources[ri];
-                let raw = ev.evaluate(&r.id.kind, engine::convert::to_value(&r.root));
+                let input = engine::convert::to_value(&r.root);
+                let user_raw = match user_ev {
+                    Some(u) => u.evaluate(r, &input),
+                    None => Vec::new(),
+                };
+                let bundled_of = |i: usize| plan.rules.get(i).map(|r| &r.meta);
+                let user_of = |i: usize| user.rules.get(i).map(|r| &r.meta);
+                let raw = ev.evaluate(&r.id.kind, input);
                 raw.into_iter()
-                    .map(|raw| locate_finding(&plan, &files, r, raw))
+                    .map(|raw| {
+                        let meta = raw.rule.and_then(bundled_of);
+                        locate_finding(meta, &files, r, raw)
+                    })
+                    .chain(user_raw.into_iter().map(|raw| {
+                        let meta = raw.rule.and_then(user_of);
+                        locate_finding(meta, &files, r, raw)
+                    }))
                     .filter(|f| enabled_in(&f.rule, true, f.file))
                     .map(|f| (ri, f))
                     .collect::<Vec<_>>()
@@ -508,9 +566,9 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
 
     // Suppressions: comments, annotations, config ignores; then the baseline.
     let ran = |id: &str| {
-        plan.rules
-            .iter()
-            .any(|r| r.meta.id == id || (id.ends_with('/') && r.meta.id.starts_with(id)))
+        let hit = |rid: &str| rid == id || (id.ends_with('/') && rid.starts_with(id));
+        plan.rules.iter().any(|r| hit(&r.meta.id))
+            || user.rules.iter().any(|r| hit(&r.meta.id))
             || rules_builtin::is_builtin(id)
     };
     let known = |id: &str| rule_exists(&catalog, id);
@@ -606,6 +664,51 @@ fn helm_renders(
         .collect()
 }
 
+/// The run's user policies: `--policy` paths and the primary config's
+/// `policies:` (relative to that config), plus Gatekeeper documents among the
+/// linted files with `--gatekeeper`.
+fn load_user_policies(
+    settings: &Settings,
+    primary: Option<&config::Config>,
+    files: &[SourceFile],
+    resources: &[Resource],
+    catalog: &Catalog,
+) -> Result<policy::UserPolicies, RunError> {
+    let mut paths = settings.policies.paths.clone();
+    if let Some(c) = primary {
+        let base = c.path.as_ref().and_then(|p| p.parent());
+        for p in &c.policies {
+            paths.push(match base {
+                Some(b) if p.is_relative() => b.join(p),
+                _ => p.clone(),
+            });
+        }
+    }
+    let mut linted = Vec::new();
+    if settings.policies.gatekeeper {
+        for r in resources {
+            if policy::load::GatekeeperDoc::is_gatekeeper(&r.root) {
+                if let Some(file) = files.get(r.file) {
+                    linted.push(policy::load::GatekeeperDoc {
+                        file: file.clone(),
+                        root: r.root.clone(),
+                    });
+                }
+            }
+        }
+    }
+    if paths.is_empty() && linted.is_empty() && settings.policies.data.is_empty() {
+        return Ok(policy::UserPolicies::default());
+    }
+    let bundled = |id: &str| catalog.rule(id).is_some() || rules_builtin::is_builtin(id);
+    Ok(policy::UserPolicies::load(
+        &settings.policies,
+        &paths,
+        linted,
+        &bundled,
+    )?)
+}
+
 /// Kinds the config declares as carrying a pod template.
 fn workload_kinds(workloads: &[config::Workload]) -> Vec<String> {
     workloads.iter().map(|w| w.kind.clone()).collect()
@@ -613,7 +716,7 @@ fn workload_kinds(workloads: &[config::Workload]) -> Vec<String> {
 
 /// `data.kubeward`: the target version and a slim inventory of the run (only
 /// what cross-resource rules read: identity and labels).
-fn run_data(
+pub(crate) fn run_data(
     kube_version: (u32, u32),
     namespace: Option<&str>,
     primary: Option<&config::Config>,
@@ -793,14 +896,16 @@ pub(crate) fn pod_template<'r>(
     }
 }
 
+/// Locates a rule result in its resource; `meta` is the rule that produced
+/// it (None for a policy error).
 fn locate_finding(
-    plan: &Plan,
+    meta: Option<&engine::RuleMeta>,
     files: &[SourceFile],
     r: &Resource,
     raw: engine::RawFinding,
 ) -> Finding {
-    let (rule, default_sev) = match raw.rule.and_then(|i| plan.rules.get(i)) {
-        Some(rule) => (rule.meta.id.clone(), rule.meta.severity),
+    let (rule, default_sev) = match meta {
+        Some(m) => (m.id.clone(), m.severity),
         None => (rules_builtin::POLICY_ERROR.to_string(), Severity::Error),
     };
     resource_finding(

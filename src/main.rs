@@ -15,12 +15,23 @@ fn main() -> ExitCode {
     quiet_parser_panics();
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Rules { format }) => list_rules(format),
-        Some(Command::Explain { id }) => explain(&id),
+        Some(Command::Rules { format, policy }) => list_rules(format, &policy),
+        Some(Command::Explain { id, policy }) => explain(&id, &policy),
+        Some(Command::Test {
+            paths,
+            format,
+            policy,
+        }) => test_policies(paths, format, &policy),
         None => run(cli.lint),
     };
     match result {
         Ok(code) => code,
+        Err(e) if e.is::<kubeward::policy::PolicyError>() => {
+            if let Some(pe) = e.downcast_ref::<kubeward::policy::PolicyError>() {
+                let _ = writeln!(io::stderr(), "{}", report::human::policy_error(pe));
+            }
+            ExitCode::from(2)
+        }
         Err(e) => {
             let _ = writeln!(io::stderr(), "kubeward: error: {e}");
             ExitCode::from(2)
@@ -28,8 +39,85 @@ fn main() -> ExitCode {
     }
 }
 
-fn list_rules(format: ListFormat) -> Result<ExitCode, Box<dyn std::error::Error>> {
-    let catalog = kubeward::engine::Catalog::bundled()?;
+/// `--policy` and friends as library options.
+fn policy_options(p: &cli::PolicyArgs, gatekeeper: bool) -> kubeward::policy::PolicyOptions {
+    kubeward::policy::PolicyOptions {
+        paths: p.policy.clone(),
+        data: p.data.clone(),
+        namespaces: p.policy_namespace.clone(),
+        all_namespaces: p.all_namespaces,
+        gatekeeper,
+        rego_version: p.rego_version.map(|v| match v {
+            cli::RegoVersionArg::V0 => kubeward::policy::RegoVersion::V0,
+            cli::RegoVersionArg::V1 => kubeward::policy::RegoVersion::V1,
+        }),
+        ..Default::default()
+    }
+}
+
+/// The bundled catalogue plus the rules of `--policy` directories.
+fn catalog_with(
+    p: &cli::PolicyArgs,
+) -> Result<kubeward::engine::Catalog, Box<dyn std::error::Error>> {
+    let mut catalog = kubeward::engine::Catalog::bundled()?;
+    if !p.policy.is_empty() {
+        let opts = policy_options(p, false);
+        let bundled =
+            |id: &str| catalog.rule(id).is_some() || kubeward::rules_builtin::is_builtin(id);
+        let user = kubeward::policy::UserPolicies::load(&opts, &opts.paths, Vec::new(), &bundled)?;
+        catalog.rules.extend(user.catalog_rules());
+        catalog.rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+    }
+    Ok(catalog)
+}
+
+fn test_policies(
+    paths: Vec<PathBuf>,
+    format: cli::TestFormat,
+    p: &cli::PolicyArgs,
+) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let mut opts = policy_options(p, false);
+    let paths = if paths.is_empty() && opts.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths
+    };
+    let mut fixtures = Vec::new();
+    for path in paths {
+        let is_manifest = path.is_file()
+            && path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"));
+        if is_manifest {
+            fixtures.push(path);
+        } else {
+            opts.paths.push(path);
+        }
+    }
+    let report = match kubeward::policy::testing::run(&opts, &fixtures) {
+        Ok(r) => r,
+        Err(kubeward::RunError::Policy(e)) => return Err(Box::new(e)),
+        Err(e) => return Err(e.into()),
+    };
+    let text = match format {
+        cli::TestFormat::Human => kubeward::policy::testing::human(&report),
+        cli::TestFormat::Json => kubeward::policy::testing::json(&report),
+        cli::TestFormat::Junit => kubeward::policy::testing::junit(&report),
+    };
+    print_or_pipe(&text)?;
+    Ok(if report.failed() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn list_rules(
+    format: ListFormat,
+    policy: &cli::PolicyArgs,
+) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let catalog = catalog_with(policy)?;
     let text = match format {
         ListFormat::Human => kubeward::catalog_doc::rules_table(&catalog),
         ListFormat::Json => {
@@ -42,8 +130,8 @@ fn list_rules(format: ListFormat) -> Result<ExitCode, Box<dyn std::error::Error>
     print_or_pipe(&text)
 }
 
-fn explain(id: &str) -> Result<ExitCode, Box<dyn std::error::Error>> {
-    let catalog = kubeward::engine::Catalog::bundled()?;
+fn explain(id: &str, policy: &cli::PolicyArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let catalog = catalog_with(policy)?;
     match kubeward::catalog_doc::explain(&catalog, id) {
         Some(text) => print_or_pipe(&text),
         None => {
@@ -110,6 +198,7 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
             set: cli.set.clone(),
             release_name: cli.release_name.clone(),
         },
+        policies: policy_options(&cli.policy, cli.gatekeeper),
     };
     let progress = Progress::start(!cli.quiet && io::stderr().is_terminal());
     let linted = kubeward::lint(&settings);
@@ -121,6 +210,7 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
             let _ = writeln!(io::stderr(), "{}", report::human::config_error(&e));
             return Ok(ExitCode::from(2));
         }
+        Err(kubeward::RunError::Policy(e)) => return Err(Box::new(e)),
         Err(e) => return Err(e.into()),
     };
     if let Some(path) = &cli.write_baseline {

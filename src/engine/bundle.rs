@@ -16,6 +16,9 @@ pub struct PolicySource {
 pub struct Rule {
     pub meta: RuleMeta,
     pub source: PolicySource,
+    /// A user policy's rule (`--policy`): listed, configured and reported like
+    /// a bundled rule, but evaluated by `policy::UserEvaluator`.
+    pub user: bool,
 }
 
 /// Every rule the run knows, plus the shared libraries they import and the
@@ -102,7 +105,11 @@ impl Catalog {
             }
             let meta = metadata::parse(path, text)?;
             check_layout(path, &meta)?;
-            catalog.rules.push(Rule { meta, source });
+            catalog.rules.push(Rule {
+                meta,
+                source,
+                user: false,
+            });
         }
         catalog.rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
         if let Some(w) = catalog

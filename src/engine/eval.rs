@@ -69,7 +69,8 @@ impl Plan {
         let rules: Vec<Rule> = catalog
             .rules
             .iter()
-            .filter(|r| enabled(r))
+            // User rules run in engines of their own (policy::UserEvaluator).
+            .filter(|r| !r.user && enabled(r))
             .cloned()
             .collect();
         let mut named: Vec<String> = Vec::new();
@@ -136,7 +137,12 @@ impl Plan {
 }
 
 fn applies(rule: &Rule, kind: &str, pod_kinds: &[String]) -> bool {
-    rule.meta.kinds.iter().any(|k| match k.as_str() {
+    applies_to(&rule.meta.kinds, kind, pod_kinds)
+}
+
+/// Whether a rule declaring `kinds` reads resources of `kind`.
+pub(crate) fn applies_to(kinds: &[String], kind: &str, pod_kinds: &[String]) -> bool {
+    kinds.iter().any(|k| match k.as_str() {
         "*" => true,
         "pod-bearing" => POD_BEARING.contains(&kind) || pod_kinds.iter().any(|p| p == kind),
         other => other == kind,
@@ -296,7 +302,7 @@ fn iter_values(v: &Value) -> Box<dyn Iterator<Item = &Value> + '_> {
 
 /// Validates a rule's output at the boundary: `{msg, path, severity?}`. A bad
 /// shape becomes a policy error naming the rule, never a panic.
-fn parse_finding(rule: Option<usize>, id: &str, f: &Value) -> RawFinding {
+pub(crate) fn parse_finding(rule: Option<usize>, id: &str, f: &Value) -> RawFinding {
     let bad = |why: &str| RawFinding {
         rule: None,
         message: format!("rule {id} returned a malformed finding ({why})"),

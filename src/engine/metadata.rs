@@ -91,6 +91,21 @@ fn metadata_yaml(src: &str) -> Option<String> {
     Some(yaml)
 }
 
+/// Whether a module's `# METADATA` block declares a kubeward rule id
+/// (`custom:` with `id:`): that makes a user policy a native rule.
+pub fn declares_id(src: &str) -> bool {
+    metadata_yaml(src).is_some_and(|y| {
+        let mut in_custom = false;
+        y.lines().any(|l| {
+            if !l.starts_with(' ') {
+                in_custom = l.trim_end() == "custom:";
+                return false;
+            }
+            in_custom && l.trim_start().starts_with("id:")
+        })
+    })
+}
+
 /// Parses a rule file's METADATA. Unknown fields are errors, so a typo in a
 /// rule's metadata cannot silently drop a setting.
 pub fn parse(file: &str, src: &str) -> Result<RuleMeta, MetadataError> {

@@ -202,11 +202,34 @@ pub fn summary(outcome: &Outcome, show_elapsed: bool) -> String {
     s
 }
 
+/// A user policy that does not parse or compile, rendered like a finding: the
+/// policy's source line, the engine's message, which Rego version applied.
+pub fn policy_error(e: &crate::policy::PolicyError) -> String {
+    let offset = e.offset();
+    let err = crate::config::ConfigError {
+        source: e.source.clone(),
+        span: crate::yaml::Span::new(offset, offset),
+        message: match &e.note {
+            Some(n) => format!("{}\n  note: {n}", e.message),
+            None => e.message.clone(),
+        },
+    };
+    config_error_with_code(&err, "kubeward::policy")
+}
+
 /// A config error rendered like a finding: the config's source line, the
 /// message under it.
 pub fn config_error(e: &crate::config::ConfigError) -> String {
+    config_error_with_code(e, "kubeward::config")
+}
+
+fn config_error_with_code(e: &crate::config::ConfigError, code: &'static str) -> String {
     #[derive(Debug)]
-    struct D<'a>(&'a crate::config::ConfigError, miette::NamedSource<Text>);
+    struct D<'a>(
+        &'a crate::config::ConfigError,
+        miette::NamedSource<Text>,
+        &'static str,
+    );
     impl fmt::Display for D<'_> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str(&self.0.message)
@@ -215,7 +238,7 @@ pub fn config_error(e: &crate::config::ConfigError) -> String {
     impl std::error::Error for D<'_> {}
     impl Diagnostic for D<'_> {
         fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-            Some(Box::new("kubeward::config"))
+            Some(Box::new(self.2))
         }
         fn source_code(&self) -> Option<&dyn SourceCode> {
             Some(&self.1)
@@ -232,7 +255,7 @@ pub fn config_error(e: &crate::config::ConfigError) -> String {
     if e.source.text.is_empty() {
         return format!("kubeward: error: {e}");
     }
-    let d = D(e, named(&e.source));
+    let d = D(e, named(&e.source), code);
     let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor());
     let mut out = String::new();
     match handler.render_report(&mut out, &d) {

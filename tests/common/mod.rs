@@ -24,20 +24,10 @@ pub fn fixtures(dir: &Path, out: &mut Vec<PathBuf>) {
     out.sort();
 }
 
-/// (line, rule) pairs declared by `# expect: <id>[, <id>...]` comments.
+/// (line, rule) pairs declared by `# expect: <id>[, <id>...]` comments (the
+/// same parser `kubeward test` uses for user policy fixtures).
 pub fn expectations(text: &str) -> BTreeSet<(usize, String)> {
-    let mut out = BTreeSet::new();
-    for (i, line) in text.lines().enumerate() {
-        if let Some(pos) = line.find("# expect:") {
-            for id in line[pos + "# expect:".len()..].split(',') {
-                let id = id.trim();
-                if !id.is_empty() {
-                    out.insert((i + 1, id.to_string()));
-                }
-            }
-        }
-    }
-    out
+    kubeward::policy::testing::expectations(text)
 }
 
 /// Header lines: `# rules: a/b, c/d` adds rules, `# kube-version: 1.30` pins it.

@@ -1,0 +1,159 @@
+//! Finding user policies on disk: `.rego` modules (tests apart), Gatekeeper
+//! documents in YAML/JSON files, `testdata/` fixtures; and `--data` files.
+
+use super::rego::{self, Module, RegoVersion};
+use super::PolicyError;
+use crate::source::SourceFile;
+use crate::yaml::Node;
+use regorus::Value;
+use std::path::{Path, PathBuf};
+
+/// A ConstraintTemplate or constraint document and the file it is in.
+#[derive(Debug, Clone)]
+pub struct GatekeeperDoc {
+    pub file: SourceFile,
+    pub root: Node,
+}
+
+impl GatekeeperDoc {
+    /// Whether a document is a ConstraintTemplate or a constraint.
+    pub fn is_gatekeeper(root: &Node) -> bool {
+        let api = root
+            .get("apiVersion")
+            .and_then(scalar_str)
+            .unwrap_or_default();
+        let kind = root.get("kind").and_then(scalar_str).unwrap_or_default();
+        (kind == "ConstraintTemplate" && api.starts_with("templates.gatekeeper.sh/"))
+            || api.starts_with("constraints.gatekeeper.sh/")
+    }
+}
+
+pub(crate) fn scalar_str(n: &Node) -> Option<String> {
+    match &n.kind {
+        crate::yaml::NodeKind::Scalar(crate::yaml::Scalar::Str(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Found {
+    pub modules: Vec<Module>,
+    pub tests: Vec<Module>,
+    pub gatekeeper: Vec<GatekeeperDoc>,
+    pub fixtures: Vec<PathBuf>,
+}
+
+/// Reads every policy file under `paths` (directories are walked in sorted
+/// order; hidden directories are skipped; `testdata/` holds fixtures, not
+/// policies). A module that does not parse stops here, with its location.
+pub fn load_paths(paths: &[PathBuf], forced: Option<RegoVersion>) -> Result<Found, PolicyError> {
+    let mut found = Found::default();
+    let mut files: Vec<(PathBuf, bool)> = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, false, &mut files)?;
+        } else if p.is_file() {
+            files.push((p.clone(), false));
+        } else {
+            return Err(PolicyError::file(
+                &p.display().to_string(),
+                "no such policy file or directory".into(),
+            ));
+        }
+    }
+    for (path, in_testdata) in files {
+        let shown = path.display().to_string();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let is_manifest = matches!(ext, "yaml" | "yml" | "json");
+        if in_testdata {
+            if is_manifest && !found.fixtures.contains(&path) {
+                found.fixtures.push(path);
+            }
+            continue;
+        }
+        if ext != "rego" && !is_manifest {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| PolicyError::file(&shown, format!("cannot read: {e}")))?;
+        if ext == "rego" {
+            let module = rego::parse(&shown, &text, forced)?;
+            if shown.ends_with("_test.rego") {
+                found.tests.push(module);
+            } else {
+                found.modules.push(module);
+            }
+            continue;
+        }
+        let file = SourceFile::new(shown, text.as_str());
+        for doc in crate::yaml::load(&text).documents {
+            if GatekeeperDoc::is_gatekeeper(&doc.root) {
+                found.gatekeeper.push(GatekeeperDoc {
+                    file: file.clone(),
+                    root: doc.root,
+                });
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn walk(dir: &Path, in_testdata: bool, out: &mut Vec<(PathBuf, bool)>) -> Result<(), PolicyError> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| PolicyError::file(&dir.display().to_string(), format!("cannot read: {e}")))?;
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, in_testdata || name == "testdata", out)?;
+        } else {
+            out.push((p, in_testdata));
+        }
+    }
+    Ok(())
+}
+
+/// `--data` files: JSON or YAML (read as Kubernetes reads YAML), every
+/// document merged into `data` in order.
+pub fn data_files(paths: &[PathBuf]) -> Result<Vec<Value>, PolicyError> {
+    let mut out = Vec::new();
+    for p in paths {
+        let shown = p.display().to_string();
+        let text = std::fs::read_to_string(p)
+            .map_err(|e| PolicyError::file(&shown, format!("cannot read the data file: {e}")))?;
+        let loaded = crate::yaml::load(&text);
+        let source = SourceFile::new(shown.clone(), text.as_str());
+        if let Some(issue) = loaded
+            .issues
+            .iter()
+            .find(|i| i.rule == crate::rules_builtin::YAML_SYNTAX)
+        {
+            let pos = source.position(issue.span.start);
+            return Err(PolicyError::at(
+                source,
+                pos.line,
+                pos.column,
+                issue.message.clone(),
+                None,
+            ));
+        }
+        for doc in loaded.documents {
+            if !matches!(doc.root.kind, crate::yaml::NodeKind::Map(_)) {
+                let pos = source.position(doc.root.span.start);
+                return Err(PolicyError::at(
+                    source.clone(),
+                    pos.line,
+                    pos.column,
+                    "a data document must be a mapping (it is merged into `data`)".into(),
+                    None,
+                ));
+            }
+            out.push(crate::engine::convert::to_value(&doc.root));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,298 @@
+//! `kubeward test`: Rego unit tests (`test_*` rules, as `opa test` runs them)
+//! and fixture tests (manifests with `# expect: <rule-id>` comments, linted with
+//! the policies and compared as an exact set of (line, rule), the way
+//! kubeward's own rule fixtures are checked).
+
+use super::eval::{describe, main_engine, prepare};
+use super::{Module, PolicyError, PolicyOptions, UserPolicies};
+use crate::engine::Catalog;
+use crate::report::xml::{escape_attr, escape_text, DECLARATION};
+use crate::{lint, ConfigChoice, RunError, Settings};
+use regorus::Value;
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TestCase {
+    /// `rego` or `fixture`.
+    pub kind: &'static str,
+    /// `data.<package>.<test>` or the fixture path.
+    pub name: String,
+    pub file: String,
+    pub line: usize,
+    pub passed: bool,
+    /// Why it failed (empty when it passed).
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TestReport {
+    pub tests: Vec<TestCase>,
+}
+
+impl TestReport {
+    pub fn passed(&self) -> usize {
+        self.tests.iter().filter(|t| t.passed).count()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.tests.len() - self.passed()
+    }
+}
+
+/// (line, rule) pairs declared by `# expect: <id>[, <id>...]` comments.
+pub fn expectations(text: &str) -> BTreeSet<(usize, String)> {
+    let mut out = BTreeSet::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(pos) = line.find("# expect:") {
+            for id in line[pos + "# expect:".len()..].split(',') {
+                let id = id.trim();
+                if !id.is_empty() {
+                    out.insert((i + 1, id.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Runs the unit tests of `opts.paths` and their fixtures plus `fixtures`.
+pub fn run(opts: &PolicyOptions, fixtures: &[PathBuf]) -> Result<TestReport, RunError> {
+    let catalog = Catalog::bundled()?;
+    let bundled = |id: &str| catalog.rule(id).is_some() || crate::rules_builtin::is_builtin(id);
+    let user = UserPolicies::load(opts, &opts.paths, Vec::new(), &bundled)?;
+    let mut report = TestReport::default();
+    report.tests.extend(unit_tests(&user, &catalog)?);
+    let mut all_fixtures = user.fixtures.clone();
+    for f in fixtures {
+        if !all_fixtures.contains(f) {
+            all_fixtures.push(f.clone());
+        }
+    }
+    // Only the user rules run (and policy errors, which a fixture must not have).
+    let mut ids: Vec<String> = user.rules.iter().map(|r| r.meta.id.clone()).collect();
+    ids.push(crate::rules_builtin::POLICY_ERROR.to_string());
+    for f in &all_fixtures {
+        report.tests.push(fixture_test(opts, f, &ids)?);
+    }
+    Ok(report)
+}
+
+/// Every `test_*` rule of every loaded module, evaluated in one engine that
+/// holds all the policies (Gatekeeper template Rego included), the bundled
+/// libraries and `--data`.
+fn unit_tests(user: &UserPolicies, catalog: &Catalog) -> Result<Vec<TestCase>, PolicyError> {
+    let mut modules: Vec<Module> = user.modules.clone();
+    for t in &user.templates {
+        for m in &t.modules {
+            if !modules.iter().any(|o| o.package == m.package) {
+                modules.push(m.clone());
+            }
+        }
+    }
+    modules.extend(user.tests.iter().cloned());
+    let has_tests = modules
+        .iter()
+        .any(|m| m.heads.iter().any(|h| h.name.starts_with("test_")));
+    if !has_tests {
+        return Ok(Vec::new());
+    }
+    let kubeward = crate::run_data(crate::DEFAULT_KUBE_VERSION, None, None, &[], &[]);
+    let mut e = main_engine(user, &catalog.libs, &catalog.tables, &kubeward, &modules)?;
+    prepare(&mut e, &modules)?;
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for m in &modules {
+        for h in m.heads.iter().filter(|h| h.name.starts_with("test_")) {
+            let rule = format!("data.{}.{}", m.package, h.name);
+            if !seen.insert(rule.clone()) {
+                continue;
+            }
+            let (passed, message) = match e.eval_rule(rule.clone()) {
+                Ok(Value::Bool(true)) => (true, String::new()),
+                Ok(Value::Undefined) => {
+                    (false, "the test is undefined (a condition failed)".into())
+                }
+                Ok(v) => (false, format!("the test is {v}, not true")),
+                Err(err) => (
+                    false,
+                    format!("error: {}", describe(user, &err.to_string())),
+                ),
+            };
+            let file = m
+                .embedded
+                .as_ref()
+                .map_or(m.path.clone(), |e| e.file.path.clone());
+            out.push(TestCase {
+                kind: "rego",
+                name: rule,
+                file,
+                line: h.line,
+                passed,
+                message,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Lints one fixture with only the user rules and compares the findings with
+/// its `# expect:` comments.
+fn fixture_test(
+    opts: &PolicyOptions,
+    file: &PathBuf,
+    ids: &[String],
+) -> Result<TestCase, RunError> {
+    let shown = file.display().to_string();
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            return Ok(TestCase {
+                kind: "fixture",
+                name: shown.clone(),
+                file: shown,
+                line: 1,
+                passed: false,
+                message: format!("cannot read: {e}"),
+            })
+        }
+    };
+    let expected = expectations(&text);
+    let namespace = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("# namespace:"))
+        .map(|n| n.trim().to_string());
+    let settings = Settings {
+        paths: vec![file.clone()],
+        only_rules: Some(ids.to_vec()),
+        threads: 1,
+        config: ConfigChoice::Disabled,
+        namespace,
+        policies: opts.clone(),
+        ..Default::default()
+    };
+    let outcome = lint(&settings)?;
+    let got: BTreeSet<(usize, String)> =
+        outcome.active().map(|f| (f.line, f.rule.clone())).collect();
+    let mut problems = Vec::new();
+    for (line, rule) in expected.difference(&got) {
+        problems.push(format!(
+            "line {line}: expected {rule} but it was not reported"
+        ));
+    }
+    for (line, rule) in got.difference(&expected) {
+        let msg = outcome
+            .active()
+            .find(|f| f.line == *line && &f.rule == rule)
+            .map(|f| f.message.clone())
+            .unwrap_or_default();
+        problems.push(format!("line {line}: unexpected {rule} ({msg})"));
+    }
+    let line = problems
+        .first()
+        .and_then(|p| p.strip_prefix("line "))
+        .and_then(|p| p.split(':').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1);
+    Ok(TestCase {
+        kind: "fixture",
+        name: shown.clone(),
+        file: shown,
+        line,
+        passed: problems.is_empty(),
+        message: problems.join("\n"),
+    })
+}
+
+/// One line per test; failures with their location and details; a summary.
+pub fn human(r: &TestReport) -> String {
+    let mut s = String::new();
+    for t in &r.tests {
+        let state = if t.passed { "PASS" } else { "FAIL" };
+        s.push_str(&format!("{state}  {:7}  {}", t.kind, t.name));
+        if t.kind == "rego" {
+            s.push_str(&format!("  ({}:{})", t.file, t.line));
+        }
+        s.push('\n');
+        for l in t.message.lines() {
+            s.push_str(&format!("        {l}\n"));
+        }
+    }
+    if r.tests.is_empty() {
+        s.push_str("no tests found (test_* rules, or fixtures under testdata/)\n");
+    }
+    s.push_str(&format!(
+        "{} tests: {} passed, {} failed\n",
+        r.tests.len(),
+        r.passed(),
+        r.failed()
+    ));
+    s
+}
+
+pub fn json(r: &TestReport) -> String {
+    #[derive(Serialize)]
+    struct Summary {
+        passed: usize,
+        failed: usize,
+    }
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        version: u32,
+        tests: &'a [TestCase],
+        summary: Summary,
+    }
+    let doc = Doc {
+        version: 1,
+        tests: &r.tests,
+        summary: Summary {
+            passed: r.passed(),
+            failed: r.failed(),
+        },
+    };
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// JUnit XML: a testsuite for Rego unit tests and one for fixtures.
+pub fn junit(r: &TestReport) -> String {
+    let mut s = format!(
+        "{DECLARATION}\n<testsuites name=\"kubeward test\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n",
+        r.tests.len(),
+        r.failed()
+    );
+    for kind in ["rego", "fixture"] {
+        let cases: Vec<&TestCase> = r.tests.iter().filter(|t| t.kind == kind).collect();
+        if cases.is_empty() {
+            continue;
+        }
+        let failed = cases.iter().filter(|t| !t.passed).count();
+        s.push_str(&format!(
+            "  <testsuite name=\"{kind}\" tests=\"{}\" failures=\"{failed}\" errors=\"0\" skipped=\"0\">\n",
+            cases.len()
+        ));
+        for t in cases {
+            let name = escape_attr(&t.name);
+            let class = escape_attr(&t.file);
+            if t.passed {
+                s.push_str(&format!(
+                    "    <testcase name=\"{name}\" classname=\"{class}\"/>\n"
+                ));
+            } else {
+                let first = t.message.lines().next().unwrap_or("failed");
+                s.push_str(&format!(
+                    "    <testcase name=\"{name}\" classname=\"{class}\">\n      <failure message=\"{}\">{}:{}\n{}</failure>\n    </testcase>\n",
+                    escape_attr(first),
+                    escape_text(&t.file),
+                    t.line,
+                    escape_text(&t.message)
+                ));
+            }
+        }
+        s.push_str("  </testsuite>\n");
+    }
+    s.push_str("</testsuites>\n");
+    s
+}
