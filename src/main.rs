@@ -76,30 +76,37 @@ fn test_policies(
     format: cli::TestFormat,
     p: &cli::PolicyArgs,
 ) -> Result<ExitCode, Box<dyn std::error::Error>> {
-    let mut opts = policy_options(p, false);
-    let paths = if paths.is_empty() && opts.paths.is_empty() {
+    let shared = policy_options(p, false);
+    let paths = if paths.is_empty() && shared.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths
     };
-    let mut fixtures = Vec::new();
-    for path in paths {
-        let is_manifest = path.is_file()
+    let (fixtures, dirs): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|path| {
+        path.is_file()
             && path
                 .extension()
                 .and_then(|e| e.to_str())
-                .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"));
-        if is_manifest {
-            fixtures.push(path);
-        } else {
-            opts.paths.push(path);
+                .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
+    });
+    // Each policy directory is tested on its own (with the `--policy` ones,
+    // shared libraries): its fixtures must pass with its policies alone, as
+    // they will be used. Fixture files named here use every directory given.
+    let mut runs: Vec<(Vec<PathBuf>, Vec<PathBuf>)> =
+        dirs.iter().map(|d| (vec![d.clone()], Vec::new())).collect();
+    if !fixtures.is_empty() || runs.is_empty() {
+        runs.push((dirs.clone(), fixtures));
+    }
+    let mut report = kubeward::policy::testing::TestReport::default();
+    for (dirs, fixtures) in runs {
+        let mut opts = shared.clone();
+        opts.paths.extend(dirs);
+        match kubeward::policy::testing::run(&opts, &fixtures) {
+            Ok(r) => report.tests.extend(r.tests),
+            Err(kubeward::RunError::Policy(e)) => return Err(Box::new(e)),
+            Err(e) => return Err(e.into()),
         }
     }
-    let report = match kubeward::policy::testing::run(&opts, &fixtures) {
-        Ok(r) => r,
-        Err(kubeward::RunError::Policy(e)) => return Err(Box::new(e)),
-        Err(e) => return Err(e.into()),
-    };
     let text = match format {
         cli::TestFormat::Human => kubeward::policy::testing::human(&report),
         cli::TestFormat::Json => kubeward::policy::testing::json(&report),

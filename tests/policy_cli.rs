@@ -48,6 +48,21 @@ fn test_subcommand_passes_and_reports_in_every_format() {
 }
 
 #[test]
+fn each_policy_directory_is_tested_with_its_own_policies() {
+    // Each fixture set expects only its own directory's findings: together in
+    // one policy set they would report each other's rules.
+    let out = kubeward(&[
+        "test",
+        "testdata/policies/native",
+        "testdata/policies/gatekeeper",
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("PASS  fixture  testdata/policies/native/testdata/deployment.yaml"));
+    assert!(stdout.contains("PASS  fixture  testdata/policies/gatekeeper/testdata/shop.yaml"));
+}
+
+#[test]
 fn test_subcommand_fails_on_a_wrong_expectation_or_test() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
