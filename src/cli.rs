@@ -171,6 +171,29 @@ pub struct PolicyArgs {
     /// Read every policy as Rego v0 or v1 (default: decided per file).
     #[arg(long, value_enum, value_name = "v0|v1")]
     pub rego_version: Option<RegoVersionArg>,
+
+    /// Stop one user rule's evaluation of one resource after this many
+    /// seconds (decimals allowed; default 2); it becomes a
+    /// kubeward/policy-error on that resource.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_policy_timeout)]
+    pub policy_timeout: Option<std::time::Duration>,
+}
+
+/// The longest `--policy-timeout`: an hour is already no bound for a CI job,
+/// and it keeps the value far from `Duration`'s range.
+const MAX_POLICY_TIMEOUT_SECS: f64 = 3600.0;
+
+fn parse_policy_timeout(s: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if !(secs > 0.0 && secs <= MAX_POLICY_TIMEOUT_SECS) {
+        return Err(format!(
+            "must be more than 0 and at most {MAX_POLICY_TIMEOUT_SECS} seconds"
+        ));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
 }
 
 /// Linting (the default command).

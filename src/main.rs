@@ -51,7 +51,9 @@ fn policy_options(p: &cli::PolicyArgs, gatekeeper: bool) -> kubeward::policy::Po
             cli::RegoVersionArg::V0 => kubeward::policy::RegoVersion::V0,
             cli::RegoVersionArg::V1 => kubeward::policy::RegoVersion::V1,
         }),
-        ..Default::default()
+        timeout: p
+            .policy_timeout
+            .unwrap_or(kubeward::policy::DEFAULT_TIMEOUT),
     }
 }
 

@@ -437,8 +437,8 @@ fn a_runaway_policy_is_stopped() {
 
 /// No builtin can reach the network, the filesystem or the environment: the
 /// ones OPA has for that are not compiled in (regorus features `http` and
-/// `opa-runtime` are off), so a policy calling them fails on the resource
-/// instead of making a request.
+/// `opa-runtime` are off), and a policy calling them is rejected when it is
+/// loaded (exit 2), before anything is evaluated or any request is made.
 #[test]
 fn no_network_filesystem_or_environment_builtins() {
     let names: Vec<&str> = regorus::unstable::BUILTINS.keys().copied().collect();
@@ -468,7 +468,7 @@ fn no_network_filesystem_or_environment_builtins() {
         ),
     );
     let pod = write(dir.path(), "m/pod.yaml", POD);
-    let out = run(
+    let Err(RunError::Policy(e)) = run(
         opts(vec![dir.path().join("p.rego")]),
         vec![pod],
         &[
@@ -476,21 +476,72 @@ fn no_network_filesystem_or_environment_builtins() {
             "conftest/main/warn",
             "conftest/main/violation",
         ],
-    )
-    .expect("lint");
-    let errors: Vec<&str> = out
-        .active()
-        .filter(|f| f.rule == "kubeward/policy-error")
-        .map(|f| f.message.as_str())
-        .collect();
-    assert_eq!(errors.len(), 3, "{errors:?}");
-    for e in &errors {
-        assert!(e.contains("could not find function"), "{e}");
-    }
+    ) else {
+        panic!("a policy calling network or environment builtins must not load");
+    };
+    assert_eq!((e.line, e.column), (5, 11), "{e}");
+    assert!(e.message.contains("`http.send` is not available"), "{e}");
+    assert!(e.message.contains("no network"), "{e}");
+    // The other two calls are listed too, each with its location.
+    let note = e.note.clone().unwrap_or_default();
+    assert!(note.contains("p.rego:10:25: `opa.runtime`"), "{note}");
+    assert!(
+        note.contains("p.rego:14:25: `net.lookup_ip_addr`"),
+        "{note}"
+    );
     assert!(
         listener.accept().is_err(),
         "nothing may connect to the listener"
     );
+}
+
+/// Calls that resolve nowhere are load errors located at the call, in every
+/// mode and Rego version; calls to the policy's own functions, to imported
+/// `data.kubeward.lib` helpers and to a template's libs are not.
+#[test]
+fn unknown_functions_stop_the_run_when_policies_load() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let load = |name: &str, text: &str| -> Result<Outcome, RunError> {
+        let p = write(dir.path(), name, text);
+        run(opts(vec![p]), vec![], &[])
+    };
+    let located = |r: Result<Outcome, RunError>| -> (usize, usize, String) {
+        match r {
+            Err(RunError::Policy(e)) => (e.line, e.column, e.message.clone()),
+            Err(e) => panic!("expected a policy error, got {e}"),
+            Ok(_) => panic!("expected a policy error, the policy loaded"),
+        }
+    };
+
+    // Native (v1): a typo gets a suggestion.
+    let native = "# METADATA\n# title: t\n# description: d\n# custom:\n#   id: team/t\n#   severity: error\n#   kinds: [Pod]\n#   remediation: r\npackage team.t\nimport rego.v1\n\ndeny contains {\"msg\": \"x\", \"path\": []} if {\n  startswih(input.kind, \"P\")\n}\n";
+    let (line, column, msg) = located(load("native.rego", native));
+    assert_eq!((line, column), (13, 3), "{msg}");
+    assert!(msg.contains("did you mean `startswith`"), "{msg}");
+
+    // conftest, Rego v0: a helper from a package that is not loaded.
+    let v0 = "package main\nimport data.lib.helpers\n\ndeny[msg] {\n  helpers.is_pod(input)\n  msg := \"x\"\n}\n";
+    let (line, column, msg) = located(load("conftest.rego", v0));
+    assert_eq!((line, column), (5, 3), "{msg}");
+    assert!(msg.contains("unknown function `helpers.is_pod`"), "{msg}");
+
+    // Gatekeeper: located in the YAML file; the template's lib resolves.
+    let template = "apiVersion: templates.gatekeeper.sh/v1\nkind: ConstraintTemplate\nmetadata:\n  name: t\nspec:\n  crd:\n    spec:\n      names:\n        kind: T\n  targets:\n    - target: admission.k8s.gatekeeper.sh\n      rego: |\n        package t\n        import data.lib.util\n\n        violation[{\"msg\": msg}] {\n          util.named(input.review.object)\n          msg := sprintf(\"%v\", [time.now_ns()])\n        }\n      libs:\n        - |\n          package lib.util\n          named(o) { o.metadata.name }\n";
+    let r = load("t/template.yaml", template);
+    let Err(RunError::Policy(e)) = r else {
+        panic!("expected a policy error");
+    };
+    assert!(e.source.path.ends_with("template.yaml"), "{e}");
+    assert_eq!((e.line, e.column), (18, 33), "{e}");
+    assert!(e.message.contains("`time.now_ns` is an OPA builtin"), "{e}");
+    assert!(e.note.is_none(), "util.named resolves through the lib: {e}");
+
+    // Not flagged: own functions (plain, absolute, else-chains, defaults),
+    // data.kubeward.lib helpers (aliased and absolute), print.
+    let fine = "package main\nimport rego.v1\nimport data.kubeward.lib.k8s as kube\n\ndefault fallback(_) := \"none\"\n\nlabel(o) := o.metadata.labels.app\n\ndeny contains msg if {\n  x := label(input)\n  y := data.main.label(input)\n  print(x, y, fallback(1))\n  msg := sprintf(\"%v %v\", [kube.quote(x), data.kubeward.lib.k8s.str(y)])\n}\n";
+    let pod = write(dir.path(), "m/pod.yaml", POD);
+    let p = write(dir.path(), "fine.rego", fine);
+    run(opts(vec![p]), vec![pod], &["conftest/main/deny"]).expect("calls resolve");
 }
 
 #[test]

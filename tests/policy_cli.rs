@@ -142,3 +142,69 @@ fn a_policy_that_does_not_parse_exits_2_with_its_location() {
     assert!(err.contains(&shown), "{err}");
     assert!(err.contains("parsed as Rego v0"), "{err}");
 }
+
+#[test]
+fn an_unknown_function_exits_2_before_linting() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("typo.rego");
+    std::fs::write(
+        &p,
+        "package main\n\ndeny[msg] {\n  startswih(input.kind, \"Po\")\n  msg := \"x\"\n}\n",
+    )
+    .expect("write");
+    let out = kubeward(&[
+        "--policy",
+        &p.display().to_string(),
+        "testdata/formats/clean.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty(), "nothing is linted");
+    let err = text(&out.stderr);
+    let shown = format!("{}:4:3", Path::new(&p).display());
+    assert!(err.contains(&shown), "{err}");
+    assert!(err.contains("did you mean `startswith`"), "{err}");
+}
+
+#[test]
+fn policy_timeout_is_an_option() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("slow.rego");
+    std::fs::write(
+        &p,
+        "package main\nimport rego.v1\n\ndeny contains msg if {\n  n := count([1 | some i in numbers.range(1, 100000); some j in numbers.range(1, 100000); i * j == -1])\n  msg := sprintf(\"%v\", [n])\n}\n",
+    )
+    .expect("write");
+    let policy = p.display().to_string();
+    let args = |t: &'static str| {
+        vec![
+            "--no-config",
+            "--only",
+            "conftest/main/deny,kubeward/policy-error",
+            "--policy",
+            policy.as_str(),
+            "--policy-timeout",
+            t,
+            "--format",
+            "compact",
+            "testdata/formats/clean.yaml",
+        ]
+    };
+    let started = std::time::Instant::now();
+    let out = kubeward(&args("0.2"));
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("evaluation was stopped after 200ms"),
+        "{stdout}{}",
+        text(&out.stderr)
+    );
+    for bad in ["0", "soon", "1e9", "NaN"] {
+        let out = kubeward(&args(bad));
+        assert_eq!(out.status.code(), Some(2), "--policy-timeout {bad}");
+        assert!(
+            text(&out.stderr).contains("--policy-timeout"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}

@@ -435,17 +435,17 @@ fn nest(keys: &[&str], leaf: Value) -> Value {
 }
 
 /// regorus analyses modules on the first query: run a trivial one so unsafe
-/// variables, conflicts and bad imports stop the run now.
+/// variables, conflicts and bad imports stop the run now; then calls to
+/// functions that exist nowhere (which regorus only notices when it reaches
+/// them) are rejected too.
 pub(super) fn prepare(e: &mut Engine, modules: &[Module]) -> Result<(), PolicyError> {
-    match e.eval_query("true".into(), false) {
-        Ok(_) => Ok(()),
-        Err(err) => {
-            let text = err.to_string();
-            Err(module_for(modules, &text)
-                .map(|m| m.error(&text, None))
-                .unwrap_or_else(|| PolicyError::file("policies", text)))
-        }
+    if let Err(err) = e.eval_query("true".into(), false) {
+        let text = err.to_string();
+        return Err(module_for(modules, &text)
+            .map(|m| m.error(&text, None))
+            .unwrap_or_else(|| PolicyError::file("policies", text)));
     }
+    super::calls::check(e, modules)
 }
 
 pub(super) fn module_for<'m>(modules: &'m [Module], error: &str) -> Option<&'m Module> {

@@ -15,6 +15,7 @@
 //! error in one regorus call aborts the whole call, so user rules never share
 //! a call with bundled ones, and each user rule is its own call.
 
+pub mod calls;
 pub mod conftest;
 pub mod eval;
 pub mod gatekeeper;

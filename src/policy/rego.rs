@@ -78,6 +78,18 @@ impl Module {
     /// in this module's file (or the YAML file embedding it).
     pub fn error(&self, text: &str, note: Option<String>) -> PolicyError {
         let (line, column, message) = split_error(text, &self.path);
+        self.error_at(line, column, message, note)
+    }
+
+    /// An error at `line:column` of the module's text, located in its file
+    /// (or the YAML file embedding it).
+    pub fn error_at(
+        &self,
+        line: usize,
+        column: usize,
+        message: String,
+        note: Option<String>,
+    ) -> PolicyError {
         match &self.embedded {
             Some(e) => PolicyError::at(
                 e.file.clone(),
