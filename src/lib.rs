@@ -9,6 +9,7 @@ pub mod discover;
 pub mod engine;
 pub mod finding;
 pub mod input;
+pub mod limits;
 pub mod locate;
 pub mod parallel;
 pub mod report;
@@ -68,6 +69,8 @@ pub struct Settings {
     pub only_rules: Option<Vec<String>>,
     /// Worker threads; 0 = one per CPU.
     pub threads: usize,
+    /// Input limits set on the command line (they override the config's `limits:`).
+    pub limits: limits::Limits,
 }
 
 impl Default for Settings {
@@ -83,6 +86,7 @@ impl Default for Settings {
             namespace: None,
             only_rules: None,
             threads: 0,
+            limits: limits::Limits::default(),
         }
     }
 }
@@ -318,11 +322,24 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
 
     // Read and load every file in parallel; each file is parsed exactly once.
     let threads = parallel::threads_for(targets.len(), 4, settings.threads);
+    // Limits: the command line's, then the file's config's, then the defaults.
+    let target_limits: Vec<limits::Limits> = target_cfg
+        .iter()
+        .map(|cfg| {
+            let from_config = cfg
+                .and_then(|i| configs.loaded.get(i))
+                .map(|c| c.limits)
+                .unwrap_or_default();
+            settings.limits.or(&from_config)
+        })
+        .collect();
+    let work: Vec<(&discover::Target, &limits::Limits)> =
+        targets.iter().zip(&target_limits).collect();
     let loaded = parallel::map(
-        &targets,
+        &work,
         threads,
         || Ok::<_, RunError>(()),
-        |_, t| input::read_and_load(t, settings),
+        |_, (t, l)| input::read_and_load(t, settings, l),
     )?;
 
     let mut files = Vec::new();

@@ -103,6 +103,12 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
         },
         baseline: cli.baseline.clone(),
         namespace: cli.namespace.clone(),
+        limits: kubeward::limits::Limits {
+            max_file_bytes: cli.max_file_size,
+            max_depth: cli.max_depth,
+            max_alias_nodes: cli.max_aliases,
+            max_alias_bytes: cli.max_alias_size,
+        },
     };
     let progress = Progress::start(!cli.quiet && io::stderr().is_terminal());
     let linted = kubeward::lint(&settings);
