@@ -556,7 +556,10 @@ impl<'l> Builder<'l> {
         // Collections are shrunk to their length: growth slack (a 1-entry mapping
         // holds room for 4) otherwise doubles the memory of streams of small documents.
         let (kind, keys, elem_keys) = match frame.coll {
-            Collection::Seq { mut items, elem_keys } => {
+            Collection::Seq {
+                mut items,
+                elem_keys,
+            } => {
                 items.shrink_to_fit();
                 let elem_keys = frame.merge_ctx.then_some(elem_keys);
                 (NodeKind::Seq(items), None, elem_keys)
