@@ -316,6 +316,34 @@ pub struct LintArgs {
     /// The release name charts are rendered with (default: release-name).
     #[arg(long, value_name = "NAME", help_heading = "Helm charts")]
     pub release_name: Option<String>,
+
+    /// Do not parse files larger than this: bytes, or K/M/G (powers of 1024)
+    /// [default: the config's `limits:`, else 256M].
+    #[arg(long, value_name = "SIZE", value_parser = kubeward::limits::parse_size)]
+    pub max_file_size: Option<u64>,
+
+    /// Deepest nesting of mappings and sequences in a document, 1 to 10000
+    /// [default: the config's `limits:`, else 1000].
+    #[arg(long, value_name = "N", value_parser = parse_depth)]
+    pub max_depth: Option<usize>,
+
+    /// Most nodes that aliases may expand to in one document
+    /// [default: the config's `limits:`, else 10000000].
+    #[arg(long, value_name = "N")]
+    pub max_aliases: Option<u64>,
+
+    /// Most bytes of text that aliases may copy in one document
+    /// [default: the config's `limits:`, else 64M].
+    #[arg(long, value_name = "SIZE", value_parser = kubeward::limits::parse_size)]
+    pub max_alias_size: Option<u64>,
+}
+
+fn parse_depth(s: &str) -> Result<usize, String> {
+    let n: u64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a whole number, got {s:?}"))?;
+    kubeward::limits::check_depth(n)
 }
 
 fn parse_kube_version(s: &str) -> Result<(u32, u32), String> {

@@ -85,6 +85,8 @@ pub struct Config {
     pub overrides: Vec<Override>,
     pub ignore: Vec<Ignore>,
     pub charts: Vec<ChartRender>,
+    /// `limits:` (command-line flags override them).
+    pub limits: crate::limits::Limits,
     /// Rule ids the config names that no rule has, with where and a suggestion.
     pub unknown_ids: Vec<ConfigWarning>,
 }
@@ -248,6 +250,7 @@ pub fn parse(
                     config.charts.push(p.chart_entry(item)?);
                 }
             }
+            "limits" => config.limits = p.limits(v)?,
             other => {
                 return Err(p.unknown_key(
                     e.key_span,
@@ -264,6 +267,7 @@ pub fn parse(
                         "overrides",
                         "ignore",
                         "charts",
+                        "limits",
                     ],
                 ))
             }
@@ -408,6 +412,57 @@ impl Parser<'_> {
             out.insert(e.key.clone(), sev);
         }
         Ok(out)
+    }
+
+    fn limits(&self, n: &Node) -> Result<crate::limits::Limits, ConfigError> {
+        use crate::limits::check_depth;
+        let mut out = crate::limits::Limits::default();
+        for e in self.map(n, "limits")? {
+            let v = &e.value;
+            match e.key.as_str() {
+                "max-file-size" => out.max_file_bytes = Some(self.size(v, "max-file-size")?),
+                "max-alias-size" => out.max_alias_bytes = Some(self.size(v, "max-alias-size")?),
+                "max-aliases" => out.max_alias_nodes = Some(self.count(v, "max-aliases")?),
+                "max-depth" => {
+                    let d = self.count(v, "max-depth")?;
+                    out.max_depth = Some(check_depth(d).map_err(|m| self.err(v.span, m))?);
+                }
+                other => {
+                    return Err(self.unknown_key(
+                        e.key_span,
+                        other,
+                        &[
+                            "max-file-size",
+                            "max-depth",
+                            "max-aliases",
+                            "max-alias-size",
+                        ],
+                    ))
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// A size: a byte count or a string with a K/M/G suffix (`100MiB`).
+    fn size(&self, n: &Node, what: &str) -> Result<u64, ConfigError> {
+        match &n.kind {
+            NodeKind::Scalar(Scalar::Str(s)) => {
+                crate::limits::parse_size(s).map_err(|m| self.err(n.span, format!("{what}: {m}")))
+            }
+            NodeKind::Scalar(_) => self.count(n, what),
+            _ => Err(self.err(n.span, format!("{what} must be a size like 100MiB"))),
+        }
+    }
+
+    /// A non-negative whole number.
+    fn count(&self, n: &Node, what: &str) -> Result<u64, ConfigError> {
+        match &n.kind {
+            NodeKind::Scalar(Scalar::Int(i)) => u64::try_from(*i)
+                .map_err(|_| self.err(n.span, format!("{what} must not be negative"))),
+            NodeKind::Scalar(Scalar::UInt(u)) => Ok(*u),
+            _ => Err(self.err(n.span, format!("{what} must be a whole number"))),
+        }
     }
 
     fn kube_version(&self, n: &Node) -> Result<(u32, u32), ConfigError> {
@@ -800,6 +855,39 @@ ignore:
         assert!(c.unknown_ids[0]
             .message
             .contains("did you mean pod-security/privileged?"));
+    }
+
+    #[test]
+    fn limits_parse_with_units_and_errors_are_located() {
+        let c = parse_ok(
+            "limits:\n  max-file-size: 100MiB\n  max-depth: 200\n  max-aliases: 5000\n  max-alias-size: 4096\n",
+        );
+        assert_eq!(
+            c.limits,
+            crate::limits::Limits {
+                max_file_bytes: Some(100 << 20),
+                max_depth: Some(200),
+                max_alias_nodes: Some(5000),
+                max_alias_bytes: Some(4096),
+            }
+        );
+        let e = parse_err("limits:\n  max-file-size: 10 parsecs\n");
+        assert!(
+            e.starts_with(".kubeward.yaml:2:18: max-file-size: expected a size"),
+            "{e}"
+        );
+        let e = parse_err("limits:\n  max-depth: 0\n");
+        assert!(
+            e.starts_with(".kubeward.yaml:2:14: max-depth must be between 1 and 10000"),
+            "{e}"
+        );
+        let e = parse_err("limits:\n  max-aliases: -1\n");
+        assert!(e.contains("2:16: max-aliases must not be negative"), "{e}");
+        let e = parse_err("limits:\n  max-dept: 1\n");
+        assert!(
+            e.contains("2:3: unknown key `max-dept` (did you mean `max-depth`?)"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -3,14 +3,11 @@
 
 use crate::discover::{io_message, Target};
 use crate::finding::{Finding, Severity};
+use crate::limits::Limits;
 use crate::rules_builtin::{builtin, YAML_SYNTAX};
 use crate::source::SourceFile;
 use crate::yaml::{self, Document, LoadIssue, Span};
 use crate::{Problem, Settings};
-
-/// Files above this size are not parsed (a finding says so); a manifest this big
-/// is almost certainly generated data, and holding its tree would cost ~10x.
-pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
 
 pub enum Loaded {
     Failed(Problem),
@@ -21,7 +18,8 @@ pub enum Loaded {
     },
 }
 
-pub fn read_and_load(target: &Target, settings: &Settings) -> Loaded {
+pub fn read_and_load(target: &Target, settings: &Settings, limits: &Limits) -> Loaded {
+    let max = limits.file_bytes();
     let (name, bytes) = match target {
         Target::Stdin => (
             settings
@@ -32,34 +30,68 @@ pub fn read_and_load(target: &Target, settings: &Settings) -> Loaded {
         ),
         Target::File(path) | Target::Chart(path) => {
             let name = path.display().to_string();
-            // Reading a FIFO or a device would block or never end.
-            if let Ok(m) = std::fs::metadata(path) {
-                if !m.is_file() {
+            match read_file(path, max) {
+                Ok(Read::Bytes(b)) => (name, b),
+                Ok(Read::TooBig(size)) => return too_big(name, size, max),
+                Err(message) => {
                     return Loaded::Failed(Problem {
                         path: name,
-                        message: "not a regular file; skipped".into(),
-                        is_error: true,
-                    });
-                }
-            }
-            match std::fs::read(path) {
-                Ok(b) => (name, b),
-                Err(e) => {
-                    return Loaded::Failed(Problem {
-                        path: name,
-                        message: io_message(&e),
+                        message,
                         is_error: true,
                     })
                 }
             }
         }
     };
-    load_bytes(name, bytes)
+    load_bytes_with(name, bytes, limits)
 }
 
-/// Decodes and loads one file's bytes.
-pub fn load_bytes(name: String, bytes: Vec<u8>) -> Loaded {
-    let syntax = |source: SourceFile, at: usize, message: String| Loaded::File {
+enum Read {
+    Bytes(Vec<u8>),
+    /// Over the limit: the size it has (at least), never read into memory.
+    TooBig(u64),
+}
+
+/// Reads at most `max` bytes (+1 to notice more): a file that grows while it is
+/// read, or a `/proc`-like file reporting size 0, cannot exhaust memory.
+fn read_file(path: &std::path::Path, max: u64) -> Result<Read, String> {
+    use std::io::Read as _;
+    let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
+    // Reading a FIFO or a device would block or never end.
+    if !meta.is_file() {
+        return Err("not a regular file; skipped".into());
+    }
+    if meta.len() > max {
+        return Ok(Read::TooBig(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| io_message(&e))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_message(&e))?;
+    let len = bytes.len() as u64;
+    Ok(if len > max {
+        Read::TooBig(len)
+    } else {
+        Read::Bytes(bytes)
+    })
+}
+
+fn too_big(name: String, size: u64, max: u64) -> Loaded {
+    file_issue(
+        SourceFile::new(name, ""),
+        0,
+        format!(
+            "file is {} bytes, over the {max}-byte limit (--max-file-size, \
+             `limits: max-file-size`); it was not parsed",
+            size
+        ),
+    )
+}
+
+/// A file that yields one `yaml/syntax` issue and no documents.
+fn file_issue(source: SourceFile, at: usize, message: String) -> Loaded {
+    Loaded::File {
         source,
         issues: vec![LoadIssue {
             rule: YAML_SYNTAX,
@@ -67,40 +99,29 @@ pub fn load_bytes(name: String, bytes: Vec<u8>) -> Loaded {
             span: Span::new(at, at),
         }],
         documents: Vec::new(),
-    };
-    if bytes.len() > MAX_FILE_BYTES {
-        return syntax(
-            SourceFile::new(name, ""),
-            0,
-            format!(
-                "file is {} MiB, over the {} MiB limit; it was not parsed",
-                bytes.len() / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
-        );
     }
-    let text = match decode(&bytes) {
+}
+
+/// Decodes and loads one file's bytes with the default limits.
+pub fn load_bytes(name: String, bytes: Vec<u8>) -> Loaded {
+    load_bytes_with(name, bytes, &Limits::default())
+}
+
+/// Decodes and loads one file's bytes.
+pub fn load_bytes_with(name: String, bytes: Vec<u8>, limits: &Limits) -> Loaded {
+    let max = limits.file_bytes();
+    if bytes.len() as u64 > max {
+        return too_big(name, bytes.len() as u64, max);
+    }
+    let text = match decode(bytes) {
         Ok(t) => t,
-        Err(Undecodable::Binary) => {
-            return syntax(
-                SourceFile::new(name, ""),
-                0,
-                "binary file (contains NUL bytes): not a manifest".into(),
-            )
-        }
-        Err(Undecodable::NotUtf8 { valid_up_to }) => {
+        Err(bad) => {
             // Keep the readable prefix so the report can show where it breaks.
-            let prefix =
-                String::from_utf8_lossy(bytes.get(..valid_up_to).unwrap_or_default()).into_owned();
-            let at = prefix.len();
-            return syntax(
-                SourceFile::new(name, prefix),
-                at,
-                format!("file is not valid UTF-8 (invalid byte at offset {valid_up_to}); Kubernetes manifests must be UTF-8"),
-            );
+            let at = bad.prefix.len();
+            return file_issue(SourceFile::new(name, bad.prefix), at, bad.message);
         }
     };
-    let loaded = yaml::load(&text);
+    let loaded = yaml::load_with(&text, &limits.yaml());
     Loaded::File {
         source: SourceFile::new(name, text),
         issues: loaded.issues,
@@ -108,12 +129,13 @@ pub fn load_bytes(name: String, bytes: Vec<u8>) -> Loaded {
     }
 }
 
-enum Undecodable {
-    Binary,
-    NotUtf8 { valid_up_to: usize },
+/// Why a file is not text, with the valid text before the first bad byte.
+struct Undecodable {
+    prefix: String,
+    message: String,
 }
 
-fn decode(bytes: &[u8]) -> Result<String, Undecodable> {
+fn decode(bytes: Vec<u8>) -> Result<String, Undecodable> {
     // UTF-16 with a byte-order mark: libyaml (and so go-yaml) decodes it.
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return utf16(rest, u16::from_le_bytes);
@@ -121,25 +143,83 @@ fn decode(bytes: &[u8]) -> Result<String, Undecodable> {
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
         return utf16(rest, u16::from_be_bytes);
     }
-    if bytes.contains(&0) {
-        return Err(Undecodable::Binary);
+    let valid =
+        |upto: usize| String::from_utf8_lossy(bytes.get(..upto).unwrap_or_default()).into_owned();
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        if looks_like_utf16(&bytes) {
+            return Err(Undecodable {
+                prefix: String::new(),
+                message: "file looks like UTF-16 without a byte-order mark; Kubernetes \
+                          reads it as UTF-8 and rejects it: save it as UTF-8"
+                    .into(),
+            });
+        }
+        let prefix = match std::str::from_utf8(bytes.get(..nul).unwrap_or_default()) {
+            Ok(p) => p.to_string(),
+            Err(e) => valid(e.valid_up_to()),
+        };
+        return Err(Undecodable {
+            prefix,
+            message: format!("binary file (NUL byte at offset {nul}): not a manifest"),
+        });
     }
-    String::from_utf8(bytes.to_vec()).map_err(|e| Undecodable::NotUtf8 {
-        valid_up_to: e.utf8_error().valid_up_to(),
+    // Takes the buffer: no copy of a file that may be hundreds of MB.
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        Undecodable {
+            prefix: String::from_utf8_lossy(bytes.get(..at).unwrap_or_default()).into_owned(),
+            message: format!(
+                "file is not valid UTF-8 (invalid byte at offset {at}); Kubernetes \
+                 manifests must be UTF-8"
+            ),
+        }
     })
 }
 
+/// ASCII text saved as UTF-16 without a BOM: every other byte of the start is NUL.
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    let head = bytes.get(..bytes.len().min(256) & !1).unwrap_or_default();
+    if head.is_empty() {
+        return false;
+    }
+    let pairs = head.chunks_exact(2);
+    let le = pairs.clone().all(|p| p[0] != 0 && p[1] == 0);
+    let be = pairs.clone().all(|p| p[0] == 0 && p[1] != 0);
+    le || be
+}
+
+/// Decodes UTF-16 (after its BOM); a bad surrogate or an odd trailing byte is an
+/// error located after the text decoded so far.
 fn utf16(bytes: &[u8], word: fn([u8; 2]) -> u16) -> Result<String, Undecodable> {
-    let units: Vec<u16> = bytes
-        .chunks(2)
-        .map(|c| {
-            word([
-                c.first().copied().unwrap_or(0),
-                c.get(1).copied().unwrap_or(0),
-            ])
-        })
-        .collect();
-    String::from_utf16(&units).map_err(|_| Undecodable::NotUtf8 { valid_up_to: 0 })
+    let units = bytes.chunks_exact(2).map(|c| word([c[0], c[1]]));
+    let mut text = String::with_capacity(bytes.len() / 2);
+    // Code units decoded so far, for the error's byte offset (BOM included).
+    let mut done = 1;
+    for c in char::decode_utf16(units) {
+        match c {
+            Ok(c) => {
+                text.push(c);
+                done += c.len_utf16();
+            }
+            Err(_) => {
+                return Err(Undecodable {
+                    message: format!(
+                        "file is not valid UTF-16 (unpaired surrogate at byte offset {})",
+                        2 * done
+                    ),
+                    prefix: text,
+                })
+            }
+        }
+    }
+    if bytes.len() % 2 == 1 {
+        return Err(Undecodable {
+            prefix: text,
+            message: "file is not valid UTF-16 (odd number of bytes)".into(),
+        });
+    }
+    Ok(text)
 }
 
 /// A loader issue as a finding.

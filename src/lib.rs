@@ -10,6 +10,7 @@ pub mod engine;
 pub mod finding;
 pub mod helm;
 pub mod input;
+pub mod limits;
 pub mod locate;
 pub mod parallel;
 pub mod policy;
@@ -74,6 +75,8 @@ pub struct Settings {
     pub helm: helm::HelmSettings,
     /// User policies (`--policy`, `--data`, ...).
     pub policies: policy::PolicyOptions,
+    /// Input limits set on the command line (they override the config's `limits:`).
+    pub limits: limits::Limits,
 }
 
 impl Default for Settings {
@@ -91,6 +94,7 @@ impl Default for Settings {
             threads: 0,
             helm: helm::HelmSettings::default(),
             policies: policy::PolicyOptions::default(),
+            limits: limits::Limits::default(),
         }
     }
 }
@@ -321,18 +325,33 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
 
     // Read and load every file in parallel; each file is parsed exactly once.
     let threads = parallel::threads_for(targets.len(), 4, settings.threads);
+    // Limits: the command line's, then the file's config's, then the defaults.
+    let target_limits: Vec<limits::Limits> = target_cfg
+        .iter()
+        .map(|cfg| {
+            let from_config = cfg
+                .and_then(|i| configs.loaded.get(i))
+                .map(|c| c.limits)
+                .unwrap_or_default();
+            settings.limits.or(&from_config)
+        })
+        .collect();
     let indices: Vec<usize> = (0..targets.len()).collect();
     let loaded = parallel::map(
         &indices,
         threads,
         || Ok::<_, RunError>(()),
-        |_, &i| match &targets[i] {
-            discover::Target::Chart(dir) => helm::load::load_chart(
-                dir,
-                renders.get(i).map(Vec::as_slice).unwrap_or_default(),
-                &settings.helm,
-            ),
-            t => vec![(input::read_and_load(t, settings), None)],
+        |_, &i| {
+            let limits = target_limits.get(i).copied().unwrap_or_default();
+            match &targets[i] {
+                discover::Target::Chart(dir) => helm::load::load_chart(
+                    dir,
+                    renders.get(i).map(Vec::as_slice).unwrap_or_default(),
+                    &settings.helm,
+                    &limits,
+                ),
+                t => vec![(input::read_and_load(t, settings, &limits), None)],
+            }
         },
     )?;
 

@@ -208,6 +208,12 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
             release_name: cli.release_name.clone(),
         },
         policies: policy_options(&cli.policy, cli.gatekeeper),
+        limits: kubeward::limits::Limits {
+            max_file_bytes: cli.max_file_size,
+            max_depth: cli.max_depth,
+            max_alias_nodes: cli.max_aliases,
+            max_alias_bytes: cli.max_alias_size,
+        },
     };
     let progress = Progress::start(!cli.quiet && io::stderr().is_terminal());
     let linted = kubeward::lint(&settings);

@@ -30,8 +30,25 @@ where
     E: Send,
 {
     if threads <= 1 || items.len() <= 1 {
-        let mut state = init()?;
-        return Ok(items.iter().map(|t| f(&mut state, t)).collect());
+        // Still on a worker with the big stack: the calling thread's (8 MiB for
+        // main) overflows on documents near the configurable depth ceiling.
+        let run = || -> Result<Vec<R>, E> {
+            let mut state = init()?;
+            Ok(items.iter().map(|t| f(&mut state, t)).collect())
+        };
+        return std::thread::scope(|scope| {
+            match std::thread::Builder::new()
+                .stack_size(STACK)
+                .spawn_scoped(scope, run)
+            {
+                Ok(worker) => worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // No thread to be had: the caller's stack still serves every
+                // document within the default depth limit.
+                Err(_) => run(),
+            }
+        });
     }
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::with_capacity(items.len()));

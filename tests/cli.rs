@@ -535,3 +535,42 @@ fn helm_flags_reach_the_renderer() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn limits_from_flags_and_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::write(d.join("deep.yaml"), "a: [[[[[[1]]]]]]\n").expect("write");
+    let deep = d.join("deep.yaml").display().to_string();
+    let out = kubeward(
+        &[
+            "--no-config",
+            "--format",
+            "compact",
+            "--max-depth",
+            "4",
+            &deep,
+        ],
+        None,
+    );
+    assert!(
+        text(&out.stdout)
+            .contains("deep.yaml:1:7: error: document is nested too deeply (more than 4 levels"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = kubeward(&["--no-config", "--max-file-size", "8", &deep], None);
+    assert!(text(&out.stdout).contains("over the 8-byte limit"));
+    let out = kubeward(&["--max-depth", "0", &deep], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("max-depth must be between 1 and 10000"));
+
+    // The config's `limits:` applies; a flag overrides it.
+    std::fs::write(d.join(".kubeward.yaml"), "limits:\n  max-depth: 3\n").expect("write");
+    let out = kubeward(&["--format", "compact", &deep], None);
+    assert!(
+        text(&out.stdout).contains("1:6: error: document is nested too deeply (more than 3 levels")
+    );
+    let out = kubeward(&["--format", "compact", "--max-depth", "100", &deep], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}

@@ -20,6 +20,7 @@ pub fn load_chart(
     dir: &Path,
     renders: &[RenderSpec],
     settings: &super::HelmSettings,
+    limits: &crate::limits::Limits,
 ) -> Vec<ChartPart> {
     let chart = match chart::read(dir) {
         Ok(c) => c,
@@ -82,7 +83,7 @@ pub fn load_chart(
                             values,
                             namespace: spec.namespace.clone(),
                         });
-                        let mut loaded = input::load_bytes(shown, text.into_bytes());
+                        let mut loaded = input::load_bytes_with(shown, text.into_bytes(), limits);
                         if let Loaded::File { source, .. } = &mut loaded {
                             source.generated = true;
                         }

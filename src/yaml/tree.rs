@@ -553,13 +553,20 @@ impl<'l> Builder<'l> {
         stats.cost = stats.cost.saturating_add(1);
         stats.nodes = stats.nodes.saturating_add(1);
         stats.depth += 1;
+        // Collections are shrunk to their length: growth slack (a 1-entry mapping
+        // holds room for 4) otherwise doubles the memory of streams of small documents.
         let (kind, keys, elem_keys) = match frame.coll {
-            Collection::Seq { items, elem_keys } => {
+            Collection::Seq {
+                mut items,
+                elem_keys,
+            } => {
+                items.shrink_to_fit();
                 let elem_keys = frame.merge_ctx.then_some(elem_keys);
                 (NodeKind::Seq(items), None, elem_keys)
             }
             Collection::Map { map, .. } => {
-                let (entries, mut meta) = map.finish();
+                let (mut entries, mut meta) = map.finish();
+                entries.shrink_to_fit();
                 let keys: Option<Rc<[KeyId]>> =
                     frame.keep_keys.then(|| meta.iter().map(|m| m.id).collect());
                 meta.clear();

@@ -1,0 +1,41 @@
+//! Bytes -> decoded text -> documents -> resources, as `kubeward` reads a file.
+//! Nothing may panic, and every span (issues, nodes, keys) must slice the text.
+#![no_main]
+
+use kubeward::input::{issue_finding, load_bytes, Loaded};
+use kubeward::resource::resources_of;
+use libfuzzer_sys::fuzz_target;
+
+mod common;
+
+fuzz_target!(|data: &[u8]| {
+    common::tolerate_parser_panics();
+    let Loaded::File {
+        source,
+        issues,
+        documents,
+    } = load_bytes("fuzz.yaml".into(), data.to_vec())
+    else {
+        return;
+    };
+    let text: &str = &source.text;
+    for issue in &issues {
+        common::check(text, issue.span, issue.rule);
+        // Turning an issue into a located finding computes line:column.
+        let f = issue_finding(0, &source, issue);
+        assert!(f.line >= 1 && f.line <= source.line_count());
+        assert!((f.line, f.column) <= (f.end_line, f.end_column));
+    }
+    for doc in &documents {
+        assert!(doc.start <= text.len(), "document start past the end");
+        common::check_tree(text, &doc.root);
+        // The JSON view and the engine's value conversion walk the whole tree.
+        let _ = kubeward::yaml::to_json(&doc.root);
+        let _ = kubeward::engine::convert::to_value(&doc.root);
+    }
+    for r in resources_of(0, documents) {
+        common::check_tree(text, &r.root);
+        let at = kubeward::locate::locate(&r.root, &[]);
+        common::check(text, at.span, "resource location");
+    }
+});
