@@ -82,9 +82,14 @@ fn too_big(name: String, size: u64, max: u64) -> Loaded {
         SourceFile::new(name, ""),
         0,
         format!(
-            "file is {} bytes, over the {max}-byte limit (--max-file-size, \
+            "file is {}, over the {max}-byte limit (--max-file-size, \
              `limits: max-file-size`); it was not parsed",
-            size
+            // Reads stop one byte past the limit (stdin), so the size is a floor.
+            if size == max.saturating_add(1) {
+                format!("more than {max} bytes")
+            } else {
+                format!("{size} bytes")
+            }
         ),
     )
 }

@@ -179,8 +179,16 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let reports = plan_reports(&cli)?;
     let reads_stdin = cli.paths.iter().any(|p| p.as_os_str() == "-");
     let stdin = if reads_stdin {
+        // Bounded like a file: one byte past the limit is enough to report the
+        // input as too big (--max-file-size, else the larger of the default and
+        // any config's, which is not known yet: the default ceiling applies).
+        let max = cli
+            .max_file_size
+            .unwrap_or(kubeward::limits::DEFAULT_MAX_FILE_BYTES);
         let mut buf = Vec::new();
-        io::stdin().read_to_end(&mut buf)?;
+        io::stdin()
+            .take(max.saturating_add(1))
+            .read_to_end(&mut buf)?;
         Some(buf)
     } else {
         None

@@ -574,3 +574,22 @@ fn limits_from_flags_and_config() {
     let out = kubeward(&["--format", "compact", "--max-depth", "100", &deep], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }
+
+#[test]
+fn stdin_is_read_only_up_to_the_size_limit() {
+    let big = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: a}}\ndata: {{x: \"{}\"}}\n",
+        "y".repeat(4096)
+    );
+    let out = kubeward(
+        &["--max-file-size", "1K", "--format", "compact", "-"],
+        Some(big.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout)
+            .contains("-:1:1: error: file is more than 1024 bytes, over the 1024-byte limit"),
+        "{}",
+        text(&out.stdout)
+    );
+}
