@@ -403,7 +403,12 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
             || Evaluator::new(&plan),
             |ev, &ri| {
                 let r = &resources[ri];
-                let raw = ev.evaluate(&r.id.kind, engine::convert::to_value(&r.root));
+                let label = || {
+                    let file = files.get(r.file).map_or("?", |f| f.path.as_str());
+                    let name = r.id.name.as_deref().unwrap_or("");
+                    format!("{file} {}/{name}", r.id.kind)
+                };
+                let raw = ev.evaluate(&r.id.kind, engine::convert::to_value(&r.root), label);
                 raw.into_iter()
                     .map(|raw| locate_finding(&plan, &files, r, raw))
                     .filter(|f| enabled_in(&f.rule, true, f.file))

@@ -164,6 +164,15 @@ fn dispatch_module(rules: &[Rule], groups: &[Vec<usize>]) -> String {
 pub struct Evaluator<'p> {
     plan: &'p Plan,
     engine: Engine,
+    profile: Option<super::profile::Profile>,
+}
+
+impl Drop for Evaluator<'_> {
+    fn drop(&mut self) {
+        if let Some(p) = &mut self.profile {
+            eprint!("{}", p.report());
+        }
+    }
 }
 
 impl<'p> Evaluator<'p> {
@@ -205,7 +214,11 @@ impl<'p> Evaluator<'p> {
                 .add_data(Value::from(root))
                 .map_err(|e| compile(&format!("rules/data/{name}.json"), e.to_string()))?;
         }
-        let mut ev = Evaluator { plan, engine };
+        let mut ev = Evaluator {
+            plan,
+            engine,
+            profile: super::profile::Profile::from_env(),
+        };
         // regorus analyses modules lazily on the first evaluation: do it now so a
         // rule that does not compile stops the run before any file is linted.
         if !plan.groups.is_empty() {
@@ -221,15 +234,25 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Evaluates every rule that applies to `kind` on one resource.
-    pub fn evaluate(&mut self, kind: &str, input: Value) -> Vec<RawFinding> {
+    /// `label` names the resource in a profile (only called when profiling).
+    pub fn evaluate(
+        &mut self,
+        kind: &str,
+        input: Value,
+        label: impl FnOnce() -> String,
+    ) -> Vec<RawFinding> {
         let Some(group) = self.plan.group_for(kind) else {
             return Vec::new();
         };
         self.engine.set_input(input);
-        match self
+        let started = super::profile::Profile::start();
+        let result = self
             .engine
-            .eval_rule(format!("data.kubeward.dispatch.g{group}"))
-        {
+            .eval_rule(format!("data.kubeward.dispatch.g{group}"));
+        if self.profile.is_some() {
+            self.profile_group(group, started.elapsed(), label());
+        }
+        match result {
             Ok(v) => self.collect_group(&v),
             // One runtime error aborts the whole call: evaluate the group's rules
             // one by one so the others still report and the culprit is named.
@@ -238,6 +261,24 @@ impl<'p> Evaluator<'p> {
                 .into_iter()
                 .flat_map(|i| self.evaluate_one(i))
                 .collect(),
+        }
+    }
+
+    fn profile_group(&mut self, group: usize, took: std::time::Duration, label: String) {
+        let mut times = Vec::new();
+        for &i in &self.plan.groups[group] {
+            let rule = &self.plan.rules[i];
+            let started = super::profile::Profile::start();
+            let _ = self
+                .engine
+                .eval_rule(format!("data.{}.deny", rule.meta.package));
+            times.push((rule.meta.id.as_str(), started.elapsed()));
+        }
+        if let Some(p) = &mut self.profile {
+            p.group(took, label);
+            for (id, t) in times {
+                p.rule(id, t);
+            }
         }
     }
 
@@ -382,7 +423,7 @@ mod tests {
                "spec":{"hostPID":true,"containers":[{"name":"a","image":"a:1"}]}}"#,
         )
         .expect("json");
-        let found = ev.evaluate("Pod", pod);
+        let found = ev.evaluate("Pod", pod, String::new);
         assert!(
             found.iter().any(|f| {
                 f.rule.map(|i| p.rules[i].meta.id.as_str()) == Some("pod-security/host-pid")
