@@ -7,6 +7,7 @@ use super::bundle::{Catalog, Rule};
 use crate::finding::{PathSeg, Severity};
 use regorus::{Engine, Value};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 use std::fmt::Write as _;
 
 /// The kinds whose objects carry a PodSpec (RULES.md §1.1); a rule declaring
@@ -43,7 +44,15 @@ pub struct Plan {
     other_group: Option<usize>,
     dispatch: String,
     data: Value,
+    /// `data.kubeward.precomputed`: the input-independent part of the
+    /// cross-resource rules (rules/lib/precompute.rego), computed by the first
+    /// worker and shared by all; None when it could not be computed (the
+    /// rules then compute the same values per resource).
+    precomputed: OnceLock<Option<Value>>,
 }
+
+/// The rule that computes `data.kubeward.precomputed` once per run.
+const PRECOMPUTE_RULE: &str = "data.kubeward.lib.precompute.index";
 
 /// One rule result before it is located.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,6 +131,7 @@ impl Plan {
             other_group,
             dispatch,
             data,
+            precomputed: OnceLock::new(),
         }
     }
 
@@ -204,15 +214,17 @@ impl<'p> Evaluator<'p> {
         for (name, json) in &plan.tables {
             let value = Value::from_json_str(json)
                 .map_err(|e| compile(&format!("rules/data/{name}.json"), e.to_string()))?;
-            let mut tables = std::collections::BTreeMap::new();
+            let mut tables = BTreeMap::new();
             tables.insert(Value::from(name.as_str()), value);
-            let mut kw = std::collections::BTreeMap::new();
-            kw.insert(Value::from("tables"), Value::from(tables));
-            let mut root = std::collections::BTreeMap::new();
-            root.insert(Value::from("kubeward"), Value::from(kw));
             engine
-                .add_data(Value::from(root))
+                .add_data(kubeward_data("tables", Value::from(tables)))
                 .map_err(|e| compile(&format!("rules/data/{name}.json"), e.to_string()))?;
+        }
+        let precomputed = plan.precomputed.get_or_init(|| precompute(&mut engine));
+        if let Some(index) = precomputed {
+            engine
+                .add_data(kubeward_data("precomputed", index.clone()))
+                .map_err(|e| compile("<precomputed>", e.to_string()))?;
         }
         let mut ev = Evaluator {
             plan,
@@ -320,6 +332,26 @@ impl<'p> Evaluator<'p> {
             out.push(parse_finding(Some(i), &rule.meta.id, f));
         }
         out
+    }
+}
+
+/// `{"kubeward": {key: value}}`, for `add_data`.
+fn kubeward_data(key: &str, value: Value) -> Value {
+    let mut kw = BTreeMap::new();
+    kw.insert(Value::from(key), value);
+    let mut root = BTreeMap::new();
+    root.insert(Value::from("kubeward"), Value::from(kw));
+    Value::from(root)
+}
+
+/// Evaluates the run index on an engine that has the libraries and data but
+/// not the index yet. Any failure (a rules directory without the library, a
+/// runtime error) just means no index.
+fn precompute(engine: &mut Engine) -> Option<Value> {
+    engine.set_input(Value::new_object());
+    match engine.eval_rule(PRECOMPUTE_RULE.into()) {
+        Ok(v @ Value::Object(_)) => Some(v),
+        _ => None,
     }
 }
 
