@@ -13,6 +13,8 @@ pub struct Profile {
     rules: HashMap<String, (Duration, u64)>,
     /// (group evaluation time, resource label), the slowest kept.
     resources: Vec<(Duration, String)>,
+    /// Kind -> (total group evaluation time, resources).
+    kinds: HashMap<String, (Duration, u64)>,
     group_total: Duration,
     groups: u64,
 }
@@ -30,7 +32,10 @@ impl Profile {
         Instant::now()
     }
 
-    pub fn group(&mut self, took: Duration, label: String) {
+    pub fn group(&mut self, kind: &str, took: Duration, label: String) {
+        let k = self.kinds.entry(kind.to_string()).or_default();
+        k.0 += took;
+        k.1 += 1;
         self.group_total += took;
         self.groups += 1;
         self.resources.push((took, label));
@@ -55,6 +60,17 @@ impl Profile {
             self.groups,
             self.group_total.as_secs_f64()
         );
+        let mut kinds: Vec<_> = self.kinds.iter().collect();
+        kinds.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+        let _ = writeln!(out, "kinds (total ms, resources, µs/resource):");
+        for (kind, (d, n)) in kinds.iter().take(25) {
+            let ms = d.as_secs_f64() * 1e3;
+            let _ = writeln!(
+                out,
+                "  {ms:10.1} {n:8} {:9.1}  {kind}",
+                ms * 1e3 / *n as f64
+            );
+        }
         let mut rules: Vec<_> = self.rules.iter().collect();
         rules.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
         let _ = writeln!(out, "rules evaluated alone (total ms, calls, µs/call):");
