@@ -8,7 +8,7 @@ use crate::finding::{PathSeg, Severity};
 use regorus::{Engine, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// The kinds whose objects carry a PodSpec (RULES.md §1.1); a rule declaring
 /// `pod-bearing` runs on all of them.
@@ -49,6 +49,10 @@ pub struct Plan {
     /// worker and shared by all; None when it could not be computed (the
     /// rules then compute the same values per resource).
     precomputed: OnceLock<Option<Value>>,
+    /// Results by resource content: the same document in several files (a
+    /// chart rendered twice, vendored copies) is evaluated once. Rules read
+    /// only `input` and the run's `data`, so equal inputs give equal results.
+    memo: Mutex<HashMap<(u64, u64), Vec<RawFinding>>>,
 }
 
 /// A rule group's bytecode VM (experimental, off by default). The RVM of
@@ -153,6 +157,7 @@ impl Plan {
             dispatch,
             data,
             precomputed: OnceLock::new(),
+            memo: Mutex::new(HashMap::new()),
         }
     }
 
@@ -304,6 +309,24 @@ impl<'p> Evaluator<'p> {
         let Some(group) = self.plan.group_for(kind) else {
             return Vec::new();
         };
+        let key = memo_key(kind, &input);
+        if let Some(hit) = key.and_then(|k| self.plan.memo.lock().ok()?.get(&k).cloned()) {
+            return hit;
+        }
+        let found = self.evaluate_group(kind, group, input, label);
+        if let (Some(k), Ok(mut memo)) = (key, self.plan.memo.lock()) {
+            memo.insert(k, found.clone());
+        }
+        found
+    }
+
+    fn evaluate_group(
+        &mut self,
+        kind: &str,
+        group: usize,
+        input: Value,
+        label: impl FnOnce() -> String,
+    ) -> Vec<RawFinding> {
         let entry = format!("data.kubeward.dispatch.g{group}");
         let started = super::profile::Profile::start();
         let result = match self.vm(group) {
@@ -435,6 +458,19 @@ impl<'p> Evaluator<'p> {
         }
         out
     }
+}
+
+/// A 128-bit digest of the kind and the resource as JSON (two SipHash runs
+/// with different prefixes); None when the value cannot be serialised.
+fn memo_key(kind: &str, input: &Value) -> Option<(u64, u64)> {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let json = input.to_json_str().ok()?;
+    let digest = |salt: u8| {
+        let mut h = DefaultHasher::new();
+        (salt, kind, &json).hash(&mut h);
+        h.finish()
+    };
+    Some((digest(0), digest(1)))
 }
 
 /// `{"kubeward": {key: value}}`, for `add_data`.
