@@ -253,7 +253,11 @@ impl<'p> Evaluator<'p> {
                 .add_data(kubeward_data("tables", Value::from(tables)))
                 .map_err(|e| compile(&format!("rules/data/{name}.json"), e.to_string()))?;
         }
-        let precomputed = plan.precomputed.get_or_init(|| precompute(&mut engine));
+        let precomputed = plan.precomputed.get_or_init(|| {
+            (inventory_len(&plan.data) >= PRECOMPUTE_MIN_RESOURCES)
+                .then(|| precompute(&mut engine))
+                .flatten()
+        });
         let mut vm_extra = vec![("tables", Value::from(tables_data))];
         if let Some(index) = precomputed {
             engine
@@ -480,6 +484,18 @@ fn kubeward_data(key: &str, value: Value) -> Value {
     let mut root = BTreeMap::new();
     root.insert(Value::from("kubeward"), Value::from(kw));
     Value::from(root)
+}
+
+/// Below this many resources the index is not worth its cost: computing it
+/// prepares the engine a second time (about 30 ms with the full catalogue,
+/// most of a one-file run), and the rules compute the same values per resource.
+const PRECOMPUTE_MIN_RESOURCES: usize = 64;
+
+fn inventory_len(data: &Value) -> usize {
+    match &data["kubeward"]["inventory"] {
+        Value::Array(a) => a.len(),
+        _ => 0,
+    }
 }
 
 /// Evaluates the run index on an engine that has the libraries and data but
