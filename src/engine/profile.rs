@@ -40,7 +40,7 @@ impl Profile {
         self.groups += 1;
         self.resources.push((took, label));
         if self.resources.len() > 4 * KEEP_SLOWEST {
-            self.resources.sort_by(|a, b| b.0.cmp(&a.0));
+            self.resources.sort_by_key(|r| std::cmp::Reverse(r.0));
             self.resources.truncate(KEEP_SLOWEST);
         }
     }
@@ -78,7 +78,7 @@ impl Profile {
             let ms = d.as_secs_f64() * 1e3;
             let _ = writeln!(out, "  {ms:10.1} {n:8} {:9.1}  {id}", ms * 1e3 / *n as f64);
         }
-        self.resources.sort_by(|a, b| b.0.cmp(&a.0));
+        self.resources.sort_by_key(|r| std::cmp::Reverse(r.0));
         self.resources.truncate(KEEP_SLOWEST);
         let _ = writeln!(out, "slowest resources (group ms):");
         for (d, label) in &self.resources {
