@@ -1,25 +1,20 @@
 #!/usr/bin/env bash
-# Measures kubeward on a corpus: wall time, peak RSS, files, resources, findings.
-# Usage: bench/run.sh [CORPUS_DIR] [RUNS]   (default: ../shared/corpus/bulk, 3 runs)
+# Benchmarks kubeward (release build, full default catalogue): for ../shared/corpus/bulk (when
+# present) and a synthetic corpus generated here, the median wall time of RUNS runs, peak RSS,
+# files/s, resources/s and MB/s; then the wall time of linting one small file (the
+# editor-on-save case, policy load included) over repeated runs. See docs/performance.md.
+#
+# Usage: bench/run.sh [RUNS]        (default 5)
+# Env:   BENCH_CORPUS=DIR           real corpus (default ../shared/corpus/bulk; skipped if absent)
+#        BENCH_SYNTH_FILES=N        synthetic corpus size in files (default 1000)
+#        BENCH_SMALL_RUNS=N         runs of the one-file case (default 30)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-corpus=${1:-../shared/corpus/bulk}
-runs=${2:-3}
-[ -d "$corpus" ] || { echo "no corpus at $corpus" >&2; exit 1; }
+runs=${1:-5}
 cargo build --release --quiet
-bin=target/release/kubeward
-bytes=$(du -sb "$corpus" | cut -f1)
-echo "corpus: $corpus ($((bytes / 1024 / 1024)) MiB)"
-for i in $(seq "$runs"); do
-  /usr/bin/time -f '%e %M' -o /tmp/kubeward-bench.time \
-    "$bin" --format json --fail-on never "$corpus" > /tmp/kubeward-bench.json 2>/dev/null || true
-  read -r wall rss < /tmp/kubeward-bench.time
-  python3 - "$wall" "$rss" "$bytes" <<'PY'
-import json, sys
-wall, rss, size = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-s = json.load(open('/tmp/kubeward-bench.json'))['summary']
-n = s['error'] + s['warning'] + s['info']
-print(f"wall {wall:.2f}s  peak RSS {rss/1024:.0f} MiB  files {s['files']} ({s['files']/wall:.0f}/s)  "
-      f"resources {s['resources']} ({s['resources']/wall:.0f}/s)  {size/1048576/wall:.1f} MB/s  findings {n}")
-PY
-done
+synth=$(mktemp -d)
+trap 'rm -rf "$synth"' EXIT
+python3 bench/synth.py "$synth" "${BENCH_SYNTH_FILES:-1000}"
+python3 bench/measure.py --bin target/release/kubeward --runs "$runs" \
+  --small-runs "${BENCH_SMALL_RUNS:-30}" --small examples/shop/web.yaml \
+  "${BENCH_CORPUS:-../shared/corpus/bulk}" "$synth"

@@ -506,7 +506,12 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
                 };
                 let bundled_of = |i: usize| plan.rules.get(i).map(|r| &r.meta);
                 let user_of = |i: usize| user.rules.get(i).map(|r| &r.meta);
-                let raw = ev.evaluate(&r.id.kind, input);
+                let label = || {
+                    let file = files.get(r.file).map_or("?", |f| f.path.as_str());
+                    let name = r.id.name.as_deref().unwrap_or("");
+                    format!("{file} {}/{name}", r.id.kind)
+                };
+                let raw = ev.evaluate(&r.id.kind, input, label);
                 raw.into_iter()
                     .map(|raw| {
                         let meta = raw.rule.and_then(bundled_of);

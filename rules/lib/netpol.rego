@@ -63,7 +63,9 @@ _is_calico(p) if {
 #    "selector": the selector (LabelSelector, or a Calico expression string),
 #    "ingress": bool, "egress": bool (the policy isolates the selected pods in that direction)}
 # Only the policies of ns are normalised: this runs once per workload.
-policies_in(ns) := (_k8s_policies(ns) | _calico_policies(ns)) | _cilium_policies(ns)
+policies_in(ns) := ps if {
+	ps := data.kubeward.precomputed.policies_in[ns]
+} else := (_k8s_policies(ns) | _calico_policies(ns)) | _cilium_policies(ns)
 
 _k8s_policies(ns) := {p |
 	some raw in selectors.entries_in(selectors.of_kind("NetworkPolicy"), ns)

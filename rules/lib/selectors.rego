@@ -257,6 +257,12 @@ namespace_label(ns) := "the same (unset) namespace" if not is_string(ns)
 # The inventory (data.kubeward.inventory: one entry per resource of the run)
 # ---------------------------------------------------------------------------------------------
 
+# Per-namespace views of the inventory (workload_entries_in, workloads_in, workload_ids_in,
+# custom_resources_in, netpol.policies_in) are read from data.kubeward.precomputed when the
+# engine provides it: lib/precompute.rego computes them once per run for every namespace of
+# the run, because regorus recomputes a function on every call and these scan the inventory.
+# A namespace the index does not list (and every namespace, without the index) is computed here.
+
 # Kinds that carry a pod template (RULES.md §1.1).
 pod_bearing_kinds := {
 	"Pod",
@@ -316,8 +322,10 @@ _str(v) := "" if not is_string(v)
 # workloads_in(ns): the workloads (pod-bearing inventory entries) of one effective namespace, as
 #   {"kind", "name", "ns", "labels" (pod template labels, {} when absent or malformed),
 #    "entry" (the inventory entry)}.
-workloads_in(ns) := {w |
-	e := entries_in(pod_bearing_entries(0), ns)[_]
+workloads_in(ns) := ws if {
+	ws := data.kubeward.precomputed.workloads_in[ns]
+} else := {w |
+	e := workload_entries_in(ns)[_]
 	w := {
 		"kind": e.kind,
 		"name": _str(e.metadata.name),
@@ -328,7 +336,14 @@ workloads_in(ns) := {w |
 }
 
 # workload_ids_in(ns): [kind, name] of every workload of namespace ns, sorted.
-workload_ids_in(ns) := sort([[e.kind, object.get(e.metadata, "name", "")] | e := entries_in(pod_bearing_entries(0), ns)[_]])
+workload_ids_in(ns) := ids if {
+	ids := data.kubeward.precomputed.workload_ids_in[ns]
+} else := sort([[e.kind, object.get(e.metadata, "name", "")] | e := workload_entries_in(ns)[_]])
+
+# workload_entries_in(ns): the pod-bearing inventory entries of namespace ns.
+workload_entries_in(ns) := es if {
+	es := data.kubeward.precomputed.workload_entries_in[ns]
+} else := entries_in(pod_bearing_entries(0), ns)
 
 # entries_in(entries, ns): the entries (objects with a metadata object) whose effective
 # namespace is ns. These filters run for every resource of a namespace, so they use builtins
@@ -365,7 +380,7 @@ any_workload_matches(ns, sel) if {
 	not problem(sel)
 	ml := object.remove(_object_or_empty(object.get(sel, "matchLabels", null)), controller_labels)
 	me := [x | x := _array_or_empty(object.get(sel, "matchExpressions", null))[_]; not x.key in controller_labels]
-	e := entries_in(pod_bearing_entries(0), ns)[_]
+	e := workload_entries_in(ns)[_]
 	labels := object.get(e, "pod_labels", {})
 	every k, v in ml {
 		labels[k] == v
@@ -378,7 +393,7 @@ any_workload_matches(ns, sel) if {
 any_workload_matches_map(ns, sel) if {
 	is_object(sel)
 	required := object.remove(sel, controller_labels)
-	e := entries_in(pod_bearing_entries(0), ns)[_]
+	e := workload_entries_in(ns)[_]
 	labels := object.get(e, "pod_labels", {})
 	every k, v in required {
 		labels[k] == v
@@ -439,7 +454,9 @@ builtin_groups := {
 # kind) of namespace ns in the run. Operators create pods from them and usually copy the
 # resource's labels onto those pods, so "dangling" rules treat a selector that matches a custom
 # resource's labels as matching pods.
-custom_resources_in(ns) := entries_in(
+custom_resources_in(ns) := crs if {
+	crs := data.kubeward.precomputed.custom_resources_in[ns]
+} else := entries_in(
 	[e |
 		inv := data.kubeward.inventory
 		is_array(inv)

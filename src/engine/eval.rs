@@ -8,6 +8,7 @@ use crate::finding::{PathSeg, Severity};
 use regorus::{Engine, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use std::sync::{Mutex, OnceLock};
 
 /// The kinds whose objects carry a PodSpec (RULES.md §1.1); a rule declaring
 /// `pod-bearing` runs on all of them.
@@ -43,7 +44,40 @@ pub struct Plan {
     other_group: Option<usize>,
     dispatch: String,
     data: Value,
+    /// `data.kubeward.precomputed`: the input-independent part of the
+    /// cross-resource rules (rules/lib/precompute.rego), computed by the first
+    /// worker and shared by all; None when it could not be computed (the
+    /// rules then compute the same values per resource).
+    precomputed: OnceLock<Option<Value>>,
+    /// Results by resource content: the same document in several files (a
+    /// chart rendered twice, vendored copies) is evaluated once. Rules read
+    /// only `input` and the run's `data`, so equal inputs give equal results.
+    memo: Mutex<HashMap<(u64, u64), Vec<RawFinding>>>,
 }
+
+/// A rule group's bytecode VM (experimental, off by default). The RVM of
+/// regorus 0.14.1 runs the bundled rules about 2.7x faster than the
+/// tree-walking interpreter but does NOT give the same results: it treats an
+/// undefined complete rule as defined and `not null` as true (see the
+/// `rvm_semantics` test and docs/performance.md). A group it cannot compile,
+/// and any resource it fails on, is evaluated by the interpreter.
+enum Vm {
+    Untried,
+    Ready(Box<regorus::rvm::vm::RegoVM>),
+    Unavailable,
+}
+
+/// RVM instruction budget per resource: far above what any bundled rule group
+/// needs; a resource that exceeds it is evaluated by the interpreter.
+const VM_MAX_INSTRUCTIONS: usize = 50_000_000;
+
+/// `KUBEWARD_ENGINE=rvm` turns the RVM on, for measurements only.
+fn rvm_enabled() -> bool {
+    std::env::var("KUBEWARD_ENGINE").is_ok_and(|v| v == "rvm")
+}
+
+/// The rule that computes `data.kubeward.precomputed` once per run.
+const PRECOMPUTE_RULE: &str = "data.kubeward.lib.precompute.index";
 
 /// One rule result before it is located.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,6 +157,8 @@ impl Plan {
             other_group,
             dispatch,
             data,
+            precomputed: OnceLock::new(),
+            memo: Mutex::new(HashMap::new()),
         }
     }
 
@@ -170,6 +206,20 @@ fn dispatch_module(rules: &[Rule], groups: &[Vec<usize>]) -> String {
 pub struct Evaluator<'p> {
     plan: &'p Plan,
     engine: Engine,
+    /// Per rule group: its compiled RVM program, compiled on first use (a
+    /// one-file run compiles only the groups it needs).
+    vms: Vec<Vm>,
+    /// `data` as the VMs see it (the engine's data plus tables and index).
+    vm_data: Value,
+    profile: Option<super::profile::Profile>,
+}
+
+impl Drop for Evaluator<'_> {
+    fn drop(&mut self) {
+        if let Some(p) = &mut self.profile {
+            eprint!("{}", p.report());
+        }
+    }
 }
 
 impl<'p> Evaluator<'p> {
@@ -198,20 +248,52 @@ impl<'p> Evaluator<'p> {
         engine
             .add_data(plan.data.clone())
             .map_err(|e| compile("<data>", e.to_string()))?;
+        let mut tables_data = BTreeMap::new();
         for (name, json) in &plan.tables {
             let value = Value::from_json_str(json)
                 .map_err(|e| compile(&format!("rules/data/{name}.json"), e.to_string()))?;
-            let mut tables = std::collections::BTreeMap::new();
+            tables_data.insert(Value::from(name.as_str()), value.clone());
+            let mut tables = BTreeMap::new();
             tables.insert(Value::from(name.as_str()), value);
-            let mut kw = std::collections::BTreeMap::new();
-            kw.insert(Value::from("tables"), Value::from(tables));
-            let mut root = std::collections::BTreeMap::new();
-            root.insert(Value::from("kubeward"), Value::from(kw));
             engine
-                .add_data(Value::from(root))
+                .add_data(kubeward_data("tables", Value::from(tables)))
                 .map_err(|e| compile(&format!("rules/data/{name}.json"), e.to_string()))?;
         }
-        let mut ev = Evaluator { plan, engine };
+        let precomputed = plan.precomputed.get_or_init(|| {
+            (inventory_len(&plan.data) >= PRECOMPUTE_MIN_RESOURCES)
+                .then(|| precompute(&mut engine))
+                .flatten()
+        });
+        let mut vm_extra = vec![("tables", Value::from(tables_data))];
+        if let Some(index) = precomputed {
+            engine
+                .add_data(kubeward_data("precomputed", index.clone()))
+                .map_err(|e| compile("<precomputed>", e.to_string()))?;
+            vm_extra.push(("precomputed", index.clone()));
+        }
+        // The VMs get data as one document: the plan's, plus what the engine
+        // got through separate add_data calls.
+        let mut vm_data = plan.data.clone();
+        if let Ok(root) = vm_data.as_object_mut() {
+            let key = Value::from("kubeward");
+            if !root.contains_key(&key) {
+                root.insert(key.clone(), Value::new_object());
+            }
+            if let Some(Ok(kw)) = root.get_mut(&key).map(Value::as_object_mut) {
+                for (k, v) in vm_extra {
+                    kw.insert(Value::from(k), v);
+                }
+            }
+        }
+        let rvm = rvm_enabled();
+        let vm_state = || if rvm { Vm::Untried } else { Vm::Unavailable };
+        let mut ev = Evaluator {
+            plan,
+            engine,
+            vms: plan.groups.iter().map(|_| vm_state()).collect(),
+            vm_data,
+            profile: super::profile::Profile::from_env(),
+        };
         // regorus analyses modules lazily on the first evaluation: do it now so a
         // rule that does not compile stops the run before any file is linted.
         if !plan.groups.is_empty() {
@@ -227,15 +309,58 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Evaluates every rule that applies to `kind` on one resource.
-    pub fn evaluate(&mut self, kind: &str, input: Value) -> Vec<RawFinding> {
+    /// `label` names the resource in a profile (only called when profiling).
+    pub fn evaluate(
+        &mut self,
+        kind: &str,
+        input: Value,
+        label: impl FnOnce() -> String,
+    ) -> Vec<RawFinding> {
         let Some(group) = self.plan.group_for(kind) else {
             return Vec::new();
         };
-        self.engine.set_input(input);
-        match self
-            .engine
-            .eval_rule(format!("data.kubeward.dispatch.g{group}"))
-        {
+        let key = memo_key(kind, &input);
+        if let Some(hit) = key.and_then(|k| self.plan.memo.lock().ok()?.get(&k).cloned()) {
+            return hit;
+        }
+        let found = self.evaluate_group(kind, group, input, label);
+        if let (Some(k), Ok(mut memo)) = (key, self.plan.memo.lock()) {
+            memo.insert(k, found.clone());
+        }
+        found
+    }
+
+    fn evaluate_group(
+        &mut self,
+        kind: &str,
+        group: usize,
+        input: Value,
+        label: impl FnOnce() -> String,
+    ) -> Vec<RawFinding> {
+        let entry = format!("data.kubeward.dispatch.g{group}");
+        let started = super::profile::Profile::start();
+        let result = match self.vm(group) {
+            Some(vm) => {
+                vm.set_input(input.clone());
+                vm.execute_entry_point_by_name(&entry)
+                    .map_err(|e| e.to_string())
+            }
+            None => Err(String::new()),
+        };
+        // The interpreter evaluates what the VM could not, and (below) the
+        // rules one by one when the group fails; profiling reads its input too.
+        let needs_engine = result.is_err() || self.profile.is_some();
+        if needs_engine {
+            self.engine.set_input(input);
+        }
+        let result = match result {
+            Ok(v) => Ok(v),
+            Err(_) => self.engine.eval_rule(entry).map_err(|e| e.to_string()),
+        };
+        if self.profile.is_some() {
+            self.profile_group(kind, group, started.elapsed(), label());
+        }
+        match result {
             Ok(v) => self.collect_group(&v),
             // One runtime error aborts the whole call: evaluate the group's rules
             // one by one so the others still report and the culprit is named.
@@ -244,6 +369,63 @@ impl<'p> Evaluator<'p> {
                 .into_iter()
                 .flat_map(|i| self.evaluate_one(i))
                 .collect(),
+        }
+    }
+
+    /// The group's VM, compiling it on first use; None when the RVM is off or
+    /// cannot compile the group.
+    fn vm(&mut self, group: usize) -> Option<&mut regorus::rvm::vm::RegoVM> {
+        if let Some(Vm::Untried) = self.vms.get(group) {
+            let compiled = self.compile_vm(group);
+            self.vms[group] = match compiled {
+                Some(vm) => Vm::Ready(Box::new(vm)),
+                None => Vm::Unavailable,
+            };
+        }
+        match self.vms.get_mut(group) {
+            Some(Vm::Ready(vm)) => Some(vm),
+            _ => None,
+        }
+    }
+
+    fn compile_vm(&mut self, group: usize) -> Option<regorus::rvm::vm::RegoVM> {
+        let entry = format!("data.kubeward.dispatch.g{group}");
+        let policy = self
+            .engine
+            .compile_with_entrypoint(&entry.as_str().into())
+            .ok()?;
+        let program =
+            regorus::languages::rego::compiler::Compiler::compile_from_policy(&policy, &[&entry])
+                .ok()?;
+        let mut vm = regorus::rvm::vm::RegoVM::new();
+        vm.load_program(program);
+        vm.set_max_instructions(VM_MAX_INSTRUCTIONS);
+        vm.set_strict_builtin_errors(false);
+        vm.set_data(self.vm_data.clone()).ok()?;
+        Some(vm)
+    }
+
+    fn profile_group(
+        &mut self,
+        kind: &str,
+        group: usize,
+        took: std::time::Duration,
+        label: String,
+    ) {
+        let mut times = Vec::new();
+        for &i in &self.plan.groups[group] {
+            let rule = &self.plan.rules[i];
+            let started = super::profile::Profile::start();
+            let _ = self
+                .engine
+                .eval_rule(format!("data.{}.deny", rule.meta.package));
+            times.push((rule.meta.id.as_str(), started.elapsed()));
+        }
+        if let Some(p) = &mut self.profile {
+            p.group(kind, took, label);
+            for (id, t) in times {
+                p.rule(id, t);
+            }
         }
     }
 
@@ -285,6 +467,51 @@ impl<'p> Evaluator<'p> {
             out.push(parse_finding(Some(i), &rule.meta.id, f));
         }
         out
+    }
+}
+
+/// A 128-bit digest of the kind and the resource as JSON (two SipHash runs
+/// with different prefixes); None when the value cannot be serialised.
+fn memo_key(kind: &str, input: &Value) -> Option<(u64, u64)> {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let json = input.to_json_str().ok()?;
+    let digest = |salt: u8| {
+        let mut h = DefaultHasher::new();
+        (salt, kind, &json).hash(&mut h);
+        h.finish()
+    };
+    Some((digest(0), digest(1)))
+}
+
+/// `{"kubeward": {key: value}}`, for `add_data`.
+fn kubeward_data(key: &str, value: Value) -> Value {
+    let mut kw = BTreeMap::new();
+    kw.insert(Value::from(key), value);
+    let mut root = BTreeMap::new();
+    root.insert(Value::from("kubeward"), Value::from(kw));
+    Value::from(root)
+}
+
+/// Below this many resources the index is not worth its cost: computing it
+/// prepares the engine a second time (about 30 ms with the full catalogue,
+/// most of a one-file run), and the rules compute the same values per resource.
+const PRECOMPUTE_MIN_RESOURCES: usize = 64;
+
+fn inventory_len(data: &Value) -> usize {
+    match &data["kubeward"]["inventory"] {
+        Value::Array(a) => a.len(),
+        _ => 0,
+    }
+}
+
+/// Evaluates the run index on an engine that has the libraries and data but
+/// not the index yet. Any failure (a rules directory without the library, a
+/// runtime error) just means no index.
+fn precompute(engine: &mut Engine) -> Option<Value> {
+    engine.set_input(Value::new_object());
+    match engine.eval_rule(PRECOMPUTE_RULE.into()) {
+        Ok(v @ Value::Object(_)) => Some(v),
+        _ => None,
     }
 }
 
@@ -388,7 +615,7 @@ mod tests {
                "spec":{"hostPID":true,"containers":[{"name":"a","image":"a:1"}]}}"#,
         )
         .expect("json");
-        let found = ev.evaluate("Pod", pod);
+        let found = ev.evaluate("Pod", pod, String::new);
         assert!(
             found.iter().any(|f| {
                 f.rule.map(|i| p.rules[i].meta.id.as_str()) == Some("pod-security/host-pid")
@@ -410,5 +637,52 @@ mod tests {
         let ok = parse_finding(Some(0), "x/y", &ok);
         assert_eq!(ok.path, vec![PathSeg::Key("a".into()), PathSeg::Index(2)]);
         assert_eq!(ok.severity, Some(Severity::Info));
+    }
+}
+
+/// A tripwire for regorus upgrades: the RVM is off by default because it
+/// disagrees with the interpreter on these constructs. When this test fails,
+/// the RVM may have been fixed: compare the catalogue's results again
+/// (docs/performance.md) before turning it on.
+#[cfg(test)]
+mod rvm_semantics {
+    use regorus::{languages::rego::compiler::Compiler, rvm::vm::RegoVM, Engine, Value};
+
+    #[test]
+    fn rvm_still_disagrees_with_the_interpreter() {
+        let src = r#"
+package t
+import rego.v1
+_params := p if {
+	p := data.cfg.params
+	is_object(p)
+}
+get(obj, key, d) := v if { v := obj[key] } else := d
+a contains "undefined-rule-is-defined" if { x := _params }
+a contains "not-null-holds" if { not get(input, "exec", null) }
+a contains "always" if { true }
+"#;
+        let mut e = Engine::new();
+        e.add_policy("t.rego".into(), src.into()).expect("parses");
+        let data = Value::from_json_str(r#"{"cfg":{}}"#).expect("json");
+        e.add_data(data.clone()).expect("data");
+        e.set_input(Value::new_object());
+        let interp = e
+            .eval_rule("data.t.a".into())
+            .expect("interpreter evaluates");
+        let cp = e
+            .compile_with_entrypoint(&"data.t.a".into())
+            .expect("compiles");
+        let prog = Compiler::compile_from_policy(&cp, &["data.t.a"]).expect("RVM compiles");
+        let mut vm = RegoVM::new();
+        vm.load_program(prog);
+        vm.set_data(data).expect("vm data");
+        vm.set_input(Value::new_object());
+        let rvm = vm
+            .execute_entry_point_by_name("data.t.a")
+            .expect("RVM evaluates");
+        let always: std::collections::BTreeSet<Value> = [Value::from("always")].into();
+        assert_eq!(interp, Value::from(always));
+        assert_ne!(interp, rvm, "the RVM now agrees: re-evaluate turning it on");
     }
 }

@@ -4,6 +4,7 @@ pub mod bundle;
 pub mod convert;
 pub mod eval;
 pub mod metadata;
+mod profile;
 
 pub use bundle::{Catalog, PolicySource, Rule};
 pub use eval::{EngineError, Evaluator, Plan, RawFinding, POD_BEARING};

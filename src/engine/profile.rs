@@ -1,0 +1,89 @@
+//! Opt-in timing of rule evaluation (`KUBEWARD_PROFILE=1`, for finding hot
+//! spots; see docs/performance.md). Off, it costs one branch per resource.
+//! On, every rule of a resource's group is ALSO evaluated on its own, so the
+//! per-rule times include the shared helpers each rule pulls in; they rank
+//! rules, they do not add up to the run time.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+#[derive(Default)]
+pub struct Profile {
+    /// Rule id -> (total time evaluated alone, calls).
+    rules: HashMap<String, (Duration, u64)>,
+    /// (group evaluation time, resource label), the slowest kept.
+    resources: Vec<(Duration, String)>,
+    /// Kind -> (total group evaluation time, resources).
+    kinds: HashMap<String, (Duration, u64)>,
+    group_total: Duration,
+    groups: u64,
+}
+
+const KEEP_SLOWEST: usize = 20;
+
+impl Profile {
+    pub fn from_env() -> Option<Profile> {
+        std::env::var_os("KUBEWARD_PROFILE")
+            .filter(|v| !v.is_empty() && v != "0")
+            .map(|_| Profile::default())
+    }
+
+    pub fn start() -> Instant {
+        Instant::now()
+    }
+
+    pub fn group(&mut self, kind: &str, took: Duration, label: String) {
+        let k = self.kinds.entry(kind.to_string()).or_default();
+        k.0 += took;
+        k.1 += 1;
+        self.group_total += took;
+        self.groups += 1;
+        self.resources.push((took, label));
+        if self.resources.len() > 4 * KEEP_SLOWEST {
+            self.resources.sort_by_key(|r| std::cmp::Reverse(r.0));
+            self.resources.truncate(KEEP_SLOWEST);
+        }
+    }
+
+    pub fn rule(&mut self, id: &str, took: Duration) {
+        let e = self.rules.entry(id.to_string()).or_default();
+        e.0 += took;
+        e.1 += 1;
+    }
+
+    pub fn report(&mut self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "kubeward profile: {} group evaluations, {:.3} s",
+            self.groups,
+            self.group_total.as_secs_f64()
+        );
+        let mut kinds: Vec<_> = self.kinds.iter().collect();
+        kinds.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+        let _ = writeln!(out, "kinds (total ms, resources, µs/resource):");
+        for (kind, (d, n)) in kinds.iter().take(25) {
+            let ms = d.as_secs_f64() * 1e3;
+            let _ = writeln!(
+                out,
+                "  {ms:10.1} {n:8} {:9.1}  {kind}",
+                ms * 1e3 / *n as f64
+            );
+        }
+        let mut rules: Vec<_> = self.rules.iter().collect();
+        rules.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+        let _ = writeln!(out, "rules evaluated alone (total ms, calls, µs/call):");
+        for (id, (d, n)) in rules {
+            let ms = d.as_secs_f64() * 1e3;
+            let _ = writeln!(out, "  {ms:10.1} {n:8} {:9.1}  {id}", ms * 1e3 / *n as f64);
+        }
+        self.resources.sort_by_key(|r| std::cmp::Reverse(r.0));
+        self.resources.truncate(KEEP_SLOWEST);
+        let _ = writeln!(out, "slowest resources (group ms):");
+        for (d, label) in &self.resources {
+            let _ = writeln!(out, "  {:10.2}  {label}", d.as_secs_f64() * 1e3);
+        }
+        out
+    }
+}
