@@ -797,13 +797,74 @@ pub(crate) fn run_data(
         .into_iter()
         .map(|(k, v)| (k, Value::from(v)))
         .collect();
+    let by_ns = inventory_by_ns(resources, &inventory);
     let mut kw = BTreeMap::new();
     kw.insert(Value::from("config"), Value::from(config));
     kw.insert(Value::from("inventory"), Value::from(inventory));
     kw.insert(Value::from("inventory_by_kind"), Value::from(by_kind));
+    kw.insert(Value::from("inventory_by_ns"), by_ns);
     let mut data = BTreeMap::new();
     data.insert(Value::from("kubeward"), Value::from(kw));
     Value::from(data)
+}
+
+/// The inventory grouped by the namespace written in each entry, then by kind
+/// (`data.kubeward.inventory_by_ns`): rules/lib/precompute.rego computes each
+/// namespace's views on its own bucket instead of scanning the whole run once
+/// per namespace. `namespaces`: non-empty string namespace -> bucket; `unset`:
+/// the entries whose namespace is absent, empty or not a string (they belong to
+/// the release namespace). A bucket is `{all, by_kind}`, both in run order
+/// (the values are reference-counted, so this adds pointers, not copies).
+/// Entries without a metadata object belong to no namespace and are left out,
+/// as `selectors.entries_in` leaves them out.
+fn inventory_by_ns(resources: &[Resource], inventory: &[Value]) -> Value {
+    #[derive(Default)]
+    struct Bucket {
+        all: Vec<Value>,
+        by_kind: BTreeMap<Value, Vec<Value>>,
+    }
+    impl Bucket {
+        fn push(&mut self, kind: &str, entry: &Value) {
+            self.all.push(entry.clone());
+            self.by_kind
+                .entry(Value::from(kind))
+                .or_default()
+                .push(entry.clone());
+        }
+        fn into_value(self) -> Value {
+            let by_kind: BTreeMap<Value, Value> = self
+                .by_kind
+                .into_iter()
+                .map(|(k, v)| (k, Value::from(v)))
+                .collect();
+            let mut b = BTreeMap::new();
+            b.insert(Value::from("all"), Value::from(self.all));
+            b.insert(Value::from("by_kind"), Value::from(by_kind));
+            Value::from(b)
+        }
+    }
+    let mut namespaces: BTreeMap<Value, Bucket> = BTreeMap::new();
+    let mut unset = Bucket::default();
+    for (r, entry) in resources.iter().zip(inventory) {
+        let Value::Object(meta) = &entry["metadata"] else {
+            continue;
+        };
+        let kind = r.id.kind.as_str();
+        match meta.get(&Value::from("namespace")) {
+            Some(ns @ Value::String(s)) if !s.is_empty() => {
+                namespaces.entry(ns.clone()).or_default().push(kind, entry);
+            }
+            _ => unset.push(kind, entry),
+        }
+    }
+    let namespaces: BTreeMap<Value, Value> = namespaces
+        .into_iter()
+        .map(|(ns, b)| (ns, b.into_value()))
+        .collect();
+    let mut groups = BTreeMap::new();
+    groups.insert(Value::from("namespaces"), Value::from(namespaces));
+    groups.insert(Value::from("unset"), unset.into_value());
+    Value::from(groups)
 }
 
 /// Kinds whose whole object goes into the inventory: the partners that

@@ -65,10 +65,20 @@ _is_calico(p) if {
 # Only the policies of ns are normalised: this runs once per workload.
 policies_in(ns) := ps if {
 	ps := data.kubeward.precomputed.policies_in[ns]
-} else := (_k8s_policies(ns) | _calico_policies(ns)) | _cilium_policies(ns)
+} else := policies_of(null, ns)
 
-_k8s_policies(ns) := {p |
-	some raw in selectors.entries_in(selectors.of_kind("NetworkPolicy"), ns)
+# policies_of(by_kind, ns): policies_in(ns) computed from `by_kind` (kind -> entries in run
+# order), which must hold every namespaced entry of namespace ns and may hold others (the run
+# index passes each namespace's own bucket, see lib/precompute.rego); null reads the whole run.
+# Cluster-wide policies are always read from the whole run.
+policies_of(by_kind, ns) := (_k8s_policies(by_kind, ns) | _calico_policies(by_kind, ns)) | _cilium_policies(by_kind, ns)
+
+_namespaced(by_kind, kind, ns) := selectors.entries_in(selectors.of_kind(kind), ns) if {
+	is_null(by_kind)
+} else := selectors.entries_in(_list(object.get(by_kind, kind, [])), ns)
+
+_k8s_policies(by_kind, ns) := {p |
+	some raw in _namespaced(by_kind, "NetworkPolicy", ns)
 	is_k8s_policy(raw)
 	types := k8s_types(raw)
 	p := {
@@ -83,8 +93,8 @@ _k8s_policies(ns) := {p |
 	}
 }
 
-_calico_policies(ns) := {p |
-	some raw in selectors.entries_in(selectors.of_kind("NetworkPolicy"), ns)
+_calico_policies(by_kind, ns) := {p |
+	some raw in _namespaced(by_kind, "NetworkPolicy", ns)
 	_is_calico(raw)
 	types := _calico_types(raw)
 	p := {
@@ -99,9 +109,9 @@ _calico_policies(ns) := {p |
 	}
 }
 
-_cilium_policies(ns) := {p |
+_cilium_policies(by_kind, ns) := {p |
 	some kind in ["CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy"]
-	some raw in _cilium_raw(kind, ns)
+	some raw in _cilium_raw(by_kind, kind, ns)
 	is_object(raw)
 	some rule in _cilium_rules(raw)
 	sel := rule.endpointSelector
@@ -118,9 +128,9 @@ _cilium_policies(ns) := {p |
 	}
 }
 
-_cilium_raw("CiliumNetworkPolicy", ns) := selectors.entries_in(selectors.of_kind("CiliumNetworkPolicy"), ns)
+_cilium_raw(by_kind, "CiliumNetworkPolicy", ns) := _namespaced(by_kind, "CiliumNetworkPolicy", ns)
 
-_cilium_raw("CiliumClusterwideNetworkPolicy", _) := selectors.of_kind("CiliumClusterwideNetworkPolicy")
+_cilium_raw(_, "CiliumClusterwideNetworkPolicy", _) := selectors.of_kind("CiliumClusterwideNetworkPolicy")
 
 _name(raw) := n if {
 	n := raw.metadata.name

@@ -324,8 +324,11 @@ _str(v) := "" if not is_string(v)
 #    "entry" (the inventory entry)}.
 workloads_in(ns) := ws if {
 	ws := data.kubeward.precomputed.workloads_in[ns]
-} else := {w |
-	e := workload_entries_in(ns)[_]
+} else := workloads_of(workload_entries_in(ns), ns)
+
+# workloads_of(entries, ns): workloads_in(ns) for the workload entries of namespace ns.
+workloads_of(entries, ns) := {w |
+	e := entries[_]
 	w := {
 		"kind": e.kind,
 		"name": _str(e.metadata.name),
@@ -338,12 +341,23 @@ workloads_in(ns) := ws if {
 # workload_ids_in(ns): [kind, name] of every workload of namespace ns, sorted.
 workload_ids_in(ns) := ids if {
 	ids := data.kubeward.precomputed.workload_ids_in[ns]
-} else := sort([[e.kind, object.get(e.metadata, "name", "")] | e := workload_entries_in(ns)[_]])
+} else := workload_ids_of(workload_entries_in(ns))
+
+# workload_ids_of(entries): workload_ids_in(ns) for the workload entries of namespace ns.
+workload_ids_of(entries) := sort([[e.kind, object.get(e.metadata, "name", "")] | e := entries[_]])
 
 # workload_entries_in(ns): the pod-bearing inventory entries of namespace ns.
 workload_entries_in(ns) := es if {
 	es := data.kubeward.precomputed.workload_entries_in[ns]
 } else := entries_in(pod_bearing_entries(0), ns)
+
+# workload_entries_of(by_kind, ns): workload_entries_in(ns) computed from `by_kind` (kind ->
+# entries in run order), which must hold every entry of namespace ns and may hold others (the
+# run index passes each namespace's own bucket, see lib/precompute.rego).
+workload_entries_of(by_kind, ns) := entries_in(
+	[e | some kind in workload_kinds(0); e := _array(object.get(by_kind, kind, []))[_]],
+	ns,
+)
 
 # entries_in(entries, ns): the entries (objects with a metadata object) whose effective
 # namespace is ns. These filters run for every resource of a namespace, so they use builtins
@@ -456,9 +470,16 @@ builtin_groups := {
 # resource's labels as matching pods.
 custom_resources_in(ns) := crs if {
 	crs := data.kubeward.precomputed.custom_resources_in[ns]
-} else := entries_in(
+} else := custom_resources_of(_inventory(0), ns)
+
+_inventory(_) := inv if {
+	inv := data.kubeward.inventory
+} else := []
+
+# custom_resources_of(inv, ns): custom_resources_in(ns) computed from `inv` (inventory entries
+# in run order), which must hold every entry of namespace ns and may hold others.
+custom_resources_of(inv, ns) := entries_in(
 	[e |
-		inv := data.kubeward.inventory
 		is_array(inv)
 		e := inv[_]
 		av := e.apiVersion
