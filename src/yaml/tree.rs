@@ -380,6 +380,12 @@ impl<'l> Builder<'l> {
         let merge_key = self.expecting_key() && is_merge_key(&value, tag, implicit);
         let bytes = value.len() as u64;
         let resolved = match scalar::resolve(value, tag, implicit) {
+            // The scanner grows the text one character at a time; the tree keeps every
+            // string of every file until the run ends, so drop the growth slack.
+            Ok(Scalar::Str(mut s)) => {
+                s.shrink_to_fit();
+                Scalar::Str(s)
+            }
             Ok(s) => s,
             Err(e) => return self.fail(Phase::Decode, e.message(), span),
         };
