@@ -286,6 +286,17 @@ impl Drop for Evaluator<'_> {
         if let Some(p) = &mut self.profile {
             eprint!("{}", p.report());
         }
+        // Freeing a prepared engine (thousands of AST nodes, schedules, hoisting
+        // tables) took ~3 ms of a 30 ms one-file run, before the report could be
+        // printed. A thread of its own frees it while the run goes on; when the
+        // process exits first, the OS reclaims the memory at once.
+        let engine = std::mem::take(&mut self.engine);
+        let vms = std::mem::take(&mut self.vms);
+        let free = move || drop((engine, vms));
+        // No thread to be had: the closure is dropped here, freeing inline.
+        let _ = std::thread::Builder::new()
+            .name("kubeward-free".into())
+            .spawn(free);
     }
 }
 
