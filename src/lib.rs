@@ -235,7 +235,11 @@ fn rule_exists(catalog: &Catalog, id: &str) -> bool {
 /// Lints the settings' paths with the bundled rules.
 pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
     let started = Instant::now();
+    let _whole = engine::profile::Span::new("lint (all)");
+    let span = engine::profile::Span::new("catalogue");
     let mut catalog = Catalog::bundled()?;
+    drop(span);
+    let span = engine::profile::Span::new("configs and discovery");
 
     // Configs: an explicit file, or the nearest one above each path argument
     // (for excludes, needed while walking) and above each file (for the rest).
@@ -323,6 +327,8 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         })
         .collect();
 
+    drop(span);
+    let span = engine::profile::Span::new("read and load files");
     // Read and load every file in parallel; each file is parsed exactly once.
     let threads = parallel::threads_for(targets.len(), 4, settings.threads);
     // Limits: the command line's, then the file's config's, then the defaults.
@@ -393,6 +399,8 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         }
     }
 
+    drop(span);
+    let span = engine::profile::Span::new("user policies, run data, plan");
     // User policies join the catalogue, so config, suppressions and reports
     // know their ids; a config may name rules they define.
     let user = load_user_policies(settings, primary, &files, &resources, &catalog)?;
@@ -477,12 +485,15 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         settings.namespace.as_deref(),
         |id| (0..file_count).any(|f| enabled_in(id, true, f)),
     );
-    let plan = Plan::new(&catalog, enabled, &pod_kinds, data);
+    let mut plan = Plan::new(&catalog, enabled, &pod_kinds, data);
+    plan.restrict_to_kinds(resources.iter().map(|r| r.id.kind.as_str()));
     // User policies are compiled (and rejected, exit 2) before anything is
     // evaluated, even when there is nothing to lint.
     if !user.is_empty() {
         policy::UserEvaluator::new(&user_plan)?;
     }
+    drop(span);
+    let span = engine::profile::Span::new("evaluation (engines included)");
     let mut owners: Vec<Option<usize>> = vec![None; findings.len()];
     if !plan.is_empty() || !user_plan.is_empty() {
         let threads = parallel::threads_for(resources.len(), 32, settings.threads);
@@ -531,6 +542,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
             findings.push(f);
         }
     }
+    drop(span);
     // Helm checks of rendered resources (empty image tags, unknown namespace).
     let namespace_known = |file: usize| {
         settings.namespace.is_some()

@@ -2,9 +2,10 @@
 
 pub mod bundle;
 pub mod convert;
+mod deps;
 pub mod eval;
 pub mod metadata;
-mod profile;
+pub mod profile;
 
 pub use bundle::{Catalog, PolicySource, Rule};
 pub use eval::{EngineError, Evaluator, Plan, RawFinding, POD_BEARING};

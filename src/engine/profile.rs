@@ -5,7 +5,42 @@
 //! rules, they do not add up to the run time.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+/// Whether `KUBEWARD_PROFILE` is set (read once).
+pub fn enabled() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| {
+        std::env::var_os("KUBEWARD_PROFILE").is_some_and(|v| !v.is_empty() && v != "0")
+    })
+}
+
+/// A timed phase of the run's fixed cost (policy load, engine preparation):
+/// printed to stderr when dropped, if profiling is on. Evaluation itself is
+/// reported per kind and rule by [`Profile`].
+pub struct Span {
+    name: &'static str,
+    started: Option<Instant>,
+}
+
+impl Span {
+    pub fn new(name: &'static str) -> Span {
+        Span {
+            name,
+            started: enabled().then(Instant::now),
+        }
+    }
+}
+
+impl Drop for Span {
+    fn drop(&mut self) {
+        if let Some(t) = self.started {
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            eprintln!("kubeward profile: {:8.2} ms  {}", ms, self.name);
+        }
+    }
+}
 
 #[derive(Default)]
 pub struct Profile {
@@ -23,9 +58,7 @@ const KEEP_SLOWEST: usize = 20;
 
 impl Profile {
     pub fn from_env() -> Option<Profile> {
-        std::env::var_os("KUBEWARD_PROFILE")
-            .filter(|v| !v.is_empty() && v != "0")
-            .map(|_| Profile::default())
+        enabled().then(Profile::default)
     }
 
     pub fn start() -> Instant {
