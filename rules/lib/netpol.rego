@@ -229,7 +229,10 @@ _params(rule_id) := p if {
 } else := {}
 
 # counted_in(rule_id, ns): the policies of policies_in(ns) of the kinds the rule counts.
-counted_in(rule_id, ns) := {p | some p in policies_in(ns); p.kind in policy_kinds(rule_id)}
+counted_in(rule_id, ns) := {p | some p in policies_in(ns); p.kind in kinds} if {
+	# Computed once per call, not once per policy.
+	kinds := policy_kinds(rule_id)
+}
 
 # any_counted(rule_id): the run contains at least one policy of a kind the rule counts.
 any_counted(rule_id) if {

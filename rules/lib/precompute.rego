@@ -39,6 +39,14 @@ index := {
 	"workload_ids_in": {ns: selectors.workload_ids_of(es) | some ns, es in _workload_entries},
 	"custom_resources_in": {ns: selectors.custom_resources_of(b.all, ns) | some ns, b in _buckets},
 	"policies_in": {ns: netpol.policies_of(b.by_kind, ns) | some ns, b in _buckets},
+	"service_accounts_named": _service_accounts_named,
+}
+
+# The run's ServiceAccounts by metadata.name (string names only), for rbac.service_account_named:
+# every workload looks its service account up, and scanning all of them cost ~0.1 ms each.
+_service_accounts_named := {name: [sa | some sa in sas; sa.metadata.name == name] |
+	sas := selectors.of_kind("ServiceAccount")
+	some name in {n | n := sas[_].metadata.name; is_string(n)}
 }
 
 _workload_entries := {ns: es |

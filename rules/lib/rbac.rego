@@ -505,10 +505,20 @@ service_accounts := of_kind("ServiceAccount")
 # service_account_named(name, ns): the ServiceAccounts of the run called `name` whose
 # effective namespace is compatible with ns ("" = unknown).
 service_account_named(name, ns) := {sa |
-	some sa in service_accounts
-	sa.metadata.name == name
+	some sa in _service_accounts_called(name)
 	scope.compatible(scope.entry_namespace(sa), ns)
 }
+
+# _service_accounts_called(name): the ServiceAccounts of the run called `name`, from the run
+# index (lib/precompute.rego) when the engine provides it, else by a scan.
+_service_accounts_called(name) := object.get(named, name, []) if {
+	is_string(name)
+	named := data.kubeward.precomputed.service_accounts_named
+	is_object(named)
+} else := [sa |
+	some sa in service_accounts
+	sa.metadata.name == name
+]
 
 
 # service_account_token_dir: where the kubelet mounts the service account token.

@@ -255,6 +255,30 @@ test_service_account_named_namespace_join if {
 	count(none) == 0
 }
 
+# With the run index (lib/precompute.rego), the ServiceAccounts are looked up by name instead
+# of scanned; the answers must be the same.
+test_service_account_named_from_the_run_index if {
+	inv := [
+		{"kind": "ServiceAccount", "metadata": {"name": "api", "namespace": "a"}},
+		{"kind": "ServiceAccount", "metadata": {"name": "api"}},
+		{"kind": "ServiceAccount", "metadata": {"name": "web", "namespace": "b"}},
+		{"kind": "ServiceAccount", "metadata": {"name": 7}},
+		{"kind": "ConfigMap", "metadata": {"name": "api", "namespace": "a"}},
+	]
+	idx := data.kubeward.lib.precompute.index with data.kubeward.inventory as inv
+	count(idx.service_accounts_named) == 2
+	every name in ["api", "web", "none", 7] {
+		every ns in ["a", "b", ""] {
+			scanned := rbac.service_account_named(name, ns) with data.kubeward.inventory as inv
+			indexed := rbac.service_account_named(name, ns) with data.kubeward.inventory as inv
+				with data.kubeward.precomputed as idx
+			indexed == scanned
+		}
+	}
+	count(rbac.service_account_named("api", "a")) == 2 with data.kubeward.inventory as inv
+		with data.kubeward.precomputed as idx
+}
+
 test_token_dir if {
 	rbac.is_token_dir("/var/run/secrets/kubernetes.io/serviceaccount")
 	rbac.is_token_dir("/var/run/secrets/kubernetes.io/serviceaccount/")

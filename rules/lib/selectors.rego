@@ -30,9 +30,20 @@ import rego.v1
 matches(sel, labels) if {
 	is_object(sel)
 	not problem(sel)
-	l := _labels(labels)
-	_match_labels_hold(object.get(sel, "matchLabels", null), l)
-	_match_expressions_hold(object.get(sel, "matchExpressions", null), l)
+
+	# Written out here rather than in one helper per part: the network and "dangling" rules
+	# call this for every policy or workload of a namespace, and each function call costs more
+	# than these expressions. Past `problem`, matchLabels is null or a map and
+	# matchExpressions null or a list of valid expressions.
+	l := {true: labels, false: {}}[is_object(labels)]
+	ml := object.get(sel, "matchLabels", null)
+	every k, v in {true: ml, false: {}}[is_object(ml)] {
+		l[k] == v
+	}
+	me := object.get(sel, "matchExpressions", null)
+	every e in {true: me, false: []}[is_array(me)] {
+		_expression_holds(e, l)
+	}
 }
 
 # is_empty(sel): a LabelSelector object without any requirement (`{}`, `{matchLabels: {}}`).
@@ -56,25 +67,6 @@ _has_requirements(sel) if {
 _labels(labels) := labels if is_object(labels)
 
 _labels(labels) := {} if not is_object(labels)
-
-_match_labels_hold(null, _) := true
-
-_match_labels_hold(ml, labels) if {
-	is_object(ml)
-	every k, v in ml {
-		_has_key(labels, k)
-		labels[k] == v
-	}
-}
-
-_match_expressions_hold(null, _) := true
-
-_match_expressions_hold(me, labels) if {
-	is_array(me)
-	every e in me {
-		_expression_holds(e, labels)
-	}
-}
 
 _expression_holds(e, labels) if {
 	e.operator == "In"
@@ -103,9 +95,9 @@ _expression_holds(e, labels) if {
 	not _has_key(labels, e.key)
 }
 
+# A direct lookup rather than a scan of every key: a key whose value is null still counts.
 _has_key(obj, key) if {
-	some k, _ in obj
-	k == key
+	_ = obj[key]
 }
 
 # problem(sel): why the API rejects the LabelSelector `sel` (undefined when it is valid or
@@ -186,7 +178,6 @@ map_matches(sel, labels) if {
 	is_object(sel)
 	l := _labels(labels)
 	every k, v in sel {
-		_has_key(l, k)
 		l[k] == v
 	}
 }

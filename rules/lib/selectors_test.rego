@@ -305,3 +305,15 @@ test_controller_labels_are_satisfied if {
 	not selectors.any_workload_matches_map("db", {"app": "cache", "statefulset.kubernetes.io/pod-name": "redis-0"}) with data.kubeward.inventory as inv
 	selectors.any_workload_matches("db", {"matchLabels": {"app": "redis"}, "matchExpressions": [{"key": "pod-template-hash", "operator": "In", "values": ["abc"]}]}) with data.kubeward.inventory as inv
 }
+
+# A label key is present even when its value is null (YAML `key:` with nothing after it):
+# the key tests look the key up directly, they must not treat a null value as absent.
+test_null_label_value_is_present if {
+	selectors.matches({"matchExpressions": [{"key": "a", "operator": "Exists"}]}, {"a": null})
+	not selectors.matches({"matchExpressions": [{"key": "a", "operator": "DoesNotExist"}]}, {"a": null})
+	selectors.matches({"matchExpressions": [{"key": "b", "operator": "DoesNotExist"}]}, {"a": null})
+	not selectors.matches({"matchExpressions": [{"key": "b", "operator": "Exists"}]}, {"a": null})
+	selectors.map_matches({"a": null}, {"a": null})
+	not selectors.map_matches({"a": null}, {"b": null})
+	not selectors.map_matches({"a": null}, {})
+}

@@ -53,17 +53,21 @@ _applies if {
 	not _owned
 }
 
-_isolated(direction) if {
+# The counted policies that select these pods, computed once: each selection test is a
+# selector match, and the directions and the message below all read this list.
+_selecting := [p |
 	some p in _policies
-	p[direction] == true
 	netpol.selects(p, pods.labels, _ns)
+]
+
+_isolated(direction) if {
+	some p in _selecting
+	p[direction] == true
 }
 
-# Policies that select the pods but not for this direction (for the message).
 _other_direction(direction) := sort([p.name |
-	some p in _policies
+	some p in _selecting
 	not p[direction] == true
-	netpol.selects(p, pods.labels, _ns)
 ])
 
 _path := array.concat(pods.meta_path, ["labels"])
@@ -83,14 +87,18 @@ _directions contains "egress" if _strict
 
 _reason(direction) := sprintf(
 	"the policies that select them (%s) do not apply to %s",
-	[concat(", ", _other_direction(direction)), _word[direction]],
+	[concat(", ", others), _word[direction]],
 ) if {
-	count(_other_direction(direction)) > 0
+	others := _other_direction(direction)
+	count(others) > 0
 } else := sprintf("no NetworkPolicy in %s selects them for %s", [selectors.namespace_label(_ns), _word[direction]])
+
+# Whether the run has any counted policy at all, evaluated once rather than in each body.
+_any_counted if netpol.any_counted(_id)
 
 deny contains finding if {
 	_applies
-	netpol.any_counted(_id)
+	_any_counted
 	some direction in _directions
 	not _isolated(direction)
 	finding := {
@@ -104,7 +112,7 @@ deny contains finding if {
 
 deny contains finding if {
 	_applies
-	not netpol.any_counted(_id)
+	not _any_counted
 	finding := {
 		"msg": sprintf(
 			"pods of %s (%s) cannot be verified as isolated: the linted files contain no NetworkPolicy; unless one is applied from elsewhere, any pod in the cluster can connect to them",
