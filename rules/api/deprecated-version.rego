@@ -25,8 +25,8 @@ deny contains finding if {
 	# A cheap guard first: this rule runs on every resource and the table lists few of them
 	# (a reference to the apis library evaluates all of its rules).
 	data.kubeward.tables.apis[input.apiVersion][input.kind]
-	e := apis.input_deprecated
-	finding := {
+	e = apis.input_deprecated
+	finding = {
 		"msg": sprintf(
 			"%s uses %s, deprecated since 1.%d and no longer served from 1.%d (target %s)%s",
 			[k8s.describe, k8s.api_version, e.deprecated, e.removed, apis.target, apis.replacement_phrase(e)],

@@ -24,8 +24,8 @@ deny contains finding if {
 	# A cheap guard first: this rule runs on every resource and the table lists few of them
 	# (a reference to the apis library evaluates all of its rules).
 	data.kubeward.tables.apis[input.apiVersion][input.kind]
-	e := apis.input_removed
-	finding := {
+	e = apis.input_removed
+	finding = {
 		"msg": sprintf(
 			"%s uses %s, which Kubernetes stopped serving in 1.%d (target %s)%s",
 			[k8s.describe, k8s.api_version, e.removed, apis.target, apis.replacement_phrase(e)],

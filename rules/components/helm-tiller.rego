@@ -24,14 +24,14 @@ import data.kubeward.lib.pods
 
 _tiller_containers contains [c, r] if {
 	some c in pods.containers
-	r := images.parsed[c.path]
-	parts := split(r.repository, "/")
+	r = images.parsed[c.path]
+	parts = split(r.repository, "/")
 	parts[count(parts) - 1] == "tiller"
 }
 
 deny contains finding if {
 	some [c, r] in _tiller_containers
-	finding := {
+	finding = {
 		"msg": sprintf("%s runs Helm v2's Tiller (image %q), which serves unauthenticated gRPC on port 44134", [c.label, r.ref]),
 		"path": array.concat(c.path, ["image"]),
 	}
@@ -47,8 +47,8 @@ _tiller_labels(l) if {
 deny contains finding if {
 	pods.is_pod_bearing
 	count(_tiller_containers) == 0
-	path := _labelled_path
-	finding := {
+	path = _labelled_path
+	finding = {
 		"msg": sprintf("%s is labelled app: helm, name: tiller, the Helm v2 Tiller server", [k8s.describe]),
 		"path": path,
 	}
@@ -62,8 +62,8 @@ _labelled_path := array.concat(pods.meta_path, ["labels"]) if {
 
 deny contains finding if {
 	input.kind == "Service"
-	path := _service_path
-	finding := {
+	path = _service_path
+	finding = {
 		"msg": sprintf("%s exposes Helm v2's Tiller, which serves unauthenticated gRPC on port 44134", [k8s.describe]),
 		"path": path,
 	}

@@ -26,11 +26,11 @@ _frozen(registry) if endswith(registry, ".k8s.gcr.io")
 
 deny contains finding if {
 	some c in pods.containers
-	r := images.parsed[c.path]
+	r = images.parsed[c.path]
 	not r.templated
 	r.valid
 	_frozen(r.registry)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s uses image %q from the frozen k8s.gcr.io registry; use registry.k8s.io/%s instead",
 			[c.label, r.ref, _rest(r)],

@@ -24,11 +24,11 @@ import data.kubeward.lib.pods
 
 deny contains finding if {
 	some c in pods.containers
-	r := images.parsed[c.path]
+	r = images.parsed[c.path]
 	not r.templated
 	r.valid
 	not r.has_digest
-	finding := {
+	finding = {
 		"msg": sprintf("%s uses image %q, which is not pinned by digest", [c.label, r.ref]),
 		"path": array.concat(c.path, ["image"]),
 	}
@@ -36,12 +36,12 @@ deny contains finding if {
 
 deny contains finding if {
 	some c in pods.containers
-	r := images.parsed[c.path]
+	r = images.parsed[c.path]
 	not r.templated
 	r.valid
 	r.has_digest
-	problem := images.digest_problem(r.digest)
-	finding := {
+	problem = images.digest_problem(r.digest)
+	finding = {
 		"msg": sprintf("%s uses image %q with a malformed digest: %s", [c.label, r.ref, problem]),
 		"path": array.concat(c.path, ["image"]),
 	}

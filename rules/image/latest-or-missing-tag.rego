@@ -28,11 +28,11 @@ _image_path(c) := array.concat(c.path, ["image"])
 
 deny contains finding if {
 	some c in pods.containers
-	r := images.parsed[c.path]
+	r = images.parsed[c.path]
 	not r.templated
 	r.valid
 	images.is_floating(r)
-	finding := {"msg": _message(c.label, r), "path": _image_path(c)}
+	finding = {"msg": _message(c.label, r), "path": _image_path(c)}
 }
 
 _message(label, r) := sprintf(
@@ -53,7 +53,7 @@ _message(label, r) := sprintf(
 deny contains finding if {
 	some c in pods.containers
 	_empty_image(c.value)
-	finding := {
+	finding = {
 		"msg": sprintf("%s has an empty image, which the API rejects (schema error: image is required)", [c.label]),
 		"path": _image_path(c),
 	}
@@ -71,7 +71,7 @@ _empty_image(c) if {
 deny contains finding if {
 	some c in pods.containers
 	not "image" in object.keys(c.value)
-	finding := {
+	finding = {
 		"msg": sprintf("%s has no image field, which the API rejects unless this document is a patch merged onto a base", [c.label]),
 		"path": _image_path(c),
 		"severity": "info",
@@ -82,11 +82,11 @@ deny contains finding if {
 # characters, typically from half-rendered templates).
 deny contains finding if {
 	some c in pods.containers
-	r := images.parsed[c.path]
+	r = images.parsed[c.path]
 	not r.templated
 	trim_space(r.ref) == r.ref
-	problem := images.name_problem(r)
-	finding := {
+	problem = images.name_problem(r)
+	finding = {
 		"msg": sprintf("%s uses image %q, which is not a valid image reference (%s)", [c.label, r.ref, problem]),
 		"path": _image_path(c),
 	}
@@ -95,10 +95,10 @@ deny contains finding if {
 # An image that is not a string.
 deny contains finding if {
 	some c in pods.containers
-	v := c.value.image
+	v = c.value.image
 	v != null
 	not is_string(v)
-	finding := {
+	finding = {
 		"msg": sprintf("%s sets image to %s, which the API rejects (schema error: a string is expected)", [c.label, k8s.quote(v)]),
 		"path": _image_path(c),
 	}
@@ -107,11 +107,11 @@ deny contains finding if {
 # Leading or trailing whitespace: the API rejects it.
 deny contains finding if {
 	some c in pods.containers
-	v := c.value.image
+	v = c.value.image
 	is_string(v)
 	trim_space(v) != ""
 	trim_space(v) != v
-	finding := {
+	finding = {
 		"msg": sprintf("%s sets image %q with leading or trailing whitespace, which the API rejects", [c.label, v]),
 		"path": _image_path(c),
 	}

@@ -34,7 +34,7 @@ _policy_path(c) := array.concat(c.path, ["imagePullPolicy"])
 
 # {policy, path, explicit} for a container whose image parses and whose policy is valid or unset.
 _effective(c, r) := {"policy": p, "path": _policy_path(c), "explicit": true} if {
-	p := c.value.imagePullPolicy
+	p = c.value.imagePullPolicy
 	p in _valid_policies
 }
 
@@ -44,10 +44,10 @@ _effective(c, r) := {"policy": images.default_pull_policy(r), "path": c.path, "e
 
 _checked contains [c, r, e] if {
 	some c in pods.containers
-	r := images.parsed[c.path]
+	r = images.parsed[c.path]
 	not r.templated
 	r.valid
-	e := _effective(c, r)
+	e = _effective(c, r)
 }
 
 _violates(r, e) if {
@@ -58,7 +58,7 @@ _violates(r, e) if {
 deny contains finding if {
 	some [c, r, e] in _checked
 	_violates(r, e)
-	finding := {"msg": _message(c.label, r, e), "path": e.path}
+	finding = {"msg": _message(c.label, r, e), "path": e.path}
 }
 
 _message(label, r, e) := sprintf(
@@ -81,7 +81,7 @@ deny contains finding if {
 	some [c, r, e] in _checked
 	not _violates(r, e)
 	e.policy != "Always"
-	finding := {"msg": _strict_message(c.label, r, e), "path": e.path, "severity": "info"}
+	finding = {"msg": _strict_message(c.label, r, e), "path": e.path, "severity": "info"}
 }
 
 _strict_message(label, r, e) := sprintf("%s pulls image %q with imagePullPolicy %s, not Always", [label, r.ref, e.policy]) if {
@@ -95,10 +95,10 @@ _strict_message(label, r, e) := sprintf("%s pulls image %q without imagePullPoli
 # A value the API rejects (policies are case-sensitive: "always" is invalid).
 deny contains finding if {
 	some c in pods.containers
-	p := c.value.imagePullPolicy
+	p = c.value.imagePullPolicy
 	p != null
 	not p in _valid_policies
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s sets imagePullPolicy to %s, which the API rejects (schema error: Always, IfNotPresent or Never expected)",
 			[c.label, k8s.quote(p)],

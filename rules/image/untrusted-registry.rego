@@ -25,34 +25,34 @@ import data.kubeward.lib.images
 import data.kubeward.lib.pods
 
 _params := p if {
-	p := data.kubeward.config.params["image/untrusted-registry"]
+	p = data.kubeward.config.params["image/untrusted-registry"]
 	is_object(p)
 }
 
 _list(name) := [e | some e in _params[name]; is_string(e)] if is_array(_params[name])
 
 _allowed := l if {
-	l := _list("allowed")
+	l = _list("allowed")
 	count(l) > 0
 }
 
 _denied := l if {
-	l := _list("denied")
+	l = _list("denied")
 	count(l) > 0
 }
 
 _images contains [c, r] if {
 	some c in pods.containers
-	r := images.parsed[c.path]
+	r = images.parsed[c.path]
 	not r.templated
 	r.valid
 }
 
 deny contains finding if {
-	allowed := _allowed
+	allowed = _allowed
 	some [c, r] in _images
 	not _any_match(r, allowed)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s pulls %q from %s, which is not in the allowed registries",
 			[c.label, r.ref, _where(r)],
@@ -62,11 +62,11 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	denied := _denied
+	denied = _denied
 	some [c, r] in _images
 	some entry in denied
 	images.matches_registry(r, entry)
-	finding := {
+	finding = {
 		"msg": sprintf("%s pulls %q from %s, which matches the denied entry %q", [c.label, r.ref, _where(r), entry]),
 		"path": array.concat(c.path, ["image"]),
 	}

@@ -19,7 +19,7 @@ import data.kubeward.lib.k8s
 default table := {}
 
 table := t if {
-	t := data.kubeward.tables.apis
+	t = data.kubeward.tables.apis
 	is_object(t)
 }
 
@@ -31,13 +31,13 @@ entry(api_version, kind) := table[api_version][kind] if {
 
 # removed(api_version, kind, minor): the entry when the API is no longer served in 1.<minor>.
 removed(api_version, kind, minor) := e if {
-	e := entry(api_version, kind)
+	e = entry(api_version, kind)
 	minor >= e.removed
 }
 
 # deprecated(api_version, kind, minor): the entry when the API is deprecated but still served.
 deprecated(api_version, kind, minor) := e if {
-	e := entry(api_version, kind)
+	e = entry(api_version, kind)
 	minor >= e.deprecated
 	minor < e.removed
 }
@@ -48,12 +48,12 @@ deprecated(api_version, kind, minor) := e if {
 _input_entry := table[k8s.api_version][k8s.kind]
 
 input_removed := e if {
-	e := _input_entry
+	e = _input_entry
 	k8s.kube_minor >= e.removed
 }
 
 input_deprecated := e if {
-	e := _input_entry
+	e = _input_entry
 	k8s.kube_minor >= e.deprecated
 	k8s.kube_minor < e.removed
 }

@@ -28,12 +28,12 @@ default_internal_annotations := {
 # internal_annotations(rule_id): the defaults, or the rule's param `internal_annotations`
 # (same shape) when set.
 internal_annotations(rule_id) := a if {
-	a := data.kubeward.config.params[rule_id].internal_annotations
+	a = data.kubeward.config.params[rule_id].internal_annotations
 	is_object(a)
 } else := default_internal_annotations
 
 _annotations(svc) := a if {
-	a := svc.metadata.annotations
+	a = svc.metadata.annotations
 	is_object(a)
 } else := {}
 
@@ -46,7 +46,7 @@ _text(v) := "false" if v == false
 # internal_annotation(svc, rule_id): the annotation key that makes svc an internal LB.
 internal_annotation(svc, rule_id) := key if {
 	some key, values in internal_annotations(rule_id)
-	v := _text(_annotations(svc)[key])
+	v = _text(_annotations(svc)[key])
 	is_array(values)
 	_accepts(values, v)
 }
@@ -70,13 +70,13 @@ source_ranges(svc) := [r | r := svc.spec.loadBalancerSourceRanges[_]; is_string(
 	is_array(svc.spec.loadBalancerSourceRanges)
 	count(svc.spec.loadBalancerSourceRanges) > 0
 } else := [trim_space(r) | some r in split(a, ","); trim_space(r) != ""] if {
-	a := _annotations(svc)["service.beta.kubernetes.io/load-balancer-source-ranges"]
+	a = _annotations(svc)["service.beta.kubernetes.io/load-balancer-source-ranges"]
 	is_string(a)
 } else := []
 
 # source_restricted(svc): the LB admits only some source ranges (none of them 0.0.0.0/0).
 source_restricted(svc) if {
-	ranges := source_ranges(svc)
+	ranges = source_ranges(svc)
 	count(ranges) > 0
 	every r in ranges {
 		not trim_space(r) in _open_ranges
@@ -85,7 +85,7 @@ source_restricted(svc) if {
 
 # service_type(svc): spec.type, "ClusterIP" when unset.
 service_type(svc) := t if {
-	t := svc.spec.type
+	t = svc.spec.type
 	is_string(t)
 } else := "ClusterIP"
 

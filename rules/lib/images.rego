@@ -44,31 +44,31 @@ parse(ref) := r if {
 	# Written with builtins and inline conditionals (`{true: a, false: b}[condition]`) only:
 	# a helper function costs regorus far more than an expression, and this runs for every
 	# container.
-	at := indexof(ref, "@")
-	name_part := {true: ref, false: substring(ref, 0, at)}[at < 0]
-	digest := {true: "", false: substring(ref, at + 1, -1)}[at < 0]
-	parts := split(name_part, "/")
+	at = indexof(ref, "@")
+	name_part = {true: ref, false: substring(ref, 0, at)}[at < 0]
+	digest = {true: "", false: substring(ref, at + 1, -1)}[at < 0]
+	parts = split(name_part, "/")
 
 	# The first component is a host when there is more than one component and it looks like
 	# one (holds "." or ":", or is "localhost").
-	first := parts[0]
-	looks_like_host := true in [contains(first, "."), contains(first, ":"), first == "localhost"]
-	host := {true: first, false: ""}[[count(parts) > 1, looks_like_host] == [true, true]]
-	path := {true: name_part, false: concat("/", array.slice(parts, 1, count(parts)))}[host == ""]
+	first = parts[0]
+	looks_like_host = true in [contains(first, "."), contains(first, ":"), first == "localhost"]
+	host = {true: first, false: ""}[[count(parts) > 1, looks_like_host] == [true, true]]
+	path = {true: name_part, false: concat("/", array.slice(parts, 1, count(parts)))}[host == ""]
 
 	# The tag: after the first ":" of the last path component (a tag cannot hold ":"); an
 	# empty tag (`app:`) is stripped together with its colon.
-	segments := split(path, "/")
-	last := segments[count(segments) - 1]
-	colon := indexof(last, ":")
-	tag := {true: substring(last, colon + 1, -1), false: ""}[colon >= 0]
-	repo_path := {true: trim_suffix(path, ":"), false: substring(path, 0, (count(path) - count(tag)) - 1)}[tag == ""]
+	segments = split(path, "/")
+	last = segments[count(segments) - 1]
+	colon = indexof(last, ":")
+	tag = {true: substring(last, colon + 1, -1), false: ""}[colon >= 0]
+	repo_path = {true: trim_suffix(path, ":"), false: substring(path, 0, (count(path) - count(tag)) - 1)}[tag == ""]
 
 	# Docker Hub: implicit, or under one of its aliases; single names live under library/.
-	lower_host := lower(host)
-	registry := {true: "docker.io", false: lower_host}[lower_host in {"", "index.docker.io", "registry-1.docker.io", "docker.io"}]
-	repository := {true: concat("/", ["library", repo_path]), false: repo_path}[[registry, contains(repo_path, "/")] == ["docker.io", false]]
-	r := {
+	lower_host = lower(host)
+	registry = {true: "docker.io", false: lower_host}[lower_host in {"", "index.docker.io", "registry-1.docker.io", "docker.io"}]
+	repository = {true: concat("/", ["library", repo_path]), false: repo_path}[[registry, contains(repo_path, "/")] == ["docker.io", false]]
+	r = {
 		"ref": ref,
 		"registry": registry,
 		"registry_explicit": host != "",
@@ -91,7 +91,7 @@ parse(ref) := r if {
 # each calling parse itself would parse every image again (regorus does not memoise functions).
 parsed[c.path] := r if {
 	some c in data.kubeward.lib.pods.containers
-	r := parse(c.value.image)
+	r = parse(c.value.image)
 }
 
 # valid_digest(d): d is a digest the container runtimes accept.
@@ -109,7 +109,7 @@ _name_grammar := concat("", [
 # name_problem(r): why a parsed reference is not valid, for messages (undefined when valid).
 name_problem(r) := msg if {
 	not r.valid
-	msg := _name_problem(r)
+	msg = _name_problem(r)
 }
 
 _name_problem(r) := "the repository name is empty" if {
@@ -125,7 +125,7 @@ digest_problem(d) := msg if {
 	is_string(d)
 	d != ""
 	not valid_digest(d)
-	msg := _digest_problem(d, split(d, ":"))
+	msg = _digest_problem(d, split(d, ":"))
 }
 
 _digest_problem(d, parts) := "it has no algorithm prefix (expected sha256:<64 hex>)" if {
@@ -155,7 +155,7 @@ default_floating_tags := ["latest", "stable", "main", "master", "edge", "nightly
 floating_tags := {lower(t) | some t in _configured_floating; is_string(t)}
 
 _configured_floating := tags if {
-	tags := data.kubeward.config.params["image/latest-or-missing-tag"].floating_tags
+	tags = data.kubeward.config.params["image/latest-or-missing-tag"].floating_tags
 	is_array(tags)
 } else := default_floating_tags
 
@@ -190,20 +190,20 @@ default_pull_policy(r) := "Always" if {
 #   "ghcr.io/acme" / "ghcr.io/acme/"   repositories under that prefix (at a "/" boundary)
 # Compared case-insensitively.
 matches_registry(r, entry) if {
-	e := _norm_entry(entry)
+	e = _norm_entry(entry)
 	not contains(e, "/")
 	not startswith(e, "*.")
 	r.registry == e
 }
 
 matches_registry(r, entry) if {
-	e := _norm_entry(entry)
+	e = _norm_entry(entry)
 	startswith(e, "*.")
 	endswith(r.registry, substring(e, 1, -1))
 }
 
 matches_registry(r, entry) if {
-	e := _norm_entry(entry)
+	e = _norm_entry(entry)
 	contains(e, "/")
 	_prefix_match(lower(r.name), _norm_prefix(e))
 }

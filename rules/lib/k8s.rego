@@ -19,28 +19,28 @@ newest_minor := 35
 
 # kind / api_version / name / namespace of the resource, "" when absent or not a string.
 kind := k if {
-	k := input.kind
+	k = input.kind
 	is_string(k)
 } else := ""
 
 api_version := v if {
-	v := input.apiVersion
+	v = input.apiVersion
 	is_string(v)
 } else := ""
 
 # API group of api_version: "apps" for "apps/v1", "" for the core group ("v1").
 api_group := substring(api_version, 0, i) if {
-	i := indexof(api_version, "/")
+	i = indexof(api_version, "/")
 	i >= 0
 } else := ""
 
 name := n if {
-	n := input.metadata.name
+	n = input.metadata.name
 	is_string(n)
 } else := ""
 
 namespace := n if {
-	n := input.metadata.namespace
+	n = input.metadata.namespace
 	is_string(n)
 } else := ""
 
@@ -58,7 +58,7 @@ describe := sprintf("%s %q", [kind, name]) if {
 # kube_minor: the target Kubernetes minor version (data.kubeward.config.kube_minor), used to
 # gate version-dependent value sets. Defaults to newest_minor.
 kube_minor := m if {
-	m := data.kubeward.config.kube_minor
+	m = data.kubeward.config.kube_minor
 	is_number(m)
 } else := 35
 

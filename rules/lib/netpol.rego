@@ -64,7 +64,7 @@ _is_calico(p) if {
 #    "ingress": bool, "egress": bool (the policy isolates the selected pods in that direction)}
 # Only the policies of ns are normalised: this runs once per workload.
 policies_in(ns) := ps if {
-	ps := data.kubeward.precomputed.policies_in[ns]
+	ps = data.kubeward.precomputed.policies_in[ns]
 } else := policies_of(null, ns)
 
 # policies_of(by_kind, ns): policies_in(ns) computed from `by_kind` (kind -> entries in run
@@ -80,8 +80,8 @@ _namespaced(by_kind, kind, ns) := selectors.entries_in(selectors.of_kind(kind), 
 _k8s_policies(by_kind, ns) := {p |
 	some raw in _namespaced(by_kind, "NetworkPolicy", ns)
 	is_k8s_policy(raw)
-	types := k8s_types(raw)
-	p := {
+	types = k8s_types(raw)
+	p = {
 		"kind": "NetworkPolicy",
 		"name": _name(raw),
 		"ns": ns,
@@ -96,8 +96,8 @@ _k8s_policies(by_kind, ns) := {p |
 _calico_policies(by_kind, ns) := {p |
 	some raw in _namespaced(by_kind, "NetworkPolicy", ns)
 	_is_calico(raw)
-	types := _calico_types(raw)
-	p := {
+	types = _calico_types(raw)
+	p = {
 		"kind": "NetworkPolicy",
 		"name": _name(raw),
 		"ns": ns,
@@ -114,9 +114,9 @@ _cilium_policies(by_kind, ns) := {p |
 	some raw in _cilium_raw(by_kind, kind, ns)
 	is_object(raw)
 	some rule in _cilium_rules(raw)
-	sel := rule.endpointSelector
+	sel = rule.endpointSelector
 	is_object(sel)
-	p := {
+	p = {
 		"kind": kind,
 		"name": _name(raw),
 		"ns": _cilium_ns(kind, ns),
@@ -133,7 +133,7 @@ _cilium_raw(by_kind, "CiliumNetworkPolicy", ns) := _namespaced(by_kind, "CiliumN
 _cilium_raw(_, "CiliumClusterwideNetworkPolicy", _) := selectors.of_kind("CiliumClusterwideNetworkPolicy")
 
 _name(raw) := n if {
-	n := raw.metadata.name
+	n = raw.metadata.name
 	is_string(n)
 } else := ""
 
@@ -160,7 +160,7 @@ _calico_types(raw) := {t | t := raw.spec.types[_]; is_string(t)} if {
 } else := {"Ingress"}
 
 _calico_selector(raw) := s if {
-	s := raw.spec.selector
+	s = raw.spec.selector
 	is_string(s)
 } else := "all()"
 
@@ -224,14 +224,14 @@ _list(v) := [] if not is_array(v)
 policy_kinds(rule_id) := {k | k := _list(object.get(_params(rule_id), "policy_kinds", default_policy_kinds))[_]}
 
 _params(rule_id) := p if {
-	p := data.kubeward.config.params[rule_id]
+	p = data.kubeward.config.params[rule_id]
 	is_object(p)
 } else := {}
 
 # counted_in(rule_id, ns): the policies of policies_in(ns) of the kinds the rule counts.
 counted_in(rule_id, ns) := {p | some p in policies_in(ns); p.kind in kinds} if {
 	# Computed once per call, not once per policy.
-	kinds := policy_kinds(rule_id)
+	kinds = policy_kinds(rule_id)
 }
 
 # any_counted(rule_id): the run contains at least one policy of a kind the rule counts.
@@ -290,7 +290,7 @@ covers_namespace(p, ns) if {
 # calico_selects(expr, labels): the Calico selector expression selects `labels`. Expressions
 # outside the supported subset are assumed to select (never a false "not isolated").
 calico_selects(expr, labels) if {
-	terms := _calico_terms(expr)
+	terms = _calico_terms(expr)
 	every t in terms {
 		_calico_term_holds(t, _object(labels))
 	}
@@ -320,46 +320,46 @@ _calico_term_holds(t, _) if not _calico_term_known(t)
 
 _calico_term_holds(t, labels) if {
 	regex.match(`^has\(`, t)
-	key := trim_space(trim_suffix(trim_prefix(t, "has("), ")"))
+	key = trim_space(trim_suffix(trim_prefix(t, "has("), ")"))
 	_has_key(labels, key)
 }
 
 _calico_term_holds(t, labels) if {
 	regex.match(`^!has\(`, t)
-	key := trim_space(trim_suffix(trim_prefix(t, "!has("), ")"))
+	key = trim_space(trim_suffix(trim_prefix(t, "!has("), ")"))
 	not _has_key(labels, key)
 }
 
 _calico_term_holds(t, labels) if {
 	regex.match(`^[A-Za-z0-9_./-]+\s*==`, t)
-	parts := split(t, "==")
-	key := trim_space(parts[0])
-	value := _unquote(trim_space(parts[1]))
+	parts = split(t, "==")
+	key = trim_space(parts[0])
+	value = _unquote(trim_space(parts[1]))
 	labels[key] == value
 }
 
 _calico_term_holds(t, labels) if {
 	regex.match(`^[A-Za-z0-9_./-]+\s*!=`, t)
-	parts := split(t, "!=")
-	key := trim_space(parts[0])
-	value := _unquote(trim_space(parts[1]))
+	parts = split(t, "!=")
+	key = trim_space(parts[0])
+	value = _unquote(trim_space(parts[1]))
 	not labels[key] == value
 }
 
 _calico_term_holds(t, labels) if {
 	regex.match(`^[A-Za-z0-9_./-]+\s+in\s*\{`, t)
-	key := trim_space(split(t, " ")[0])
+	key = trim_space(split(t, " ")[0])
 	labels[key] in _calico_set(t)
 }
 
 _calico_term_holds(t, labels) if {
 	regex.match(`^[A-Za-z0-9_./-]+\s+not\s+in\s*\{`, t)
-	key := trim_space(split(t, " ")[0])
+	key = trim_space(split(t, " ")[0])
 	not labels[key] in _calico_set(t)
 }
 
 _calico_set(t) := {_unquote(trim_space(v)) |
-	inner := trim_suffix(split(t, "{")[1], "}")
+	inner = trim_suffix(split(t, "{")[1], "}")
 	some v in split(inner, ",")
 	trim_space(v) != ""
 }

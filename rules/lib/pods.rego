@@ -35,7 +35,7 @@ import data.kubeward.lib.k8s
 # Custom resources that carry a pod template are declared in the config (`workloads:` with
 # kind, optional apiVersion and the path to the template); built-in kinds keep their own paths.
 template_path := p if {
-	p := data.kubeward.tables.pod_template_paths[input.kind]
+	p = data.kubeward.tables.pod_template_paths[input.kind]
 } else := ["spec", "template"] if {
 	input.kind == "Rollout"
 	k8s.api_group == "argoproj.io"
@@ -44,12 +44,12 @@ template_path := p if {
 	k8s.api_group in {"apps.openshift.io", ""}
 } else := path if {
 	not input.kind in {"Rollout", "DeploymentConfig"}
-	ws := data.kubeward.config.workloads
+	ws = data.kubeward.config.workloads
 	is_array(ws)
 	some w in ws
 	w.kind == input.kind
 	object.get(w, "apiVersion", input.apiVersion) == input.apiVersion
-	path := w.template
+	path = w.template
 	is_array(path)
 }
 
@@ -60,7 +60,7 @@ is_pod_bearing if template_path
 spec_path := array.concat(template_path, ["spec"])
 
 spec := s if {
-	s := object.get(input, spec_path, null)
+	s = object.get(input, spec_path, null)
 	is_object(s)
 }
 
@@ -70,18 +70,18 @@ spec := s if {
 meta_path := array.concat(template_path, ["metadata"])
 
 meta := m if {
-	m := object.get(input, meta_path, null)
+	m = object.get(input, meta_path, null)
 	is_object(m)
 }
 
 # annotations / labels of the pod template ({} when absent or malformed).
 annotations := a if {
-	a := meta.annotations
+	a = meta.annotations
 	is_object(a)
 } else := {}
 
 labels := l if {
-	l := meta.labels
+	l = meta.labels
 	is_object(l)
 } else := {}
 
@@ -114,29 +114,29 @@ container_lists := ["initContainers", "containers", "ephemeralContainers"]
 # Items that are not objects are skipped.
 containers contains c if {
 	some list in container_lists
-	items := spec[list]
+	items = spec[list]
 	is_array(items)
-	item := items[i]
+	item = items[i]
 	is_object(item)
-	path := array.concat(spec_path, [list, i])
-	raw_name := object.get(item, "name", null)
-	name := {true: raw_name, false: ""}[is_string(raw_name)]
-	word := _list_word[list]
-	sidecar := [list, object.get(item, "restartPolicy", null)] == ["initContainers", "Always"]
-	raw_sc := object.get(item, "securityContext", null)
-	sc_obj := {true: raw_sc, false: {}}[is_object(raw_sc)]
-	sc_at := array.concat(path, ["securityContext"])
-	own := {f: {"value": v, "path": array.concat(sc_at, [f]), "level": "container"} |
+	path = array.concat(spec_path, [list, i])
+	raw_name = object.get(item, "name", null)
+	name = {true: raw_name, false: ""}[is_string(raw_name)]
+	word = _list_word[list]
+	sidecar = [list, object.get(item, "restartPolicy", null)] == ["initContainers", "Always"]
+	raw_sc = object.get(item, "securityContext", null)
+	sc_obj = {true: raw_sc, false: {}}[is_object(raw_sc)]
+	sc_at = array.concat(path, ["securityContext"])
+	own = {f: {"value": v, "path": array.concat(sc_at, [f]), "level": "container"} |
 		some f, v in sc_obj
 		v != null
 	}
-	inherited := {f: {"value": v, "path": array.concat(pod_sc_path, [f]), "level": "pod"} |
+	inherited = {f: {"value": v, "path": array.concat(pod_sc_path, [f]), "level": "pod"} |
 		some f in inheritable_fields
-		v := pod_sc[f]
+		v = pod_sc[f]
 		v != null
 		object.get(sc_obj, f, null) == null
 	}
-	c := {
+	c = {
 		"value": item,
 		"path": path,
 		"list": list,
@@ -176,12 +176,12 @@ container_names contains c.name if {
 
 # volumes: every pod volume as {"value", "path", "index", "name"} (name "" when missing).
 volumes contains v if {
-	items := spec.volumes
+	items = spec.volumes
 	is_array(items)
-	item := items[i]
+	item = items[i]
 	is_object(item)
-	raw_name := object.get(item, "name", null)
-	v := {
+	raw_name = object.get(item, "name", null)
+	v = {
 		"value": item,
 		"path": array.concat(spec_path, ["volumes", i]),
 		"index": i,
@@ -237,14 +237,14 @@ pod_sc := sc if {
 # (Rules reading `containers` can use c.sc_path and c.sc directly; these functions also accept
 # a container object built by hand.)
 sc_path(c) := p if {
-	p := c.sc_path
+	p = c.sc_path
 } else := array.concat(c.path, ["securityContext"])
 
 sc(c) := s if {
-	s := c.sc
+	s = c.sc
 	is_object(s)
 } else := s if {
-	s := c.value.securityContext
+	s = c.value.securityContext
 	is_object(s)
 } else := {}
 
@@ -254,10 +254,10 @@ sc(c) := s if {
 # fields. Container-only fields never fall back to the pod. Undefined when unset everywhere.
 # (`containers` holds them all in c.effective.)
 effective(c, field) := e if {
-	e := c.effective[field]
+	e = c.effective[field]
 } else := e if {
 	not c.effective
-	e := _effective(c, field)
+	e = _effective(c, field)
 }
 
 _effective(c, field) := {
@@ -283,7 +283,7 @@ effective_at(c, subpath) := {
 	"path": array.concat(sc_path(c), subpath),
 	"level": "container",
 } if {
-	v := object.get(sc(c), subpath, null)
+	v = object.get(sc(c), subpath, null)
 	v != null
 } else := {
 	"value": v,
@@ -291,7 +291,7 @@ effective_at(c, subpath) := {
 	"level": "pod",
 } if {
 	subpath[0] in inheritable_fields
-	v := object.get(pod_sc, subpath, null)
+	v = object.get(pod_sc, subpath, null)
 	v != null
 }
 
@@ -303,9 +303,9 @@ effective_at(c, subpath) := {
 # Only object-valued securityContexts are listed. Rules must only read inheritable fields at
 # the "pod" level.
 security_contexts contains s if {
-	sc_obj := spec.securityContext
+	sc_obj = spec.securityContext
 	is_object(sc_obj)
-	s := {
+	s = {
 		"sc": sc_obj,
 		"path": pod_sc_path,
 		"level": "pod",
@@ -316,9 +316,9 @@ security_contexts contains s if {
 
 security_contexts contains s if {
 	some c in containers
-	sc_obj := c.value.securityContext
+	sc_obj = c.value.securityContext
 	is_object(sc_obj)
-	s := {
+	s = {
 		"sc": sc_obj,
 		"path": c.sc_path,
 		"level": "container",
@@ -374,9 +374,9 @@ volume_label(v) := sprintf("volume %q", [v.name]) if v.name != "" else := sprint
 #   "normalised": normalise_host_path(host_path) ("" when host_path is not absolute).
 host_path_volumes contains object.union(v, {"host_path": p, "normalised": normalise_host_path(p)}) if {
 	some v in volumes
-	hp := v.value.hostPath
+	hp = v.value.hostPath
 	hp != null
-	p := k8s.str(k8s.get(hp, "path", null))
+	p = k8s.str(k8s.get(hp, "path", null))
 }
 
 # normalise_host_path(p): an absolute Unix path in canonical form: repeated `/` collapsed, `.`
@@ -404,7 +404,7 @@ _under(_, dir) if dir == "/"
 _segments(p) := [s | some s in split(p, "/"); s != ""; s != "."]
 
 _clean_segments(p) := [s |
-	segs := _segments(p)
+	segs = _segments(p)
 	some i, s in segs
 	s != ".."
 	not _popped(segs, i)

@@ -18,9 +18,9 @@ import data.kubeward.lib.selectors
 # inventory entry): the non-empty string namespaces, plus the release namespace (null when
 # unknown) for resources without one.
 _namespaces := {ns |
-	inv := data.kubeward.inventory
+	inv = data.kubeward.inventory
 	is_array(inv)
-	ns := inv[_].metadata.namespace
+	ns = inv[_].metadata.namespace
 	is_string(ns)
 	ns != ""
 } | {selectors.release_namespace}
@@ -45,13 +45,13 @@ index := {
 # The run's ServiceAccounts by metadata.name (string names only), for rbac.service_account_named:
 # every workload looks its service account up, and scanning all of them cost ~0.1 ms each.
 _service_accounts_named := {name: [sa | some sa in sas; sa.metadata.name == name] |
-	sas := selectors.of_kind("ServiceAccount")
+	sas = selectors.of_kind("ServiceAccount")
 	some name in {n | n := sas[_].metadata.name; is_string(n)}
 }
 
 _workload_entries := {ns: es |
 	some ns, b in _buckets
-	es := _workload_entries_of(b.by_kind, ns)
+	es = _workload_entries_of(b.by_kind, ns)
 }
 
 # Without the grouping (by_kind null) the views are computed on the whole run.
@@ -62,13 +62,13 @@ _workload_entries_of(by_kind, ns) := selectors.workload_entries_in(ns) if {
 _buckets := {ns: _bucket(ns) | some ns in _namespaces}
 
 _bucket(ns) := b if {
-	groups := data.kubeward.inventory_by_ns
+	groups = data.kubeward.inventory_by_ns
 	is_object(groups)
-	b := _own_bucket(groups, ns)
+	b = _own_bucket(groups, ns)
 } else := {"all": _inventory, "by_kind": null}
 
 _inventory := inv if {
-	inv := data.kubeward.inventory
+	inv = data.kubeward.inventory
 	is_array(inv)
 } else := []
 

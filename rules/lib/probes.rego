@@ -48,7 +48,7 @@ has_handler(probe) if {
 # probe_of(c, field): the container's probe `field` ("livenessProbe", ...) when it is set
 # (not null).
 probe_of(c, field) := p if {
-	p := c.value[field]
+	p = c.value[field]
 	p != null
 }
 
@@ -65,16 +65,16 @@ missing_findings(field, effect) := {f |
 	long_running
 	some c in pods.run_containers
 	not probe_of(c, field)
-	f := {
+	f = {
 		"msg": sprintf("%s of %s has no %s%s", [c.label, k8s.describe, field, effect]),
 		"path": c.path,
 	}
 } | {f |
 	long_running
 	some c in pods.run_containers
-	p := probe_of(c, field)
+	p = probe_of(c, field)
 	not has_handler(p)
-	f := {
+	f = {
 		"msg": sprintf(
 			"%s of %s has a %s without a handler (exec, httpGet, tcpSocket or grpc), which the API rejects",
 			[c.label, k8s.describe, field],
@@ -86,7 +86,7 @@ missing_findings(field, effect) := {f |
 	some c in pods.containers
 	regular_init(c)
 	probe_of(c, field)
-	f := {
+	f = {
 		"msg": sprintf(
 			"%s of %s sets %s, which the API rejects on init containers (only native sidecars with restartPolicy: Always may have probes)",
 			[c.label, k8s.describe, field],

@@ -40,12 +40,12 @@ is_binding if input.kind in binding_kinds
 # The helpers also accept an item without "cache" (as built by hand in tests).
 items contains item if {
 	is_role
-	rs := input.rules
+	rs = input.rules
 	is_array(rs)
-	r := rs[i]
+	r = rs[i]
 	is_object(r)
-	path := ["rules", i]
-	item := {"value": r, "index": i, "path": path, "label": sprintf("rules[%d]", [i]), "cache": _cache(r, path)}
+	path = ["rules", i]
+	item = {"value": r, "index": i, "path": path, "label": sprintf("rules[%d]", [i]), "cache": _cache(r, path)}
 }
 
 _entry_fields := ["verbs", "apiGroups", "resources", "resourceNames", "nonResourceURLs"]
@@ -54,9 +54,9 @@ _entry_fields := ["verbs", "apiGroups", "resources", "resourceNames", "nonResour
 # many times per item: the cache holds the entries of each field, their values and whether
 # the item is narrowed or spelled in lower case throughout.
 _cache(r, path) := c if {
-	es := {f: _entries_of(r, path, f) | some f in _entry_fields}
-	vals := {f: {e.value | some e in es[f]} | some f in _entry_fields}
-	c := {
+	es = {f: _entries_of(r, path, f) | some f in _entry_fields}
+	vals = {f: {e.value | some e in es[f]} | some f in _entry_fields}
+	c = {
 		"entries": es,
 		"values": vals,
 		"narrowed": count(vals.resourceNames) > 0,
@@ -65,11 +65,11 @@ _cache(r, path) := c if {
 }
 
 _entries_of(r, path, field) := {e |
-	l := r[field]
+	l = r[field]
 	is_array(l)
-	v := l[j]
+	v = l[j]
 	is_string(v)
-	e := {"value": v, "index": j, "path": array.concat(path, [field, j])}
+	e = {"value": v, "index": j, "path": array.concat(path, [field, j])}
 }
 
 # Every verb, apiGroup and resource is already trimmed and lower case (no near miss possible).
@@ -100,7 +100,7 @@ resource_names(item) := values(item, "resourceNames")
 narrowed(item) if _narrowed(item) == true
 
 _narrowed(item) := n if {
-	n := item.cache.narrowed
+	n = item.cache.narrowed
 	is_boolean(n)
 } else := count(resource_names(item)) > 0
 
@@ -126,7 +126,7 @@ resource_matches(entry, _) if entry == "*"
 resource_matches(entry, requested) if entry == requested
 
 resource_matches(entry, requested) if {
-	parts := split(requested, "/")
+	parts = split(requested, "/")
 	count(parts) == 2
 	parts[1] != "*"
 	entry == concat("/", ["*", parts[1]])
@@ -134,7 +134,7 @@ resource_matches(entry, requested) if {
 
 resource_matches(entry, requested) if {
 	endswith(requested, "/*")
-	prefix := trim_suffix(requested, "*")
+	prefix = trim_suffix(requested, "*")
 	startswith(entry, prefix)
 	count(entry) > count(prefix)
 }
@@ -170,7 +170,7 @@ _grants(item, verbs, targets) := {g |
 	group_matches(ge.value, target[0])
 	some re in entries(item, "resources")
 	resource_matches(re.value, target[1])
-	g := {
+	g = {
 		"verb": verb,
 		"group": target[0],
 		"resource": target[1],
@@ -184,9 +184,9 @@ _grants(item, verbs, targets) := {g |
 # requested verb and some apiGroups entry some requested group), so that the cross product is
 # only built for the few items that can grant.
 _may_grant(item, verbs, targets) if {
-	vs := values(item, "verbs")
+	vs = values(item, "verbs")
 	_some_in(vs, verbs)
-	gs := values(item, "apiGroups")
+	gs = values(item, "apiGroups")
 	_some_in(gs, {t[0] | some t in targets})
 }
 
@@ -230,7 +230,7 @@ near_misses(item, verbs, targets) := set() if {
 	# An item spelled in lower case throughout has no near miss (checked once per item).
 	item.cache.lower == true
 } else := {g |
-	exact := grants(item, verbs, targets)
+	exact = grants(item, verbs, targets)
 	some ve in entries(item, "verbs")
 	some verb in verbs
 	_norm_verb_matches(ve.value, verb)
@@ -240,10 +240,10 @@ near_misses(item, verbs, targets) := set() if {
 	group_matches(normalise(ge.value), target[0])
 	some re in entries(item, "resources")
 	resource_matches(normalise(re.value), target[1])
-	wrong := [e | some e in [ve, ge, re]; e.value != normalise(e.value)]
+	wrong = [e | some e in [ve, ge, re]; e.value != normalise(e.value)]
 	count(wrong) > 0
 	not _granted(exact, verb, target)
-	g := {
+	g = {
 		"verb": verb,
 		"group": target[0],
 		"resource": target[1],
@@ -281,12 +281,12 @@ quoted_list(xs) := concat(", ", [sprintf("%q", [x]) | some x in sort([y | some y
 #    granted, "verb_values" / "resource_values" / "group_values": the entry values involved}
 by_resource_entry(found) := {_group(hs, g.resource_entry) |
 	some g in found
-	hs := {h | some h in found; h.resource_entry == g.resource_entry}
+	hs = {h | some h in found; h.resource_entry == g.resource_entry}
 }
 
 by_verb_entry(found) := {_group(hs, g.verb_entry) |
 	some g in found
-	hs := {h | some h in found; h.verb_entry == g.verb_entry}
+	hs = {h | some h in found; h.verb_entry == g.verb_entry}
 }
 
 _group(hs, entry) := {
@@ -312,9 +312,9 @@ _wild_parts(x) := [p |
 		["verbs", x.verb_values],
 		["apiGroups", x.group_values],
 	]
-	wild := {v | some v in part[1]; contains(v, "*")}
+	wild = {v | some v in part[1]; contains(v, "*")}
 	count(wild) > 0
-	p := sprintf("%s %s", [part[0], quoted_list(wild)])
+	p = sprintf("%s %s", [part[0], quoted_list(wild)])
 ]
 
 # (regorus 0.14.1: inside a function of this library, a rule of another package must be
@@ -325,10 +325,10 @@ _wild_parts(x) := [p |
 # item, one per misspelled entry; `what` says what the corrected entry would allow, e.g.
 # "let its subjects read Secrets".
 near_miss_findings(item, verbs, targets, what) := {f |
-	misses := near_misses(item, verbs, targets)
+	misses = near_misses(item, verbs, targets)
 	some g in misses
 	some e in g.wrong
-	f := {
+	f = {
 		"msg": sprintf(
 			"%s %s has %s entry %q, which grants nothing: Kubernetes compares RBAC names exactly and they are lower-case; written %q it would %s",
 			[data.kubeward.lib.k8s.describe, item.label, _field_of(e), e.value, normalise(e.value), what],
@@ -357,7 +357,7 @@ is_builtin_role if {
 
 is_builtin_role if {
 	is_role
-	name := input.metadata.name
+	name = input.metadata.name
 	is_string(name)
 	startswith(name, "system:")
 }
@@ -412,13 +412,13 @@ bound_in_namespace(ns) if {
 #    "label": e.g. `Group "system:masters"`}.
 subjects contains s if {
 	is_binding
-	l := input.subjects
+	l = input.subjects
 	is_array(l)
-	v := l[i]
+	v = l[i]
 	is_object(v)
-	kind := k8s.str(object.get(v, "kind", ""))
-	name := k8s.str(object.get(v, "name", ""))
-	s := {
+	kind = k8s.str(object.get(v, "kind", ""))
+	name = k8s.str(object.get(v, "name", ""))
+	s = {
 		"value": v,
 		"index": i,
 		"path": ["subjects", i],
@@ -436,10 +436,10 @@ _subject_label(kind, name) := sprintf("subject %q", [name]) if kind == ""
 # role_ref: {"kind", "name", "label"} of the binding's roleRef ("" for missing fields).
 role_ref := {"kind": kind, "name": name, "label": sprintf("%s %q", [kind, name])} if {
 	is_binding
-	r := input.roleRef
+	r = input.roleRef
 	is_object(r)
-	kind := k8s.str(object.get(r, "kind", ""))
-	name := k8s.str(object.get(r, "name", ""))
+	kind = k8s.str(object.get(r, "kind", ""))
+	name = k8s.str(object.get(r, "name", ""))
 }
 
 # Groups and users whose name starts with system: but that stand for large populations, not for
@@ -464,16 +464,16 @@ is_component_subject(s) if {
 # ---------------------------------------------------------------------------------------------
 
 _inventory := inv if {
-	inv := data.kubeward.inventory
+	inv = data.kubeward.inventory
 	is_array(inv)
 } else := []
 
 # of_kind(kind): the inventory entries of one kind, from the engine's per-kind index
 # (data.kubeward.inventory_by_kind) when present, so that joins are not quadratic.
 of_kind(kind) := l if {
-	by_kind := data.kubeward.inventory_by_kind
+	by_kind = data.kubeward.inventory_by_kind
 	is_object(by_kind)
-	l := _array_or_empty(object.get(by_kind, kind, []))
+	l = _array_or_empty(object.get(by_kind, kind, []))
 } else := [e |
 	some e in _inventory
 	e.kind == kind
@@ -488,11 +488,11 @@ _array_or_empty(x) := [] if not is_array(x)
 # serviceAccountName wins; the deprecated serviceAccount alias counts when it is unset or "";
 # "default" when neither is set.
 pod_service_account(spec) := {"name": n, "field": "serviceAccountName"} if {
-	n := spec.serviceAccountName
+	n = spec.serviceAccountName
 	is_string(n)
 	n != ""
 } else := {"name": n, "field": "serviceAccount"} if {
-	n := spec.serviceAccount
+	n = spec.serviceAccount
 	is_string(n)
 	n != ""
 } else := {"name": "default", "field": ""}
@@ -513,7 +513,7 @@ service_account_named(name, ns) := {sa |
 # index (lib/precompute.rego) when the engine provides it, else by a scan.
 _service_accounts_called(name) := object.get(named, name, []) if {
 	is_string(name)
-	named := data.kubeward.precomputed.service_accounts_named
+	named = data.kubeward.precomputed.service_accounts_named
 	is_object(named)
 } else := [sa |
 	some sa in service_accounts

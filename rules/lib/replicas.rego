@@ -24,8 +24,8 @@ hpas := [h | h := selectors.of_kind("HorizontalPodAutoscaler")[_]; is_object(h)]
 # The target's apiVersion is not compared (an HPA written for extensions/v1beta1 still scales
 # the apps/v1 Deployment of that name).
 targeting_hpas(kind, name, ns) := [h |
-	h := hpas[_]
-	ref := h.spec.scaleTargetRef
+	h = hpas[_]
+	ref = h.spec.scaleTargetRef
 	ref.kind == kind
 	ref.name == name
 	selectors.namespace_of(h) == ns
@@ -35,7 +35,7 @@ targeting_hpas(kind, name, ns) := [h |
 hpa_min(hpa) := 1 if k8s.get(k8s.get(hpa, "spec", null), "minReplicas", null) == null
 
 hpa_min(hpa) := m if {
-	m := hpa.spec.minReplicas
+	m = hpa.spec.minReplicas
 	is_number(m)
 }
 
@@ -48,9 +48,9 @@ count_of(v) := v if is_number(v)
 # floor(kind, name, ns, replicas): the fewest pods the controller kind/name in namespace ns
 # runs: the lowest minReplicas of the HPAs that target it, else count_of(replicas).
 floor(kind, name, ns, replicas) := m if {
-	hs := targeting_hpas(kind, name, ns)
+	hs = targeting_hpas(kind, name, ns)
 	count(hs) > 0
-	m := min({hpa_min(h) | h := hs[_]})
+	m = min({hpa_min(h) | h := hs[_]})
 } else := count_of(replicas)
 
 # input_hpas / input_floor: the same for `input`.

@@ -18,7 +18,7 @@ import rego.v1
 # set so that it is built once per engine, not once per resource. An unknown custom resource
 # kind is treated as namespaced.
 cluster_scoped_kinds := k if {
-	k := data.kubeward.tables.cluster_scoped_kinds
+	k = data.kubeward.tables.cluster_scoped_kinds
 	is_object(k)
 } else := {}
 
@@ -38,14 +38,14 @@ is_namespaced if {
 # release_namespace: the namespace the run was told resources without metadata.namespace go
 # to; undefined when not given.
 release_namespace := ns if {
-	ns := data.kubeward.config.namespace
+	ns = data.kubeward.config.namespace
 	is_string(ns)
 	ns != ""
 }
 
 # explicit_namespace: metadata.namespace of `input` when written (a non-empty string).
 explicit_namespace := ns if {
-	ns := input.metadata.namespace
+	ns = input.metadata.namespace
 	is_string(ns)
 	ns != ""
 }
@@ -63,16 +63,16 @@ namespace_or_unknown := namespace
 # entry_namespace(e): the effective namespace of an inventory entry (or any resource object),
 # "" when unknown.
 entry_namespace(e) := ns if {
-	ns := _explicit_of(e)
+	ns = _explicit_of(e)
 } else := ns if {
-	ns := release_namespace
+	ns = release_namespace
 } else := ""
 
 _explicit_of(e) := ns if {
 	is_object(e)
-	m := e.metadata
+	m = e.metadata
 	is_object(m)
-	ns := m.namespace
+	ns = m.namespace
 	is_string(ns)
 	ns != ""
 }

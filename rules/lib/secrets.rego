@@ -51,11 +51,11 @@ _reference_suffixes := {
 # undefined when the name is not secret-like or only refers to a secret (see above).
 name_reason(name) := reason if {
 	_name_may_match(name)
-	w := words(name)
+	w = words(name)
 	not _refers(w)
-	reasons := [r | some p in _name_patterns; regex.match(p[0], w); r := p[1]]
+	reasons = [r | some p in _name_patterns; regex.match(p[0], w); r := p[1]]
 	count(reasons) > 0
-	reason := reasons[0]
+	reason = reasons[0]
 }
 
 # Every pattern of _name_patterns needs one of these words in words(name), and then name
@@ -66,7 +66,7 @@ _name_may_match(name) if {
 }
 
 _refers(w) if {
-	parts := split(w, "_")
+	parts = split(w, "_")
 	parts[count(parts) - 1] in _reference_suffixes
 }
 
@@ -133,9 +133,9 @@ not_literal(v) if {
 credential_kind(v) := kind if {
 	is_string(v)
 	_value_may_match(v)
-	kinds := [k | some p in _value_patterns; regex.match(p[0], v); k := p[1]]
+	kinds = [k | some p in _value_patterns; regex.match(p[0], v); k := p[1]]
 	count(kinds) > 0
-	kind := kinds[0]
+	kind = kinds[0]
 } else := "a URL with an embedded password" if {
 	is_string(v)
 	contains(v, "://")
@@ -161,7 +161,7 @@ _value_patterns := [
 
 # scheme://user:password@host, where the password is literal (not an expansion or placeholder).
 _url_password(v) if {
-	matches := regex.find_all_string_submatch_n(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@`, v, -1)
+	matches = regex.find_all_string_submatch_n(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@`, v, -1)
 	some m in matches
 	not not_literal(m[1])
 }
@@ -174,9 +174,9 @@ _url_password(v) if {
 # phrase for messages ("its value looks like a PEM private key", "its name suggests a
 # password"); undefined when it is not. Never includes the value.
 literal_reason(name, value) := sprintf("its value looks like %s", [kind]) if {
-	kind := credential_kind(value)
+	kind = credential_kind(value)
 } else := sprintf("its name suggests %s", [reason]) if {
-	reason := name_reason(name)
+	reason = name_reason(name)
 	not not_literal(value)
 	not echoes_name(name, value)
 }
@@ -197,7 +197,7 @@ echoes_name(name, value) if {
 #   params[rule_id].allowed_values: ["not-a-secret", ...]
 allowed(rule_id, name, _) if {
 	is_string(name)
-	names := data.kubeward.config.params[rule_id].allowed_names
+	names = data.kubeward.config.params[rule_id].allowed_names
 	is_array(names)
 	some n in names
 	is_string(n)
@@ -205,7 +205,7 @@ allowed(rule_id, name, _) if {
 }
 
 allowed(rule_id, _, value) if {
-	values := data.kubeward.config.params[rule_id].allowed_values
+	values = data.kubeward.config.params[rule_id].allowed_values
 	is_array(values)
 	some v in values
 	v == value
@@ -225,21 +225,21 @@ allowed(rule_id, _, value) if {
 scan_text(text) := {hit |
 	is_string(text)
 	regex.match(_maybe, text)
-	lines := split(text, "\n")
-	line := lines[i]
+	lines = split(text, "\n")
+	line = lines[i]
 	regex.match(_maybe, line)
-	hit := _line_hit(line, i + 1)
+	hit = _line_hit(line, i + 1)
 }
 
 # A cheap filter for lines that could hold a hit (most lines of large files cannot).
 _maybe := `(?i)pass|pwd|private|key|secret|token|credential|BEGIN|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox|AIza|service_account|_live_|eyJ|://[^/\s:@]*:[^/\s@]+@`
 
 _line_hit(line, n) := {"line": n, "key": "", "reason": sprintf("looks like %s", [kind])} if {
-	kind := credential_kind(line)
+	kind = credential_kind(line)
 } else := {"line": n, "key": key, "reason": sprintf("sets %s, which suggests %s", [_q(key), reason])} if {
-	kv := _setting(line)
-	key := kv[0]
-	reason := name_reason(key)
+	kv = _setting(line)
+	key = kv[0]
+	reason = name_reason(key)
 	not not_literal(kv[1])
 	not echoes_name(key, kv[1])
 }
@@ -247,9 +247,9 @@ _line_hit(line, n) := {"line": n, "key": "", "reason": sprintf("looks like %s", 
 # _setting(line): [key, value] of a settings line; the value without quotes, a trailing comma
 # and an inline `#` comment.
 _setting(line) := [m[3], _clean_value(m[5])] if {
-	ms := regex.find_all_string_submatch_n(`^[\s{\[,]*(?:-\s+)?(export\s+)?(["']?)([A-Za-z0-9_.\-]+)(["']?)\s*[:=]\s*(.*?)\s*$`, line, 1)
+	ms = regex.find_all_string_submatch_n(`^[\s{\[,]*(?:-\s+)?(export\s+)?(["']?)([A-Za-z0-9_.\-]+)(["']?)\s*[:=]\s*(.*?)\s*$`, line, 1)
 	count(ms) == 1
-	m := ms[0]
+	m = ms[0]
 }
 
 _clean_value(v) := trim(trim_space(trim_suffix(regex.replace(v, `\s+#.*$`, ""), ",")), `"'`)

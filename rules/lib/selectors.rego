@@ -35,12 +35,14 @@ matches(sel, labels) if {
 	# call this for every policy or workload of a namespace, and each function call costs more
 	# than these expressions. Past `problem`, matchLabels is null or a map and
 	# matchExpressions null or a list of valid expressions.
-	l := {true: labels, false: {}}[is_object(labels)]
-	ml := object.get(sel, "matchLabels", null)
+	l = {true: labels, false: {}}[is_object(labels)]
+	ml = object.get(sel, "matchLabels", null)
+	# `object.get(l, k, [v])`, not `l[k]`: regorus 0.14.1's RVM lets an `every` body that indexes
+	# by the loop variable hold for one matching entry. The default [v] never equals v.
 	every k, v in {true: ml, false: {}}[is_object(ml)] {
-		l[k] == v
+		object.get(l, k, [v]) == v
 	}
-	me := object.get(sel, "matchExpressions", null)
+	me = object.get(sel, "matchExpressions", null)
 	every e in {true: me, false: []}[is_array(me)] {
 		_expression_holds(e, l)
 	}
@@ -53,13 +55,13 @@ is_empty(sel) if {
 }
 
 _has_requirements(sel) if {
-	ml := sel.matchLabels
+	ml = sel.matchLabels
 	is_object(ml)
 	count(ml) > 0
 }
 
 _has_requirements(sel) if {
-	me := sel.matchExpressions
+	me = sel.matchExpressions
 	is_array(me)
 	count(me) > 0
 }
@@ -107,21 +109,21 @@ problem(sel) := sprintf("the selector is %s, not a map", [_shape(sel)]) if {
 	not is_null(sel)
 } else := sprintf("matchLabels is %s, not a map", [_shape(ml)]) if {
 	is_object(sel)
-	ml := object.get(sel, "matchLabels", null)
+	ml = object.get(sel, "matchLabels", null)
 	not is_object(ml)
 	not is_null(ml)
 } else := sprintf("matchExpressions is %s, not a list", [_shape(me)]) if {
 	is_object(sel)
-	me := object.get(sel, "matchExpressions", null)
+	me = object.get(sel, "matchExpressions", null)
 	not is_array(me)
 	not is_null(me)
 } else := msg if {
 	is_object(sel)
-	me := object.get(sel, "matchExpressions", null)
+	me = object.get(sel, "matchExpressions", null)
 	is_array(me)
-	bad := [i | e := me[i]; _expression_problem(e)]
+	bad = [i | e := me[i]; _expression_problem(e)]
 	count(bad) > 0
-	msg := sprintf("matchExpressions[%d] %s", [bad[0], _expression_problem(me[bad[0]])])
+	msg = sprintf("matchExpressions[%d] %s", [bad[0], _expression_problem(me[bad[0]])])
 }
 
 _shape(v) := "a string" if is_string(v)
@@ -145,10 +147,10 @@ _expression_problem(e) := "is not a map" if {
 } else := "has no key" if {
 	not is_string(e.key)
 } else := sprintf("has operator %s (expected In, NotIn, Exists or DoesNotExist)", [_quote(op)]) if {
-	op := object.get(e, "operator", null)
+	op = object.get(e, "operator", null)
 	not op in _operators
 } else := "has values that are not a list" if {
-	v := object.get(e, "values", null)
+	v = object.get(e, "values", null)
 	not is_array(v)
 	not is_null(v)
 } else := sprintf("uses %s without values", [e.operator]) if {
@@ -176,9 +178,11 @@ _quote(v) := sprintf("%v", [v]) if not is_string(v)
 # matches everything; callers decide what an empty or absent map means for their field.
 map_matches(sel, labels) if {
 	is_object(sel)
-	l := _labels(labels)
+	l = _labels(labels)
+	# `object.get(l, k, [v])`, not `l[k]`: regorus 0.14.1's RVM lets an `every` body that indexes
+	# by the loop variable hold for one matching entry. The default [v] never equals v.
 	every k, v in sel {
-		l[k] == v
+		object.get(l, k, [v]) == v
 	}
 }
 
@@ -190,13 +194,13 @@ map_matches(sel, labels) if {
 # policy/v1: an absent (null) selector selects no pod, `selector: {}` selects every pod of the
 # namespace. policy/v1beta1: an absent or empty selector selects no pod.
 pdb_selects(pdb, labels) if {
-	sel := pdb.spec.selector
+	sel = pdb.spec.selector
 	not pdb.apiVersion == "policy/v1beta1"
 	matches(sel, labels)
 }
 
 pdb_selects(pdb, labels) if {
-	sel := pdb.spec.selector
+	sel = pdb.spec.selector
 	pdb.apiVersion == "policy/v1beta1"
 	not is_empty(sel)
 	matches(sel, labels)
@@ -205,7 +209,7 @@ pdb_selects(pdb, labels) if {
 # netpol_pod_selector(policy): the podSelector of a networking.k8s.io NetworkPolicy. The field
 # is a struct, not a pointer, in the API: an absent podSelector decodes as `{}` (all pods).
 netpol_pod_selector(policy) := sel if {
-	sel := policy.spec.podSelector
+	sel = policy.spec.podSelector
 	sel != null
 } else := {}
 
@@ -213,7 +217,7 @@ netpol_pod_selector(policy) := sel if {
 # without a selector, with `selector: {}` (stored as no selector: no endpoints are managed) or
 # of type ExternalName (the selector is ignored).
 service_selector(svc) := sel if {
-	sel := svc.spec.selector
+	sel = svc.spec.selector
 	is_object(sel)
 	count(sel) > 0
 	not svc.spec.type == "ExternalName"
@@ -226,14 +230,14 @@ service_selector(svc) := sel if {
 # namespace_of(obj): the namespace `obj` will land in: metadata.namespace, else the configured
 # release namespace (data.kubeward.config.namespace), else null (unknown).
 namespace_of(obj) := ns if {
-	ns := obj.metadata.namespace
+	ns = obj.metadata.namespace
 	is_string(ns)
 	ns != ""
 } else := release_namespace
 
 # release_namespace: data.kubeward.config.namespace when given, else null (unknown).
 release_namespace := ns if {
-	ns := data.kubeward.config.namespace
+	ns = data.kubeward.config.namespace
 	is_string(ns)
 	ns != ""
 } else := null
@@ -272,13 +276,13 @@ pod_bearing_kinds := {
 # of_kind(kind): the inventory entries of one kind, in run order. Uses the engine's index
 # data.kubeward.inventory_by_kind (kind -> entries) when it provides one, else scans.
 of_kind(kind) := entries if {
-	by_kind := data.kubeward.inventory_by_kind
+	by_kind = data.kubeward.inventory_by_kind
 	is_object(by_kind)
-	entries := _array(object.get(by_kind, kind, []))
+	entries = _array(object.get(by_kind, kind, []))
 } else := [e |
-	inv := data.kubeward.inventory
+	inv = data.kubeward.inventory
 	is_array(inv)
-	e := inv[_]
+	e = inv[_]
 	is_object(e)
 	e.kind == kind
 ]
@@ -292,12 +296,12 @@ _array(v) := [] if not is_array(v)
 # through an import alias evaluates every rule of that package).
 pod_bearing_entries(_) := entries if {
 	is_object(data.kubeward.inventory_by_kind)
-	entries := [e | some kind in workload_kinds(0); e := of_kind(kind)[_]]
+	entries = [e | some kind in workload_kinds(0); e := of_kind(kind)[_]]
 } else := [e |
-	kinds := workload_kinds(0)
-	inv := data.kubeward.inventory
+	kinds = workload_kinds(0)
+	inv = data.kubeward.inventory
 	is_array(inv)
-	e := inv[_]
+	e = inv[_]
 	is_object(e)
 	e.kind in kinds
 ]
@@ -314,13 +318,13 @@ _str(v) := "" if not is_string(v)
 #   {"kind", "name", "ns", "labels" (pod template labels, {} when absent or malformed),
 #    "entry" (the inventory entry)}.
 workloads_in(ns) := ws if {
-	ws := data.kubeward.precomputed.workloads_in[ns]
+	ws = data.kubeward.precomputed.workloads_in[ns]
 } else := workloads_of(workload_entries_in(ns), ns)
 
 # workloads_of(entries, ns): workloads_in(ns) for the workload entries of namespace ns.
 workloads_of(entries, ns) := {w |
-	e := entries[_]
-	w := {
+	e = entries[_]
+	w = {
 		"kind": e.kind,
 		"name": _str(e.metadata.name),
 		"ns": ns,
@@ -331,7 +335,7 @@ workloads_of(entries, ns) := {w |
 
 # workload_ids_in(ns): [kind, name] of every workload of namespace ns, sorted.
 workload_ids_in(ns) := ids if {
-	ids := data.kubeward.precomputed.workload_ids_in[ns]
+	ids = data.kubeward.precomputed.workload_ids_in[ns]
 } else := workload_ids_of(workload_entries_in(ns))
 
 # workload_ids_of(entries): workload_ids_in(ns) for the workload entries of namespace ns.
@@ -339,7 +343,7 @@ workload_ids_of(entries) := sort([[e.kind, object.get(e.metadata, "name", "")] |
 
 # workload_entries_in(ns): the pod-bearing inventory entries of namespace ns.
 workload_entries_in(ns) := es if {
-	es := data.kubeward.precomputed.workload_entries_in[ns]
+	es = data.kubeward.precomputed.workload_entries_in[ns]
 } else := entries_in(pod_bearing_entries(0), ns)
 
 # workload_entries_of(by_kind, ns): workload_entries_in(ns) computed from `by_kind` (kind ->
@@ -356,20 +360,20 @@ workload_entries_of(by_kind, ns) := entries_in(
 entries_in(entries, ns) := array.concat(
 	[e |
 		is_string(ns)
-		e := entries[_]
+		e = entries[_]
 		is_object(e.metadata)
 		object.get(e.metadata, "namespace", "") == ns
 	],
 	array.concat(
 		[e |
 			ns == release_namespace
-			e := entries[_]
+			e = entries[_]
 			is_object(e.metadata)
 			object.get(e.metadata, "namespace", "") == ""
 		],
 		[e |
 			ns == release_namespace
-			e := entries[_]
+			e = entries[_]
 			is_object(e.metadata)
 			not is_string(object.get(e.metadata, "namespace", ""))
 		],
@@ -383,12 +387,14 @@ entries_in(entries, ns) := array.concat(
 any_workload_matches(ns, sel) if {
 	is_object(sel)
 	not problem(sel)
-	ml := object.remove(_object_or_empty(object.get(sel, "matchLabels", null)), controller_labels)
-	me := [x | x := _array_or_empty(object.get(sel, "matchExpressions", null))[_]; not x.key in controller_labels]
-	e := workload_entries_in(ns)[_]
-	labels := object.get(e, "pod_labels", {})
+	ml = object.remove(_object_or_empty(object.get(sel, "matchLabels", null)), controller_labels)
+	me = [x | x := _array_or_empty(object.get(sel, "matchExpressions", null))[_]; not x.key in controller_labels]
+	e = workload_entries_in(ns)[_]
+	labels = object.get(e, "pod_labels", {})
+	# `object.get(l, k, [v])`, not `l[k]`: regorus 0.14.1's RVM lets an `every` body that indexes
+	# by the loop variable hold for one matching entry. The default [v] never equals v.
 	every k, v in ml {
-		labels[k] == v
+		object.get(labels, k, [v]) == v
 	}
 	every x in me {
 		_expression_holds(x, _labels(labels))
@@ -397,11 +403,13 @@ any_workload_matches(ns, sel) if {
 
 any_workload_matches_map(ns, sel) if {
 	is_object(sel)
-	required := object.remove(sel, controller_labels)
-	e := workload_entries_in(ns)[_]
-	labels := object.get(e, "pod_labels", {})
+	required = object.remove(sel, controller_labels)
+	e = workload_entries_in(ns)[_]
+	labels = object.get(e, "pod_labels", {})
+	# `object.get(l, k, [v])`, not `l[k]`: regorus 0.14.1's RVM lets an `every` body that indexes
+	# by the loop variable hold for one matching entry. The default [v] never equals v.
 	every k, v in required {
-		labels[k] == v
+		object.get(labels, k, [v]) == v
 	}
 }
 
@@ -460,11 +468,11 @@ builtin_groups := {
 # resource's labels onto those pods, so "dangling" rules treat a selector that matches a custom
 # resource's labels as matching pods.
 custom_resources_in(ns) := crs if {
-	crs := data.kubeward.precomputed.custom_resources_in[ns]
+	crs = data.kubeward.precomputed.custom_resources_in[ns]
 } else := custom_resources_of(_inventory(0), ns)
 
 _inventory(_) := inv if {
-	inv := data.kubeward.inventory
+	inv = data.kubeward.inventory
 } else := []
 
 # custom_resources_of(inv, ns): custom_resources_in(ns) computed from `inv` (inventory entries
@@ -472,8 +480,8 @@ _inventory(_) := inv if {
 custom_resources_of(inv, ns) := entries_in(
 	[e |
 		is_array(inv)
-		e := inv[_]
-		av := e.apiVersion
+		e = inv[_]
+		av = e.apiVersion
 		contains(av, "/")
 		not substring(av, 0, indexof(av, "/")) in builtin_groups
 		not e.kind in pod_bearing_kinds

@@ -39,7 +39,7 @@ deny contains finding if {
 	scope.is_namespaced
 	not _builtin
 	scope.explicit_namespace == "default"
-	finding := {
+	finding = {
 		"msg": sprintf("%s is placed in the default namespace (metadata.namespace: default)", [k8s.describe]),
 		"path": ["metadata", "namespace"],
 	}
@@ -51,7 +51,7 @@ deny contains finding if {
 	not _builtin
 	not scope.explicit_namespace
 	scope.release_namespace == "default"
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s sets no metadata.namespace and the release namespace is \"default\", so it lands in the default namespace",
 			[k8s.describe],

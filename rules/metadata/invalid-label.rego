@@ -37,7 +37,7 @@ _maps := array.concat(
 	array.concat(
 		[{"path": ["metadata", "labels"], "what": "label"}],
 		[{"path": array.concat(p, ["labels"]), "what": "pod template label"} |
-			p := data.kubeward.lib.pods.meta_path
+			p = data.kubeward.lib.pods.meta_path
 			p != ["metadata"]
 		],
 	),
@@ -46,14 +46,14 @@ _maps := array.concat(
 
 deny contains finding if {
 	some m in _maps
-	labels := object.get(input, m.path, null)
+	labels = object.get(input, m.path, null)
 	is_object(labels)
 
 	# The common case, decided with one pattern per key and value and no function call: a key
 	# of at most 63 characters made of an optional DNS-subdomain prefix and a name (so both
 	# parts are within their limits), and a value that is null, or empty or a name of at most
 	# 63 characters. The detailed checks below find no problem in these.
-	plain := {k |
+	plain = {k |
 		some k, v in labels
 		is_string(k)
 		count(k) <= 63
@@ -71,9 +71,9 @@ deny contains finding if {
 	count(plain) < count(labels)
 	some key, value in labels
 	not key in plain
-	problems := array.concat(_key_problems(key), _value_problems(value))
+	problems = array.concat(_key_problems(key), _value_problems(value))
 	count(problems) > 0
-	finding := {
+	finding = {
 		"msg": sprintf("%s %s %s %s", [k8s.describe, m.what, k8s.quote(key), concat(", and ", problems)]),
 		"path": array.concat(m.path, [key]),
 	}

@@ -29,7 +29,7 @@ _component if pods.labels.tier == "control-plane"
 deny contains finding if {
 	scope.namespace == "kube-system"
 	not _component
-	finding := {
+	finding = {
 		"msg": sprintf("%s is deployed into kube-system%s, next to the control plane and its credentials", [k8s.describe, _how]),
 		"path": _path,
 	}

@@ -28,14 +28,14 @@ _system_namespaces := {"kube-system", "kube-public", "kube-node-lease"}
 _levels := {"privileged", "baseline", "restricted"}
 
 _labels := l if {
-	l := input.metadata.labels
+	l = input.metadata.labels
 	is_object(l)
 } else := {}
 
 deny contains finding if {
 	not k8s.name in _system_namespaces
 	not _label in object.keys(_labels)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s has no %s label, so the cluster default (usually privileged: no checks) applies to its pods",
 			[k8s.describe, _label],
@@ -51,16 +51,16 @@ _missing_path := ["metadata"] if count(_labels) == 0
 deny contains finding if {
 	not k8s.name in _system_namespaces
 	_labels[_label] == "privileged"
-	finding := {
+	finding = {
 		"msg": sprintf("%s enforces the privileged Pod Security level, i.e. no checks on its pods", [k8s.describe]),
 		"path": ["metadata", "labels", _label],
 	}
 }
 
 deny contains finding if {
-	value := _labels[_label]
+	value = _labels[_label]
 	not value in _levels
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s sets %s to %s, which is not a Pod Security level (privileged, baseline or restricted, lower-case); the admission plugin rejects it",
 			[k8s.describe, _label, k8s.quote(value)],

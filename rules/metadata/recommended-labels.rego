@@ -24,7 +24,7 @@ import data.kubeward.lib.pods
 default _required := ["app.kubernetes.io/name"]
 
 _required := [x | some x in l; is_string(x)] if {
-	l := data.kubeward.config.params["metadata/recommended-labels"].labels
+	l = data.kubeward.config.params["metadata/recommended-labels"].labels
 	is_array(l)
 }
 
@@ -38,16 +38,16 @@ _places contains {"meta_path": pods.meta_path, "what": sprintf("the pod template
 }
 
 _labels_at(meta_path) := l if {
-	l := object.get(input, array.concat(meta_path, ["labels"]), {})
+	l = object.get(input, array.concat(meta_path, ["labels"]), {})
 	is_object(l)
 } else := {}
 
 deny contains finding if {
 	some place in _places
-	labels := _labels_at(place.meta_path)
-	missing := [l | some l in _required; not l in object.keys(labels)]
+	labels = _labels_at(place.meta_path)
+	missing = [l | some l in _required; not l in object.keys(labels)]
 	count(missing) > 0
-	finding := {
+	finding = {
 		"msg": sprintf("%s has no label %s", [place.what, concat(", ", missing)]),
 		"path": _path(place.meta_path, labels),
 	}

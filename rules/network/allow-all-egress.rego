@@ -26,9 +26,9 @@ _metadata_ip := {"0.0.0.0/0": "169.254.169.254", "::/0": "fd00:ec2::254"}
 _rules contains [i, rule] if {
 	netpol.is_k8s_policy(input)
 	"Egress" in netpol.k8s_types(input)
-	rules := input.spec.egress
+	rules = input.spec.egress
 	is_array(rules)
-	rule := rules[i]
+	rule = rules[i]
 	is_object(rule)
 }
 
@@ -40,7 +40,7 @@ _has_peers(rule) if {
 _dns_ports := {53, "dns", "dns-tcp", "53"}
 
 _dns_only(rule) if {
-	ports := rule.ports
+	ports = rule.ports
 	is_array(ports)
 	count(ports) > 0
 	every p in ports {
@@ -54,7 +54,7 @@ deny contains finding if {
 	some [i, rule] in _rules
 	not _has_peers(rule)
 	not _dns_only(rule)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s: egress[%d] has no `to`, so the pods may connect to any address, the cloud metadata endpoint included",
 			[k8s.describe, i],
@@ -66,13 +66,13 @@ deny contains finding if {
 deny contains finding if {
 	some [i, rule] in _rules
 	_has_peers(rule)
-	peer := rule.to[j]
-	raw := peer.ipBlock.cidr
+	peer = rule.to[j]
+	raw = peer.ipBlock.cidr
 	is_string(raw)
-	cidr := trim_space(raw)
-	ip := _metadata_ip[cidr]
+	cidr = trim_space(raw)
+	ip = _metadata_ip[cidr]
 	not _excepted(peer.ipBlock, ip)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s: egress[%d] allows ipBlock %s without excepting the cloud metadata endpoint %s",
 			[k8s.describe, i, cidr, ip],
@@ -82,9 +82,9 @@ deny contains finding if {
 }
 
 _excepted(block, ip) if {
-	excepts := block.except
+	excepts = block.except
 	is_array(excepts)
-	e := excepts[_]
+	e = excepts[_]
 	is_string(e)
 	_cidr_like(e)
 	contains(e, ":") == contains(ip, ":")

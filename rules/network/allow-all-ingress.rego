@@ -27,15 +27,15 @@ _open_cidrs := {"0.0.0.0/0", "::/0"}
 _rules contains [i, rule] if {
 	netpol.is_k8s_policy(input)
 	"Ingress" in netpol.k8s_types(input)
-	rules := input.spec.ingress
+	rules = input.spec.ingress
 	is_array(rules)
-	rule := rules[i]
+	rule = rules[i]
 	is_object(rule)
 }
 
 _ports_text(rule) := sprintf(", on %s %s", [_port_word(ports), concat(", ", ports)]) if {
 	is_array(rule.ports)
-	ports := [_port_text(p) | p := rule.ports[_]]
+	ports = [_port_text(p) | p := rule.ports[_]]
 	count(ports) > 0
 } else := ""
 
@@ -51,7 +51,7 @@ _port_word(ports) := "ports" if count(ports) != 1
 deny contains finding if {
 	some [i, rule] in _rules
 	not _has_peers(rule)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s: ingress[%d] has no `from`, so it admits traffic from every source%s",
 			[k8s.describe, i, _ports_text(rule)],
@@ -68,11 +68,11 @@ _has_peers(rule) if {
 deny contains finding if {
 	some [i, rule] in _rules
 	_has_peers(rule)
-	peer := rule.from[j]
-	cidr := peer.ipBlock.cidr
+	peer = rule.from[j]
+	cidr = peer.ipBlock.cidr
 	is_string(cidr)
 	trim_space(cidr) in _open_cidrs
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s: ingress[%d] admits ipBlock %s, i.e. every address%s",
 			[k8s.describe, i, cidr, _ports_text(rule)],
@@ -84,11 +84,11 @@ deny contains finding if {
 deny contains finding if {
 	some [i, rule] in _rules
 	_has_peers(rule)
-	peer := rule.from[j]
+	peer = rule.from[j]
 	is_object(peer)
 	selectors.is_empty(peer.namespaceSelector)
 	_all_pods(peer)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s: ingress[%d] admits `namespaceSelector: {}` without a podSelector, i.e. every pod of every namespace%s",
 			[k8s.describe, i, _ports_text(rule)],

@@ -48,9 +48,9 @@ _shown(sel) := sprintf(" (%s)", [selectors.labels_text(sel.matchLabels)]) if {
 
 deny contains finding if {
 	netpol.is_k8s_policy(input)
-	sel := input.spec.podSelector
+	sel = input.spec.podSelector
 	_dangling(sel)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s: its podSelector%s matches no pod template in %s, so the policy has no effect",
 			[k8s.describe, _shown(sel), selectors.namespace_label(_ns)],
@@ -64,16 +64,16 @@ _peer_lists := {"ingress": "from", "egress": "to"}
 deny contains finding if {
 	netpol.is_k8s_policy(input)
 	some direction, key in _peer_lists
-	rules := input.spec[direction]
+	rules = input.spec[direction]
 	is_array(rules)
-	peers := rules[i][key]
+	peers = rules[i][key]
 	is_array(peers)
-	peer := peers[j]
+	peer = peers[j]
 	is_object(peer)
 	object.get(peer, "namespaceSelector", null) == null
-	sel := peer.podSelector
+	sel = peer.podSelector
 	_dangling(sel)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s: the podSelector%s of %s[%d] matches no pod template in %s, so this peer allows nothing",
 			[k8s.describe, _shown(sel), direction, i, selectors.namespace_label(_ns)],

@@ -51,20 +51,20 @@ _other_classes := {c | c := _params.other_classes[_]; is_string(c)} if {
 } else := {c | some c in _default_other_classes}
 
 _params := p if {
-	p := data.kubeward.config.params["network/ingress-nginx-snippet"]
+	p = data.kubeward.config.params["network/ingress-nginx-snippet"]
 	is_object(p)
 } else := {}
 
 _annotations := a if {
-	a := input.metadata.annotations
+	a = input.metadata.annotations
 	is_object(a)
 } else := {}
 
 _class := c if {
-	c := input.spec.ingressClassName
+	c = input.spec.ingressClassName
 	is_string(c)
 } else := c if {
-	c := _annotations["kubernetes.io/ingress.class"]
+	c = _annotations["kubernetes.io/ingress.class"]
 	is_string(c)
 }
 
@@ -76,7 +76,7 @@ deny contains finding if {
 	is_string(key)
 	startswith(key, _prefix)
 	substring(key, count(_prefix), -1) in _snippets
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s sets %s: ingress-nginx pastes it into its configuration, where it can read the controller's credentials and every Secret (CVE-2021-25742)",
 			[k8s.describe, key],
@@ -93,7 +93,7 @@ deny contains finding if {
 	substring(key, count(_prefix), -1) in _injectable
 	is_string(value)
 	regex.match("[\"'`;{}\\n\\r]", value)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s: annotation %s contains quotes, semicolons, braces or line breaks, which ingress-nginx would inject into its configuration",
 			[k8s.describe, key],

@@ -23,7 +23,7 @@ import rego.v1
 import data.kubeward.lib.k8s
 
 _spec := s if {
-	s := input.spec
+	s = input.spec
 	is_object(s)
 }
 
@@ -34,7 +34,7 @@ _tls := [] if not is_array(_spec.tls)
 deny contains finding if {
 	_spec
 	count(_tls) == 0
-	finding := {
+	finding = {
 		"msg": sprintf("%s has no spec.tls, so it serves %s over plain HTTP", [k8s.describe, _served]),
 		"path": _no_tls_path,
 	}
@@ -68,10 +68,10 @@ _covered(host) if lower(host) in _tls_hosts
 _covered(host) if {
 	some pattern in _tls_hosts
 	startswith(pattern, "*.")
-	suffix := substring(pattern, 1, -1)
-	h := lower(host)
+	suffix = substring(pattern, 1, -1)
+	h = lower(host)
 	endswith(h, suffix)
-	first := substring(h, 0, count(h) - count(suffix))
+	first = substring(h, 0, count(h) - count(suffix))
 	first != ""
 	not contains(first, ".")
 	not first == "*"
@@ -80,13 +80,13 @@ _covered(host) if {
 deny contains finding if {
 	count(_tls) > 0
 	not _covers_all
-	rules := _spec.rules
+	rules = _spec.rules
 	is_array(rules)
-	host := rules[i].host
+	host = rules[i].host
 	is_string(host)
 	host != ""
 	not _covered(host)
-	finding := {
+	finding = {
 		"msg": sprintf("%s serves host %q, which no spec.tls entry covers, over plain HTTP", [k8s.describe, host]),
 		"path": ["spec", "rules", i, "host"],
 	}

@@ -35,10 +35,10 @@ _has_policy(ns) if {
 # A Namespace object of the run carries the finding itself.
 deny contains finding if {
 	input.kind == "Namespace"
-	ns := input.metadata.name
+	ns = input.metadata.name
 	is_string(ns)
 	not _has_policy(ns)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"namespace %q has no NetworkPolicy in the linted files: all its pods accept traffic from anywhere in the cluster",
 			[ns],
@@ -64,7 +64,7 @@ _path := ["metadata", "namespace"] if is_string(input.metadata.namespace)
 _path := ["metadata"] if not is_string(input.metadata.namespace)
 
 _others := n if {
-	n := count(_members) - 1
+	n = count(_members) - 1
 	n > 0
 }
 
@@ -80,7 +80,7 @@ deny contains finding if {
 	not _has_policy(_ns)
 	count(_members) > 0
 	_members[0] == [input.kind, k8s.name]
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s has workloads, %s%s, but no NetworkPolicy in the linted files: all their pods accept traffic from anywhere in the cluster",
 			[_ns_text, k8s.describe, _also],

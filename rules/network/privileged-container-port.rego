@@ -24,30 +24,30 @@ import data.kubeward.lib.pods
 
 # The first unprivileged port as the pod sets it through a (safe) sysctl; 1024 by default.
 _unprivileged_start := n if {
-	sysctls := pods.pod_sc.sysctls
+	sysctls = pods.pod_sc.sysctls
 	is_array(sysctls)
-	values := [to_number(s.value) |
-		s := sysctls[_]
+	values = [to_number(s.value) |
+		s = sysctls[_]
 		s.name == "net.ipv4.ip_unprivileged_port_start"
 		is_string(s.value)
 		regex.match(`^[0-9]+$`, s.value)
 	]
 	count(values) > 0
-	n := min(values)
+	n = min(values)
 } else := 1024
 
 deny contains finding if {
 	not pods.is_windows
 	some c in pods.containers
-	ports := c.value.ports
+	ports = c.value.ports
 	is_array(ports)
-	p := ports[i]
-	port := p.containerPort
+	p = ports[i]
+	port = p.containerPort
 	is_number(port)
 	port > 0
 	port < 1024
 	port < _unprivileged_start
-	finding := {
+	finding = {
 		"msg": sprintf("%s of %s listens on privileged port %v, which needs root or NET_BIND_SERVICE", [c.label, k8s.describe, port]),
 		"path": array.concat(c.path, ["ports", i, "containerPort"]),
 	}

@@ -44,7 +44,7 @@ _default_names := [
 ]
 
 _params := p if {
-	p := data.kubeward.config.params[_id]
+	p = data.kubeward.config.params[_id]
 	is_object(p)
 } else := {}
 
@@ -68,7 +68,7 @@ _by_name(svc_name) := {[n, sprintf("Service %q", [svc_name])] |
 }
 
 _by_selector(svc) := {[n, sprintf("selector %s=%s", [k, v])] |
-	sel := selectors.service_selector(svc)
+	sel = selectors.service_selector(svc)
 	some k, v in sel
 	is_string(v)
 	some n in _names
@@ -76,7 +76,7 @@ _by_selector(svc) := {[n, sprintf("selector %s=%s", [k, v])] |
 }
 
 _selected(svc) := {w |
-	sel := selectors.service_selector(svc)
+	sel = selectors.service_selector(svc)
 	some w in selectors.workloads_in(_ns)
 	selectors.map_matches(sel, w.labels)
 }
@@ -100,11 +100,11 @@ _first(evidence) := sort([e | some e in evidence])[0]
 
 deny contains finding if {
 	input.kind == "Service"
-	how := exposure.exposed(input, _id)
-	ev := _evidence(input.metadata.name, input)
+	how = exposure.exposed(input, _id)
+	ev = _evidence(input.metadata.name, input)
 	count(ev) > 0
-	e := _first(ev)
-	finding := {
+	e = _first(ev)
+	finding = {
 		"msg": sprintf("%s exposes %s (%s) outside the cluster as %s", [k8s.describe, e[0], e[1], how]),
 		"path": ["spec", "type"],
 	}
@@ -113,42 +113,42 @@ deny contains finding if {
 # Ingress backends: networking.k8s.io/v1 (backend.service.name) and v1beta1
 # (backend.serviceName), in rules and as the default backend.
 _backends contains [path, name] if {
-	rules := input.spec.rules
+	rules = input.spec.rules
 	is_array(rules)
-	paths := rules[i].http.paths
+	paths = rules[i].http.paths
 	is_array(paths)
-	backend := paths[j].backend
+	backend = paths[j].backend
 	some [sub, name] in _backend_names(backend)
-	path := array.concat(["spec", "rules", i, "http", "paths", j, "backend"], sub)
+	path = array.concat(["spec", "rules", i, "http", "paths", j, "backend"], sub)
 }
 
 _backends contains [path, name] if {
 	some key in ["defaultBackend", "backend"]
-	backend := input.spec[key]
+	backend = input.spec[key]
 	some [sub, name] in _backend_names(backend)
-	path := array.concat(["spec", key], sub)
+	path = array.concat(["spec", key], sub)
 }
 
 _backend_names(backend) := {[["service", "name"], n] | n := backend.service.name; is_string(n)} | {[["serviceName"], n] | n := backend.serviceName; is_string(n)}
 
 _service_named(name) := svc if {
-	svcs := [s |
-		s := selectors.of_kind("Service")[_]
+	svcs = [s |
+		s = selectors.of_kind("Service")[_]
 		is_object(s)
 		s.metadata.name == name
 		selectors.namespace_of(s) == _ns
 	]
 	count(svcs) > 0
-	svc := svcs[0]
+	svc = svcs[0]
 } else := null
 
 deny contains finding if {
 	input.kind == "Ingress"
 	some [path, name] in _backends
-	ev := _evidence(name, _service_named(name))
+	ev = _evidence(name, _service_named(name))
 	count(ev) > 0
-	e := _first(ev)
-	finding := {
+	e = _first(ev)
+	finding = {
 		"msg": sprintf("%s routes external traffic to %s (%s)", [k8s.describe, e[0], e[1]]),
 		"path": path,
 	}

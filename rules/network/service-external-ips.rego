@@ -25,13 +25,13 @@ import data.kubeward.lib.k8s
 _allowed := {ip | ip := data.kubeward.config.params["network/service-external-ips"].allowed[_]; is_string(ip)}
 
 deny contains finding if {
-	ips := input.spec.externalIPs
+	ips = input.spec.externalIPs
 	is_array(ips)
-	ip := ips[i]
+	ip = ips[i]
 	is_string(ip)
 	ip != ""
 	not ip in _allowed
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s lists externalIP %q: every node forwards traffic for that address to the Service (CVE-2020-8554)",
 			[k8s.describe, ip],
@@ -41,9 +41,9 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	ips := input.spec.externalIPs
+	ips = input.spec.externalIPs
 	is_string(ips)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s sets externalIPs to the string %q, which the API rejects (schema error: a list is expected); as a list it would let every node intercept that address (CVE-2020-8554)",
 			[k8s.describe, ips],
@@ -55,13 +55,13 @@ deny contains finding if {
 
 deny contains finding if {
 	exposure.service_type(input) != "LoadBalancer"
-	entries := input.status.loadBalancer.ingress
+	entries = input.status.loadBalancer.ingress
 	is_array(entries)
-	ip := entries[i].ip
+	ip = entries[i].ip
 	is_string(ip)
 	ip != ""
 	not ip in _allowed
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s of type %s carries status.loadBalancer.ingress IP %q: kube-proxy routes that address to it (CVE-2020-8554)",
 			[k8s.describe, exposure.service_type(input), ip],

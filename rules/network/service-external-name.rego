@@ -25,7 +25,7 @@ _target := sprintf(" for %q", [input.spec.externalName]) if {
 
 deny contains finding if {
 	input.spec.type == "ExternalName"
-	finding := {
+	finding = {
 		"msg": sprintf("%s is an ExternalName alias%s: clients of this name are sent to a host outside the cluster's control", [k8s.describe, _target]),
 		"path": ["spec", "type"],
 	}

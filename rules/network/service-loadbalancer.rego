@@ -33,7 +33,7 @@ deny contains finding if {
 	exposure.service_type(input) == "LoadBalancer"
 	not exposure.internal_annotation(input, _id)
 	count(exposure.source_ranges(input)) == 0
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s is an external LoadBalancer without loadBalancerSourceRanges, so it accepts connections from any address%s",
 			[k8s.describe, _node_ports_note],
@@ -45,10 +45,10 @@ deny contains finding if {
 deny contains finding if {
 	exposure.service_type(input) == "LoadBalancer"
 	not exposure.internal_annotation(input, _id)
-	ranges := exposure.source_ranges(input)
+	ranges = exposure.source_ranges(input)
 	count(ranges) > 0
 	not exposure.source_restricted(input)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s is an external LoadBalancer whose source ranges (%s) include the whole Internet%s",
 			[k8s.describe, concat(", ", ranges), _node_ports_note],

@@ -28,7 +28,7 @@ _pinned := sprintf(" (nodePort %s)", [concat(", ", _node_ports)]) if {
 
 deny contains finding if {
 	input.spec.type == "NodePort"
-	finding := {
+	finding = {
 		"msg": sprintf("%s is of type NodePort: its port%s is open on every node of the cluster", [k8s.describe, _pinned]),
 		"path": ["spec", "type"],
 	}

@@ -24,13 +24,13 @@ _tcp(p) if object.get(p, "protocol", null) in {null, "TCP"}
 
 deny contains finding if {
 	some c in pods.containers
-	ports := c.value.ports
+	ports = c.value.ports
 	is_array(ports)
-	p := ports[i]
+	p = ports[i]
 	is_object(p)
 	p.containerPort == 22
 	_tcp(p)
-	finding := {
+	finding = {
 		"msg": sprintf("%s of %s declares the SSH port 22", [c.label, k8s.describe]),
 		"path": array.concat(c.path, ["ports", i, "containerPort"]),
 	}
@@ -38,13 +38,13 @@ deny contains finding if {
 
 deny contains finding if {
 	input.kind == "Service"
-	ports := input.spec.ports
+	ports = input.spec.ports
 	is_array(ports)
-	p := ports[i]
+	p = ports[i]
 	is_object(p)
 	_tcp(p)
-	field := _ssh_field(p)
-	finding := {
+	field = _ssh_field(p)
+	finding = {
 		"msg": sprintf("%s forwards the SSH port 22 (%s)", [k8s.describe, field]),
 		"path": ["spec", "ports", i, field],
 	}

@@ -30,7 +30,7 @@ import data.kubeward.lib.selectors
 _id := "network/workload-not-isolated"
 
 _params := p if {
-	p := data.kubeward.config.params[_id]
+	p = data.kubeward.config.params[_id]
 	is_object(p)
 } else := {}
 
@@ -41,7 +41,7 @@ _ns := selectors.namespace_of(input)
 _policies := netpol.counted_in(_id, _ns)
 
 _owned if {
-	refs := input.metadata.ownerReferences
+	refs = input.metadata.ownerReferences
 	is_array(refs)
 	count(refs) > 0
 }
@@ -89,7 +89,7 @@ _reason(direction) := sprintf(
 	"the policies that select them (%s) do not apply to %s",
 	[concat(", ", others), _word[direction]],
 ) if {
-	others := _other_direction(direction)
+	others = _other_direction(direction)
 	count(others) > 0
 } else := sprintf("no NetworkPolicy in %s selects them for %s", [selectors.namespace_label(_ns), _word[direction]])
 
@@ -101,7 +101,7 @@ deny contains finding if {
 	_any_counted
 	some direction in _directions
 	not _isolated(direction)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"pods of %s (%s) are not isolated: %s, so %s",
 			[k8s.describe, _labels_text, _reason(direction), _effect[direction]],
@@ -113,7 +113,7 @@ deny contains finding if {
 deny contains finding if {
 	_applies
 	not _any_counted
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"pods of %s (%s) cannot be verified as isolated: the linted files contain no NetworkPolicy; unless one is applied from elsewhere, any pod in the cluster can connect to them",
 			[k8s.describe, _labels_text],

@@ -29,10 +29,10 @@ _field_path(c) := array.concat(c.sc_path, ["allowPrivilegeEscalation"])
 deny contains finding if {
 	not pods.windows_exempt
 	some c in pods.containers
-	value := c.sc.allowPrivilegeEscalation
+	value = c.sc.allowPrivilegeEscalation
 	value != false
-	v := k8s.bool_violation(value, _field_path(c), c.label, "allowPrivilegeEscalation", "allows privilege escalation")
-	finding := object.union(v, _explicit_severity(v))
+	v = k8s.bool_violation(value, _field_path(c), c.label, "allowPrivilegeEscalation", "allows privilege escalation")
+	finding = object.union(v, _explicit_severity(v))
 }
 
 _explicit_severity(v) := {} if v.severity
@@ -44,7 +44,7 @@ deny contains finding if {
 	not pods.windows_exempt
 	some c in pods.containers
 	object.get(c.sc, "allowPrivilegeEscalation", null) == null
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s does not set allowPrivilegeEscalation: false, so setuid binaries can gain privileges%s",
 			[c.label, _pod_level_hint],
@@ -62,17 +62,17 @@ deny contains finding if {
 	some c in pods.containers
 	c.sc.allowPrivilegeEscalation == false
 	c.sc.privileged == true
-	finding := _contradiction(c, "runs privileged")
+	finding = _contradiction(c, "runs privileged")
 }
 
 deny contains finding if {
 	not pods.windows_exempt
 	some c in pods.containers
 	c.sc.allowPrivilegeEscalation == false
-	adds := c.sc.capabilities.add
+	adds = c.sc.capabilities.add
 	is_array(adds)
 	"CAP_SYS_ADMIN" in adds
-	finding := _contradiction(c, "adds CAP_SYS_ADMIN")
+	finding = _contradiction(c, "adds CAP_SYS_ADMIN")
 }
 
 _contradiction(c, reason) := {

@@ -30,10 +30,10 @@ annotation_prefix := "container.apparmor.security.beta.kubernetes.io/"
 
 deny contains finding if {
 	some s in pods.security_contexts
-	profile := s.sc.appArmorProfile
+	profile = s.sc.appArmorProfile
 	profile != null
 	not _allowed(profile)
-	finding := _field_finding(s, profile)
+	finding = _field_finding(s, profile)
 }
 
 _allowed(profile) if {
@@ -77,10 +77,10 @@ _field_finding(s, profile) := {
 # type Localhost needs the name of a profile loaded on the node; the API rejects it without.
 deny contains finding if {
 	some s in pods.security_contexts
-	profile := s.sc.appArmorProfile
+	profile = s.sc.appArmorProfile
 	profile.type == "Localhost"
 	not _non_empty_string(object.get(profile, "localhostProfile", null))
-	finding := {
+	finding = {
 		"msg": sprintf("%s sets appArmorProfile.type to Localhost without localhostProfile, which the API rejects", [s.label]),
 		"path": array.concat(s.path, ["appArmorProfile", "type"]),
 		"severity": "warning",
@@ -99,10 +99,10 @@ deny contains finding if {
 	some key, value in pods.annotations
 	is_string(key)
 	startswith(key, annotation_prefix)
-	container := trim_prefix(key, annotation_prefix)
+	container = trim_prefix(key, annotation_prefix)
 	container in pods.container_names
 	not _allowed_annotation(value)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"container %q gets AppArmor profile %s from annotation %s; only runtime/default or localhost/<profile> keep it confined",
 			[container, k8s.quote(value), key],

@@ -63,10 +63,10 @@ _add_path(c) := array.concat(c.sc_path, ["capabilities", "add"])
 
 deny contains finding if {
 	some c in pods.containers
-	adds := c.value.securityContext.capabilities.add
+	adds = c.value.securityContext.capabilities.add
 	is_array(adds)
-	entry := adds[i]
-	finding := {
+	entry = adds[i]
+	finding = {
 		"msg": _message(c.label, entry),
 		"path": array.concat(_add_path(c), [i]),
 	}
@@ -75,10 +75,10 @@ deny contains finding if {
 # capabilities.add that is not a list (e.g. `add: SYS_ADMIN`): the API rejects it.
 deny contains finding if {
 	some c in pods.containers
-	adds := c.value.securityContext.capabilities.add
+	adds = c.value.securityContext.capabilities.add
 	not is_array(adds)
 	not is_null(adds)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s sets capabilities.add to %s, which the API rejects (schema error: a list of capability names is expected)",
 			[c.label, k8s.quote(adds)],
@@ -101,7 +101,7 @@ _message(label, entry) := sprintf(
 	[label, entry, norm, norm],
 ) if {
 	is_string(entry)
-	norm := normalise(entry)
+	norm = normalise(entry)
 	norm in baseline_capabilities
 	norm != entry
 }
@@ -125,7 +125,7 @@ _message(label, entry) := sprintf(
 	[label, _spelled(entry), _why(normalise(entry))],
 ) if {
 	is_string(entry)
-	norm := normalise(entry)
+	norm = normalise(entry)
 	norm != "ALL"
 	not norm in baseline_capabilities
 }

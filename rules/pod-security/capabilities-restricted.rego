@@ -34,8 +34,8 @@ _applies if {
 _entries contains e if {
 	_applies
 	some c in pods.containers
-	caps := object.get(c.sc, "capabilities", null)
-	e := {
+	caps = object.get(c.sc, "capabilities", null)
+	e = {
 		"c": c,
 		"caps": caps,
 		"caps_path": array.concat(c.sc_path, ["capabilities"]),
@@ -50,7 +50,7 @@ _entries contains e if {
 deny contains finding if {
 	some e in _entries
 	e.caps == null
-	finding := {
+	finding = {
 		"msg": sprintf(`%s does not drop capabilities; Restricted requires capabilities.drop: ["ALL"]`, [e.c.label]),
 		"path": pods.sc_anchor(e.c),
 	}
@@ -61,7 +61,7 @@ deny contains finding if {
 	some e in _entries
 	e.caps != null
 	not is_object(e.caps)
-	finding := {
+	finding = {
 		"msg": sprintf("%s sets capabilities to %s, which the API rejects (schema error: an object is expected)", [e.c.label, k8s.quote(e.caps)]),
 		"path": e.caps_path,
 	}
@@ -73,7 +73,7 @@ deny contains finding if {
 	is_object(e.caps)
 	not _drops_exact_all(e.drop)
 	count(_spelled_all_indices(e.drop)) == 0
-	finding := {
+	finding = {
 		"msg": sprintf(`%s %s; Restricted requires capabilities.drop: ["ALL"]`, [e.c.label, _drop_problem(e.drop)]),
 		"path": _drop_path(e),
 	}
@@ -85,7 +85,7 @@ deny contains finding if {
 	is_object(e.caps)
 	not _drops_exact_all(e.drop)
 	some i in _spelled_all_indices(e.drop)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s drops %s: runtimes read it as ALL, but Pod Security compares exact names and rejects it (write \"ALL\")",
 			[e.c.label, k8s.quote(e.drop[i])],
@@ -133,7 +133,7 @@ deny contains finding if {
 	is_array(e.add)
 	some i, entry in e.add
 	entry != "NET_BIND_SERVICE"
-	finding := {
+	finding = {
 		"msg": _add_message(e.c.label, entry),
 		"path": array.concat(e.caps_path, ["add", i]),
 	}
@@ -143,7 +143,7 @@ deny contains finding if {
 	some e in _entries
 	e.add != null
 	not is_array(e.add)
-	finding := {
+	finding = {
 		"msg": sprintf("%s sets capabilities.add to %s, which the API rejects (schema error: a list is expected)", [e.c.label, k8s.quote(e.add)]),
 		"path": array.concat(e.caps_path, ["add"]),
 	}

@@ -25,7 +25,7 @@ deny contains finding if {
 	not pods.is_windows
 	some c in pods.containers
 	not _drops_net_raw(c)
-	finding := {
+	finding = {
 		"msg": sprintf("%s does not drop NET_RAW (capabilities.drop lists neither NET_RAW nor ALL), so it can open raw sockets", [c.label]),
 		"path": _anchor(c),
 	}
@@ -34,7 +34,7 @@ deny contains finding if {
 _drop(c) := k8s.get(c.sc.capabilities, "drop", null)
 
 _drops_net_raw(c) if {
-	drop := _drop(c)
+	drop = _drop(c)
 	is_array(drop)
 	some entry in drop
 	pods.normalise_capability(entry) in {"NET_RAW", "ALL"}

@@ -22,28 +22,28 @@ import data.kubeward.lib.pods
 _path := array.concat(pods.spec_path, ["hostAliases"])
 
 deny contains finding if {
-	aliases := pods.spec.hostAliases
+	aliases = pods.spec.hostAliases
 	is_array(aliases)
-	entry := aliases[i]
+	entry = aliases[i]
 	is_object(entry)
-	finding := {
+	finding = {
 		"msg": sprintf("%s maps %s to %s in /etc/hosts, bypassing DNS", [k8s.describe, _hostnames(entry), k8s.quote(k8s.get(entry, "ip", null))]),
 		"path": array.concat(_path, [i]),
 	}
 }
 
 deny contains finding if {
-	aliases := pods.spec.hostAliases
+	aliases = pods.spec.hostAliases
 	aliases != null
 	not is_array(aliases)
-	finding := {
+	finding = {
 		"msg": sprintf("%s sets hostAliases to %s, which the API rejects (schema error: a list is expected)", [k8s.describe, k8s.quote(aliases)]),
 		"path": _path,
 	}
 }
 
 _hostnames(entry) := concat(", ", [k8s.quote(h) | some h in names]) if {
-	names := k8s.get(entry, "hostnames", null)
+	names = k8s.get(entry, "hostnames", null)
 	is_array(names)
 	count(names) > 0
 } else := "no hostnames"

@@ -21,8 +21,8 @@ import data.kubeward.lib.k8s
 import data.kubeward.lib.pods
 
 deny contains finding if {
-	value := pods.spec.hostIPC
-	finding := k8s.bool_violation(
+	value = pods.spec.hostIPC
+	finding = k8s.bool_violation(
 		value,
 		array.concat(pods.spec_path, ["hostIPC"]),
 		k8s.describe,

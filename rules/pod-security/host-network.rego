@@ -21,8 +21,8 @@ import data.kubeward.lib.k8s
 import data.kubeward.lib.pods
 
 deny contains finding if {
-	value := pods.spec.hostNetwork
-	finding := k8s.bool_violation(
+	value = pods.spec.hostNetwork
+	finding = k8s.bool_violation(
 		value,
 		array.concat(pods.spec_path, ["hostNetwork"]),
 		k8s.describe,

@@ -23,9 +23,9 @@ import data.kubeward.lib.pods
 
 deny contains finding if {
 	some v in pods.volumes
-	source := v.value.hostPath
+	source = v.value.hostPath
 	source != null
-	finding := {
+	finding = {
 		"msg": _message(_volume_label(v), source),
 		"path": array.concat(v.path, ["hostPath"]),
 	}

@@ -22,8 +22,8 @@ import data.kubeward.lib.k8s
 import data.kubeward.lib.pods
 
 deny contains finding if {
-	value := pods.spec.hostPID
-	finding := k8s.bool_violation(
+	value = pods.spec.hostPID
+	finding = k8s.bool_violation(
 		value,
 		array.concat(pods.spec_path, ["hostPID"]),
 		k8s.describe,

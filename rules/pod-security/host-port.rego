@@ -24,14 +24,14 @@ import data.kubeward.lib.pods
 # the node are pod-security/host-network's finding.
 deny contains finding if {
 	some c in pods.containers
-	ports := c.value.ports
+	ports = c.value.ports
 	is_array(ports)
-	port := ports[i]
+	port = ports[i]
 	is_object(port)
-	host_port := port.hostPort
+	host_port = port.hostPort
 	host_port != null
 	host_port != 0
-	finding := {
+	finding = {
 		"msg": _message(c.label, host_port, port),
 		"path": array.concat(c.path, ["ports", i, "hostPort"]),
 	}

@@ -22,12 +22,12 @@ import data.kubeward.lib.k8s
 import data.kubeward.lib.pods
 
 _params := p if {
-	p := data.kubeward.config.params["pod-security/low-uid-gid"]
+	p = data.kubeward.config.params["pod-security/low-uid-gid"]
 	is_object(p)
 } else := {}
 
 _param(key) := v if {
-	v := _params[key]
+	v = _params[key]
 	is_number(v)
 } else := 10000
 
@@ -41,7 +41,7 @@ deny contains finding if {
 	some c in pods.containers
 	some field, min in _min
 	not c.effective[field]
-	finding := {
+	finding = {
 		"msg": sprintf("%s does not set %s (nor does the pod), so the image decides; set %v or more", [c.label, field, min]),
 		"path": pods.sc_anchor(c),
 	}
@@ -52,10 +52,10 @@ deny contains finding if {
 	not pods.is_windows
 	some c in pods.containers
 	some field, min in _min
-	e := c.effective[field]
+	e = c.effective[field]
 	is_number(e.value)
 	e.value < min
-	finding := {
+	finding = {
 		"msg": sprintf("%s sets %s to %v, below %v", [_subject(c, e), field, e.value, min]),
 		"path": e.path,
 	}

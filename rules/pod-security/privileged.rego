@@ -24,8 +24,8 @@ import data.kubeward.lib.pods
 # API field and is ignored here.
 deny contains finding if {
 	some c in pods.containers
-	value := c.value.securityContext.privileged
-	finding := k8s.bool_violation(
+	value = c.value.securityContext.privileged
+	finding = k8s.bool_violation(
 		value,
 		array.concat(c.sc_path, ["privileged"]),
 		c.label,

@@ -43,11 +43,11 @@ deny contains finding if {
 	some c in pods.containers
 	some handler in handlers
 	c.value[handler[0]] # (a cheap test first: containers set few of these)
-	field := array.concat(handler, ["host"])
-	host := object.get(c.value, field, null)
+	field = array.concat(handler, ["host"])
+	host = object.get(c.value, field, null)
 	host != null
 	host != ""
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s %s.host is %s; Baseline forbids probes and lifecycle hooks aimed at another host",
 			[c.label, concat(".", handler), k8s.quote(host)],

@@ -26,10 +26,10 @@ userns_relaxation_minor := 35
 
 deny contains finding if {
 	some c in pods.containers
-	value := c.value.securityContext.procMount
+	value = c.value.securityContext.procMount
 	value != null
 	value != "Default"
-	finding := object.union(
+	finding = object.union(
 		{
 			"msg": _message(c.label, value),
 			"path": array.concat(c.sc_path, ["procMount"]),

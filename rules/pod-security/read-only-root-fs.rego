@@ -28,7 +28,7 @@ deny contains finding if {
 	not pods.is_windows
 	some c in pods.containers
 	object.get(c.sc, "readOnlyRootFilesystem", null) == null
-	finding := object.union(
+	finding = object.union(
 		{
 			"msg": sprintf("%s does not set readOnlyRootFilesystem: true, so its root filesystem is writable%s", [c.label, _pod_level_hint]),
 			"path": pods.sc_anchor(c),
@@ -42,7 +42,7 @@ deny contains finding if {
 	not pods.is_windows
 	some c in pods.containers
 	c.sc.readOnlyRootFilesystem == false
-	finding := object.union(
+	finding = object.union(
 		{
 			"msg": sprintf("%s sets readOnlyRootFilesystem: false, so its root filesystem is writable", [c.label]),
 			"path": _field_path(c),
@@ -55,10 +55,10 @@ deny contains finding if {
 deny contains finding if {
 	not pods.is_windows
 	some c in pods.containers
-	value := c.sc.readOnlyRootFilesystem
+	value = c.sc.readOnlyRootFilesystem
 	value != null
 	not is_boolean(value)
-	finding := object.union(
+	finding = object.union(
 		{
 			"msg": sprintf(
 				"%s sets readOnlyRootFilesystem to %s, which the API rejects (schema error: a boolean is expected)",

@@ -33,16 +33,16 @@ deny contains finding if {
 	pods.spec
 	_pod_value != null
 	_pod_value != true
-	finding := _bad_value(_pod_value, array.concat(pods.pod_sc_path, ["runAsNonRoot"]), _pod_label, _pod_effect)
+	finding = _bad_value(_pod_value, array.concat(pods.pod_sc_path, ["runAsNonRoot"]), _pod_label, _pod_effect)
 }
 
 deny contains finding if {
 	not pods.userns_relaxed
 	some c in pods.containers
-	value := object.get(c.sc, "runAsNonRoot", null)
+	value = object.get(c.sc, "runAsNonRoot", null)
 	value != null
 	value != true
-	finding := _bad_value(value, array.concat(c.sc_path, ["runAsNonRoot"]), c.label, _override_hint)
+	finding = _bad_value(value, array.concat(c.sc_path, ["runAsNonRoot"]), c.label, _override_hint)
 }
 
 # PSA rejects a pod-level false even when every container sets true.
@@ -82,7 +82,7 @@ deny contains finding if {
 	_pod_value == null
 	some c in pods.containers
 	object.get(c.sc, "runAsNonRoot", null) == null
-	finding := {
+	finding = {
 		"msg": sprintf("%s does not set runAsNonRoot: true, nor does the pod securityContext%s%s", [c.label, _uid_hint(c), _windows_hint]),
 		"path": pods.sc_anchor(c),
 	}
@@ -93,7 +93,7 @@ _uid_hint(c) := sprintf(
 	"; its runAsUser %v is non-root, but Restricted still requires runAsNonRoot: true",
 	[uid],
 ) if {
-	uid := c.effective.runAsUser.value
+	uid = c.effective.runAsUser.value
 	is_number(uid)
 	uid > 0
 } else := ""

@@ -25,9 +25,9 @@ import data.kubeward.lib.pods
 deny contains finding if {
 	not pods.userns_relaxed
 	some s in pods.security_contexts
-	value := object.get(s.sc, "runAsUser", null)
+	value = object.get(s.sc, "runAsUser", null)
 	value != null
-	finding := _violation(value, array.concat(s.path, ["runAsUser"]), s.label, concat("", [_pod_note(s), _non_root_note(s)]))
+	finding = _violation(value, array.concat(s.path, ["runAsUser"]), s.label, concat("", [_pod_note(s), _non_root_note(s)]))
 }
 
 _violation(value, path, subject, note) := {

@@ -46,12 +46,12 @@ socket_names := {
 windows_pipes := {`\\.\pipe\docker_engine`, `\\.\pipe\containerd-containerd`}
 
 _params := p if {
-	p := data.kubeward.config.params["pod-security/runtime-socket"]
+	p = data.kubeward.config.params["pod-security/runtime-socket"]
 	is_object(p)
 } else := {}
 
 _configured := s if {
-	s := _params.sockets
+	s = _params.sockets
 	is_array(s)
 } else := default_sockets
 
@@ -59,8 +59,8 @@ sockets := {n | some s in _configured; n := pods.normalise_host_path(s); n != ""
 
 deny contains finding if {
 	some h in pods.host_path_volumes
-	msg := _message(pods.volume_label(h), h)
-	finding := {
+	msg = _message(pods.volume_label(h), h)
+	finding = {
 		"msg": msg,
 		"path": array.concat(h.path, ["hostPath", "path"]),
 	}
@@ -80,7 +80,7 @@ _message(label, h) := sprintf(
 	[label, k8s.quote(h.host_path), _plural(exposed), _listing(exposed)],
 ) if {
 	not _is_socket(h.normalised)
-	exposed := {s | some s in sockets; pods.path_covers(h.normalised, s)}
+	exposed = {s | some s in sockets; pods.path_covers(h.normalised, s)}
 	count(exposed) > 0
 }
 
@@ -100,7 +100,7 @@ _is_socket(p) if {
 
 _is_socket(p) if {
 	p != ""
-	parts := split(p, "/")
+	parts = split(p, "/")
 	parts[count(parts) - 1] in socket_names
 }
 

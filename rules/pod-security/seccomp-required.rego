@@ -45,10 +45,10 @@ _valid(profile) if {
 deny contains finding if {
 	_applies
 	some c in pods.containers
-	profile := object.get(c.sc, "seccompProfile", null)
+	profile = object.get(c.sc, "seccompProfile", null)
 	profile != null
 	not _valid(profile)
-	finding := {
+	finding = {
 		"msg": sprintf("%s sets %s; Restricted requires RuntimeDefault or Localhost", [c.label, _describe(profile)]),
 		"path": _type_path(c.sc_path, profile),
 	}
@@ -60,9 +60,9 @@ deny contains finding if {
 	_applies
 	_pod_profile != null
 	not _valid(_pod_profile)
-	heirs := [c.label | some c in pods.containers; object.get(c.sc, "seccompProfile", null) == null]
+	heirs = [c.label | some c in pods.containers; object.get(c.sc, "seccompProfile", null) == null]
 	count(heirs) > 0
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s (pod securityContext) sets %s, which %s inherit%s; Restricted requires RuntimeDefault or Localhost",
 			[k8s.describe, _describe(_pod_profile), concat(", ", sort(heirs)), _plural_s(heirs)],
@@ -82,7 +82,7 @@ deny contains finding if {
 	_pod_profile == null
 	some c in pods.containers
 	object.get(c.sc, "seccompProfile", null) == null
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s does not set seccompProfile.type, nor does the pod securityContext, so it runs without system call filtering; set RuntimeDefault or Localhost%s",
 			[c.label, _annotation_hint(c)],
@@ -96,11 +96,11 @@ deny contains finding if {
 deny contains finding if {
 	_applies
 	some s in pods.security_contexts
-	profile := s.sc.seccompProfile
+	profile = s.sc.seccompProfile
 	is_object(profile)
 	profile.type == "Localhost"
 	k8s.str(object.get(profile, "localhostProfile", null)) == ""
-	finding := {
+	finding = {
 		"msg": sprintf("%s sets seccompProfile.type Localhost without a localhostProfile, which the API rejects", [s.label]),
 		"path": array.concat(s.path, ["seccompProfile"]),
 	}
@@ -136,7 +136,7 @@ _annotation_hint(c) := sprintf(
 } else := ""
 
 _legacy_key(c) := key if {
-	key := concat("", ["container.seccomp.security.alpha.kubernetes.io/", c.name])
+	key = concat("", ["container.seccomp.security.alpha.kubernetes.io/", c.name])
 	pods.annotations[key]
 } else := _legacy_pod_annotation if {
 	pods.annotations[_legacy_pod_annotation]

@@ -31,10 +31,10 @@ container_annotation_prefix := "container.seccomp.security.alpha.kubernetes.io/"
 
 deny contains finding if {
 	some s in pods.security_contexts
-	profile := s.sc.seccompProfile
+	profile = s.sc.seccompProfile
 	profile != null
 	not _allowed(profile)
-	finding := _field_finding(s, profile)
+	finding = _field_finding(s, profile)
 }
 
 _allowed(profile) if {
@@ -79,9 +79,9 @@ _field_finding(s, profile) := {
 # The API server still copies them into the fields of new pods, so `unconfined` takes effect.
 
 deny contains finding if {
-	value := pods.annotations[pod_annotation]
+	value = pods.annotations[pod_annotation]
 	value == "unconfined"
-	finding := {
+	finding = {
 		"msg": sprintf("annotation %s is \"unconfined\", which turns off system call filtering for the whole pod", [pod_annotation]),
 		"path": pods.annotation_path(pod_annotation),
 	}
@@ -92,10 +92,10 @@ deny contains finding if {
 	some key, value in pods.annotations
 	is_string(key)
 	startswith(key, container_annotation_prefix)
-	container := trim_prefix(key, container_annotation_prefix)
+	container = trim_prefix(key, container_annotation_prefix)
 	container in pods.container_names
 	value == "unconfined"
-	finding := {
+	finding = {
 		"msg": sprintf("annotation %s is \"unconfined\", which turns off system call filtering for container %q", [key, container]),
 		"path": pods.annotation_path(key),
 	}

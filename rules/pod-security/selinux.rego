@@ -28,12 +28,12 @@ allowed_types := {"", "container_t", "container_init_t", "container_kvm_t", "con
 
 deny contains finding if {
 	some s in pods.security_contexts
-	options := s.sc.seLinuxOptions
+	options = s.sc.seLinuxOptions
 	is_object(options)
-	selinux_type := options.type
+	selinux_type = options.type
 	selinux_type != null
 	not selinux_type in allowed_types
-	finding := {
+	finding = {
 		"msg": _type_message(s.label, selinux_type),
 		"path": array.concat(s.path, ["seLinuxOptions", "type"]),
 	}
@@ -55,13 +55,13 @@ _type_message(label, selinux_type) := sprintf(
 
 deny contains finding if {
 	some s in pods.security_contexts
-	options := s.sc.seLinuxOptions
+	options = s.sc.seLinuxOptions
 	is_object(options)
 	some field in ["user", "role"]
-	value := options[field]
+	value = options[field]
 	value != null
 	value != ""
-	finding := {
+	finding = {
 		"msg": sprintf("%s sets seLinuxOptions.%s to %s; Baseline forbids a custom SELinux %s", [s.label, field, k8s.quote(value), field]),
 		"path": array.concat(s.path, ["seLinuxOptions", field]),
 	}

@@ -58,13 +58,13 @@ credential_dirs := {
 }
 
 _params := p if {
-	p := data.kubeward.config.params["pod-security/sensitive-host-path"]
+	p = data.kubeward.config.params["pod-security/sensitive-host-path"]
 	is_object(p)
 } else := {}
 
 # The configured paths: `paths` replaces the default list, `extra_paths` extends it.
 _base := {pods.normalise_host_path(p): _reason(p) |
-	ps := _params.paths
+	ps = _params.paths
 	is_array(ps)
 	some p in ps
 	pods.normalise_host_path(p) != ""
@@ -73,7 +73,7 @@ _base := {pods.normalise_host_path(p): _reason(p) |
 } else := {pods.normalise_host_path(p): r | some p, r in default_paths}
 
 _extra := {pods.normalise_host_path(p): _reason(p) |
-	ps := _params.extra_paths
+	ps = _params.extra_paths
 	is_array(ps)
 	some p in ps
 	pods.normalise_host_path(p) != ""
@@ -83,15 +83,15 @@ _extra := {pods.normalise_host_path(p): _reason(p) |
 sensitive := object.union(_base, _extra)
 
 _reason(p) := r if {
-	r := default_paths[pods.normalise_host_path(p)]
+	r = default_paths[pods.normalise_host_path(p)]
 } else := "configured as sensitive"
 
 deny contains finding if {
 	some h in pods.host_path_volumes
 	h.normalised != ""
-	exposed := _exposed(h.normalised)
+	exposed = _exposed(h.normalised)
 	count(exposed) > 0
-	finding := {
+	finding = {
 		"msg": sprintf("%s mounts the node's %s, %s", [pods.volume_label(h), k8s.quote(h.host_path), _what(h.normalised, exposed)]),
 		"path": array.concat(h.path, ["hostPath", "path"]),
 	}
@@ -108,9 +108,9 @@ _what(p, exposed) := sprintf("which holds %s", [sensitive[p]]) if {
 
 _what(p, exposed) := sprintf("which holds %s", [credential_dirs[d]]) if {
 	not sensitive[p]
-	dirs := {x | some x in exposed; credential_dirs[x]}
+	dirs = {x | some x in exposed; credential_dirs[x]}
 	count(dirs) > 0
-	d := min(dirs)
+	d = min(dirs)
 }
 
 _what(p, exposed) := sprintf("a parent of %s", [concat(", ", sort(_outermost(exposed)))]) if {

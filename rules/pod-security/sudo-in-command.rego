@@ -28,12 +28,12 @@ sudo_pattern := "(^|[\\s;&|(){}'\"`/])sudo($|[\\s;&|(){}'\"`])"
 deny contains finding if {
 	some c in pods.containers
 	some field in ["command", "args"]
-	items := c.value[field]
+	items = c.value[field]
 	is_array(items)
-	item := items[i]
+	item = items[i]
 	is_string(item)
 	regex.match(sudo_pattern, item)
-	finding := {
+	finding = {
 		"msg": sprintf("%s runs sudo in its %s (%s)", [c.label, field, k8s.quote(_excerpt(item))]),
 		"path": array.concat(c.path, [field, i]),
 	}

@@ -48,7 +48,7 @@ normalise(name) := concat(".", [replace(part, ".", "/") | some part in split(nam
 normalise(name) := name if not _slash_first(name)
 
 _slash_first(name) if {
-	slash := indexof(name, "/")
+	slash = indexof(name, "/")
 	slash >= 0
 	_before(slash, indexof(name, "."))
 }
@@ -59,7 +59,7 @@ _before(slash, dot) if slash < dot
 
 # Pod level only: a `sysctls` key under a container is not part of the API.
 _sysctls := list if {
-	list := pods.spec.securityContext.sysctls
+	list = pods.spec.securityContext.sysctls
 	is_array(list)
 }
 
@@ -78,12 +78,12 @@ _has_name(entry) if {
 }
 
 deny contains finding if {
-	entry := _sysctls[i]
-	name := k8s.get(entry, "name", null)
+	entry = _sysctls[i]
+	name = k8s.get(entry, "name", null)
 	is_string(name)
-	norm := normalise(name)
+	norm = normalise(name)
 	not is_safe(norm)
-	finding := {
+	finding = {
 		"msg": _unsafe_message(name, norm),
 		"path": _entry_path(i, entry),
 	}
@@ -109,10 +109,10 @@ _unsafe_message(name, norm) := sprintf(
 
 # An entry without a string name (or not an object at all): the API rejects it.
 deny contains finding if {
-	entry := _sysctls[i]
+	entry = _sysctls[i]
 	not is_string(k8s.get(entry, "name", null))
 	is_object(entry)
-	finding := {
+	finding = {
 		"msg": sprintf("%s sets a sysctl whose name is %s, which the API rejects (schema error: a name is expected)", [k8s.describe, k8s.quote(k8s.get(entry, "name", null))]),
 		"path": _entry_path(i, entry),
 		"severity": "warning",
@@ -120,9 +120,9 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	entry := _sysctls[i]
+	entry = _sysctls[i]
 	not is_object(entry)
-	finding := {
+	finding = {
 		"msg": sprintf("%s lists sysctl %s, which the API rejects (schema error: an object with name and value is expected)", [k8s.describe, k8s.quote(entry)]),
 		"path": _entry_path(i, entry),
 		"severity": "warning",
@@ -132,13 +132,13 @@ deny contains finding if {
 # Even safe sysctls conflict with shared host namespaces: the API rejects net.* sysctls in a
 # hostNetwork pod and IPC sysctls in a hostIPC pod.
 deny contains finding if {
-	entry := _sysctls[i]
-	name := k8s.get(entry, "name", null)
+	entry = _sysctls[i]
+	name = k8s.get(entry, "name", null)
 	is_string(name)
-	norm := normalise(name)
+	norm = normalise(name)
 	is_safe(norm)
 	some namespace in _shared_namespaces(norm)
-	finding := {
+	finding = {
 		"msg": sprintf("%s sets sysctl %q together with %s: true, which the API rejects", [k8s.describe, norm, namespace]),
 		"path": _entry_path(i, entry),
 		"severity": "warning",

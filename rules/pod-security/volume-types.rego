@@ -76,7 +76,7 @@ deny contains finding if {
 	source != "name"
 	value != null
 	not _allowed(source)
-	finding := {
+	finding = {
 		"msg": _message(pods.volume_label(v), source),
 		"path": array.concat(v.path, [source]),
 	}

@@ -22,8 +22,8 @@ import data.kubeward.lib.pods
 
 deny contains finding if {
 	some s in pods.security_contexts
-	value := s.sc.windowsOptions.hostProcess
-	finding := k8s.bool_violation(
+	value = s.sc.windowsOptions.hostProcess
+	finding = k8s.bool_violation(
 		value,
 		array.concat(s.path, ["windowsOptions", "hostProcess"]),
 		s.label,
@@ -38,7 +38,7 @@ deny contains finding if {
 	pods.pod_sc.windowsOptions.hostProcess == true
 	some c in pods.containers
 	c.value.securityContext.windowsOptions.hostProcess == false
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s sets windowsOptions.hostProcess to false in a HostProcess pod, which the API rejects (all containers must match)",
 			[c.label],

@@ -23,16 +23,16 @@ import data.kubeward.lib.pods
 
 deny contains finding if {
 	some c in pods.containers
-	mounts := c.value.volumeMounts
+	mounts = c.value.volumeMounts
 	is_array(mounts)
-	mount := mounts[j]
+	mount = mounts[j]
 	is_object(mount)
 	some h in pods.host_path_volumes
 	h.name != ""
 	mount.name == h.name
-	value := object.get(mount, "readOnly", null)
+	value = object.get(mount, "readOnly", null)
 	value != true
-	finding := {
+	finding = {
 		"msg": _message(c, mount, h, value),
 		"path": _path(c, j, value),
 	}

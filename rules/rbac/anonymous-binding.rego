@@ -40,7 +40,7 @@ deny contains finding if {
 	not rbac.role_ref.name in _public_roles
 	some s in rbac.subjects
 	_anonymous(s)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s grants %s to %s: anyone who can reach the API server gets it without credentials",
 			[k8s.describe, rbac.role_ref.label, s.label],

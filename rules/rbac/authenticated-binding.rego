@@ -30,7 +30,7 @@ deny contains finding if {
 	some s in rbac.subjects
 	s.kind == "Group"
 	s.name == "system:authenticated"
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s grants %s to the group system:authenticated, i.e. to every user and service account of the cluster",
 			[k8s.describe, rbac.role_ref.label],

@@ -25,7 +25,7 @@ import data.kubeward.lib.rbac
 default _roles := {"cluster-admin"}
 
 _roles := {r | some r in l; is_string(r)} if {
-	l := data.kubeward.config.params["rbac/cluster-admin-binding"].roles
+	l = data.kubeward.config.params["rbac/cluster-admin-binding"].roles
 	is_array(l)
 }
 
@@ -35,11 +35,11 @@ _people contains s if {
 }
 
 deny contains finding if {
-	ref := rbac.role_ref
+	ref = rbac.role_ref
 	ref.kind == "ClusterRole"
 	ref.name in _roles
 	count(_people) > 0
-	finding := object.union(
+	finding = object.union(
 		{
 			"msg": sprintf(
 				"%s binds ClusterRole %q to %s: %s",

@@ -45,11 +45,11 @@ _critical_in(item) := {n | some n in rbac.resource_names(item); _critical(n)}
 
 deny contains finding if {
 	some item in rbac.items
-	found := rbac.grants_on_names(item, _verbs, _targets)
+	found = rbac.grants_on_names(item, _verbs, _targets)
 	count(found) > 0
-	why := _why(item)
+	why = _why(item)
 	some x in rbac.by_resource_entry(found)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s %s grants %s %s: its subjects can rewrite cluster configuration such as CoreDNS or the aws-auth identity mapping",
 			[k8s.describe, item.label, rbac.grant_phrase(x), why],
@@ -98,7 +98,7 @@ deny contains finding if {
 	some item in rbac.items
 	_may_reach_kube_system
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects change ConfigMaps")
-	finding := f
+	finding = f
 	_near_relevant(item)
 }
 

@@ -63,9 +63,9 @@ _signer_phrase := sprintf("approve on %s in %s", [_signer_scope(item), item.labe
 deny contains finding if {
 	count(_signer_items) > 0
 	some item in rbac.items
-	found := rbac.grants_ignoring_names(item, {"update", "patch"}, _approval)
+	found = rbac.grants_ignoring_names(item, {"update", "patch"}, _approval)
 	some x in rbac.by_resource_entry(found)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s %s grants %s, and %s: its subjects can approve certificates for any user or group, system:masters included",
 			[k8s.describe, item.label, rbac.grant_phrase(x), _signer_phrase],

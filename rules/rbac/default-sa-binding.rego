@@ -24,7 +24,7 @@ deny contains finding if {
 	some s in rbac.subjects
 	s.kind == "ServiceAccount"
 	s.name == "default"
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s grants %s to the default service account%s, which every pod without serviceAccountName runs as",
 			[k8s.describe, rbac.role_ref.label, _ns(s)],

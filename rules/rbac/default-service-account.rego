@@ -38,7 +38,7 @@ _no_token if {
 deny contains finding if {
 	_sa.name == "default"
 	not _no_token
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s runs as the namespace's default service account%s, shared by every pod that names none; give it a dedicated ServiceAccount",
 			[k8s.describe, _how],

@@ -24,7 +24,7 @@ import data.kubeward.lib.pods
 _path := array.concat(pods.spec_path, ["serviceAccount"])
 
 _name_value := v if {
-	v := pods.spec.serviceAccountName
+	v = pods.spec.serviceAccountName
 	is_string(v)
 	v != ""
 }
@@ -38,11 +38,11 @@ _live_object if input.metadata.resourceVersion
 _live_object if input.metadata.creationTimestamp
 
 deny contains finding if {
-	alias := pods.spec.serviceAccount
+	alias = pods.spec.serviceAccount
 	not is_null(alias)
 	alias != ""
 	not _name_value
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s sets the deprecated field serviceAccount (%s); write serviceAccountName instead",
 			[k8s.describe, k8s.quote(alias)],
@@ -52,12 +52,12 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	alias := pods.spec.serviceAccount
+	alias = pods.spec.serviceAccount
 	not is_null(alias)
 	alias != ""
 	alias == _name_value
 	not _live_object
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s sets the deprecated field serviceAccount next to serviceAccountName (both %q); remove serviceAccount",
 			[k8s.describe, _name_value],
@@ -67,11 +67,11 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	alias := pods.spec.serviceAccount
+	alias = pods.spec.serviceAccount
 	not is_null(alias)
 	alias != ""
 	alias != _name_value
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s sets serviceAccount %s but serviceAccountName %q: the pod runs as %q and the deprecated serviceAccount is ignored",
 			[k8s.describe, k8s.quote(alias), _name_value, _name_value],

@@ -32,9 +32,9 @@ _powerful := {"cluster-admin", "admin", "edit"}
 
 deny contains finding if {
 	some item in rbac.items
-	found := {g | some g in rbac.grants_on_names(item, _verbs, _targets); _counts(item)}
+	found = {g | some g in rbac.grants_on_names(item, _verbs, _targets); _counts(item)}
 	some x in rbac.by_verb_entry(found)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s %s grants %s%s: %s",
 			[k8s.describe, item.label, rbac.grant_phrase(x), _names_note(item), _consequence(x.verbs)],
@@ -72,5 +72,5 @@ _consequence(verbs) := "its subjects can bind roles stronger than their own, clu
 deny contains finding if {
 	some item in rbac.items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects escalate privileges")
-	finding := f
+	finding = f
 }

@@ -33,9 +33,9 @@ _targets := {
 
 deny contains finding if {
 	some item in rbac.items
-	found := {g | some g in rbac.grants_on_names(item, _verbs, _targets); _counts(item)}
+	found = {g | some g in rbac.grants_on_names(item, _verbs, _targets); _counts(item)}
 	some x in rbac.by_verb_entry(found)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s %s grants %s%s: its subjects can act as other identities with all their permissions",
 			[k8s.describe, item.label, _phrase(x), _names_note(item)],
@@ -60,5 +60,5 @@ _names_note(item) := sprintf(" (resourceNames include %s)", [rbac.quoted_list(_s
 deny contains finding if {
 	some item in rbac.items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects impersonate other identities")
-	finding := f
+	finding = f
 }

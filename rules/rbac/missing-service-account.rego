@@ -26,18 +26,18 @@ import data.kubeward.lib.scope
 default _allowed := set()
 
 _allowed := {n | some n in l; is_string(n)} if {
-	l := data.kubeward.config.params["rbac/missing-service-account"].allowed
+	l = data.kubeward.config.params["rbac/missing-service-account"].allowed
 	is_array(l)
 }
 
 deny contains finding if {
-	sa := rbac.pod_service_account(pods.spec)
+	sa = rbac.pod_service_account(pods.spec)
 	sa.name != "default"
 	not sa.name in _allowed
 	# (by its full path: through the `rbac` alias, every rule of the library would be evaluated)
 	count(data.kubeward.lib.rbac.service_accounts) > 0
 	count(rbac.service_account_named(sa.name, scope.namespace_or_unknown)) == 0
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s runs as service account %q, which none of the linted manifests define%s; pods are only created once it exists",
 			[k8s.describe, sa.name, _where],

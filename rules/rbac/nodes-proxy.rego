@@ -28,9 +28,9 @@ _targets := {["", "nodes/proxy"]}
 
 deny contains finding if {
 	some item in rbac.items
-	found := rbac.grants_ignoring_names(item, _verbs, _targets)
+	found = rbac.grants_ignoring_names(item, _verbs, _targets)
 	some x in rbac.by_resource_entry(found)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s %s grants %s on %s%s%s: its subjects can call the kubelet API and run commands in any container on the nodes",
 			[k8s.describe, item.label, rbac.quoted_list(x.verb_values), rbac.quoted_list(x.resource_values), _group_note(x), _covers(x)],
@@ -50,5 +50,5 @@ _covers(x) := ", which covers nodes/proxy" if x.resource_values != {"nodes/proxy
 deny contains finding if {
 	some item in rbac.items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects reach the kubelet API")
-	finding := f
+	finding = f
 }

@@ -27,9 +27,9 @@ _targets := {["", "pods/exec"], ["", "pods/attach"], ["", "pods/portforward"]}
 
 deny contains finding if {
 	some item in rbac.items
-	found := rbac.grants(item, _verbs, _targets)
+	found = rbac.grants(item, _verbs, _targets)
 	some x in rbac.by_resource_entry(found)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s %s grants %s: its subjects can %s",
 			[k8s.describe, item.label, rbac.grant_phrase(x), _consequence(x.resources)],
@@ -51,5 +51,5 @@ _consequence(resources) := "open connections to any port of the pods, bypassing 
 deny contains finding if {
 	some item in rbac.items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects exec into, attach to or port-forward to pods")
-	finding := f
+	finding = f
 }

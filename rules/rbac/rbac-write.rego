@@ -34,9 +34,9 @@ _targets := {
 
 deny contains finding if {
 	some item in rbac.items
-	found := rbac.grants(item, _verbs, _targets)
+	found = rbac.grants(item, _verbs, _targets)
 	some x in rbac.by_resource_entry(found)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s %s grants %s: its subjects can rewrite RBAC and pass their permissions to anyone",
 			[k8s.describe, item.label, rbac.grant_phrase(x)],
@@ -48,5 +48,5 @@ deny contains finding if {
 deny contains finding if {
 	some item in rbac.items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects write RBAC objects")
-	finding := f
+	finding = f
 }

@@ -26,7 +26,7 @@ deny contains finding if {
 	some s in rbac.subjects
 	s.kind == "Group"
 	s.name == "system:masters"
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s binds %s to the group system:masters, whose members bypass RBAC with certificates that cannot be revoked",
 			[k8s.describe, rbac.role_ref.label],

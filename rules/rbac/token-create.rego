@@ -26,9 +26,9 @@ _targets := {["", "serviceaccounts/token"]}
 
 deny contains finding if {
 	some item in rbac.items
-	found := rbac.grants(item, _verbs, _targets)
+	found = rbac.grants(item, _verbs, _targets)
 	some x in rbac.by_resource_entry(found)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s %s grants %s: its subjects can issue tokens for any service account in scope and act as it",
 			[k8s.describe, item.label, rbac.grant_phrase(x)],
@@ -40,5 +40,5 @@ deny contains finding if {
 deny contains finding if {
 	some item in rbac.items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects mint service account tokens")
-	finding := f
+	finding = f
 }

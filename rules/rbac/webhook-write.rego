@@ -29,9 +29,9 @@ _targets := {[_group, "mutatingwebhookconfigurations"], [_group, "validatingwebh
 
 deny contains finding if {
 	some item in rbac.items
-	found := rbac.grants(item, _verbs, _targets)
+	found = rbac.grants(item, _verbs, _targets)
 	some x in rbac.by_resource_entry(found)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s %s grants %s: its subjects can intercept, change or stop admission of API requests",
 			[k8s.describe, item.label, rbac.grant_phrase(x)],
@@ -43,5 +43,5 @@ deny contains finding if {
 deny contains finding if {
 	some item in rbac.items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects change admission webhooks")
-	finding := f
+	finding = f
 }

@@ -82,17 +82,20 @@ _role_note := " (a namespaced Role cannot hold nonResourceURLs: the API rejects 
 
 _role_note := "" if input.kind != "Role"
 
-_note(ws) := _role_note if {
+# The loop lives in its own rule: regorus 0.14.1's RVM never takes an `else` whose body iterates.
+_note(ws) := _role_note if _names_non_resource_urls(ws) else := ""
+
+_names_non_resource_urls(ws) if {
 	some w in ws
 	w.field == "nonResourceURLs"
-} else := ""
+}
 
 deny contains finding if {
 	not rbac.is_builtin_role
 	some item in rbac.items
-	ws := _wildcards(item)
+	ws = _wildcards(item)
 	count(ws) > 0
-	finding := object.union(
+	finding = object.union(
 		{
 			"msg": sprintf("%s %s uses wildcards (%s)%s%s", [k8s.describe, item.label, _describe_wildcards(ws), _effect(item), _note(ws)]),
 			"path": ws[0].entry.path,
@@ -113,8 +116,8 @@ deny contains finding if {
 	some e in rbac.entries(item, "resources")
 	endswith(e.value, "/*")
 	not startswith(e.value, "*/")
-	parent := trim_suffix(e.value, "/*")
-	finding := {
+	parent = trim_suffix(e.value, "/*")
+	finding = {
 		"msg": sprintf(
 			"%s %s lists resource %q, which Kubernetes does not expand: only \"*\" and \"*/<subresource>\" are wildcards, so it grants nothing on the subresources of %s; list the subresources needed (e.g. %s/log)",
 			[k8s.describe, item.label, e.value, parent, parent],
@@ -129,10 +132,10 @@ deny contains finding if {
 deny contains finding if {
 	input.kind == "ClusterRole"
 	not rbac.is_builtin_role
-	agg := input.aggregationRule
+	agg = input.aggregationRule
 	is_object(agg)
 	not _empty_selector(agg)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s aggregates the rules of every ClusterRole matching its clusterRoleSelectors: what it grants is not written here and grows whenever a matching ClusterRole is added; review the aggregated roles",
 			[k8s.describe],
@@ -145,11 +148,11 @@ deny contains finding if {
 deny contains finding if {
 	input.kind == "ClusterRole"
 	not rbac.is_builtin_role
-	sels := input.aggregationRule.clusterRoleSelectors
+	sels = input.aggregationRule.clusterRoleSelectors
 	is_array(sels)
-	sel := sels[i]
+	sel = sels[i]
 	_matches_everything(sel)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s aggregates with an empty selector (clusterRoleSelectors[%d]), which matches every ClusterRole, cluster-admin included",
 			[k8s.describe, i],
@@ -160,7 +163,7 @@ deny contains finding if {
 }
 
 _empty_selector(agg) if {
-	sels := agg.clusterRoleSelectors
+	sels = agg.clusterRoleSelectors
 	is_array(sels)
 	some sel in sels
 	_matches_everything(sel)

@@ -41,9 +41,9 @@ _targets := {
 
 deny contains finding if {
 	some item in rbac.items
-	found := rbac.grants_on_names(item, _verbs, _targets)
+	found = rbac.grants_on_names(item, _verbs, _targets)
 	some x in rbac.by_resource_entry(found)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s %s grants %s: its subjects can run pods with any image and any service account of the namespace",
 			[k8s.describe, item.label, rbac.grant_phrase(x)],
@@ -55,5 +55,5 @@ deny contains finding if {
 deny contains finding if {
 	some item in rbac.items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects create or change workloads")
-	finding := f
+	finding = f
 }

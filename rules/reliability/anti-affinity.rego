@@ -28,7 +28,7 @@ import data.kubeward.lib.selectors
 _default_keys := ["kubernetes.io/hostname", "topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"]
 
 _params := p if {
-	p := data.kubeward.config.params["reliability/anti-affinity"]
+	p = data.kubeward.config.params["reliability/anti-affinity"]
 	is_object(p)
 } else := {}
 
@@ -41,34 +41,34 @@ _array(v) := [] if not is_array(v)
 # Controllers created by another one (a Deployment's ReplicaSets in a cluster dump) are judged
 # through their owner.
 _owned if {
-	refs := input.metadata.ownerReferences
+	refs = input.metadata.ownerReferences
 	is_array(refs)
 	count(refs) > 0
 }
 
 _anti := a if {
-	a := pods.spec.affinity.podAntiAffinity
+	a = pods.spec.affinity.podAntiAffinity
 	is_object(a)
 }
 
 _terms contains t if {
-	terms := _anti.requiredDuringSchedulingIgnoredDuringExecution
+	terms = _anti.requiredDuringSchedulingIgnoredDuringExecution
 	is_array(terms)
-	t := terms[_]
+	t = terms[_]
 	is_object(t)
 }
 
 _terms contains t if {
-	weighted := _anti.preferredDuringSchedulingIgnoredDuringExecution
+	weighted = _anti.preferredDuringSchedulingIgnoredDuringExecution
 	is_array(weighted)
-	t := weighted[_].podAffinityTerm
+	t = weighted[_].podAffinityTerm
 	is_object(t)
 }
 
 _constraints contains c if {
-	cs := pods.spec.topologySpreadConstraints
+	cs = pods.spec.topologySpreadConstraints
 	is_array(cs)
-	c := cs[_]
+	c = cs[_]
 	is_object(c)
 }
 
@@ -85,7 +85,7 @@ _spread if {
 
 _runs := sprintf("runs %v replicas", [n]) if {
 	count(replicas.input_hpas) == 0
-	n := replicas.input_floor
+	n = replicas.input_floor
 } else := sprintf("runs at least %v replicas (HorizontalPodAutoscaler minReplicas)", [replicas.input_floor])
 
 _message := sprintf(
@@ -111,5 +111,5 @@ deny contains finding if {
 	pods.spec
 	replicas.input_floor > 1
 	not _spread
-	finding := {"msg": _message, "path": _path}
+	finding = {"msg": _message, "path": _path}
 }

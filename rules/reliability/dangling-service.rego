@@ -27,13 +27,13 @@ import data.kubeward.lib.selectors
 _ns := selectors.namespace_of(input)
 
 deny contains finding if {
-	sel := selectors.service_selector(input)
+	sel = selectors.service_selector(input)
 	count(selectors.workload_ids_in(_ns)) > 0
 	not selectors.any_workload_matches_map(_ns, sel)
 
 	# Pods an operator creates from a custom resource usually carry the resource's labels.
 	not selectors.operator_labels_match(_ns, sel, "map")
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s selects %s, but no pod template in %s has these labels, so it has no endpoints",
 			[k8s.describe, selectors.labels_text(sel), selectors.namespace_label(_ns)],

@@ -22,13 +22,13 @@ import data.kubeward.lib.pods
 
 deny contains finding if {
 	some c in pods.containers
-	env := c.value.env
+	env = c.value.env
 	is_array(env)
-	name := env[j].name
+	name = env[j].name
 	is_string(name)
-	earlier := {i | some i; env[i].name == name; i < j}
+	earlier = {i | some i; env[i].name == name; i < j}
 	count(earlier) > 0
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s of %s defines env %q again (first at env[%d]); only the last definition takes effect",
 			[c.label, k8s.describe, name, min(earlier)],

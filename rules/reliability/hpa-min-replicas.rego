@@ -20,21 +20,21 @@ import rego.v1
 import data.kubeward.lib.k8s
 
 _spec := s if {
-	s := input.spec
+	s = input.spec
 	is_object(s)
 }
 
 _target := sprintf(" (scales %s %q)", [ref.kind, ref.name]) if {
-	ref := _spec.scaleTargetRef
+	ref = _spec.scaleTargetRef
 	is_string(ref.kind)
 	is_string(ref.name)
 } else := ""
 
 deny contains finding if {
-	m := _spec.minReplicas
+	m = _spec.minReplicas
 	is_number(m)
 	m < 2
-	finding := {
+	finding = {
 		"msg": sprintf("%s%s may scale down to %s (minReplicas: %v)", [k8s.describe, _target, _pods(m), m]),
 		"path": ["spec", "minReplicas"],
 	}
@@ -48,16 +48,16 @@ _pods(m) := "a single pod" if {
 
 deny contains finding if {
 	k8s.get(_spec, "minReplicas", null) == null
-	finding := {
+	finding = {
 		"msg": sprintf("%s%s may scale down to a single pod (minReplicas is unset and defaults to 1)", [k8s.describe, _target]),
 		"path": ["spec"],
 	}
 }
 
 deny contains finding if {
-	m := _spec.minReplicas
+	m = _spec.minReplicas
 	is_string(m)
-	finding := {
+	finding = {
 		"msg": sprintf("%s sets minReplicas to the string %q, which the API rejects (schema error: an integer is expected)", [k8s.describe, m]),
 		"path": ["spec", "minReplicas"],
 		"severity": "warning",

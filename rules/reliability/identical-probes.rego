@@ -22,11 +22,11 @@ import data.kubeward.lib.pods
 
 deny contains finding if {
 	some c in pods.run_containers
-	liveness := c.value.livenessProbe
+	liveness = c.value.livenessProbe
 	is_object(liveness)
 	count(liveness) > 0
 	liveness == c.value.readinessProbe
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s of %s uses the same probe for liveness and readiness, so a pod that is only overloaded is restarted instead of taken out of rotation",
 			[c.label, k8s.describe],

@@ -28,9 +28,9 @@ _path := ["spec"] if replicas.input_replicas == null
 
 deny contains finding if {
 	count(replicas.input_hpas) == 0
-	n := replicas.count_of(replicas.input_replicas)
+	n = replicas.count_of(replicas.input_replicas)
 	n < 2
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s %s and no HorizontalPodAutoscaler in the linted files targets it: %s",
 			[k8s.describe, _runs_text(n), _effect(n)],
@@ -53,9 +53,9 @@ _unset_note := "" if replicas.input_replicas != null
 
 # Helm's `quote` turns the count into a string, which the API rejects.
 deny contains finding if {
-	n := replicas.input_replicas
+	n = replicas.input_replicas
 	is_string(n)
-	finding := {
+	finding = {
 		"msg": sprintf("%s sets spec.replicas to the string %q, which the API rejects (schema error: an integer is expected)", [k8s.describe, n]),
 		"path": ["spec", "replicas"],
 		"severity": "warning",

@@ -21,13 +21,13 @@ import rego.v1
 import data.kubeward.lib.k8s
 
 _owned if {
-	refs := input.metadata.ownerReferences
+	refs = input.metadata.ownerReferences
 	is_array(refs)
 	count(refs) > 0
 }
 
 _mirror if {
-	annotations := input.metadata.annotations
+	annotations = input.metadata.annotations
 	is_object(annotations)
 	k8s.get(annotations, "kubernetes.io/config.mirror", null) != null
 }
@@ -36,7 +36,7 @@ deny contains finding if {
 	input.kind == "Pod"
 	not _owned
 	not _mirror
-	finding := {
+	finding = {
 		"msg": sprintf("%s is not managed by a controller: nothing recreates it when its node fails or it is evicted", [k8s.describe]),
 		"path": [],
 	}

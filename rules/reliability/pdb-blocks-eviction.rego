@@ -25,7 +25,7 @@ import data.kubeward.lib.replicas
 import data.kubeward.lib.selectors
 
 _spec := s if {
-	s := input.spec
+	s = input.spec
 	is_object(s)
 }
 
@@ -50,10 +50,10 @@ _shown(v) := sprintf("%v (written as the string %q, which the API rejects)", [to
 } else := k8s.quote(v)
 
 deny contains finding if {
-	v := _spec.maxUnavailable
-	p := _parse(v)
+	v = _spec.maxUnavailable
+	p = _parse(v)
 	object.get(p, "int", object.get(p, "percent", -1)) == 0
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s sets maxUnavailable to %s, so no pod it selects can ever be evicted: node drains and upgrades hang",
 			[k8s.describe, _shown(v)],
@@ -63,10 +63,10 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	v := _spec.minAvailable
-	p := _parse(v)
+	v = _spec.minAvailable
+	p = _parse(v)
 	p.percent >= 100
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s sets minAvailable to %q, so no pod it selects can ever be evicted: node drains and upgrades hang",
 			[k8s.describe, v],
@@ -97,13 +97,13 @@ _pods(n) := sprintf("%v pods", [n]) if n != 1
 _names := concat(", ", sort([sprintf("%s %q runs %v", [w.kind, w.name, replicas.entry_floor(w)]) | some w in _selected]))
 
 deny contains finding if {
-	v := _spec.minAvailable
-	p := _parse(v)
-	n := p.int
+	v = _spec.minAvailable
+	p = _parse(v)
+	n = p.int
 	n > 0
 	_all_replicated
 	n >= _total
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s requires minAvailable %s while it selects %s (%s), so none can ever be evicted: node drains and upgrades hang",
 			[k8s.describe, _shown(v), _pods(_total), _names],

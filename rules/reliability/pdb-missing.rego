@@ -42,7 +42,7 @@ _path := ["spec"] if replicas.input_replicas == null
 
 _runs := sprintf("runs %v replicas", [n]) if {
 	count(replicas.input_hpas) == 0
-	n := replicas.input_floor
+	n = replicas.input_floor
 } else := sprintf("runs at least %v replicas (HorizontalPodAutoscaler minReplicas)", [replicas.input_floor])
 
 _message := sprintf(
@@ -58,7 +58,7 @@ _message := sprintf(
 deny contains finding if {
 	replicas.input_floor > 1
 	not _covered
-	finding := {
+	finding = {
 		"msg": _message,
 		"path": _path,
 	}

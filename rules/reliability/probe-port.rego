@@ -32,9 +32,9 @@ _probe_ports contains p if {
 	some c in pods.run_containers
 	some field in _probe_fields
 	some handler in _handlers
-	port := c.value[field][handler].port
+	port = c.value[field][handler].port
 	port != null
-	p := {
+	p = {
 		"c": c,
 		"probe": field,
 		"handler": handler,
@@ -72,7 +72,7 @@ deny contains finding if {
 	p.handler != "grpc"
 	not regex.match(`^[0-9]+$`, p.port)
 	not p.port in _names(p.c)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s targets port %q, but no port of that container has that name%s; the probe can never succeed",
 			[_where(p), p.port, _sibling_hint(p.c, p.port)],
@@ -86,7 +86,7 @@ deny contains finding if {
 	some p in _probe_ports
 	is_string(p.port)
 	regex.match(`^[0-9]+$`, p.port)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s sets port to the string %q, which the API rejects (schema error: a port number or an IANA port name is expected); write it unquoted",
 			[_where(p), p.port],
@@ -101,7 +101,7 @@ deny contains finding if {
 	p.handler == "grpc"
 	is_string(p.port)
 	not regex.match(`^[0-9]+$`, p.port)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s sets grpc.port to the name %q, which the API rejects (schema error: grpc probes take a port number only)",
 			[_where(p), p.port],
@@ -116,7 +116,7 @@ deny contains finding if {
 	is_number(p.port)
 	count(_numbers(p.c)) > 0
 	not p.port in _numbers(p.c)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s targets port %v, which is not among the container's declared ports (%s); check that the process listens there",
 			[_where(p), p.port, concat(", ", [sprintf("%v", [n]) | some n in _numbers(p.c)])],
@@ -131,7 +131,7 @@ deny contains finding if {
 	some p in _probe_ports
 	is_number(p.port)
 	count(_numbers(p.c)) == 0
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s targets port %v, but the container declares no ports; check that the process listens there",
 			[_where(p), p.port],

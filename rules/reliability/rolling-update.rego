@@ -22,7 +22,7 @@ import data.kubeward.lib.k8s
 deny contains finding if {
 	input.kind == "Deployment"
 	input.spec.strategy.type == "Recreate"
-	finding := {
+	finding = {
 		"msg": sprintf("%s uses the Recreate strategy: every rollout stops all old pods before new ones start", [k8s.describe]),
 		"path": ["spec", "strategy", "type"],
 	}
@@ -31,7 +31,7 @@ deny contains finding if {
 deny contains finding if {
 	input.kind in {"StatefulSet", "DaemonSet"}
 	input.spec.updateStrategy.type == "OnDelete"
-	finding := {
+	finding = {
 		"msg": sprintf("%s uses the OnDelete update strategy: template changes reach its pods only when they are deleted by hand", [k8s.describe]),
 		"path": ["spec", "updateStrategy", "type"],
 	}

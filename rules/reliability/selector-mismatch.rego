@@ -32,7 +32,7 @@ _map_selector_kinds := {"ReplicationController", "DeploymentConfig"}
 _required_versions := {"apps/v1", "apps/v1beta2"}
 
 _template := t if {
-	t := object.get(input, pods.template_path, null)
+	t = object.get(input, pods.template_path, null)
 	is_object(t)
 }
 
@@ -52,8 +52,8 @@ _labels_text := sprintf("the pod template labels (%s)", [selectors.labels_text(p
 deny contains finding if {
 	_checked
 	_template
-	msg := selectors.problem(_selector)
-	finding := {
+	msg = selectors.problem(_selector)
+	finding = {
 		"msg": sprintf("%s has an invalid spec.selector, which the API rejects: %s", [k8s.describe, msg]),
 		"path": ["spec", "selector"],
 	}
@@ -65,7 +65,7 @@ deny contains finding if {
 	input.kind != "Job"
 	input.apiVersion in _required_versions
 	selectors.is_empty(_selector)
-	finding := {
+	finding = {
 		"msg": sprintf("%s has an empty spec.selector, which %s rejects (it would select every pod of the namespace)", [k8s.describe, input.apiVersion]),
 		"path": ["spec", "selector"],
 	}
@@ -77,7 +77,7 @@ deny contains finding if {
 	is_object(_selector)
 	not selectors.problem(_selector)
 	not selectors.matches(_selector, pods.labels)
-	finding := {
+	finding = {
 		"msg": sprintf("%s: spec.selector does not select %s, which the API rejects", [k8s.describe, _labels_text]),
 		"path": ["spec", "selector"],
 	}
@@ -91,7 +91,7 @@ deny contains finding if {
 	is_object(_selector)
 	count(_selector) > 0
 	not selectors.map_matches(_selector, pods.labels)
-	finding := {
+	finding = {
 		"msg": sprintf("%s: spec.selector (%s) does not match %s, which the API rejects", [k8s.describe, selectors.labels_text(_selector), _labels_text]),
 		"path": ["spec", "selector"],
 	}
@@ -102,7 +102,7 @@ deny contains finding if {
 	_template
 	_selector != null
 	not is_object(_selector)
-	finding := {
+	finding = {
 		"msg": sprintf("%s sets spec.selector to %s, which the API rejects (schema error: a map of labels is expected)", [k8s.describe, k8s.quote(_selector)]),
 		"path": ["spec", "selector"],
 	}

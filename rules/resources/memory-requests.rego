@@ -38,11 +38,11 @@ deny contains finding if {
 	object.get(c.value, ["resources", _section, _resource], null) in {null, false}
 	not _limit_defaults_request(c)
 	not _limitrange_provides
-	finding := {"msg": sprintf("%s has no %s (resources.%s.%s)", [c.label, _what, _section, _resource]), "path": _path(c, _section)}
+	finding = {"msg": sprintf("%s has no %s (resources.%s.%s)", [c.label, _what, _section, _resource]), "path": _path(c, _section)}
 }
 
 _limit_defaults_request(c) if {
-	q := object.get(c.value, ["resources", "limits", _resource], null)
+	q = object.get(c.value, ["resources", "limits", _resource], null)
 	q != null
 	_valid_quantity(q)
 	not _is_zero(q)
@@ -50,10 +50,10 @@ _limit_defaults_request(c) if {
 
 deny contains finding if {
 	some c in _checked
-	q := object.get(c.value, ["resources", _section, _resource], null)
+	q = object.get(c.value, ["resources", _section, _resource], null)
 	q != null
 	not _valid_quantity(q)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s sets its %s to %s, which the API rejects (schema error: not a quantity such as 512Mi, 1Gi, 500m or 2)",
 			[c.label, _what, k8s.quote(q)],
@@ -108,29 +108,29 @@ _limitrange_keys := {"limits": ["default", "max"], "requests": ["defaultRequest"
 _limitrange_provides if {
 	some entry in _limitranges
 	_effective_ns(entry.metadata) == _effective_ns(k8s.get(input, "metadata", {}))
-	items := entry.spec.limits
+	items = entry.spec.limits
 	is_array(items)
-	item := items[_]
+	item = items[_]
 	is_object(item)
 	item.type == "Container"
 	some key in _limitrange_keys[_section]
-	q := item[key][_resource]
+	q = item[key][_resource]
 	_valid_quantity(q)
 	not _is_zero(q)
 }
 
 # LimitRanges of the run, from the engine's per-kind index (never a scan of every resource).
 _limitranges := l if {
-	l := data.kubeward.inventory_by_kind.LimitRange
+	l = data.kubeward.inventory_by_kind.LimitRange
 	is_array(l)
 } else := []
 
 # The namespace a resource lands in: its own, else the release namespace (config), else "".
 _effective_ns(meta) := ns if {
-	ns := meta.namespace
+	ns = meta.namespace
 	is_string(ns)
 	ns != ""
 } else := ns if {
-	ns := data.kubeward.config.namespace
+	ns = data.kubeward.config.namespace
 	is_string(ns)
 } else := ""

@@ -23,7 +23,7 @@ import data.kubeward.lib.k8s
 
 # The run's resources of one kind, from the engine's per-kind index.
 _of_kind(kind) := l if {
-	l := data.kubeward.inventory_by_kind[kind]
+	l = data.kubeward.inventory_by_kind[kind]
 	is_array(l)
 } else := []
 
@@ -31,15 +31,15 @@ _of_kind(kind) := l if {
 # no release namespace configured), which matches every Namespace.
 _partner_namespaces(kind) := {ns |
 	some entry in _of_kind(kind)
-	ns := _effective_ns(entry.metadata)
+	ns = _effective_ns(entry.metadata)
 }
 
 _effective_ns(meta) := ns if {
-	ns := meta.namespace
+	ns = meta.namespace
 	is_string(ns)
 	ns != ""
 } else := ns if {
-	ns := data.kubeward.config.namespace
+	ns = data.kubeward.config.namespace
 	is_string(ns)
 } else := ""
 
@@ -55,7 +55,7 @@ _missing := [kind |
 deny contains finding if {
 	k8s.name != ""
 	count(_missing) > 0
-	finding := {
+	finding = {
 		"msg": sprintf("Namespace %q has no %s in the linted files", [k8s.name, concat(" and no ", _missing)]),
 		"path": ["metadata", "name"],
 	}

@@ -25,12 +25,12 @@ import data.kubeward.lib.secrets
 _rule_id := "secrets/configmap-sensitive"
 
 _data := d if {
-	d := input.data
+	d = input.data
 	is_object(d)
 } else := {}
 
 _binary_data := d if {
-	d := input.binaryData
+	d = input.binaryData
 	is_object(d)
 } else := {}
 
@@ -39,9 +39,9 @@ deny contains finding if {
 	some key, value in _data
 	is_string(value)
 	not _multi_line(value)
-	reason := secrets.literal_reason(key, value)
+	reason = secrets.literal_reason(key, value)
 	not secrets.allowed(_rule_id, key, value)
-	finding := {
+	finding = {
 		"msg": sprintf("%s stores a credential in plain text under key %s (%s)", [k8s.describe, k8s.quote(key), _key_phrase(reason)]),
 		"path": ["data", key],
 	}
@@ -53,9 +53,9 @@ deny contains finding if {
 	is_string(value)
 	not _single_line_hit(key, value)
 	not secrets.allowed(_rule_id, key, value)
-	hits := [h | some h in secrets.scan_text(value); not secrets.allowed(_rule_id, h.key, null)]
+	hits = [h | some h in secrets.scan_text(value); not secrets.allowed(_rule_id, h.key, null)]
 	count(hits) > 0
-	finding := {
+	finding = {
 		"msg": sprintf("%s stores %s in plain text under key %s (%s)", [k8s.describe, _noun(count(hits)), k8s.quote(key), _hits_phrase(hits)]),
 		"path": ["data", key],
 	}
@@ -71,9 +71,9 @@ deny contains finding if {
 	some key, value in _binary_data
 	is_string(value)
 	value != ""
-	reason := _binary_reason(key, value)
+	reason = _binary_reason(key, value)
 	not secrets.allowed(_rule_id, key, value)
-	finding := {
+	finding = {
 		"msg": sprintf("%s stores a credential under binaryData key %s (%s)", [k8s.describe, k8s.quote(key), reason]),
 		"path": ["binaryData", key],
 	}
@@ -98,7 +98,7 @@ _sorted(hits) := [h | some l in sort({h.line | some h in hits}); some h in hits;
 # base64 of "-----BEGIN": only the (ASCII) head of the value is decoded.
 _binary_reason(key, value) := sprintf("it decodes to %s", [kind]) if {
 	startswith(value, "LS0tLS1CRUdJTi")
-	kind := secrets.credential_kind(base64.decode(substring(value, 0, 96)))
+	kind = secrets.credential_kind(base64.decode(substring(value, 0, 96)))
 } else := sprintf("the key suggests %s", [reason]) if {
-	reason := secrets.name_reason(key)
+	reason = secrets.name_reason(key)
 }

@@ -22,13 +22,13 @@ import data.kubeward.lib.pods
 
 deny contains finding if {
 	some c in pods.containers
-	env := c.value.env
+	env = c.value.env
 	is_array(env)
-	item := env[i]
+	item = env[i]
 	is_object(item)
-	ref := item.valueFrom.secretKeyRef
+	ref = item.valueFrom.secretKeyRef
 	is_object(ref)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s reads key %s of Secret %s into env var %s; mount it as a file instead",
 			[c.label, k8s.quote(object.get(ref, "key", null)), k8s.quote(object.get(ref, "name", null)), k8s.quote(object.get(item, "name", null))],
@@ -39,13 +39,13 @@ deny contains finding if {
 
 deny contains finding if {
 	some c in pods.containers
-	env_from := c.value.envFrom
+	env_from = c.value.envFrom
 	is_array(env_from)
-	item := env_from[i]
+	item = env_from[i]
 	is_object(item)
-	ref := item.secretRef
+	ref = item.secretRef
 	is_object(ref)
-	finding := {
+	finding = {
 		"msg": sprintf(
 			"%s imports every key of Secret %s as env vars (envFrom); mount it as a file instead",
 			[c.label, k8s.quote(object.get(ref, "name", null))],

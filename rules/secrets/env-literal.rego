@@ -26,16 +26,16 @@ import data.kubeward.lib.secrets
 
 deny contains finding if {
 	some c in pods.containers
-	env := c.value.env
+	env = c.value.env
 	is_array(env)
-	item := env[i]
+	item = env[i]
 	is_object(item)
-	value := item.value
+	value = item.value
 	is_string(value)
-	name := k8s.str(object.get(item, "name", ""))
-	reason := secrets.literal_reason(name, value)
+	name = k8s.str(object.get(item, "name", ""))
+	reason = secrets.literal_reason(name, value)
 	not secrets.allowed("secrets/env-literal", name, value)
-	finding := {
+	finding = {
 		"msg": sprintf("%s sets env var %s to a literal credential (%s)", [c.label, k8s.quote(name), reason]),
 		"path": array.concat(c.path, ["env", i, "value"]),
 	}

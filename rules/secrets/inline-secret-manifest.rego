@@ -24,11 +24,11 @@ import data.kubeward.lib.secrets
 deny contains finding if {
 	not input.type == "helm.sh/release.v1"
 	some field in ["data", "stringData"]
-	values := input[field]
+	values = input[field]
 	is_object(values)
-	keys := [k | some k, v in values; _real(field, v)]
+	keys = [k | some k, v in values; _real(field, v)]
 	count(keys) > 0
-	finding := {
+	finding = {
 		"msg": sprintf("%s commits %s in %s (%s) in a plain manifest", [k8s.describe, _count_phrase(count(keys)), field, _keys_phrase(keys)]),
 		"path": [field],
 	}

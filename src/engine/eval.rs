@@ -63,9 +63,10 @@ pub struct Plan {
 
 /// A rule group's bytecode VM (experimental, off by default). The RVM of
 /// regorus 0.14.1 runs the bundled rules about 2.7x faster than the
-/// tree-walking interpreter but does NOT give the same results: it treats an
-/// undefined complete rule as defined and `not null` as true (see the
-/// `rvm_semantics` test and docs/performance.md). A group it cannot compile,
+/// tree-walking interpreter but has bugs the rules are written around (`v :=`
+/// of an undefined value succeeds, an `else` after a looping body is never
+/// taken, `every` bodies indexed by the loop variable; see the `rvm_semantics`
+/// test and docs/performance.md). A group it cannot compile,
 /// and any resource it fails on, is evaluated by the interpreter.
 enum Vm {
     Untried,
