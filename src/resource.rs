@@ -121,6 +121,20 @@ fn kustomize_origin(root: &Node) -> Option<Origin> {
     })
 }
 
+/// Kinds that live outside namespaces, from the table the Rego rules read too
+/// (`rules/data/cluster_scoped_kinds.json`, `data.kubeward.tables`), so Rust
+/// and Rego agree on what "namespaced" means.
+pub fn is_cluster_scoped(kind: &str) -> bool {
+    static KINDS: std::sync::OnceLock<std::collections::BTreeMap<String, String>> =
+        std::sync::OnceLock::new();
+    KINDS
+        .get_or_init(|| {
+            serde_json::from_str(include_str!("../rules/data/cluster_scoped_kinds.json"))
+                .unwrap_or_default()
+        })
+        .contains_key(kind)
+}
+
 /// kubectl treats any kind ending in `List` that carries `items` as a list
 /// (`List`, `PodList`, `ConfigMapList`, ...).
 fn is_list(kind: &str) -> bool {
@@ -166,6 +180,13 @@ mod tests {
         );
         assert!(text[res[1].root.span.start..].starts_with("apiVersion: v1\n  kind: Service"));
         assert!(res[0].origin.is_none());
+    }
+
+    #[test]
+    fn the_cluster_scoped_table_loads() {
+        assert!(is_cluster_scoped("ClusterRole"));
+        assert!(is_cluster_scoped("Namespace"));
+        assert!(!is_cluster_scoped("Deployment"));
     }
 
     #[test]

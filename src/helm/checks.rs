@@ -8,8 +8,6 @@ use crate::resource::{Generator, Resource};
 use crate::rules_builtin::{HELM_IMAGE_TAG_UNSET, HELM_NAMESPACE_UNKNOWN};
 use crate::source::SourceFile;
 use crate::yaml::{Node, NodeKind};
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 /// Findings with the index of the resource they belong to.
 pub fn check(
@@ -40,7 +38,7 @@ pub fn check(
                 out.push((ri, f));
             }
         }
-        let namespaced = !cluster_scoped().contains_key(r.id.kind.as_str());
+        let namespaced = !crate::resource::is_cluster_scoped(&r.id.kind);
         if namespaced && r.id.namespace.is_none() && !namespace_known(r.file) {
             let f = crate::resource_finding(
                 files,
@@ -126,14 +124,6 @@ fn path_to(root: &Node, target: &Node) -> Option<Vec<PathSeg>> {
     None
 }
 
-fn cluster_scoped() -> &'static BTreeMap<String, String> {
-    static KINDS: OnceLock<BTreeMap<String, String>> = OnceLock::new();
-    KINDS.get_or_init(|| {
-        serde_json::from_str(include_str!("../../rules/data/cluster_scoped_kinds.json"))
-            .unwrap_or_default()
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,10 +139,5 @@ mod tests {
         assert_eq!(unset_tag("localhost:5000/app"), None);
         assert_eq!(unset_tag("nginx"), None);
         assert_eq!(unset_tag("nginx:1.27"), None);
-    }
-
-    #[test]
-    fn the_cluster_scoped_table_loads() {
-        assert!(cluster_scoped().contains_key("ClusterRole"));
     }
 }

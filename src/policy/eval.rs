@@ -17,35 +17,6 @@ use regorus::{Engine, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::num::NonZeroU32;
 
-/// Kinds that live outside namespaces (for Gatekeeper's `scope` and
-/// namespace criteria); everything else without `metadata.namespace` is in the
-/// run's namespace (`--namespace`, else `default`).
-const CLUSTER_SCOPED: &[&str] = &[
-    "APIService",
-    "CSIDriver",
-    "CSINode",
-    "CertificateSigningRequest",
-    "ClusterIssuer",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "ConstraintTemplate",
-    "CustomResourceDefinition",
-    "IngressClass",
-    "MutatingWebhookConfiguration",
-    "Namespace",
-    "Node",
-    "PersistentVolume",
-    "PodSecurityPolicy",
-    "PriorityClass",
-    "RuntimeClass",
-    "StorageClass",
-    "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding",
-    "ValidatingWebhookConfiguration",
-    "VolumeAttachment",
-    "VolumeSnapshotClass",
-];
-
 /// What every worker's user engines are built from.
 pub struct UserPlan<'a> {
     pub policies: &'a UserPolicies,
@@ -175,7 +146,7 @@ fn gatekeeper_inventory(resources: &[Resource], default_ns: &str) -> Value {
 fn namespace_of<'r>(r: &'r Resource, default_ns: &'r str) -> Option<&'r str> {
     match &r.id.namespace {
         Some(ns) => Some(ns.as_str()),
-        None if CLUSTER_SCOPED.contains(&r.id.kind.as_str()) => None,
+        None if crate::resource::is_cluster_scoped(&r.id.kind) => None,
         None => Some(default_ns),
     }
 }
