@@ -167,10 +167,7 @@ fn print_or_pipe(text: &str) -> Result<ExitCode, Box<dyn std::error::Error>> {
 fn quiet_parser_panics() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let in_parser = info
-            .location()
-            .is_some_and(|l| l.file().contains("libyaml-safer"));
-        if !in_parser {
+        if !kubeward::yaml::is_parser_panic(info) {
             default(info);
         }
     }));

@@ -13,10 +13,7 @@ pub fn tolerate_parser_panics() {
     ONCE.call_once(|| {
         let abort = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let in_parser = info
-                .location()
-                .is_some_and(|l| l.file().contains("libyaml-safer"));
-            if !in_parser {
+            if !kubeward::yaml::is_parser_panic(info) {
                 abort(info);
             }
         }));

@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = kubeward::yaml::to_json(&doc.root);
         let _ = kubeward::engine::convert::to_value(&doc.root);
     }
-    for r in resources_of(0, documents) {
+    for r in resources_of(0, text, documents) {
         common::check_tree(text, &r.root);
         let at = kubeward::locate::locate(&r.root, &[]);
         common::check(text, at.span, "resource location");

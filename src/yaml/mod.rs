@@ -27,6 +27,7 @@ mod timestamp;
 mod tree;
 
 pub use json_view::to_json;
+pub use libyaml::is_parser_panic;
 pub use limits::Limits;
 pub use load::{load, load_with};
 pub use node::{Entry, Node, NodeKind, Scalar, Span};
