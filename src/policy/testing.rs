@@ -57,6 +57,60 @@ pub fn expectations(text: &str) -> BTreeSet<(usize, String)> {
     out
 }
 
+/// One difference between a fixture's `# expect:` set and what was reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    pub line: usize,
+    pub rule: String,
+    /// None: expected but not reported; Some(message): reported, not expected.
+    pub unexpected: Option<String>,
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.unexpected {
+            None => write!(
+                f,
+                "line {}: expected {} but it was not reported",
+                self.line, self.rule
+            ),
+            Some(msg) => write!(f, "line {}: unexpected {} ({msg})", self.line, self.rule),
+        }
+    }
+}
+
+/// The exact-set check of fixtures (kubeward's own and `kubeward test`'s):
+/// (line, rule) of the active findings `in_file` selects against `expected`,
+/// both ways.
+pub fn mismatches(
+    expected: &BTreeSet<(usize, String)>,
+    outcome: &crate::Outcome,
+    in_file: impl Fn(&crate::finding::Finding) -> bool,
+) -> Vec<Mismatch> {
+    let findings = || outcome.active().filter(|f| in_file(f));
+    let got: BTreeSet<(usize, String)> = findings().map(|f| (f.line, f.rule.clone())).collect();
+    let mut out: Vec<Mismatch> = expected
+        .difference(&got)
+        .map(|(line, rule)| Mismatch {
+            line: *line,
+            rule: rule.clone(),
+            unexpected: None,
+        })
+        .collect();
+    for (line, rule) in got.difference(expected) {
+        let msg = findings()
+            .find(|f| f.line == *line && &f.rule == rule)
+            .map(|f| f.message.clone())
+            .unwrap_or_default();
+        out.push(Mismatch {
+            line: *line,
+            rule: rule.clone(),
+            unexpected: Some(msg),
+        });
+    }
+    out
+}
+
 /// Runs the unit tests of `opts.paths` and their fixtures plus `fixtures`.
 pub fn run(opts: &PolicyOptions, fixtures: &[PathBuf]) -> Result<TestReport, RunError> {
     let catalog = Catalog::bundled()?;
@@ -173,28 +227,9 @@ fn fixture_test(
         ..Default::default()
     };
     let outcome = lint(&settings)?;
-    let got: BTreeSet<(usize, String)> =
-        outcome.active().map(|f| (f.line, f.rule.clone())).collect();
-    let mut problems = Vec::new();
-    for (line, rule) in expected.difference(&got) {
-        problems.push(format!(
-            "line {line}: expected {rule} but it was not reported"
-        ));
-    }
-    for (line, rule) in got.difference(&expected) {
-        let msg = outcome
-            .active()
-            .find(|f| f.line == *line && &f.rule == rule)
-            .map(|f| f.message.clone())
-            .unwrap_or_default();
-        problems.push(format!("line {line}: unexpected {rule} ({msg})"));
-    }
-    let line = problems
-        .first()
-        .and_then(|p| p.strip_prefix("line "))
-        .and_then(|p| p.split(':').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1);
+    let problems = mismatches(&expected, &outcome, |_| true);
+    let line = problems.first().map_or(1, |m| m.line);
+    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
     Ok(TestCase {
         kind: "fixture",
         name: shown.clone(),

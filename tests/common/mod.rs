@@ -91,27 +91,10 @@ pub fn check(file: &Path, display: &str, rules: Vec<String>, config: ConfigChoic
         Ok(o) => o,
         Err(e) => return vec![format!("{display}: lint failed: {e}")],
     };
-    let got: BTreeSet<(usize, String)> =
-        outcome.active().map(|f| (f.line, f.rule.clone())).collect();
-    let mut failures = Vec::new();
-    for miss in expected.difference(&got) {
-        failures.push(format!(
-            "{display}:{}: expected {} but it was not reported",
-            miss.0, miss.1
-        ));
-    }
-    for extra in got.difference(&expected) {
-        let msg = outcome
-            .active()
-            .find(|f| f.line == extra.0 && f.rule == extra.1)
-            .map(|f| f.message.clone())
-            .unwrap_or_default();
-        failures.push(format!(
-            "{display}:{}: unexpected {} ({msg})",
-            extra.0, extra.1
-        ));
-    }
-    failures
+    kubeward::policy::testing::mismatches(&expected, &outcome, |_| true)
+        .iter()
+        .map(|m| format!("{display}: {m}"))
+        .collect()
 }
 
 /// A helm for tests: a real `helm` on PATH, else the repository's stand-in
@@ -157,12 +140,15 @@ pub fn check_chart(dir: &Path, display: &str, rule: &str) -> Vec<String> {
     };
     let mut files = Vec::new();
     fixtures(dir, &mut files);
-    let mut expected = BTreeSet::new();
+    // Expectations per file of the chart, by path relative to the chart.
+    let mut expected: std::collections::BTreeMap<String, BTreeSet<(usize, String)>> =
+        Default::default();
     for f in &files {
         let text = std::fs::read_to_string(f).expect("fixture is UTF-8");
         let rel = f.strip_prefix(dir).expect("inside").display().to_string();
-        for (line, id) in expectations(&text) {
-            expected.insert((rel.clone(), line, id));
+        let e = expectations(&text);
+        if !e.is_empty() {
+            expected.insert(rel, e);
         }
     }
     let name = dir
@@ -192,34 +178,23 @@ pub fn check_chart(dir: &Path, display: &str, rule: &str) -> Vec<String> {
         Err(e) => return vec![format!("{display}: lint failed: {e}")],
     };
     let prefix = dir.display().to_string();
-    let got: BTreeSet<(String, usize, String)> = outcome
-        .active()
-        .map(|f| {
-            let path = outcome.files[f.file].path.clone();
-            let rel = path
-                .strip_prefix(&prefix)
-                .map(|p| p.trim_start_matches('/').to_string())
-                .unwrap_or(path.clone());
-            (rel, f.line, f.rule.clone())
+    let rel = |f: &kubeward::finding::Finding| {
+        let path = &outcome.files[f.file].path;
+        path.strip_prefix(&prefix)
+            .map(|p| p.trim_start_matches('/').to_string())
+            .unwrap_or(path.clone())
+    };
+    // Every file that expects or reports something, each compared on its own.
+    let mut shown: BTreeSet<String> = expected.keys().cloned().collect();
+    shown.extend(outcome.active().map(&rel));
+    let none = BTreeSet::new();
+    shown
+        .iter()
+        .flat_map(|file| {
+            let want = expected.get(file).unwrap_or(&none);
+            kubeward::policy::testing::mismatches(want, &outcome, |f| rel(f) == *file)
+                .into_iter()
+                .map(move |m| format!("{display}/{file}: {m}"))
         })
-        .collect();
-    let mut failures = Vec::new();
-    for miss in expected.difference(&got) {
-        failures.push(format!(
-            "{display}/{}:{}: expected {} but it was not reported",
-            miss.0, miss.1, miss.2
-        ));
-    }
-    for extra in got.difference(&expected) {
-        let msg = outcome
-            .active()
-            .find(|f| f.line == extra.1 && f.rule == extra.2)
-            .map(|f| f.message.clone())
-            .unwrap_or_default();
-        failures.push(format!(
-            "{display}/{}:{}: unexpected {} ({msg})",
-            extra.0, extra.1, extra.2
-        ));
-    }
-    failures
+        .collect()
 }
