@@ -971,26 +971,33 @@ pub(crate) fn pod_template<'r>(
     r: &'r Resource,
     workloads: &[config::Workload],
 ) -> Option<&'r yaml::Node> {
-    let root = &r.root;
+    pod_template_path(r, workloads)?
+        .iter()
+        .try_fold(&r.root, |n, k| n.get(k))
+}
+
+/// The keys from a pod-bearing resource's root to its pod template (empty for
+/// a Pod), whether or not the template is there.
+pub(crate) fn pod_template_path(
+    r: &Resource,
+    workloads: &[config::Workload],
+) -> Option<Vec<String>> {
     if let Some(w) = workloads.iter().find(|w| {
         w.kind == r.id.kind
             && w.api_version
                 .as_ref()
                 .is_none_or(|a| *a == r.id.api_version)
     }) {
-        return w.template.iter().try_fold(root, |n, k| n.get(k));
+        return Some(w.template.clone());
     }
-    match r.id.kind.as_str() {
-        "Pod" => Some(root),
-        "PodTemplate" => root.get("template"),
-        "CronJob" => root
-            .get("spec")?
-            .get("jobTemplate")?
-            .get("spec")?
-            .get("template"),
-        k if engine::POD_BEARING.contains(&k) => root.get("spec")?.get("template"),
-        _ => None,
-    }
+    let keys: &[&str] = match r.id.kind.as_str() {
+        "Pod" => &[],
+        "PodTemplate" => &["template"],
+        "CronJob" => &["spec", "jobTemplate", "spec", "template"],
+        k if engine::POD_BEARING.contains(&k) => &["spec", "template"],
+        _ => return None,
+    };
+    Some(keys.iter().map(|k| k.to_string()).collect())
 }
 
 /// Locates a rule result in its resource; `meta` is the rule that produced

@@ -81,10 +81,10 @@ fn images<'r>(r: &'r Resource, workloads: &[Workload]) -> Vec<(Vec<PathSeg>, &'r
     let Some(template) = crate::pod_template(r, workloads) else {
         return out;
     };
-    // The template's own path from the resource root, found by identity.
-    let Some(mut base) = path_to(&r.root, template) else {
+    let Some(keys) = crate::pod_template_path(r, workloads) else {
         return out;
     };
+    let mut base: Vec<PathSeg> = keys.into_iter().map(PathSeg::Key).collect();
     base.push(PathSeg::Key("spec".into()));
     let Some(spec) = template.get("spec") else {
         return out;
@@ -106,22 +106,6 @@ fn images<'r>(r: &'r Resource, workloads: &[Workload]) -> Vec<(Vec<PathSeg>, &'r
         }
     }
     out
-}
-
-/// The path from `root` to `target` (a node inside it), following mappings.
-fn path_to(root: &Node, target: &Node) -> Option<Vec<PathSeg>> {
-    if std::ptr::eq(root, target) {
-        return Some(Vec::new());
-    }
-    if let NodeKind::Map(entries) = &root.kind {
-        for e in entries {
-            if let Some(mut rest) = path_to(&e.value, target) {
-                rest.insert(0, PathSeg::Key(e.key.clone()));
-                return Some(rest);
-            }
-        }
-    }
-    None
 }
 
 #[cfg(test)]
