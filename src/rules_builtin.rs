@@ -24,6 +24,9 @@ pub struct BuiltinRule {
     pub severity: Severity,
     pub title: &'static str,
     pub remediation: &'static str,
+    /// Selected by `--only` and config like a bundled rule (chart advice).
+    /// Loader checks, and a chart that cannot render, are always reported.
+    pub selectable: bool,
 }
 
 pub const BUILTIN: &[BuiltinRule] = &[
@@ -32,90 +35,105 @@ pub const BUILTIN: &[BuiltinRule] = &[
         severity: Severity::Error,
         title: "Kubernetes cannot read this document",
         remediation: "Fix the YAML at the marked position; kubectl would reject this document.",
+        selectable: false,
     },
     BuiltinRule {
         id: YAML_DUPLICATE_KEY,
         severity: Severity::Warning,
         title: "Duplicate key in a mapping",
         remediation: "Remove one of the keys: Kubernetes silently keeps the last value and strict server-side decoding rejects the document.",
+        selectable: false,
     },
     BuiltinRule {
         id: YAML_KEY_COLLISION,
         severity: Severity::Error,
         title: "Keys that become the same string",
         remediation: "Write the key once: after conversion to JSON both keys are the same and Kubernetes keeps one of them at random.",
+        selectable: false,
     },
     BuiltinRule {
         id: YAML_IGNORED_CONTENT,
         severity: Severity::Warning,
         title: "Content after `...` is ignored",
         remediation: "Start the next document with `---` instead of `...`; kubectl drops everything after the end marker.",
+        selectable: false,
     },
     BuiltinRule {
         id: POLICY_ERROR,
         severity: Severity::Error,
         title: "A rule failed to evaluate",
         remediation: "The rule could not be evaluated on this resource; other rules still ran. Please report it.",
+        selectable: false,
     },
     BuiltinRule {
         id: SUPPRESSION_WITHOUT_REASON,
         severity: Severity::Info,
         title: "Suppression without a reason",
         remediation: "Say why the finding is acceptable: `# kubeward:ignore <id> -- <reason>`, or a kubeward.io/ignore-reason annotation.",
+        selectable: false,
     },
     BuiltinRule {
         id: UNUSED_SUPPRESSION,
         severity: Severity::Warning,
         title: "Suppression that suppresses nothing",
         remediation: "Remove the suppression: the rule no longer reports anything there, and a stale suppression would hide a future finding.",
+        selectable: false,
     },
     BuiltinRule {
         id: UNKNOWN_RULE,
         severity: Severity::Warning,
         title: "Unknown rule id in a suppression",
         remediation: "Use an id from `kubeward rules` (a renamed or mistyped id suppresses nothing).",
+        selectable: false,
     },
     BuiltinRule {
         id: HELM_NOT_RENDERED,
         severity: Severity::Info,
         title: "Helm chart not rendered (no helm binary)",
         remediation: "Install helm (or pass --helm-bin PATH) so kubeward can run `helm template` and lint what the chart produces; or lint rendered output: `helm template ./chart | kubeward -`.",
+        selectable: true,
     },
     BuiltinRule {
         id: HELM_RENDER_ERROR,
         severity: Severity::Error,
         title: "Helm chart fails to render",
         remediation: "Fix the template or values at the marked position; `helm install` would fail the same way.",
+        selectable: false,
     },
     BuiltinRule {
         id: HELM_MISSING_DEPENDENCY,
         severity: Severity::Error,
         title: "Chart dependency not vendored in charts/",
         remediation: "Run `helm dependency build` (kubeward never downloads charts) and commit or cache charts/, so the chart can render offline.",
+        selectable: false,
     },
     BuiltinRule {
         id: HELM_CHART_METADATA,
         severity: Severity::Error,
         title: "Chart.yaml lacks required fields",
         remediation: "Set apiVersion (v2), name and version in Chart.yaml; helm refuses a chart without them.",
+        selectable: true,
     },
     BuiltinRule {
         id: HELM_CHART_API_V1,
         severity: Severity::Warning,
         title: "Chart uses the Helm 2 format (apiVersion v1)",
         remediation: "Move to `apiVersion: v2`: list dependencies in Chart.yaml instead of requirements.yaml.",
+        selectable: true,
     },
     BuiltinRule {
         id: HELM_IMAGE_TAG_UNSET,
         severity: Severity::Warning,
         title: "Image tag left empty by an unset value",
         remediation: "Set the image tag in values (or default it in the template, e.g. `default .Chart.AppVersion`): an empty tag pulls `latest` or fails to pull.",
+        selectable: false,
     },
     BuiltinRule {
         id: HELM_NAMESPACE_UNKNOWN,
         severity: Severity::Info,
         title: "Rendered resource without a namespace",
         remediation: "Pass the release namespace with --namespace (or set metadata.namespace in the template) so namespace and cross-resource rules can judge the resource.",
+        selectable: false,
     },
 ];
 
@@ -123,13 +141,9 @@ pub fn builtin(id: &str) -> Option<&'static BuiltinRule> {
     BUILTIN.iter().find(|r| r.id == id)
 }
 
-/// Built-in checks that `--only` and config select like bundled rules: chart
-/// advice. Loader checks (and a chart that cannot render) are always reported.
+/// Whether `--only` and config select a built-in check (see `selectable`).
 pub fn is_selectable(id: &str) -> bool {
-    matches!(
-        id,
-        HELM_NOT_RENDERED | HELM_CHART_METADATA | HELM_CHART_API_V1
-    )
+    builtin(id).is_some_and(|b| b.selectable)
 }
 
 pub fn is_builtin(id: &str) -> bool {

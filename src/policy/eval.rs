@@ -143,6 +143,19 @@ fn gatekeeper_inventory(resources: &[Resource], default_ns: &str) -> Value {
     Value::from(root)
 }
 
+/// The messages a conftest or Gatekeeper rule returned, as findings of user rule `i`.
+fn raw_findings(i: usize, rule: &str, v: &Value) -> Vec<RawFinding> {
+    conftest::messages(rule, v)
+        .into_iter()
+        .map(|m| RawFinding {
+            rule: Some(i),
+            message: m.msg,
+            path: m.path,
+            severity: None,
+        })
+        .collect()
+}
+
 fn namespace_of<'r>(r: &'r Resource, default_ns: &'r str) -> Option<&'r str> {
     match &r.id.namespace {
         Some(ns) => Some(ns.as_str()),
@@ -265,14 +278,7 @@ impl<'p> UserEvaluator<'p> {
                         continue;
                     };
                     match engine.eval_rule(format!("data.{package}.{name}")) {
-                        Ok(v) => out.extend(conftest::messages(name, &v).into_iter().map(|m| {
-                            RawFinding {
-                                rule: Some(i),
-                                message: m.msg,
-                                path: m.path,
-                                severity: None,
-                            }
-                        })),
+                        Ok(v) => out.extend(raw_findings(i, name, &v)),
                         Err(e) => out.push(self.failure(id, &e.to_string())),
                     }
                 }
@@ -311,16 +317,7 @@ impl<'p> UserEvaluator<'p> {
                         &constraint.parameters,
                     ));
                     match engine.eval_rule(format!("data.{}.violation", t.package())) {
-                        Ok(v) => {
-                            out.extend(conftest::messages("violation", &v).into_iter().map(|m| {
-                                RawFinding {
-                                    rule: Some(i),
-                                    message: m.msg,
-                                    path: m.path,
-                                    severity: None,
-                                }
-                            }))
-                        }
+                        Ok(v) => out.extend(raw_findings(i, "violation", &v)),
                         Err(e) => out.push(self.failure(id, &e.to_string())),
                     }
                 }
