@@ -18,7 +18,7 @@ pub struct Attributor<'a> {
     /// Per file: how it was rendered, when kubeward rendered it.
     renderings: &'a [Option<Arc<Rendering>>],
     helm: &'a HelmSettings,
-    found: HashMap<(usize, String), Option<Arc<Rendering>>>,
+    found: HashMap<(PathBuf, String), Option<Arc<Rendering>>>,
     values: HashMap<PathBuf, Option<Arc<ValuesFile>>>,
     templates: HashMap<PathBuf, Option<Arc<str>>>,
 }
@@ -83,10 +83,6 @@ impl<'a> Attributor<'a> {
             return Some(Arc::clone(r));
         }
         let name = template.split('/').next()?.to_string();
-        let key = (file, name.clone());
-        if let Some(hit) = self.found.get(&key) {
-            return hit.clone();
-        }
         let start = self
             .files
             .get(file)
@@ -95,6 +91,12 @@ impl<'a> Attributor<'a> {
             .filter(|p| !p.as_os_str().is_empty())
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
+        // Searched once per directory and chart name: a directory of saved
+        // streams shares one answer.
+        let key = (start.clone(), name.clone());
+        if let Some(hit) = self.found.get(&key) {
+            return hit.clone();
+        }
         // Values given with `-f` still attribute when the chart is elsewhere.
         let found = match find_chart(&start, &name) {
             Some(dir) => {
