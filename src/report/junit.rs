@@ -143,6 +143,9 @@ fn body(outcome: &Outcome, path: &str, f: &Finding) -> String {
     if !f.path.is_empty() {
         s.push_str(&format!("\nfield: {}", display_path(&f.path)));
     }
+    if let Some(src) = &f.source {
+        s.push_str(&format!("\nsource: {}", src.note().replace('\n', "; ")));
+    }
     if let Some(help) = remediation(&outcome.catalog, &f.rule).filter(|h| !h.is_empty()) {
         s.push_str(&format!("\nhow to fix: {help}"));
     }
