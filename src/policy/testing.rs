@@ -57,6 +57,14 @@ pub fn expectations(text: &str) -> BTreeSet<(usize, String)> {
     out
 }
 
+/// A fixture's `# namespace: NS` header: the release namespace it is linted
+/// with (`--namespace`).
+pub fn header_namespace(text: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("# namespace:"))
+        .map(|n| n.trim().to_string())
+}
+
 /// One difference between a fixture's `# expect:` set and what was reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mismatch {
@@ -213,10 +221,7 @@ fn fixture_test(
         }
     };
     let expected = expectations(&text);
-    let namespace = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("# namespace:"))
-        .map(|n| n.trim().to_string());
+    let namespace = header_namespace(&text);
     let settings = Settings {
         paths: vec![file.clone()],
         only_rules: Some(ids.to_vec()),

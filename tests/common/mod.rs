@@ -40,11 +40,10 @@ pub fn header_rules(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// `# namespace: team` sets the release namespace (`--namespace`).
+/// `# namespace: team` sets the release namespace (`--namespace`), as in
+/// `kubeward test` fixtures.
 pub fn header_namespace(text: &str) -> Option<String> {
-    text.lines()
-        .find_map(|l| l.trim().strip_prefix("# namespace:"))
-        .map(|n| n.trim().to_string())
+    kubeward::policy::testing::header_namespace(text)
 }
 
 pub fn header_version(text: &str) -> (u32, u32) {
