@@ -551,7 +551,21 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
                 .and_then(|r| r.as_ref())
                 .is_some_and(|r| r.namespace.is_some())
     };
-    for (ri, f) in helm::checks::check(&files, &resources, &workloads, &namespace_known) {
+    // The image tag each chart render's values leave unset, if any (the last
+    // values file that says something about it wins).
+    let unset_tags: Vec<Option<String>> = renderings
+        .iter()
+        .map(|r| {
+            r.as_ref()?
+                .values
+                .iter()
+                .rev()
+                .find_map(|v| helm::values::unset_image_tag(v))
+        })
+        .collect();
+    let unset_tag = |file: usize| unset_tags.get(file).cloned().flatten();
+    for (ri, f) in helm::checks::check(&files, &resources, &workloads, &namespace_known, &unset_tag)
+    {
         if enabled_in(&f.rule, true, f.file) {
             owners.push(Some(ri));
             findings.push(f);

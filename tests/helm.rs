@@ -278,3 +278,46 @@ fn kustomize_origin_annotations_attribute_findings() {
     assert_eq!(src.template, "base/pod.yaml");
     assert!(src.values.is_none());
 }
+
+#[test]
+fn an_image_tag_left_unset_in_values_is_reported_when_it_renders_latest() {
+    let Some(helm) = with_helm() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let chart = dir.path().join("web");
+    std::fs::create_dir_all(chart.join("templates")).expect("mkdir");
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    )
+    .expect("write");
+    std::fs::write(
+        chart.join("values.yaml"),
+        "image:\n  repository: nginx\n  tag: \"\"\n",
+    )
+    .expect("write");
+    // The tag is optional in the template, so an unset value renders no tag.
+    std::fs::write(
+        chart.join("templates/pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: web\n      image: \"{{ .Values.image.repository }}{{ with .Values.image.tag }}:{{ . }}{{ end }}\"\n",
+    )
+    .expect("write");
+    let path = chart.display().to_string();
+    let o = run(&[&path], &["helm/image-tag-unset"], helm.clone());
+    let got = find(&o, "helm/image-tag-unset");
+    assert_eq!(got.len(), 1, "{:?}", o.findings);
+    assert!(
+        got[0].message.contains("the values leave image.tag unset"),
+        "{}",
+        got[0].message
+    );
+
+    // Set, the same template renders a fixed tag and nothing is reported.
+    let mut with_tag = helm;
+    with_tag.set = vec!["image.tag=1.27.0".into()];
+    let o = run(&[&path], &["helm/image-tag-unset"], with_tag);
+    assert!(
+        find(&o, "helm/image-tag-unset").is_empty(),
+        "{:?}",
+        o.findings
+    );
+}

@@ -15,6 +15,7 @@ pub fn check(
     resources: &[Resource],
     workloads: &[Workload],
     namespace_known: &dyn Fn(usize) -> bool,
+    unset_tag: &dyn Fn(usize) -> Option<String>,
 ) -> Vec<(usize, Finding)> {
     let mut out = Vec::new();
     for (ri, r) in resources.iter().enumerate() {
@@ -26,13 +27,21 @@ pub fn check(
             continue;
         }
         for (path, image) in images(r, workloads) {
-            if let Some(why) = unset_tag(image) {
+            let message = empty_tag(image)
+                .map(|why| format!("image {image:?} {why}: a chart value (such as image.tag) was probably left unset"))
+                .or_else(|| {
+                    floating_tag(image)
+                        .then(|| unset_tag(r.file))
+                        .flatten()
+                        .map(|key| format!("image {image:?} has no fixed tag, so it pulls `latest`: the values leave {key} unset"))
+                });
+            if let Some(message) = message {
                 let f = crate::resource_finding(
                     files,
                     r,
                     HELM_IMAGE_TAG_UNSET.to_string(),
                     crate::finding::Severity::Warning,
-                    format!("image {image:?} {why}: a chart value (such as image.tag) was probably left unset"),
+                    message,
                     path,
                 );
                 out.push((ri, f));
@@ -58,8 +67,20 @@ pub fn check(
     out
 }
 
+/// Whether an image reference has no tag and no digest, or the tag `latest`.
+fn floating_tag(image: &str) -> bool {
+    let name = image.trim().rsplit('/').next().unwrap_or_default();
+    if name.contains('@') {
+        return false;
+    }
+    match name.split_once(':') {
+        None => true,
+        Some((_, tag)) => tag == "latest",
+    }
+}
+
 /// Why a rendered image reference shows an unset value, if it does.
-fn unset_tag(image: &str) -> Option<&'static str> {
+fn empty_tag(image: &str) -> Option<&'static str> {
     let image = image.trim();
     if image.is_empty() {
         return Some("is empty");
@@ -114,14 +135,14 @@ mod tests {
 
     #[test]
     fn recognises_unset_tags() {
-        assert_eq!(unset_tag("nginx:"), Some("has an empty tag"));
+        assert_eq!(empty_tag("nginx:"), Some("has an empty tag"));
         assert_eq!(
-            unset_tag("repo/app:%!s(<nil>)"),
+            empty_tag("repo/app:%!s(<nil>)"),
             Some("contains a Go nil value")
         );
-        assert_eq!(unset_tag(""), Some("is empty"));
-        assert_eq!(unset_tag("localhost:5000/app"), None);
-        assert_eq!(unset_tag("nginx"), None);
-        assert_eq!(unset_tag("nginx:1.27"), None);
+        assert_eq!(empty_tag(""), Some("is empty"));
+        assert_eq!(empty_tag("localhost:5000/app"), None);
+        assert_eq!(empty_tag("nginx"), None);
+        assert_eq!(empty_tag("nginx:1.27"), None);
     }
 }

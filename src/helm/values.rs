@@ -65,6 +65,45 @@ fn flatten(n: &Node, keys: &mut Vec<String>, key_span: Option<Span>, out: &mut V
     }
 }
 
+/// The first image tag a values file leaves unset: a `tag` key under a key
+/// naming an image (`image.tag`, `controller.image.tag`) whose value is empty
+/// or null. Templates then render the image without a tag, which pulls `latest`.
+pub fn unset_image_tag(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let loaded = yaml::load(&text);
+    let mut keys = Vec::new();
+    loaded
+        .documents
+        .first()
+        .and_then(|d| unset_tag_in(&d.root, &mut keys))
+}
+
+fn unset_tag_in(n: &Node, keys: &mut Vec<String>) -> Option<String> {
+    let NodeKind::Map(entries) = &n.kind else {
+        return None;
+    };
+    for e in entries {
+        keys.push(e.key.clone());
+        let unset = matches!(&e.value.kind, NodeKind::Scalar(Scalar::Null))
+            || matches!(&e.value.kind, NodeKind::Scalar(Scalar::Str(s)) if s.is_empty());
+        let under_image = keys
+            .iter()
+            .rev()
+            .skip(1)
+            .any(|k| k.to_ascii_lowercase().contains("image"));
+        let found = if e.key == "tag" && unset && under_image {
+            Some(keys.join("."))
+        } else {
+            unset_tag_in(&e.value, keys)
+        };
+        keys.pop();
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
 /// The values files a template sees, each with the key prefix under which it
 /// sets that template's values: a subchart `app/charts/db/...` reads the parent's
 /// `db:` section, and its own `values.yaml` with no prefix.
@@ -224,6 +263,20 @@ mod tests {
             subchart_scope("app/charts/db/charts/c/templates/x.yaml"),
             vec!["db", "c"]
         );
+    }
+
+    #[test]
+    fn finds_image_tags_left_unset() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("values.yaml");
+        std::fs::write(
+            &p,
+            "tag: \"\"\nweb:\n  image:\n    repository: nginx\n    tag: ~\n",
+        )
+        .expect("write");
+        assert_eq!(unset_image_tag(&p).as_deref(), Some("web.image.tag"));
+        std::fs::write(&p, "image:\n  tag: \"1.2\"\nchart:\n  tag: \"\"\n").expect("write");
+        assert_eq!(unset_image_tag(&p), None);
     }
 
     #[test]
