@@ -1,11 +1,7 @@
-//! regorus' bytecode VM (`KUBEWARD_ENGINE=rvm`, off by default) against the
-//! interpreter on every rule fixture, linted in one run by each. The rules are
-//! written around three RVM bugs of regorus 0.14.1 (docs/performance.md); the
-//! only differences left are near-miss RBAC findings (misspelled entries such as
-//! `GET`), which the RVM misses. A rule that brings one of the avoided idioms
-//! back shows up here as a new difference; fixing the near misses turns this
-//! test into an equality check, and the RVM could become the default for runs
-//! of many resources (half the CPU on bulk).
+//! regorus' bytecode VM against the interpreter on every rule fixture, linted
+//! in one run by each (`KUBEWARD_ENGINE` forces one engine). The rules are
+//! written around four RVM bugs of regorus 0.14.1 (docs/performance.md); a rule
+//! that brings one of the avoided idioms back shows up here as a difference.
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -46,21 +42,14 @@ fn lint_with(engine: &str) -> BTreeSet<Key> {
 }
 
 #[test]
-fn the_rvm_differs_from_the_interpreter_only_in_known_near_misses() {
+fn the_rvm_agrees_with_the_interpreter_on_every_fixture() {
     let rvm = lint_with("rvm");
     let interpreter = lint_with("interpreter");
     assert!(interpreter.len() > 1000, "the fixtures give many findings");
-    let known = |k: &Key| {
-        k.0.starts_with("rbac/")
-            && k.4
-                .contains("which grants nothing: Kubernetes compares RBAC names exactly")
-    };
-    let unexpected: Vec<&Key> = rvm
-        .symmetric_difference(&interpreter)
-        .filter(|k| !known(k))
-        .collect();
+    let only_rvm: Vec<&Key> = rvm.difference(&interpreter).collect();
+    let only_interpreter: Vec<&Key> = interpreter.difference(&rvm).collect();
     assert!(
-        unexpected.is_empty(),
-        "the engines disagree: {unexpected:#?}"
+        only_rvm.is_empty() && only_interpreter.is_empty(),
+        "the engines disagree: only the RVM {only_rvm:#?}, only the interpreter {only_interpreter:#?}"
     );
 }
