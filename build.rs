@@ -53,6 +53,26 @@ fn main() {
         .expect("write");
     }
     writeln!(f, "];").expect("write");
+    // What the ahead-of-time RVM programs (rules/programs.bin) were compiled
+    // from: every bundled file and the regorus release that compiled them. A
+    // program is used only when its key, derived from this digest, matches.
+    let mut digest = Fnv128::new();
+    for path in &files {
+        let rel = path.strip_prefix(&root).unwrap_or(path);
+        digest.write(rel.to_string_lossy().replace('\\', "/").as_bytes());
+        digest.write(&[0]);
+        digest.write(&fs::read(path).expect("read a bundled rule file"));
+        digest.write(&[0]);
+    }
+    println!("cargo:rerun-if-changed=Cargo.lock");
+    let lock = fs::read_to_string(root.join("Cargo.lock")).unwrap_or_default();
+    digest.write(regorus_version(&lock).as_bytes());
+    writeln!(
+        f,
+        "/// Digest of the bundled files and the regorus release (see build.rs)."
+    )
+    .expect("write");
+    writeln!(f, "pub static BUNDLE_DIGEST: u128 = {:#x};", digest.0).expect("write");
     // New files in subdirectories must retrigger the build too.
     let mut dirs = vec![rules.clone()];
     while let Some(d) = dirs.pop() {
@@ -63,6 +83,39 @@ fn main() {
                     dirs.push(e.path());
                 }
             }
+        }
+    }
+}
+
+/// The locked regorus version ("" when Cargo.lock cannot be read: the digest
+/// then matches no precompiled program and the RVM compiles at run time).
+fn regorus_version(lock: &str) -> String {
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"regorus\"" {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = "))
+            {
+                return v.trim_matches('"').to_string();
+            }
+        }
+    }
+    String::new()
+}
+
+/// FNV-1a, 128 bits: stable across Rust releases (the std hasher is not), as
+/// the keys `engine::programs` derives from this digest.
+struct Fnv128(u128);
+
+impl Fnv128 {
+    fn new() -> Self {
+        Fnv128(0x6c62272e07bb014262b821756295c58d)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u128::from(b);
+            self.0 = self.0.wrapping_mul(0x0000000001000000000000000000013B);
         }
     }
 }

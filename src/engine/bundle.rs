@@ -32,6 +32,10 @@ pub struct Catalog {
     /// on each evaluation, so a table written as a Rego rule is rebuilt for every
     /// resource, while data is built once per engine.
     pub tables: Vec<(String, String)>,
+    /// For the rules shipped in the binary, the build's digest of them (and of
+    /// the regorus release): it selects the RVM programs compiled ahead of
+    /// time (`engine::programs`). None for rules read from a directory.
+    pub digest: Option<u128>,
 }
 
 impl Catalog {
@@ -46,7 +50,9 @@ impl Catalog {
         let files = BUNDLED
             .iter()
             .map(|(p, t)| ((*p).to_string(), (*t).to_string()));
-        Catalog::from_files(files)
+        let mut catalog = Catalog::from_files(files)?;
+        catalog.digest = Some(BUNDLE_DIGEST);
+        Ok(catalog)
     }
 
     /// Reads `<dir>/**/*.rego` (not `*_test.rego`) the way the build embeds it.

@@ -5,6 +5,7 @@
 
 use super::bundle::{Catalog, Rule};
 use super::deps;
+use super::programs;
 use crate::finding::{PathSeg, Severity};
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::program::Program;
@@ -62,8 +63,14 @@ pub struct Plan {
     /// only `input` and the run's `data`, so equal inputs give equal results.
     memo: Mutex<HashMap<(u64, u64), Vec<RawFinding>>>,
     /// Per group: its RVM program, compiled by the first worker that needs it
-    /// and shared by all (None: the group does not compile for the RVM).
+    /// (or taken from the binary) and shared by all (None: the group does not
+    /// compile for the RVM).
     programs: Vec<OnceLock<Option<Arc<Program>>>>,
+    /// Per group: the key of its ahead-of-time program (`engine::programs`);
+    /// None for rules that are not the binary's own.
+    keys: Vec<Option<programs::Key>>,
+    /// `data.kubeward.tables`, parsed once per run.
+    tables_value: OnceLock<Result<Value, (String, String)>>,
 }
 
 /// A rule group's bytecode VM. The RVM of regorus 0.14.1 runs the bundled
@@ -94,11 +101,11 @@ const RVM_MIN_RESOURCES: usize = 64;
 /// `interpreter` forces one (tests and measurements), otherwise the size of
 /// the run decides. User policies always run on the interpreter: their rules
 /// are not written around the RVM's bugs.
-fn rvm_enabled(resources: usize) -> bool {
+fn rvm_enabled(resources: usize, precompiled: bool) -> bool {
     match std::env::var("KUBEWARD_ENGINE").as_deref() {
         Ok("rvm") => true,
         Ok("interpreter") => false,
-        _ => resources >= RVM_MIN_RESOURCES,
+        _ => precompiled || resources >= RVM_MIN_RESOURCES,
     }
 }
 
@@ -180,6 +187,14 @@ impl Plan {
         let other_group = group_of(others);
         let active = vec![true; groups.len()];
         let programs = groups.iter().map(|_| OnceLock::new()).collect();
+        let keys = groups
+            .iter()
+            .enumerate()
+            .map(|(g, members)| {
+                let digest = catalog.digest?;
+                Some(programs::key(digest, &group_source(&rules, g, members)))
+            })
+            .collect();
         let dispatch = dispatch_module(&rules, &groups, &active);
         let needed = vec![true; catalog.libs.len() + rules.len()];
         Plan {
@@ -196,6 +211,8 @@ impl Plan {
             precomputed: OnceLock::new(),
             memo: Mutex::new(HashMap::new()),
             programs,
+            keys,
+            tables_value: OnceLock::new(),
         }
     }
 
@@ -211,6 +228,37 @@ impl Plan {
 
     pub fn is_empty(&self) -> bool {
         !self.active.contains(&true)
+    }
+
+    /// Whether the binary holds the RVM program of every group the run
+    /// evaluates (so no engine needs to be built to evaluate them).
+    fn precompiled(&self) -> bool {
+        use_embedded_programs()
+            && self
+                .active
+                .iter()
+                .zip(&self.keys)
+                .all(|(active, key)| !active || key.is_some_and(programs::has))
+    }
+
+    /// The constant tables as `data.kubeward.tables`; Err((path, message))
+    /// when one is not JSON.
+    fn tables(&self) -> Result<&Value, EngineError> {
+        let parsed = self.tables_value.get_or_init(|| {
+            let mut tables = BTreeMap::new();
+            for (name, json) in &self.tables {
+                let path = format!("rules/data/{name}.json");
+                let value = Value::from_json_str(json).map_err(|e| (path, e.to_string()))?;
+                tables.insert(Value::from(name.as_str()), value);
+            }
+            Ok(Value::from(tables))
+        });
+        parsed
+            .as_ref()
+            .map_err(|(path, message)| EngineError::Compile {
+                path: path.clone(),
+                message: message.clone(),
+            })
     }
 
     /// Limits the engines to the rule groups of `kinds`, which must include
@@ -277,16 +325,22 @@ pub(crate) fn applies_to(kinds: &[String], kind: &str, pod_kinds: &[String]) -> 
 fn dispatch_module(rules: &[Rule], groups: &[Vec<usize>], active: &[bool]) -> String {
     let mut src = String::from("package kubeward.dispatch\n\nimport rego.v1\n\nready := true\n\n");
     for (g, members) in groups.iter().enumerate() {
-        if !active.get(g).copied().unwrap_or(false) {
-            continue;
+        if active.get(g).copied().unwrap_or(false) {
+            src.push_str(&group_source(rules, g, members));
         }
-        for &i in members {
-            let _ = writeln!(
-                src,
-                "g{g} contains [{i}, f] if {{\n\tsome f in data.{}.deny\n}}\n",
-                rules[i].meta.package
-            );
-        }
+    }
+    src
+}
+
+/// Group `g`'s rules in the dispatch module.
+fn group_source(rules: &[Rule], g: usize, members: &[usize]) -> String {
+    let mut src = String::new();
+    for &i in members {
+        let _ = writeln!(
+            src,
+            "g{g} contains [{i}, f] if {{\n\tsome f in data.{}.deny\n}}\n",
+            rules[i].meta.package
+        );
     }
     src
 }
@@ -294,13 +348,69 @@ fn dispatch_module(rules: &[Rule], groups: &[Vec<usize>], active: &[bool]) -> St
 /// A worker's own engine over the plan's rules.
 pub struct Evaluator<'p> {
     plan: &'p Plan,
-    engine: Engine,
+    /// The interpreter; None until needed when every group's program is
+    /// embedded (`engine::programs`).
+    engine: Option<Engine>,
     /// Per rule group: its compiled RVM program, compiled on first use (a
     /// one-file run compiles only the groups it needs).
     vms: Vec<Vm>,
     /// `data` as the VMs see it (the engine's data plus tables and index).
     vm_data: Value,
     profile: Option<super::profile::Profile>,
+}
+
+/// An interpreter over the plan's modules, data and tables (not the run index).
+fn build_engine(plan: &Plan, tables: &Value) -> Result<Engine, EngineError> {
+    let mut engine = Engine::new();
+    // OPA semantics: a builtin given a bad argument is undefined, not an error
+    // that would abort every other rule of the call.
+    engine.set_strict_builtin_errors(false);
+    let compile = |path: &str, message: String| EngineError::Compile {
+        path: path.to_string(),
+        message,
+    };
+    let span = super::profile::Span::new("engine: add policies");
+    let needed = |i: usize| plan.needed.get(i).copied().unwrap_or(true);
+    for (_, lib) in plan.libs.iter().enumerate().filter(|(i, _)| needed(*i)) {
+        engine
+            .add_policy(lib.path.clone(), lib.text.clone())
+            .map_err(|e| compile(&lib.path, e.to_string()))?;
+    }
+    let rules = plan.rules.iter().enumerate();
+    for (_, rule) in rules.filter(|(i, _)| needed(plan.libs.len() + i)) {
+        engine
+            .add_policy(rule.source.path.clone(), rule.source.text.clone())
+            .map_err(|e| compile(&rule.source.path, e.to_string()))?;
+    }
+    engine
+        .add_policy("<dispatch>".into(), plan.dispatch.clone())
+        .map_err(|e| compile("<dispatch>", e.to_string()))?;
+    drop(span);
+    let _span = super::profile::Span::new("engine: add data and tables");
+    engine
+        .add_data(plan.data.clone())
+        .map_err(|e| compile("<data>", e.to_string()))?;
+    engine
+        .add_data(kubeward_data("tables", tables.clone()))
+        .map_err(|e| compile("rules/data", e.to_string()))?;
+    Ok(engine)
+}
+
+/// regorus analyses modules lazily on the first evaluation: do it now so a
+/// rule that does not compile stops the run before any file is linted.
+fn prepare(plan: &Plan, engine: &mut Engine) -> Result<(), EngineError> {
+    let _span = super::profile::Span::new("engine: prepare (first eval)");
+    if plan.is_empty() {
+        return Ok(());
+    }
+    engine.set_input(Value::new_object());
+    match engine.eval_rule(PREPARE_RULE.into()) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(EngineError::Compile {
+            path: "rules".into(),
+            message: e.to_string(),
+        }),
+    }
 }
 
 impl Drop for Evaluator<'_> {
@@ -324,57 +434,33 @@ impl Drop for Evaluator<'_> {
 
 impl<'p> Evaluator<'p> {
     pub fn new(plan: &'p Plan) -> Result<Evaluator<'p>, EngineError> {
-        let mut engine = Engine::new();
-        // OPA semantics: a builtin given a bad argument is undefined, not an error
-        // that would abort every other rule of the call.
-        engine.set_strict_builtin_errors(false);
-        let compile = |path: &str, message: String| EngineError::Compile {
-            path: path.to_string(),
-            message,
-        };
-        let span = super::profile::Span::new("engine: add policies");
-        let needed = |i: usize| plan.needed.get(i).copied().unwrap_or(true);
-        for (_, lib) in plan.libs.iter().enumerate().filter(|(i, _)| needed(*i)) {
-            engine
-                .add_policy(lib.path.clone(), lib.text.clone())
-                .map_err(|e| compile(&lib.path, e.to_string()))?;
+        let tables = plan.tables()?.clone();
+        let resources = inventory_len(&plan.data);
+        let needs_index = resources >= PRECOMPUTE_MIN_RESOURCES;
+        let rvm = rvm_enabled(resources, plan.precompiled());
+        let profile = super::profile::Profile::from_env();
+        // The interpreter is needed to evaluate, to compute the run index, to
+        // profile, or to compile programs the binary does not hold; a run of a
+        // few resources whose programs are all embedded never builds it.
+        let mut engine = None;
+        if !rvm || needs_index || profile.is_some() || !plan.precompiled() {
+            engine = Some(build_engine(plan, &tables)?);
         }
-        let rules = plan.rules.iter().enumerate();
-        for (_, rule) in rules.filter(|(i, _)| needed(plan.libs.len() + i)) {
-            engine
-                .add_policy(rule.source.path.clone(), rule.source.text.clone())
-                .map_err(|e| compile(&rule.source.path, e.to_string()))?;
-        }
-        engine
-            .add_policy("<dispatch>".into(), plan.dispatch.clone())
-            .map_err(|e| compile("<dispatch>", e.to_string()))?;
-        drop(span);
-        let span = super::profile::Span::new("engine: add data and tables");
-        engine
-            .add_data(plan.data.clone())
-            .map_err(|e| compile("<data>", e.to_string()))?;
-        let mut tables_data = BTreeMap::new();
-        for (name, json) in &plan.tables {
-            let value = Value::from_json_str(json)
-                .map_err(|e| compile(&format!("rules/data/{name}.json"), e.to_string()))?;
-            tables_data.insert(Value::from(name.as_str()), value.clone());
-            let mut tables = BTreeMap::new();
-            tables.insert(Value::from(name.as_str()), value);
-            engine
-                .add_data(kubeward_data("tables", Value::from(tables)))
-                .map_err(|e| compile(&format!("rules/data/{name}.json"), e.to_string()))?;
-        }
-        drop(span);
         let precomputed = plan.precomputed.get_or_init(|| {
-            (inventory_len(&plan.data) >= PRECOMPUTE_MIN_RESOURCES)
-                .then(|| precompute(&mut engine))
+            needs_index
+                .then(|| engine.as_mut().and_then(precompute))
                 .flatten()
         });
-        let mut vm_extra = vec![("tables", Value::from(tables_data))];
+        let mut vm_extra = vec![("tables", tables)];
         if let Some(index) = precomputed {
-            engine
-                .add_data(kubeward_data("precomputed", index.clone()))
-                .map_err(|e| compile("<precomputed>", e.to_string()))?;
+            if let Some(engine) = &mut engine {
+                engine
+                    .add_data(kubeward_data("precomputed", index.clone()))
+                    .map_err(|e| EngineError::Compile {
+                        path: "<precomputed>".into(),
+                        message: e.to_string(),
+                    })?;
+            }
             vm_extra.push(("precomputed", index.clone()));
         }
         // The VMs get data as one document: the plan's, plus what the engine
@@ -391,28 +477,38 @@ impl<'p> Evaluator<'p> {
                 }
             }
         }
-        let rvm = rvm_enabled(inventory_len(&plan.data));
         let vm_state = || if rvm { Vm::Untried } else { Vm::Unavailable };
         let mut ev = Evaluator {
             plan,
             engine,
             vms: plan.groups.iter().map(|_| vm_state()).collect(),
             vm_data,
-            profile: super::profile::Profile::from_env(),
+            profile,
         };
-        // regorus analyses modules lazily on the first evaluation: do it now so a
-        // rule that does not compile stops the run before any file is linted.
-        let _span = super::profile::Span::new("engine: prepare (first eval)");
-        if !plan.is_empty() {
-            ev.engine.set_input(Value::new_object());
-            if let Err(e) = ev.engine.eval_rule(PREPARE_RULE.into()) {
-                return Err(EngineError::Compile {
-                    path: "rules".into(),
-                    message: e.to_string(),
-                });
-            }
+        if let Some(engine) = &mut ev.engine {
+            prepare(plan, engine)?;
         }
         Ok(ev)
+    }
+
+    /// The interpreter, built on first use when the run started without it
+    /// (a resource the RVM failed on); None if it cannot be built.
+    fn engine(&mut self) -> Option<&mut Engine> {
+        if self.engine.is_none() {
+            let mut engine = self
+                .plan
+                .tables()
+                .ok()
+                .and_then(|t| build_engine(self.plan, t).ok())?;
+            if let Some(Some(index)) = self.plan.precomputed.get() {
+                engine
+                    .add_data(kubeward_data("precomputed", index.clone()))
+                    .ok()?;
+            }
+            prepare(self.plan, &mut engine).ok()?;
+            self.engine = Some(engine);
+        }
+        self.engine.as_mut()
     }
 
     /// Evaluates every rule that applies to `kind` on one resource.
@@ -458,11 +554,16 @@ impl<'p> Evaluator<'p> {
         // rules one by one when the group fails; profiling reads its input too.
         let needs_engine = result.is_err() || self.profile.is_some();
         if needs_engine {
-            self.engine.set_input(input);
+            if let Some(engine) = self.engine() {
+                engine.set_input(input);
+            }
         }
         let result = match result {
             Ok(v) => Ok(v),
-            Err(_) => self.engine.eval_rule(entry).map_err(|e| e.to_string()),
+            Err(_) => match self.engine() {
+                Some(engine) => engine.eval_rule(entry).map_err(|e| e.to_string()),
+                None => Err(String::new()),
+            },
         };
         if self.profile.is_some() {
             self.profile_group(kind, group, started.elapsed(), label());
@@ -496,13 +597,16 @@ impl<'p> Evaluator<'p> {
     }
 
     fn compile_vm(&mut self, group: usize) -> Option<regorus::rvm::vm::RegoVM> {
-        let engine = &mut self.engine;
-        let program = self.plan.programs.get(group)?.get_or_init(|| {
-            let entry = format!("data.kubeward.dispatch.g{group}");
-            let policy = engine
-                .compile_with_entrypoint(&entry.as_str().into())
-                .ok()?;
-            Compiler::compile_from_policy(&policy, &[&entry]).ok()
+        let plan = self.plan;
+        let program = plan.programs.get(group)?.get_or_init(|| {
+            let embedded = plan.keys.get(group).copied().flatten();
+            if let Some(p) = embedded
+                .filter(|_| use_embedded_programs())
+                .and_then(programs::load)
+            {
+                return Some(p);
+            }
+            compile_program(self.engine()?, group)
         });
         let program = program.clone()?;
         let mut vm = regorus::rvm::vm::RegoVM::new();
@@ -524,9 +628,9 @@ impl<'p> Evaluator<'p> {
         for &i in &self.plan.groups[group] {
             let rule = &self.plan.rules[i];
             let started = super::profile::Profile::start();
-            let _ = self
-                .engine
-                .eval_rule(format!("data.{}.deny", rule.meta.package));
+            if let Some(engine) = self.engine.as_mut() {
+                let _ = engine.eval_rule(format!("data.{}.deny", rule.meta.package));
+            }
             times.push((rule.meta.id.as_str(), started.elapsed()));
         }
         if let Some(p) = &mut self.profile {
@@ -538,11 +642,15 @@ impl<'p> Evaluator<'p> {
     }
 
     fn evaluate_one(&mut self, i: usize) -> Vec<RawFinding> {
-        let rule = &self.plan.rules[i];
-        match self
-            .engine
-            .eval_rule(format!("data.{}.deny", rule.meta.package))
-        {
+        let plan = self.plan;
+        let rule = &plan.rules[i];
+        let result = match self.engine() {
+            Some(engine) => engine
+                .eval_rule(format!("data.{}.deny", rule.meta.package))
+                .map_err(|e| e.to_string()),
+            None => Err("the interpreter could not be built".to_string()),
+        };
+        match result {
             Ok(v) => iter_values(&v)
                 .map(|f| parse_finding(Some(i), &rule.meta.id, f))
                 .collect(),
@@ -551,7 +659,7 @@ impl<'p> Evaluator<'p> {
                 message: format!(
                     "rule {} failed on this resource: {}",
                     rule.meta.id,
-                    first_line(&e.to_string())
+                    first_line(&e)
                 ),
                 path: Vec::new(),
                 severity: Some(Severity::Error),
@@ -589,6 +697,41 @@ fn memo_key(kind: &str, input: &Value) -> Option<(u64, u64)> {
         h.finish()
     };
     Some((digest(0), digest(1)))
+}
+
+/// The RVM programs of the bundled catalogue's default plan (the rules enabled
+/// by default, no custom workload kinds), encoded for `rules/programs.bin`.
+/// Programs read `data` at run time, so the plan is compiled without any.
+pub fn ahead_of_time_programs() -> Result<Vec<u8>, String> {
+    let catalog = Catalog::bundled().map_err(|e| e.to_string())?;
+    let plan = Plan::new(&catalog, |r| r.meta.enabled, &[], Value::new_object());
+    let tables = plan.tables().map_err(|e| e.to_string())?.clone();
+    let mut engine = build_engine(&plan, &tables).map_err(|e| e.to_string())?;
+    prepare(&plan, &mut engine).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for g in 0..plan.groups.len() {
+        let key = plan.keys[g].ok_or("the bundled catalogue has no digest")?;
+        let program = compile_program(&mut engine, g)
+            .ok_or_else(|| format!("rule group {g} does not compile for the RVM"))?;
+        out.push((key, programs::serialize(&program)?));
+    }
+    Ok(programs::encode(&out))
+}
+
+/// Compiles group `group` of the engine's dispatch module to an RVM program.
+fn compile_program(engine: &mut Engine, group: usize) -> Option<Arc<Program>> {
+    let entry = format!("data.kubeward.dispatch.g{group}");
+    let policy = engine
+        .compile_with_entrypoint(&entry.as_str().into())
+        .ok()?;
+    Compiler::compile_from_policy(&policy, &[&entry]).ok()
+}
+
+/// `KUBEWARD_PROGRAMS=compile` ignores the embedded programs (tests of the
+/// run-time compilation, and writing the programs anew).
+fn use_embedded_programs() -> bool {
+    static USE: OnceLock<bool> = OnceLock::new();
+    *USE.get_or_init(|| std::env::var("KUBEWARD_PROGRAMS").map_or(true, |v| v != "compile"))
 }
 
 /// `{"kubeward": {key: value}}`, for `add_data`.

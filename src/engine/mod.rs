@@ -6,7 +6,8 @@ mod deps;
 pub mod eval;
 pub mod metadata;
 pub mod profile;
+pub mod programs;
 
 pub use bundle::{Catalog, PolicySource, Rule};
-pub use eval::{EngineError, Evaluator, Plan, RawFinding, POD_BEARING};
+pub use eval::{ahead_of_time_programs, EngineError, Evaluator, Plan, RawFinding, POD_BEARING};
 pub use metadata::RuleMeta;
