@@ -7,6 +7,7 @@ pub mod catalog_doc;
 pub mod config;
 pub mod discover;
 pub mod engine;
+pub mod evict;
 pub mod finding;
 pub mod helm;
 pub mod input;
@@ -343,6 +344,14 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         })
         .collect();
     let indices: Vec<usize> = (0..targets.len()).collect();
+    // Kinds read whole before evaluation are never evicted (`evict`).
+    let config_workloads =
+        workload_kinds(&primary.map(|c| c.workloads.clone()).unwrap_or_default());
+    let read_whole = |kind: &str| {
+        engine::POD_BEARING.contains(&kind)
+            || INVENTORY_FULL_KINDS.contains(&kind)
+            || config_workloads.iter().any(|k| k == kind)
+    };
     let loaded = parallel::map(
         &indices,
         threads,
@@ -356,7 +365,16 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
                     &settings.helm,
                     &limits,
                 ),
-                t => vec![(input::read_and_load(t, settings, &limits), None)],
+                t => {
+                    let mut loaded = input::read_and_load(t, settings, &limits);
+                    if let input::Loaded::File {
+                        documents, source, ..
+                    } = &mut loaded
+                    {
+                        evict::evict(documents, &source.text, read_whole);
+                    }
+                    vec![(loaded, None)]
+                }
             }
         },
     )?;
@@ -480,7 +498,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         &user,
         &catalog,
         data.clone(),
-        &resources,
+        (&resources, &files),
         pod_kinds.clone(),
         settings.namespace.as_deref(),
         |id| (0..file_count).any(|f| enabled_in(id, true, f)),
@@ -509,7 +527,8 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
                 Ok((Evaluator::new(&plan)?, user))
             },
             |(ev, user_ev), &ri| {
-                let r = &resources[ri];
+                let full = resources[ri].full(&files);
+                let r = full.as_ref();
                 let input = engine::convert::to_value(&r.root);
                 let user_raw = match user_ev {
                     Some(u) => u.evaluate(r, &input),
@@ -741,7 +760,7 @@ fn load_user_policies(
                 if let Some(file) = files.get(r.file) {
                     linted.push(policy::load::GatekeeperDoc {
                         file: file.clone(),
-                        root: r.root.clone(),
+                        root: r.full(files).root.clone(),
                     });
                 }
             }
@@ -1045,7 +1064,8 @@ pub(crate) fn resource_finding(
     message: String,
     path: Vec<PathSeg>,
 ) -> Finding {
-    let located = locate::locate(&r.root, &path);
+    let full = r.full(files);
+    let located = locate::locate(&full.root, &path);
     let source = files.get(r.file);
     let pos = |o: usize| {
         source

@@ -37,6 +37,37 @@ pub struct Resource {
     pub id: ResourceRef,
     pub root: Node,
     pub origin: Option<Origin>,
+    /// The document was too large to keep as a tree (`crate::evict`): `root`
+    /// holds only apiVersion, kind and metadata, and this compact encoding
+    /// the whole tree ([`Resource::full`]).
+    pub evicted: Option<std::sync::Arc<[u8]>>,
+}
+
+impl Resource {
+    /// The resource with its whole tree: itself, or for an evicted document
+    /// a copy with its tree decoded. Should that fail (it cannot for bytes it
+    /// encoded from the same text), the identity-only resource.
+    pub fn full<'a>(
+        &'a self,
+        files: &[crate::source::SourceFile],
+    ) -> std::borrow::Cow<'a, Resource> {
+        use std::borrow::Cow;
+        let (Some(tree), Some(file)) = (&self.evicted, files.get(self.file)) else {
+            return Cow::Borrowed(self);
+        };
+        match crate::yaml::compact::decode(tree, &file.text) {
+            Some(root) => Cow::Owned(Resource {
+                file: self.file,
+                doc: self.doc,
+                prefix: self.prefix.clone(),
+                id: self.id.clone(),
+                root,
+                origin: self.origin.clone(),
+                evicted: None,
+            }),
+            None => Cow::Borrowed(self),
+        }
+    }
 }
 
 /// Extracts resources from a file's documents, in document order. `text` is the
@@ -63,6 +94,7 @@ pub fn resources_of(file: usize, text: &str, documents: Vec<Document>) -> Vec<Re
                             id: item_id,
                             origin: kustomize_origin(item).or_else(|| helm.clone()),
                             root: item.clone(),
+                            evicted: None,
                         });
                     }
                 }
@@ -76,6 +108,7 @@ pub fn resources_of(file: usize, text: &str, documents: Vec<Document>) -> Vec<Re
             id,
             origin: kustomize_origin(&doc.root).or(helm),
             root: doc.root,
+            evicted: doc.evicted,
         });
     }
     out

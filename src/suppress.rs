@@ -194,6 +194,7 @@ pub fn apply(
         }
         let mut ranges = Vec::new();
         for r in resources.iter().filter(|r| r.file == fi) {
+            let r = r.full(files);
             ranges.push((r.root.span.start, r.root.span.end));
             node_ranges(&r.root, &mut ranges);
         }

@@ -439,18 +439,20 @@ impl<'p> Evaluator<'p> {
         let needs_index = resources >= PRECOMPUTE_MIN_RESOURCES;
         let rvm = rvm_enabled(resources, plan.precompiled());
         let profile = super::profile::Profile::from_env();
-        // The interpreter is needed to evaluate, to compute the run index, to
-        // profile, or to compile programs the binary does not hold; a run of a
-        // few resources whose programs are all embedded never builds it.
-        let mut engine = None;
-        if !rvm || needs_index || profile.is_some() || !plan.precompiled() {
-            engine = Some(build_engine(plan, &tables)?);
-        }
+        // The run index is computed once, by the first worker, on an engine
+        // of its own that is dropped afterwards.
         let precomputed = plan.precomputed.get_or_init(|| {
             needs_index
-                .then(|| engine.as_mut().and_then(precompute))
+                .then(|| precompute(&mut build_engine(plan, &tables).ok()?))
                 .flatten()
         });
+        // The interpreter is needed to evaluate or to profile; the RVM's
+        // workers build it only if they need it (a program the binary does not
+        // hold, a resource the RVM fails on).
+        let mut engine = None;
+        if !rvm || profile.is_some() {
+            engine = Some(build_engine(plan, &tables)?);
+        }
         let mut vm_extra = vec![("tables", tables)];
         if let Some(index) = precomputed {
             if let Some(engine) = &mut engine {
@@ -759,6 +761,7 @@ fn inventory_len(data: &Value) -> usize {
 /// not the index yet. Any failure (a rules directory without the library, a
 /// runtime error) just means no index.
 fn precompute(engine: &mut Engine) -> Option<Value> {
+    let _span = super::profile::Span::new("engine: run index");
     engine.set_input(Value::new_object());
     match engine.eval_rule(PRECOMPUTE_RULE.into()) {
         Ok(v @ Value::Object(_)) => Some(v),

@@ -135,6 +135,7 @@ impl<'a> Attributor<'a> {
         f: &Finding,
         r: &Resource,
     ) -> Option<crate::finding::ValuesLocation> {
+        let r = r.full(self.files);
         let NodeKind::Scalar(value) = &node_at(&r.root, &f.path)?.kind else {
             return None;
         };

@@ -104,6 +104,7 @@ fn load_chunk(text: &str, chunk: Chunk, index: usize, limits: &Limits, out: &mut
             index,
             start: chunk.start,
             root,
+            evicted: None,
         });
     }
 }
@@ -230,7 +231,12 @@ fn load_json(text: &str, limits: &Limits, out: &mut Loaded) {
         }
         out.issues.extend(built.issues);
         if let Some(root) = built.root.filter(|r| !r.is_null()) {
-            out.documents.push(Document { index, start, root });
+            out.documents.push(Document {
+                index,
+                start,
+                root,
+                evicted: None,
+            });
         }
         index += 1;
     }

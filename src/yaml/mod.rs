@@ -8,6 +8,7 @@
 //! stringifying keys with `keys` and resolving duplicates and merges in `mapping`.
 //! `to_json` (json_view.rs) gives the JSON Kubernetes would store.
 
+pub mod compact;
 mod events;
 mod gonum;
 mod json;
@@ -52,6 +53,9 @@ pub struct Document {
     /// Byte offset where the chunk starts.
     pub start: usize,
     pub root: Node,
+    /// Set when the document was too large to keep as a tree (`crate::evict`):
+    /// `root` holds only its identity, and this [`compact`] encoding the rest.
+    pub evicted: Option<std::sync::Arc<[u8]>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
