@@ -357,6 +357,9 @@ pub struct Evaluator<'p> {
     /// `data` as the VMs see it (the engine's data plus tables and index).
     vm_data: Value,
     profile: Option<super::profile::Profile>,
+    /// Profiling with the RVM: each rule's own program (None: it does not
+    /// compile alone), by rule index.
+    rule_vms: HashMap<usize, Option<regorus::rvm::vm::RegoVM>>,
 }
 
 /// An interpreter over the plan's modules, data and tables (not the run index).
@@ -486,6 +489,7 @@ impl<'p> Evaluator<'p> {
             vms: plan.groups.iter().map(|_| vm_state()).collect(),
             vm_data,
             profile,
+            rule_vms: HashMap::new(),
         };
         if let Some(engine) = &mut ev.engine {
             prepare(plan, engine)?;
@@ -555,6 +559,11 @@ impl<'p> Evaluator<'p> {
         // The interpreter evaluates what the VM could not, and (below) the
         // rules one by one when the group fails; profiling reads its input too.
         let needs_engine = result.is_err() || self.profile.is_some();
+        let input_for_profile = if self.profile.is_some() {
+            input.clone()
+        } else {
+            Value::Null
+        };
         if needs_engine {
             if let Some(engine) = self.engine() {
                 engine.set_input(input);
@@ -568,7 +577,7 @@ impl<'p> Evaluator<'p> {
             },
         };
         if self.profile.is_some() {
-            self.profile_group(kind, group, started.elapsed(), label());
+            self.profile_group(kind, group, &input_for_profile, started.elapsed(), label());
         }
         match result {
             Ok(v) => self.collect_group(&v),
@@ -623,15 +632,41 @@ impl<'p> Evaluator<'p> {
         &mut self,
         kind: &str,
         group: usize,
+        input: &Value,
         took: std::time::Duration,
         label: String,
     ) {
         let mut times = Vec::new();
+        let rvm = matches!(self.vms.get(group), Some(Vm::Ready(_)));
         for &i in &self.plan.groups[group] {
             let rule = &self.plan.rules[i];
+            let entry = format!("data.{}.deny", rule.meta.package);
+            // With the RVM, each rule runs as a program of its own (compiled
+            // once, outside the timing) on the input the engine was given.
+            if rvm && !self.rule_vms.contains_key(&i) {
+                let vm = self.engine.as_mut().and_then(|engine| {
+                    let policy = engine.compile_with_entrypoint(&entry.as_str().into()).ok()?;
+                    let program = Compiler::compile_from_policy(&policy, &[&entry]).ok()?;
+                    let mut vm = regorus::rvm::vm::RegoVM::new();
+                    vm.load_program(program);
+                    vm.set_max_instructions(VM_MAX_INSTRUCTIONS);
+                    vm.set_strict_builtin_errors(false);
+                    vm.set_data(self.vm_data.clone()).ok()?;
+                    Some(vm)
+                });
+                self.rule_vms.insert(i, vm);
+            }
             let started = super::profile::Profile::start();
-            if let Some(engine) = self.engine.as_mut() {
-                let _ = engine.eval_rule(format!("data.{}.deny", rule.meta.package));
+            match self.rule_vms.get_mut(&i) {
+                Some(Some(vm)) => {
+                    vm.set_input(input.clone());
+                    let _ = vm.execute_entry_point_by_name(&entry);
+                }
+                _ => {
+                    if let Some(engine) = self.engine.as_mut() {
+                        let _ = engine.eval_rule(entry);
+                    }
+                }
             }
             times.push((rule.meta.id.as_str(), started.elapsed()));
         }
