@@ -1,4 +1,4 @@
-//! Documents of 64 KiB or more are kept as a compact encoding, not as trees,
+//! Large documents (16 KiB or more) are kept as a compact encoding, not as trees,
 //! until they are evaluated (src/evict.rs). Their findings, locations and
 //! suppressions must be exactly those of a small document: a generated
 //! ConfigMap with a credential deep inside its data, another one suppressed by
