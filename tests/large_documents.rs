@@ -13,7 +13,9 @@ fn config_map(padding_keys: usize) -> String {
         "# rules: secrets/configmap-sensitive\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\n  namespace: shop\ndata:\n",
     );
     for i in 0..padding_keys {
-        text.push_str(&format!("  setting_{i}: \"an ordinary value number {i}\"\n"));
+        text.push_str(&format!(
+            "  setting_{i}: \"an ordinary value number {i}\"\n"
+        ));
     }
     text.push_str("  DB_PASSWORD: hunter2-but-longer # expect: secrets/configmap-sensitive\n");
     text.push_str(

@@ -34,3 +34,41 @@ fn embedded_programs_are_up_to_date() {
         "rules/programs.bin differs from a fresh compile"
     );
 }
+
+/// A rule of a library referenced through its import alias (`pods.spec`)
+/// compiles to a lookup of the whole package, which the RVM assembles from all
+/// of the package's rules on every use: it was a third of bulk's CPU. Library
+/// rules are referenced by their full path (`data.kubeward.lib.pods.spec`);
+/// functions (`k8s.quote(x)`) are called through the alias.
+#[test]
+fn no_program_looks_up_a_whole_package() {
+    use regorus::rvm::instructions::LiteralOrRegister;
+    use regorus::rvm::program::{DeserializationResult, Program};
+    let data = ahead_of_time_programs().expect("programs compile");
+    let index = programs::decode(&data).expect("well-formed");
+    assert!(!index.is_empty());
+    let mut found = std::collections::BTreeSet::new();
+    for range in index.into_values() {
+        let program = match Program::deserialize_binary(&data[range]).expect("deserialises") {
+            DeserializationResult::Complete(p) | DeserializationResult::Partial(p) => p,
+        };
+        for lookup in &program.instruction_data.virtual_data_document_lookup_params {
+            let path: Vec<String> = lookup
+                .path_components
+                .iter()
+                .map(|c| match c {
+                    LiteralOrRegister::Literal(i) => program
+                        .literals
+                        .get(usize::from(*i))
+                        .map_or_else(String::new, |v| v.to_string()),
+                    LiteralOrRegister::Register(_) => "<expr>".to_string(),
+                })
+                .collect();
+            found.insert(path.join("."));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "whole-package lookups (reference these rules by their full data.* path): {found:?}"
+    );
+}

@@ -18,17 +18,16 @@ package kubeward.rules.api.removed_version
 import rego.v1
 
 import data.kubeward.lib.apis
-import data.kubeward.lib.k8s
 
 deny contains finding if {
 	# A cheap guard first: this rule runs on every resource and the table lists few of them
 	# (a reference to the apis library evaluates all of its rules).
 	data.kubeward.tables.apis[input.apiVersion][input.kind]
-	e = apis.input_removed
+	e = data.kubeward.lib.apis.input_removed
 	finding = {
 		"msg": sprintf(
 			"%s uses %s, which Kubernetes stopped serving in 1.%d (target %s)%s",
-			[k8s.describe, k8s.api_version, e.removed, apis.target, apis.replacement_phrase(e)],
+			[data.kubeward.lib.k8s.describe, data.kubeward.lib.k8s.api_version, e.removed, data.kubeward.lib.apis.target, apis.replacement_phrase(e)],
 		),
 		"path": ["apiVersion"],
 	}

@@ -18,13 +18,9 @@ package kubeward.rules.components.helm_tiller
 
 import rego.v1
 
-import data.kubeward.lib.images
-import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
-
 _tiller_containers contains [c, r] if {
-	some c in pods.containers
-	r = images.parsed[c.path]
+	some c in data.kubeward.lib.pods.containers
+	r = data.kubeward.lib.images.parsed[c.path]
 	parts = split(r.repository, "/")
 	parts[count(parts) - 1] == "tiller"
 }
@@ -45,17 +41,17 @@ _tiller_labels(l) if {
 
 # Labelled as Tiller but running an image under another name (a mirror, a fork).
 deny contains finding if {
-	pods.is_pod_bearing
+	data.kubeward.lib.pods.is_pod_bearing
 	count(_tiller_containers) == 0
 	path = _labelled_path
 	finding = {
-		"msg": sprintf("%s is labelled app: helm, name: tiller, the Helm v2 Tiller server", [k8s.describe]),
+		"msg": sprintf("%s is labelled app: helm, name: tiller, the Helm v2 Tiller server", [data.kubeward.lib.k8s.describe]),
 		"path": path,
 	}
 }
 
-_labelled_path := array.concat(pods.meta_path, ["labels"]) if {
-	_tiller_labels(pods.labels)
+_labelled_path := array.concat(data.kubeward.lib.pods.meta_path, ["labels"]) if {
+	_tiller_labels(data.kubeward.lib.pods.labels)
 } else := ["metadata", "labels"] if {
 	_tiller_labels(input.metadata.labels)
 }
@@ -64,7 +60,7 @@ deny contains finding if {
 	input.kind == "Service"
 	path = _service_path
 	finding = {
-		"msg": sprintf("%s exposes Helm v2's Tiller, which serves unauthenticated gRPC on port 44134", [k8s.describe]),
+		"msg": sprintf("%s exposes Helm v2's Tiller, which serves unauthenticated gRPC on port 44134", [data.kubeward.lib.k8s.describe]),
 		"path": path,
 	}
 }

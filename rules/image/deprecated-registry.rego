@@ -17,16 +17,13 @@ package kubeward.rules.image.deprecated_registry
 
 import rego.v1
 
-import data.kubeward.lib.images
-import data.kubeward.lib.pods
-
 _frozen(registry) if registry == "k8s.gcr.io"
 
 _frozen(registry) if endswith(registry, ".k8s.gcr.io")
 
 deny contains finding if {
-	some c in pods.containers
-	r = images.parsed[c.path]
+	some c in data.kubeward.lib.pods.containers
+	r = data.kubeward.lib.images.parsed[c.path]
 	not r.templated
 	r.valid
 	_frozen(r.registry)

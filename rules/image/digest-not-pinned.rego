@@ -20,11 +20,10 @@ package kubeward.rules.image.digest_not_pinned
 import rego.v1
 
 import data.kubeward.lib.images
-import data.kubeward.lib.pods
 
 deny contains finding if {
-	some c in pods.containers
-	r = images.parsed[c.path]
+	some c in data.kubeward.lib.pods.containers
+	r = data.kubeward.lib.images.parsed[c.path]
 	not r.templated
 	r.valid
 	not r.has_digest
@@ -35,8 +34,8 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some c in pods.containers
-	r = images.parsed[c.path]
+	some c in data.kubeward.lib.pods.containers
+	r = data.kubeward.lib.images.parsed[c.path]
 	not r.templated
 	r.valid
 	r.has_digest

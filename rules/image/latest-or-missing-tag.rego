@@ -22,13 +22,12 @@ import rego.v1
 
 import data.kubeward.lib.images
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 _image_path(c) := array.concat(c.path, ["image"])
 
 deny contains finding if {
-	some c in pods.containers
-	r = images.parsed[c.path]
+	some c in data.kubeward.lib.pods.containers
+	r = data.kubeward.lib.images.parsed[c.path]
 	not r.templated
 	r.valid
 	images.is_floating(r)
@@ -51,7 +50,7 @@ _message(label, r) := sprintf(
 
 # An empty image (an unset Helm value renders `image:` or `image: ""`): the API rejects it.
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	_empty_image(c.value)
 	finding = {
 		"msg": sprintf("%s has an empty image, which the API rejects (schema error: image is required)", [c.label]),
@@ -69,7 +68,7 @@ _empty_image(c) if {
 # No image key at all: invalid as a whole resource, but typical of a kustomize patch that is
 # merged onto a base, hence only info.
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	not "image" in object.keys(c.value)
 	finding = {
 		"msg": sprintf("%s has no image field, which the API rejects unless this document is a patch merged onto a base", [c.label]),
@@ -81,8 +80,8 @@ deny contains finding if {
 # A reference container runtimes cannot parse (empty tag, upper-case repository, stray
 # characters, typically from half-rendered templates).
 deny contains finding if {
-	some c in pods.containers
-	r = images.parsed[c.path]
+	some c in data.kubeward.lib.pods.containers
+	r = data.kubeward.lib.images.parsed[c.path]
 	not r.templated
 	trim_space(r.ref) == r.ref
 	problem = images.name_problem(r)
@@ -94,7 +93,7 @@ deny contains finding if {
 
 # An image that is not a string.
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	v = c.value.image
 	v != null
 	not is_string(v)
@@ -106,7 +105,7 @@ deny contains finding if {
 
 # Leading or trailing whitespace: the API rejects it.
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	v = c.value.image
 	is_string(v)
 	trim_space(v) != ""

@@ -22,7 +22,6 @@ import rego.v1
 
 import data.kubeward.lib.images
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 _valid_policies := {"Always", "IfNotPresent", "Never"}
 
@@ -43,8 +42,8 @@ _effective(c, r) := {"policy": images.default_pull_policy(r), "path": c.path, "e
 }
 
 _checked contains [c, r, e] if {
-	some c in pods.containers
-	r = images.parsed[c.path]
+	some c in data.kubeward.lib.pods.containers
+	r = data.kubeward.lib.images.parsed[c.path]
 	not r.templated
 	r.valid
 	e = _effective(c, r)
@@ -94,7 +93,7 @@ _strict_message(label, r, e) := sprintf("%s pulls image %q without imagePullPoli
 
 # A value the API rejects (policies are case-sensitive: "always" is invalid).
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	p = c.value.imagePullPolicy
 	p != null
 	not p in _valid_policies

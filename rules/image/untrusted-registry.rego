@@ -22,7 +22,6 @@ package kubeward.rules.image.untrusted_registry
 import rego.v1
 
 import data.kubeward.lib.images
-import data.kubeward.lib.pods
 
 _params := p if {
 	p = data.kubeward.config.params["image/untrusted-registry"]
@@ -42,8 +41,8 @@ _denied := l if {
 }
 
 _images contains [c, r] if {
-	some c in pods.containers
-	r = images.parsed[c.path]
+	some c in data.kubeward.lib.pods.containers
+	r = data.kubeward.lib.images.parsed[c.path]
 	not r.templated
 	r.valid
 }

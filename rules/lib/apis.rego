@@ -45,17 +45,17 @@ deprecated(api_version, kind, minor) := e if {
 # The same for `input`, at the target version (data.kubeward.config.kube_minor).
 # (Written without the functions above: these run on every resource, and the lookup fails
 # for nearly all of them.)
-_input_entry := table[k8s.api_version][k8s.kind]
+_input_entry := table[data.kubeward.lib.k8s.api_version][data.kubeward.lib.k8s.kind]
 
 input_removed := e if {
 	e = _input_entry
-	k8s.kube_minor >= e.removed
+	data.kubeward.lib.k8s.kube_minor >= e.removed
 }
 
 input_deprecated := e if {
 	e = _input_entry
-	k8s.kube_minor >= e.deprecated
-	k8s.kube_minor < e.removed
+	data.kubeward.lib.k8s.kube_minor >= e.deprecated
+	data.kubeward.lib.k8s.kube_minor < e.removed
 }
 
 # replacement_phrase(e): "; use apps/v1", or for an API without a successor (only
@@ -67,4 +67,4 @@ replacement_phrase(e) := "; it has no replacement (Pod Security Admission took o
 }
 
 # target: the target version as messages show it, e.g. "1.35".
-target := sprintf("1.%d", [k8s.kube_minor])
+target := sprintf("1.%d", [data.kubeward.lib.k8s.kube_minor])

@@ -38,10 +38,10 @@ template_path := p if {
 	p = data.kubeward.tables.pod_template_paths[input.kind]
 } else := ["spec", "template"] if {
 	input.kind == "Rollout"
-	k8s.api_group == "argoproj.io"
+	data.kubeward.lib.k8s.api_group == "argoproj.io"
 } else := ["spec", "template"] if {
 	input.kind == "DeploymentConfig"
-	k8s.api_group in {"apps.openshift.io", ""}
+	data.kubeward.lib.k8s.api_group in {"apps.openshift.io", ""}
 } else := path if {
 	not input.kind in {"Rollout", "DeploymentConfig"}
 	ws = data.kubeward.config.workloads
@@ -310,7 +310,7 @@ security_contexts contains s if {
 		"path": pod_sc_path,
 		"level": "pod",
 		"container": null,
-		"label": sprintf("%s (pod securityContext)", [k8s.describe]),
+		"label": sprintf("%s (pod securityContext)", [data.kubeward.lib.k8s.describe]),
 	}
 }
 
@@ -342,7 +342,7 @@ sc_anchor(c) := sc_path(c) if {
 # seccompProfile and capabilities. Older targets still apply them.
 windows_exempt if {
 	is_windows
-	k8s.kube_minor >= 25
+	data.kubeward.lib.k8s.kube_minor >= 25
 }
 
 # userns_relaxed: from policy version 1.35, Pod Security skips the Restricted runAsNonRoot and
@@ -350,7 +350,7 @@ windows_exempt if {
 # where root in the container maps to an unprivileged user on the node.
 userns_relaxed if {
 	user_namespaced
-	k8s.kube_minor >= 35
+	data.kubeward.lib.k8s.kube_minor >= 35
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ _namespaces := {ns |
 	ns = inv[_].metadata.namespace
 	is_string(ns)
 	ns != ""
-} | {selectors.release_namespace}
+} | {data.kubeward.lib.selectors.release_namespace}
 
 # Each namespace's views are computed on its own bucket of the inventory, not on the whole run
 # (which made this quadratic: namespaces x entries). The engine groups the entries
@@ -76,16 +76,16 @@ _empty := {"all": [], "by_kind": {}}
 
 # The release namespace (null when unknown) also holds the unset entries.
 _own_bucket(groups, ns) := object.get(groups.namespaces, ns, _empty) if {
-	ns != selectors.release_namespace
+	ns != data.kubeward.lib.selectors.release_namespace
 }
 
 _own_bucket(groups, ns) := groups.unset if {
-	ns == selectors.release_namespace
+	ns == data.kubeward.lib.selectors.release_namespace
 	not is_string(ns)
 }
 
 _own_bucket(groups, ns) := _merged(object.get(groups.namespaces, ns, _empty), groups.unset) if {
-	ns == selectors.release_namespace
+	ns == data.kubeward.lib.selectors.release_namespace
 	is_string(ns)
 }
 

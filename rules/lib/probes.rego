@@ -11,7 +11,6 @@ package kubeward.lib.probes
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 # Controllers whose pods always restart (restartPolicy must be Always).
 _long_running_controllers := {
@@ -31,8 +30,8 @@ long_running if input.kind in _long_running_controllers
 
 long_running if {
 	input.kind in {"Pod", "PodTemplate"}
-	pods.spec
-	k8s.get(pods.spec, "restartPolicy", null) in {null, "Always"}
+	data.kubeward.lib.pods.spec
+	k8s.get(data.kubeward.lib.pods.spec, "restartPolicy", null) in {null, "Always"}
 }
 
 # The probe handlers; a probe must set exactly one.
@@ -63,33 +62,33 @@ regular_init(c) if {
 # it (a regular init container).
 missing_findings(field, effect) := {f |
 	long_running
-	some c in pods.run_containers
+	some c in data.kubeward.lib.pods.run_containers
 	not probe_of(c, field)
 	f = {
-		"msg": sprintf("%s of %s has no %s%s", [c.label, k8s.describe, field, effect]),
+		"msg": sprintf("%s of %s has no %s%s", [c.label, data.kubeward.lib.k8s.describe, field, effect]),
 		"path": c.path,
 	}
 } | {f |
 	long_running
-	some c in pods.run_containers
+	some c in data.kubeward.lib.pods.run_containers
 	p = probe_of(c, field)
 	not has_handler(p)
 	f = {
 		"msg": sprintf(
 			"%s of %s has a %s without a handler (exec, httpGet, tcpSocket or grpc), which the API rejects",
-			[c.label, k8s.describe, field],
+			[c.label, data.kubeward.lib.k8s.describe, field],
 		),
 		"path": array.concat(c.path, [field]),
 	}
 } | {f |
 	long_running
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	regular_init(c)
 	probe_of(c, field)
 	f = {
 		"msg": sprintf(
 			"%s of %s sets %s, which the API rejects on init containers (only native sidecars with restartPolicy: Always may have probes)",
-			[c.label, k8s.describe, field],
+			[c.label, data.kubeward.lib.k8s.describe, field],
 		),
 		"path": array.concat(c.path, [field]),
 	}

@@ -369,15 +369,15 @@ role_bindings_of_input contains b if {
 	some kind in binding_kinds
 	some b in of_kind(kind)
 	b.roleRef.kind == "ClusterRole"
-	b.roleRef.name == k8s.name
+	b.roleRef.name == data.kubeward.lib.k8s.name
 }
 
 role_bindings_of_input contains b if {
 	input.kind == "Role"
 	some b in of_kind("RoleBinding")
 	b.roleRef.kind == "Role"
-	b.roleRef.name == k8s.name
-	scope.compatible(scope.entry_namespace(b), scope.namespace_or_unknown)
+	b.roleRef.name == data.kubeward.lib.k8s.name
+	scope.compatible(scope.entry_namespace(b), data.kubeward.lib.scope.namespace_or_unknown)
 }
 
 # only_namespace_bound: `input` is a ClusterRole that the run binds, and only through
@@ -519,7 +519,6 @@ _service_accounts_called(name) := object.get(named, name, []) if {
 	some sa in service_accounts
 	sa.metadata.name == name
 ]
-
 
 # service_account_token_dir: where the kubelet mounts the service account token.
 service_account_token_dir := "/var/run/secrets/kubernetes.io/serviceaccount"

@@ -54,11 +54,11 @@ floor(kind, name, ns, replicas) := m if {
 } else := count_of(replicas)
 
 # input_hpas / input_floor: the same for `input`.
-input_hpas := targeting_hpas(k8s.kind, k8s.name, selectors.namespace_of(input))
+input_hpas := targeting_hpas(data.kubeward.lib.k8s.kind, data.kubeward.lib.k8s.name, selectors.namespace_of(input))
 
 input_replicas := k8s.get(k8s.get(input, "spec", null), "replicas", null)
 
-input_floor := floor(k8s.kind, k8s.name, selectors.namespace_of(input), input_replicas)
+input_floor := floor(data.kubeward.lib.k8s.kind, data.kubeward.lib.k8s.name, selectors.namespace_of(input), input_replicas)
 
 # entry_floor(w): the same for a workload of selectors.workloads_in.
 entry_floor(w) := floor(w.kind, w.name, w.ns, object.get(w.entry, "replicas", null))

@@ -19,42 +19,39 @@ package kubeward.rules.metadata.default_namespace
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-import data.kubeward.lib.scope
-
 # Objects that exist in the default namespace by design.
 _builtin if {
 	input.kind == "ServiceAccount"
-	k8s.name == "default"
+	data.kubeward.lib.k8s.name == "default"
 }
 
 _builtin if {
 	input.kind in {"Service", "Endpoints", "EndpointSlice"}
-	k8s.name == "kubernetes"
+	data.kubeward.lib.k8s.name == "kubernetes"
 }
 
 # Each body starts with a cheap guard (the rule runs on every resource).
 deny contains finding if {
 	input.metadata.namespace == "default"
-	scope.is_namespaced
+	data.kubeward.lib.scope.is_namespaced
 	not _builtin
-	scope.explicit_namespace == "default"
+	data.kubeward.lib.scope.explicit_namespace == "default"
 	finding = {
-		"msg": sprintf("%s is placed in the default namespace (metadata.namespace: default)", [k8s.describe]),
+		"msg": sprintf("%s is placed in the default namespace (metadata.namespace: default)", [data.kubeward.lib.k8s.describe]),
 		"path": ["metadata", "namespace"],
 	}
 }
 
 deny contains finding if {
 	data.kubeward.config.namespace == "default"
-	scope.is_namespaced
+	data.kubeward.lib.scope.is_namespaced
 	not _builtin
-	not scope.explicit_namespace
-	scope.release_namespace == "default"
+	not data.kubeward.lib.scope.explicit_namespace
+	data.kubeward.lib.scope.release_namespace == "default"
 	finding = {
 		"msg": sprintf(
 			"%s sets no metadata.namespace and the release namespace is \"default\", so it lands in the default namespace",
-			[k8s.describe],
+			[data.kubeward.lib.k8s.describe],
 		),
 		"path": ["metadata"],
 	}

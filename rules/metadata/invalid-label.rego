@@ -75,7 +75,7 @@ deny contains finding if {
 	problems = array.concat(_key_problems(key), _value_problems(value))
 	count(problems) > 0
 	finding = {
-		"msg": sprintf("%s %s %s %s", [k8s.describe, m.what, k8s.quote(key), concat(", and ", problems)]),
+		"msg": sprintf("%s %s %s %s", [data.kubeward.lib.k8s.describe, m.what, k8s.quote(key), concat(", and ", problems)]),
 		"path": array.concat(m.path, [key]),
 	}
 }

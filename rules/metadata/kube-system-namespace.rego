@@ -18,27 +18,23 @@ package kubeward.rules.metadata.kube_system_namespace
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
-import data.kubeward.lib.scope
+_component if data.kubeward.lib.pods.spec.priorityClassName in {"system-cluster-critical", "system-node-critical"}
 
-_component if pods.spec.priorityClassName in {"system-cluster-critical", "system-node-critical"}
-
-_component if pods.labels.tier == "control-plane"
+_component if data.kubeward.lib.pods.labels.tier == "control-plane"
 
 deny contains finding if {
-	scope.namespace == "kube-system"
+	data.kubeward.lib.scope.namespace == "kube-system"
 	not _component
 	finding = {
-		"msg": sprintf("%s is deployed into kube-system%s, next to the control plane and its credentials", [k8s.describe, _how]),
+		"msg": sprintf("%s is deployed into kube-system%s, next to the control plane and its credentials", [data.kubeward.lib.k8s.describe, _how]),
 		"path": _path,
 	}
 }
 
-_how := "" if scope.explicit_namespace
+_how := "" if data.kubeward.lib.scope.explicit_namespace
 
-_how := " (the release namespace)" if not scope.explicit_namespace
+_how := " (the release namespace)" if not data.kubeward.lib.scope.explicit_namespace
 
-_path := ["metadata", "namespace"] if scope.explicit_namespace
+_path := ["metadata", "namespace"] if data.kubeward.lib.scope.explicit_namespace
 
-_path := ["metadata"] if not scope.explicit_namespace
+_path := ["metadata"] if not data.kubeward.lib.scope.explicit_namespace

@@ -33,12 +33,12 @@ _labels := l if {
 } else := {}
 
 deny contains finding if {
-	not k8s.name in _system_namespaces
+	not data.kubeward.lib.k8s.name in _system_namespaces
 	not _label in object.keys(_labels)
 	finding = {
 		"msg": sprintf(
 			"%s has no %s label, so the cluster default (usually privileged: no checks) applies to its pods",
-			[k8s.describe, _label],
+			[data.kubeward.lib.k8s.describe, _label],
 		),
 		"path": _missing_path,
 	}
@@ -49,10 +49,10 @@ _missing_path := ["metadata", "labels"] if count(_labels) > 0
 _missing_path := ["metadata"] if count(_labels) == 0
 
 deny contains finding if {
-	not k8s.name in _system_namespaces
+	not data.kubeward.lib.k8s.name in _system_namespaces
 	_labels[_label] == "privileged"
 	finding = {
-		"msg": sprintf("%s enforces the privileged Pod Security level, i.e. no checks on its pods", [k8s.describe]),
+		"msg": sprintf("%s enforces the privileged Pod Security level, i.e. no checks on its pods", [data.kubeward.lib.k8s.describe]),
 		"path": ["metadata", "labels", _label],
 	}
 }
@@ -63,7 +63,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s sets %s to %s, which is not a Pod Security level (privileged, baseline or restricted, lower-case); the admission plugin rejects it",
-			[k8s.describe, _label, k8s.quote(value)],
+			[data.kubeward.lib.k8s.describe, _label, k8s.quote(value)],
 		),
 		"path": ["metadata", "labels", _label],
 		"severity": "warning",

@@ -18,9 +18,6 @@ package kubeward.rules.metadata.recommended_labels
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
-
 default _required := ["app.kubernetes.io/name"]
 
 _required := [x | some x in l; is_string(x)] if {
@@ -29,12 +26,12 @@ _required := [x | some x in l; is_string(x)] if {
 }
 
 # Where labels are read: the object's metadata, and for controllers the pod template's.
-_places contains {"meta_path": ["metadata"], "what": k8s.describe} if is_object(input.metadata)
+_places contains {"meta_path": ["metadata"], "what": data.kubeward.lib.k8s.describe} if is_object(input.metadata)
 
-_places contains {"meta_path": ["metadata"], "what": k8s.describe} if not input.metadata
+_places contains {"meta_path": ["metadata"], "what": data.kubeward.lib.k8s.describe} if not input.metadata
 
-_places contains {"meta_path": pods.meta_path, "what": sprintf("the pod template of %s", [k8s.describe])} if {
-	pods.meta_path != ["metadata"]
+_places contains {"meta_path": data.kubeward.lib.pods.meta_path, "what": sprintf("the pod template of %s", [data.kubeward.lib.k8s.describe])} if {
+	data.kubeward.lib.pods.meta_path != ["metadata"]
 }
 
 _labels_at(meta_path) := l if {

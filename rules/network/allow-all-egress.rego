@@ -18,7 +18,6 @@ package kubeward.rules.network.allow_all_egress
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.netpol
 
 _metadata_ip := {"0.0.0.0/0": "169.254.169.254", "::/0": "fd00:ec2::254"}
@@ -57,7 +56,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s: egress[%d] has no `to`, so the pods may connect to any address, the cloud metadata endpoint included",
-			[k8s.describe, i],
+			[data.kubeward.lib.k8s.describe, i],
 		),
 		"path": ["spec", "egress", i],
 	}
@@ -75,7 +74,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s: egress[%d] allows ipBlock %s without excepting the cloud metadata endpoint %s",
-			[k8s.describe, i, cidr, ip],
+			[data.kubeward.lib.k8s.describe, i, cidr, ip],
 		),
 		"path": ["spec", "egress", i, "to", j, "ipBlock", "cidr"],
 	}

@@ -54,7 +54,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s: ingress[%d] has no `from`, so it admits traffic from every source%s",
-			[k8s.describe, i, _ports_text(rule)],
+			[data.kubeward.lib.k8s.describe, i, _ports_text(rule)],
 		),
 		"path": ["spec", "ingress", i],
 	}
@@ -75,7 +75,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s: ingress[%d] admits ipBlock %s, i.e. every address%s",
-			[k8s.describe, i, cidr, _ports_text(rule)],
+			[data.kubeward.lib.k8s.describe, i, cidr, _ports_text(rule)],
 		),
 		"path": ["spec", "ingress", i, "from", j, "ipBlock", "cidr"],
 	}
@@ -91,7 +91,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s: ingress[%d] admits `namespaceSelector: {}` without a podSelector, i.e. every pod of every namespace%s",
-			[k8s.describe, i, _ports_text(rule)],
+			[data.kubeward.lib.k8s.describe, i, _ports_text(rule)],
 		),
 		"path": ["spec", "ingress", i, "from", j, "namespaceSelector"],
 	}

@@ -21,7 +21,6 @@ package kubeward.rules.network.dangling_networkpolicy
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.netpol
 import data.kubeward.lib.selectors
 
@@ -53,7 +52,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s: its podSelector%s matches no pod template in %s, so the policy has no effect",
-			[k8s.describe, _shown(sel), selectors.namespace_label(_ns)],
+			[data.kubeward.lib.k8s.describe, _shown(sel), selectors.namespace_label(_ns)],
 		),
 		"path": ["spec", "podSelector"],
 	}
@@ -76,7 +75,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s: the podSelector%s of %s[%d] matches no pod template in %s, so this peer allows nothing",
-			[k8s.describe, _shown(sel), direction, i, selectors.namespace_label(_ns)],
+			[data.kubeward.lib.k8s.describe, _shown(sel), direction, i, selectors.namespace_label(_ns)],
 		),
 		"path": ["spec", direction, i, key, j, "podSelector"],
 	}

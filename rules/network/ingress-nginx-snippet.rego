@@ -21,8 +21,6 @@ package kubeward.rules.network.ingress_nginx_snippet
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-
 _prefix := "nginx.ingress.kubernetes.io/"
 
 _snippets := {"server-snippet", "configuration-snippet", "auth-snippet", "stream-snippet", "modsecurity-snippet"}
@@ -79,7 +77,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s sets %s: ingress-nginx pastes it into its configuration, where it can read the controller's credentials and every Secret (CVE-2021-25742)",
-			[k8s.describe, key],
+			[data.kubeward.lib.k8s.describe, key],
 		),
 		"path": ["metadata", "annotations", key],
 	}
@@ -96,7 +94,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s: annotation %s contains quotes, semicolons, braces or line breaks, which ingress-nginx would inject into its configuration",
-			[k8s.describe, key],
+			[data.kubeward.lib.k8s.describe, key],
 		),
 		"path": ["metadata", "annotations", key],
 	}

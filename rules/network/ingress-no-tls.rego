@@ -20,8 +20,6 @@ package kubeward.rules.network.ingress_no_tls
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-
 _spec := s if {
 	s = input.spec
 	is_object(s)
@@ -35,7 +33,7 @@ deny contains finding if {
 	_spec
 	count(_tls) == 0
 	finding = {
-		"msg": sprintf("%s has no spec.tls, so it serves %s over plain HTTP", [k8s.describe, _served]),
+		"msg": sprintf("%s has no spec.tls, so it serves %s over plain HTTP", [data.kubeward.lib.k8s.describe, _served]),
 		"path": _no_tls_path,
 	}
 }
@@ -87,7 +85,7 @@ deny contains finding if {
 	host != ""
 	not _covered(host)
 	finding = {
-		"msg": sprintf("%s serves host %q, which no spec.tls entry covers, over plain HTTP", [k8s.describe, host]),
+		"msg": sprintf("%s serves host %q, which no spec.tls entry covers, over plain HTTP", [data.kubeward.lib.k8s.describe, host]),
 		"path": ["spec", "rules", i, "host"],
 	}
 }

@@ -21,7 +21,6 @@ package kubeward.rules.network.namespace_no_networkpolicy
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.netpol
 import data.kubeward.lib.selectors
 
@@ -79,11 +78,11 @@ deny contains finding if {
 	not _declared(_ns)
 	not _has_policy(_ns)
 	count(_members) > 0
-	_members[0] == [input.kind, k8s.name]
+	_members[0] == [input.kind, data.kubeward.lib.k8s.name]
 	finding = {
 		"msg": sprintf(
 			"%s has workloads, %s%s, but no NetworkPolicy in the linted files: all their pods accept traffic from anywhere in the cluster",
-			[_ns_text, k8s.describe, _also],
+			[_ns_text, data.kubeward.lib.k8s.describe, _also],
 		),
 		"path": _path,
 	}

@@ -19,12 +19,9 @@ package kubeward.rules.network.privileged_container_port
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
-
 # The first unprivileged port as the pod sets it through a (safe) sysctl; 1024 by default.
 _unprivileged_start := n if {
-	sysctls = pods.pod_sc.sysctls
+	sysctls = data.kubeward.lib.pods.pod_sc.sysctls
 	is_array(sysctls)
 	values = [to_number(s.value) |
 		s = sysctls[_]
@@ -37,8 +34,8 @@ _unprivileged_start := n if {
 } else := 1024
 
 deny contains finding if {
-	not pods.is_windows
-	some c in pods.containers
+	not data.kubeward.lib.pods.is_windows
+	some c in data.kubeward.lib.pods.containers
 	ports = c.value.ports
 	is_array(ports)
 	p = ports[i]
@@ -48,7 +45,7 @@ deny contains finding if {
 	port < 1024
 	port < _unprivileged_start
 	finding = {
-		"msg": sprintf("%s of %s listens on privileged port %v, which needs root or NET_BIND_SERVICE", [c.label, k8s.describe, port]),
+		"msg": sprintf("%s of %s listens on privileged port %v, which needs root or NET_BIND_SERVICE", [c.label, data.kubeward.lib.k8s.describe, port]),
 		"path": array.concat(c.path, ["ports", i, "containerPort"]),
 	}
 }

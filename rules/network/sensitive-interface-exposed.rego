@@ -21,7 +21,6 @@ package kubeward.rules.network.sensitive_interface_exposed
 import rego.v1
 
 import data.kubeward.lib.exposure
-import data.kubeward.lib.k8s
 import data.kubeward.lib.selectors
 
 _id := "network/sensitive-interface-exposed"
@@ -105,7 +104,7 @@ deny contains finding if {
 	count(ev) > 0
 	e = _first(ev)
 	finding = {
-		"msg": sprintf("%s exposes %s (%s) outside the cluster as %s", [k8s.describe, e[0], e[1], how]),
+		"msg": sprintf("%s exposes %s (%s) outside the cluster as %s", [data.kubeward.lib.k8s.describe, e[0], e[1], how]),
 		"path": ["spec", "type"],
 	}
 }
@@ -149,7 +148,7 @@ deny contains finding if {
 	count(ev) > 0
 	e = _first(ev)
 	finding = {
-		"msg": sprintf("%s routes external traffic to %s (%s)", [k8s.describe, e[0], e[1]]),
+		"msg": sprintf("%s routes external traffic to %s (%s)", [data.kubeward.lib.k8s.describe, e[0], e[1]]),
 		"path": path,
 	}
 }

@@ -20,7 +20,6 @@ package kubeward.rules.network.service_external_ips
 import rego.v1
 
 import data.kubeward.lib.exposure
-import data.kubeward.lib.k8s
 
 _allowed := {ip | ip := data.kubeward.config.params["network/service-external-ips"].allowed[_]; is_string(ip)}
 
@@ -34,7 +33,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s lists externalIP %q: every node forwards traffic for that address to the Service (CVE-2020-8554)",
-			[k8s.describe, ip],
+			[data.kubeward.lib.k8s.describe, ip],
 		),
 		"path": ["spec", "externalIPs", i],
 	}
@@ -46,7 +45,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s sets externalIPs to the string %q, which the API rejects (schema error: a list is expected); as a list it would let every node intercept that address (CVE-2020-8554)",
-			[k8s.describe, ips],
+			[data.kubeward.lib.k8s.describe, ips],
 		),
 		"path": ["spec", "externalIPs"],
 		"severity": "warning",
@@ -64,7 +63,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s of type %s carries status.loadBalancer.ingress IP %q: kube-proxy routes that address to it (CVE-2020-8554)",
-			[k8s.describe, exposure.service_type(input), ip],
+			[data.kubeward.lib.k8s.describe, exposure.service_type(input), ip],
 		),
 		"path": ["status", "loadBalancer", "ingress", i, "ip"],
 	}

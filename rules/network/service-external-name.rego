@@ -17,8 +17,6 @@ package kubeward.rules.network.service_external_name
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-
 _target := sprintf(" for %q", [input.spec.externalName]) if {
 	is_string(input.spec.externalName)
 } else := ""
@@ -26,7 +24,7 @@ _target := sprintf(" for %q", [input.spec.externalName]) if {
 deny contains finding if {
 	input.spec.type == "ExternalName"
 	finding = {
-		"msg": sprintf("%s is an ExternalName alias%s: clients of this name are sent to a host outside the cluster's control", [k8s.describe, _target]),
+		"msg": sprintf("%s is an ExternalName alias%s: clients of this name are sent to a host outside the cluster's control", [data.kubeward.lib.k8s.describe, _target]),
 		"path": ["spec", "type"],
 	}
 }

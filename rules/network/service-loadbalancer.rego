@@ -21,7 +21,6 @@ package kubeward.rules.network.service_loadbalancer
 import rego.v1
 
 import data.kubeward.lib.exposure
-import data.kubeward.lib.k8s
 
 _id := "network/service-loadbalancer"
 
@@ -36,7 +35,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s is an external LoadBalancer without loadBalancerSourceRanges, so it accepts connections from any address%s",
-			[k8s.describe, _node_ports_note],
+			[data.kubeward.lib.k8s.describe, _node_ports_note],
 		),
 		"path": ["spec", "type"],
 	}
@@ -51,7 +50,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s is an external LoadBalancer whose source ranges (%s) include the whole Internet%s",
-			[k8s.describe, concat(", ", ranges), _node_ports_note],
+			[data.kubeward.lib.k8s.describe, concat(", ", ranges), _node_ports_note],
 		),
 		"path": _ranges_path,
 	}

@@ -18,8 +18,6 @@ package kubeward.rules.network.service_nodeport
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-
 _node_ports := [sprintf("%v", [p.nodePort]) | p := input.spec.ports[_]; is_number(p.nodePort)]
 
 _pinned := sprintf(" (nodePort %s)", [concat(", ", _node_ports)]) if {
@@ -29,7 +27,7 @@ _pinned := sprintf(" (nodePort %s)", [concat(", ", _node_ports)]) if {
 deny contains finding if {
 	input.spec.type == "NodePort"
 	finding = {
-		"msg": sprintf("%s is of type NodePort: its port%s is open on every node of the cluster", [k8s.describe, _pinned]),
+		"msg": sprintf("%s is of type NodePort: its port%s is open on every node of the cluster", [data.kubeward.lib.k8s.describe, _pinned]),
 		"path": ["spec", "type"],
 	}
 }

@@ -17,13 +17,10 @@ package kubeward.rules.network.ssh_port
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
-
 _tcp(p) if object.get(p, "protocol", null) in {null, "TCP"}
 
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	ports = c.value.ports
 	is_array(ports)
 	p = ports[i]
@@ -31,7 +28,7 @@ deny contains finding if {
 	p.containerPort == 22
 	_tcp(p)
 	finding = {
-		"msg": sprintf("%s of %s declares the SSH port 22", [c.label, k8s.describe]),
+		"msg": sprintf("%s of %s declares the SSH port 22", [c.label, data.kubeward.lib.k8s.describe]),
 		"path": array.concat(c.path, ["ports", i, "containerPort"]),
 	}
 }
@@ -45,7 +42,7 @@ deny contains finding if {
 	_tcp(p)
 	field = _ssh_field(p)
 	finding = {
-		"msg": sprintf("%s forwards the SSH port 22 (%s)", [k8s.describe, field]),
+		"msg": sprintf("%s forwards the SSH port 22 (%s)", [data.kubeward.lib.k8s.describe, field]),
 		"path": ["spec", "ports", i, field],
 	}
 }

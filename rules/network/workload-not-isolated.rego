@@ -22,9 +22,7 @@ package kubeward.rules.network.workload_not_isolated
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.netpol
-import data.kubeward.lib.pods
 import data.kubeward.lib.selectors
 
 _id := "network/workload-not-isolated"
@@ -48,8 +46,8 @@ _owned if {
 
 _applies if {
 	input.kind != "PodTemplate"
-	pods.spec
-	not pods.spec.hostNetwork == true
+	data.kubeward.lib.pods.spec
+	not data.kubeward.lib.pods.spec.hostNetwork == true
 	not _owned
 }
 
@@ -57,7 +55,7 @@ _applies if {
 # selector match, and the directions and the message below all read this list.
 _selecting := [p |
 	some p in _policies
-	netpol.selects(p, pods.labels, _ns)
+	netpol.selects(p, data.kubeward.lib.pods.labels, _ns)
 ]
 
 _isolated(direction) if {
@@ -70,9 +68,9 @@ _other_direction(direction) := sort([p.name |
 	not p[direction] == true
 ])
 
-_path := array.concat(pods.meta_path, ["labels"])
+_path := array.concat(data.kubeward.lib.pods.meta_path, ["labels"])
 
-_labels_text := selectors.labels_text(pods.labels)
+_labels_text := selectors.labels_text(data.kubeward.lib.pods.labels)
 
 _word := {"ingress": "Ingress", "egress": "Egress"}
 
@@ -104,7 +102,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"pods of %s (%s) are not isolated: %s, so %s",
-			[k8s.describe, _labels_text, _reason(direction), _effect[direction]],
+			[data.kubeward.lib.k8s.describe, _labels_text, _reason(direction), _effect[direction]],
 		),
 		"path": _path,
 	}
@@ -116,7 +114,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"pods of %s (%s) cannot be verified as isolated: the linted files contain no NetworkPolicy; unless one is applied from elsewhere, any pod in the cluster can connect to them",
-			[k8s.describe, _labels_text],
+			[data.kubeward.lib.k8s.describe, _labels_text],
 		),
 		"path": _path,
 		"severity": "info",

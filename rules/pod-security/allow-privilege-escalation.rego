@@ -27,8 +27,8 @@ _field_path(c) := array.concat(c.sc_path, ["allowPrivilegeEscalation"])
 # Explicitly true (error), a quoted "true" (error, schema hint) or another non-boolean value
 # (schema error, warning).
 deny contains finding if {
-	not pods.windows_exempt
-	some c in pods.containers
+	not data.kubeward.lib.pods.windows_exempt
+	some c in data.kubeward.lib.pods.containers
 	value = c.sc.allowPrivilegeEscalation
 	value != false
 	v = k8s.bool_violation(value, _field_path(c), c.label, "allowPrivilegeEscalation", "allows privilege escalation")
@@ -41,8 +41,8 @@ _explicit_severity(v) := {"severity": "error"} if not v.severity
 
 # Unset (or null): escalation is allowed by default.
 deny contains finding if {
-	not pods.windows_exempt
-	some c in pods.containers
+	not data.kubeward.lib.pods.windows_exempt
+	some c in data.kubeward.lib.pods.containers
 	object.get(c.sc, "allowPrivilegeEscalation", null) == null
 	finding = {
 		"msg": sprintf(
@@ -58,16 +58,16 @@ deny contains finding if {
 # `SYS_ADMIN` the pod is admitted and passes this Restricted control (no_new_privs is still
 # set), and capabilities-baseline reports the capability itself.
 deny contains finding if {
-	not pods.windows_exempt
-	some c in pods.containers
+	not data.kubeward.lib.pods.windows_exempt
+	some c in data.kubeward.lib.pods.containers
 	c.sc.allowPrivilegeEscalation == false
 	c.sc.privileged == true
 	finding = _contradiction(c, "runs privileged")
 }
 
 deny contains finding if {
-	not pods.windows_exempt
-	some c in pods.containers
+	not data.kubeward.lib.pods.windows_exempt
+	some c in data.kubeward.lib.pods.containers
 	c.sc.allowPrivilegeEscalation == false
 	adds = c.sc.capabilities.add
 	is_array(adds)
@@ -85,5 +85,5 @@ _contradiction(c, reason) := {
 
 # A pod-level allowPrivilegeEscalation is not an API field: say so when someone relied on it.
 _pod_level_hint := " (the pod-level allowPrivilegeEscalation is not an API field and is ignored)" if {
-	object.get(pods.pod_sc, "allowPrivilegeEscalation", null) != null
+	object.get(data.kubeward.lib.pods.pod_sc, "allowPrivilegeEscalation", null) != null
 } else := ""

@@ -29,7 +29,7 @@ annotation_prefix := "container.apparmor.security.beta.kubernetes.io/"
 # --- securityContext.appArmorProfile (pod and every container, each checked on its own) ---
 
 deny contains finding if {
-	some s in pods.security_contexts
+	some s in data.kubeward.lib.pods.security_contexts
 	profile = s.sc.appArmorProfile
 	profile != null
 	not _allowed(profile)
@@ -76,7 +76,7 @@ _field_finding(s, profile) := {
 
 # type Localhost needs the name of a profile loaded on the node; the API rejects it without.
 deny contains finding if {
-	some s in pods.security_contexts
+	some s in data.kubeward.lib.pods.security_contexts
 	profile = s.sc.appArmorProfile
 	profile.type == "Localhost"
 	not _non_empty_string(object.get(profile, "localhostProfile", null))
@@ -96,11 +96,11 @@ _non_empty_string(x) if {
 # Kubernetes ignores a key that names no container of the pod, so such keys are not reported.
 
 deny contains finding if {
-	some key, value in pods.annotations
+	some key, value in data.kubeward.lib.pods.annotations
 	is_string(key)
 	startswith(key, annotation_prefix)
 	container = trim_prefix(key, annotation_prefix)
-	container in pods.container_names
+	container in data.kubeward.lib.pods.container_names
 	not _allowed_annotation(value)
 	finding = {
 		"msg": sprintf(

@@ -20,7 +20,6 @@ package kubeward.rules.pod_security.capabilities_baseline
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 # Capabilities Pod Security Baseline allows in capabilities.add (exact spelling).
 baseline_capabilities := {
@@ -62,7 +61,7 @@ normalise(name) := trim_prefix(upper(trim_space(name)), "CAP_")
 _add_path(c) := array.concat(c.sc_path, ["capabilities", "add"])
 
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	adds = c.value.securityContext.capabilities.add
 	is_array(adds)
 	entry = adds[i]
@@ -74,7 +73,7 @@ deny contains finding if {
 
 # capabilities.add that is not a list (e.g. `add: SYS_ADMIN`): the API rejects it.
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	adds = c.value.securityContext.capabilities.add
 	not is_array(adds)
 	not is_null(adds)

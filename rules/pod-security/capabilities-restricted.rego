@@ -26,14 +26,14 @@ import data.kubeward.lib.pods
 min_minor := 22
 
 _applies if {
-	k8s.kube_minor >= min_minor
-	not pods.windows_exempt
+	data.kubeward.lib.k8s.kube_minor >= min_minor
+	not data.kubeward.lib.pods.windows_exempt
 }
 
 # Every container with its capabilities block, computed once per resource.
 _entries contains e if {
 	_applies
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	caps = object.get(c.sc, "capabilities", null)
 	e = {
 		"c": c,

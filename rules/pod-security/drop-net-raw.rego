@@ -22,8 +22,8 @@ import data.kubeward.lib.k8s
 import data.kubeward.lib.pods
 
 deny contains finding if {
-	not pods.is_windows
-	some c in pods.containers
+	not data.kubeward.lib.pods.is_windows
+	some c in data.kubeward.lib.pods.containers
 	not _drops_net_raw(c)
 	finding = {
 		"msg": sprintf("%s does not drop NET_RAW (capabilities.drop lists neither NET_RAW nor ALL), so it can open raw sockets", [c.label]),

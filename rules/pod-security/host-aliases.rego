@@ -17,27 +17,26 @@ package kubeward.rules.pod_security.host_aliases
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
-_path := array.concat(pods.spec_path, ["hostAliases"])
+_path := array.concat(data.kubeward.lib.pods.spec_path, ["hostAliases"])
 
 deny contains finding if {
-	aliases = pods.spec.hostAliases
+	aliases = data.kubeward.lib.pods.spec.hostAliases
 	is_array(aliases)
 	entry = aliases[i]
 	is_object(entry)
 	finding = {
-		"msg": sprintf("%s maps %s to %s in /etc/hosts, bypassing DNS", [k8s.describe, _hostnames(entry), k8s.quote(k8s.get(entry, "ip", null))]),
+		"msg": sprintf("%s maps %s to %s in /etc/hosts, bypassing DNS", [data.kubeward.lib.k8s.describe, _hostnames(entry), k8s.quote(k8s.get(entry, "ip", null))]),
 		"path": array.concat(_path, [i]),
 	}
 }
 
 deny contains finding if {
-	aliases = pods.spec.hostAliases
+	aliases = data.kubeward.lib.pods.spec.hostAliases
 	aliases != null
 	not is_array(aliases)
 	finding = {
-		"msg": sprintf("%s sets hostAliases to %s, which the API rejects (schema error: a list is expected)", [k8s.describe, k8s.quote(aliases)]),
+		"msg": sprintf("%s sets hostAliases to %s, which the API rejects (schema error: a list is expected)", [data.kubeward.lib.k8s.describe, k8s.quote(aliases)]),
 		"path": _path,
 	}
 }

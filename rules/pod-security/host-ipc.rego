@@ -18,14 +18,13 @@ package kubeward.rules.pod_security.host_ipc
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 deny contains finding if {
-	value = pods.spec.hostIPC
+	value = data.kubeward.lib.pods.spec.hostIPC
 	finding = k8s.bool_violation(
 		value,
-		array.concat(pods.spec_path, ["hostIPC"]),
-		k8s.describe,
+		array.concat(data.kubeward.lib.pods.spec_path, ["hostIPC"]),
+		data.kubeward.lib.k8s.describe,
 		"hostIPC",
 		"shares the host IPC namespace",
 	)

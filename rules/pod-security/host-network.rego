@@ -18,14 +18,13 @@ package kubeward.rules.pod_security.host_network
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 deny contains finding if {
-	value = pods.spec.hostNetwork
+	value = data.kubeward.lib.pods.spec.hostNetwork
 	finding = k8s.bool_violation(
 		value,
-		array.concat(pods.spec_path, ["hostNetwork"]),
-		k8s.describe,
+		array.concat(data.kubeward.lib.pods.spec_path, ["hostNetwork"]),
+		data.kubeward.lib.k8s.describe,
 		"hostNetwork",
 		"shares the host network namespace",
 	)

@@ -19,10 +19,9 @@ package kubeward.rules.pod_security.host_path
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 deny contains finding if {
-	some v in pods.volumes
+	some v in data.kubeward.lib.pods.volumes
 	source = v.value.hostPath
 	source != null
 	finding = {

@@ -19,14 +19,13 @@ package kubeward.rules.pod_security.host_pid
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 deny contains finding if {
-	value = pods.spec.hostPID
+	value = data.kubeward.lib.pods.spec.hostPID
 	finding = k8s.bool_violation(
 		value,
-		array.concat(pods.spec_path, ["hostPID"]),
-		k8s.describe,
+		array.concat(data.kubeward.lib.pods.spec_path, ["hostPID"]),
+		data.kubeward.lib.k8s.describe,
 		"hostPID",
 		"shares the host process namespace",
 	)

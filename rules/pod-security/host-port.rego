@@ -18,12 +18,11 @@ package kubeward.rules.pod_security.host_port
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 # Only explicit hostPort fields are reported: the ports a hostNetwork pod implicitly opens on
 # the node are pod-security/host-network's finding.
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	ports = c.value.ports
 	is_array(ports)
 	port = ports[i]

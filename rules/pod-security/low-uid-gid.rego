@@ -18,7 +18,6 @@ package kubeward.rules.pod_security.low_uid_gid
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.pods
 
 _params := p if {
@@ -33,12 +32,12 @@ _param(key) := v if {
 
 _min := {"runAsUser": _param("min_uid"), "runAsGroup": _param("min_gid")}
 
-_pod_label := sprintf("%s (pod securityContext)", [k8s.describe])
+_pod_label := sprintf("%s (pod securityContext)", [data.kubeward.lib.k8s.describe])
 
 # Unset everywhere: the image decides.
 deny contains finding if {
-	not pods.is_windows
-	some c in pods.containers
+	not data.kubeward.lib.pods.is_windows
+	some c in data.kubeward.lib.pods.containers
 	some field, min in _min
 	not c.effective[field]
 	finding = {
@@ -49,8 +48,8 @@ deny contains finding if {
 
 # Set below the threshold, on the container or inherited from the pod (one finding there).
 deny contains finding if {
-	not pods.is_windows
-	some c in pods.containers
+	not data.kubeward.lib.pods.is_windows
+	some c in data.kubeward.lib.pods.containers
 	some field, min in _min
 	e = c.effective[field]
 	is_number(e.value)

@@ -18,12 +18,11 @@ package kubeward.rules.pod_security.privileged
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 # `privileged` exists only on containers: a pod-level securityContext.privileged is not an
 # API field and is ignored here.
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	value = c.value.securityContext.privileged
 	finding = k8s.bool_violation(
 		value,

@@ -19,7 +19,6 @@ package kubeward.rules.pod_security.probe_host
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 # The control exists from Kubernetes 1.34.
 minimum_minor := 34
@@ -39,8 +38,8 @@ handlers := [
 ]
 
 deny contains finding if {
-	k8s.kube_minor >= minimum_minor
-	some c in pods.containers
+	data.kubeward.lib.k8s.kube_minor >= minimum_minor
+	some c in data.kubeward.lib.pods.containers
 	some handler in handlers
 	c.value[handler[0]] # (a cheap test first: containers set few of these)
 	field = array.concat(handler, ["host"])

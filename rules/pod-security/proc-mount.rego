@@ -19,13 +19,12 @@ package kubeward.rules.pod_security.proc_mount
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 # From policy version 1.35 Baseline allows any procMount in a user-namespaced pod.
 userns_relaxation_minor := 35
 
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	value = c.value.securityContext.procMount
 	value != null
 	value != "Default"
@@ -39,8 +38,8 @@ deny contains finding if {
 }
 
 _relaxed if {
-	pods.user_namespaced
-	k8s.kube_minor >= userns_relaxation_minor
+	data.kubeward.lib.pods.user_namespaced
+	data.kubeward.lib.k8s.kube_minor >= userns_relaxation_minor
 }
 
 # A user-namespaced pod only trips the Restricted profile: report it as info.

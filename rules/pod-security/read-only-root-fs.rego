@@ -25,8 +25,8 @@ _field_path(c) := array.concat(c.sc_path, ["readOnlyRootFilesystem"])
 
 # Unset or null.
 deny contains finding if {
-	not pods.is_windows
-	some c in pods.containers
+	not data.kubeward.lib.pods.is_windows
+	some c in data.kubeward.lib.pods.containers
 	object.get(c.sc, "readOnlyRootFilesystem", null) == null
 	finding = object.union(
 		{
@@ -39,8 +39,8 @@ deny contains finding if {
 
 # Explicitly false.
 deny contains finding if {
-	not pods.is_windows
-	some c in pods.containers
+	not data.kubeward.lib.pods.is_windows
+	some c in data.kubeward.lib.pods.containers
 	c.sc.readOnlyRootFilesystem == false
 	finding = object.union(
 		{
@@ -53,8 +53,8 @@ deny contains finding if {
 
 # Not a boolean (e.g. a quoted "true" from Helm): the API rejects it.
 deny contains finding if {
-	not pods.is_windows
-	some c in pods.containers
+	not data.kubeward.lib.pods.is_windows
+	some c in data.kubeward.lib.pods.containers
 	value = c.sc.readOnlyRootFilesystem
 	value != null
 	not is_boolean(value)
@@ -76,5 +76,5 @@ _severity(c) := {"severity": "info"} if c.list == "ephemeralContainers"
 _severity(c) := {} if c.list != "ephemeralContainers"
 
 _pod_level_hint := " (the pod-level readOnlyRootFilesystem is not an API field and is ignored)" if {
-	object.get(pods.pod_sc, "readOnlyRootFilesystem", null) != null
+	object.get(data.kubeward.lib.pods.pod_sc, "readOnlyRootFilesystem", null) != null
 } else := ""

@@ -19,13 +19,12 @@ package kubeward.rules.pod_security.root_group
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
-_pod_label := sprintf("%s (pod securityContext)", [k8s.describe])
+_pod_label := sprintf("%s (pod securityContext)", [data.kubeward.lib.k8s.describe])
 
 # runAsGroup 0 on a container.
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	e = c.effective.runAsGroup
 	e.level == "container"
 	finding = _violation(e.value, e.path, c.label, "runAsGroup", "runs with group root")
@@ -33,25 +32,25 @@ deny contains finding if {
 
 # runAsGroup 0 at pod level, inherited by at least one container (one finding for the pod).
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	e = c.effective.runAsGroup
 	e.level == "pod"
 	finding = _violation(e.value, e.path, _pod_label, "runAsGroup", "runs its containers with group root")
 }
 
 deny contains finding if {
-	pods.spec
-	value = object.get(pods.pod_sc, "fsGroup", null)
+	data.kubeward.lib.pods.spec
+	value = object.get(data.kubeward.lib.pods.pod_sc, "fsGroup", null)
 	value != null
-	path = array.concat(pods.pod_sc_path, ["fsGroup"])
+	path = array.concat(data.kubeward.lib.pods.pod_sc_path, ["fsGroup"])
 	finding = _violation(value, path, _pod_label, "fsGroup", "gives group root ownership of its volumes")
 }
 
 deny contains finding if {
-	groups = pods.pod_sc.supplementalGroups
+	groups = data.kubeward.lib.pods.pod_sc.supplementalGroups
 	is_array(groups)
 	value = groups[i]
-	path = array.concat(pods.pod_sc_path, ["supplementalGroups", i])
+	path = array.concat(data.kubeward.lib.pods.pod_sc_path, ["supplementalGroups", i])
 	finding = _violation(value, path, _pod_label, sprintf("supplementalGroups[%d]", [i]), "adds the root group to its processes")
 }
 

@@ -22,23 +22,23 @@ import rego.v1
 import data.kubeward.lib.k8s
 import data.kubeward.lib.pods
 
-_pod_value := object.get(pods.pod_sc, "runAsNonRoot", null)
+_pod_value := object.get(data.kubeward.lib.pods.pod_sc, "runAsNonRoot", null)
 
-_pod_label := sprintf("%s (pod securityContext)", [k8s.describe])
+_pod_label := sprintf("%s (pod securityContext)", [data.kubeward.lib.k8s.describe])
 
 # --- every place that sets a bad value: false, or something that is not a boolean ---
 
 deny contains finding if {
-	not pods.userns_relaxed
-	pods.spec
+	not data.kubeward.lib.pods.userns_relaxed
+	data.kubeward.lib.pods.spec
 	_pod_value != null
 	_pod_value != true
-	finding = _bad_value(_pod_value, array.concat(pods.pod_sc_path, ["runAsNonRoot"]), _pod_label, _pod_effect)
+	finding = _bad_value(_pod_value, array.concat(data.kubeward.lib.pods.pod_sc_path, ["runAsNonRoot"]), _pod_label, _pod_effect)
 }
 
 deny contains finding if {
-	not pods.userns_relaxed
-	some c in pods.containers
+	not data.kubeward.lib.pods.userns_relaxed
+	some c in data.kubeward.lib.pods.containers
 	value = object.get(c.sc, "runAsNonRoot", null)
 	value != null
 	value != true
@@ -47,8 +47,8 @@ deny contains finding if {
 
 # PSA rejects a pod-level false even when every container sets true.
 _pod_effect := " (every container overrides it with true, but Restricted still rejects the pod-level value)" if {
-	count(pods.containers) > 0
-	every c in pods.containers {
+	count(data.kubeward.lib.pods.containers) > 0
+	every c in data.kubeward.lib.pods.containers {
 		c.sc.runAsNonRoot == true
 	}
 } else := ", so containers that do not set it may run as root"
@@ -78,9 +78,9 @@ _bad_value(value, path, subject, _) := {
 # (under a pod-level false or malformed value the pod-level finding above already covers them)
 
 deny contains finding if {
-	not pods.userns_relaxed
+	not data.kubeward.lib.pods.userns_relaxed
 	_pod_value == null
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	object.get(c.sc, "runAsNonRoot", null) == null
 	finding = {
 		"msg": sprintf("%s does not set runAsNonRoot: true, nor does the pod securityContext%s%s", [c.label, _uid_hint(c), _windows_hint]),
@@ -100,5 +100,5 @@ _uid_hint(c) := sprintf(
 
 # On Windows the kubelet checks windowsOptions.runAsUserName instead, but PSS still requires it.
 _windows_hint := " (Windows pods need it too: it makes the kubelet refuse ContainerAdministrator)" if {
-	pods.is_windows
+	data.kubeward.lib.pods.is_windows
 } else := ""

@@ -20,11 +20,10 @@ package kubeward.rules.pod_security.run_as_root_user
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 deny contains finding if {
-	not pods.userns_relaxed
-	some s in pods.security_contexts
+	not data.kubeward.lib.pods.userns_relaxed
+	some s in data.kubeward.lib.pods.security_contexts
 	value = object.get(s.sc, "runAsUser", null)
 	value != null
 	finding = _violation(value, array.concat(s.path, ["runAsUser"]), s.label, concat("", [_pod_note(s), _non_root_note(s)]))
@@ -75,8 +74,8 @@ _zero_string(v) if {
 # PSA rejects the pod-level field even when every container overrides it.
 _pod_note(s) := " (every container overrides it, but Restricted still rejects the pod-level value)" if {
 	s.level == "pod"
-	count(pods.containers) > 0
-	every c in pods.containers {
+	count(data.kubeward.lib.pods.containers) > 0
+	every c in data.kubeward.lib.pods.containers {
 		c.effective.runAsUser.level == "container"
 	}
 } else := ""
@@ -87,5 +86,5 @@ _non_root_note(s) := "; with runAsNonRoot: true as well, the kubelet refuses to 
 	s.container.effective.runAsNonRoot.value == true
 } else := "; with runAsNonRoot: true as well, the kubelet refuses to start containers that inherit it" if {
 	s.level == "pod"
-	pods.pod_sc.runAsNonRoot == true
+	data.kubeward.lib.pods.pod_sc.runAsNonRoot == true
 } else := ""

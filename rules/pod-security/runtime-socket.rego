@@ -58,7 +58,7 @@ _configured := s if {
 sockets := {n | some s in _configured; n := pods.normalise_host_path(s); n != ""}
 
 deny contains finding if {
-	some h in pods.host_path_volumes
+	some h in data.kubeward.lib.pods.host_path_volumes
 	msg = _message(pods.volume_label(h), h)
 	finding = {
 		"msg": msg,

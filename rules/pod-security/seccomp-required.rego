@@ -29,11 +29,11 @@ allowed_types := {"RuntimeDefault", "Localhost"}
 min_minor := 19
 
 _applies if {
-	k8s.kube_minor >= min_minor
-	not pods.windows_exempt
+	data.kubeward.lib.k8s.kube_minor >= min_minor
+	not data.kubeward.lib.pods.windows_exempt
 }
 
-_pod_profile := object.get(pods.pod_sc, "seccompProfile", null)
+_pod_profile := object.get(data.kubeward.lib.pods.pod_sc, "seccompProfile", null)
 
 _valid(profile) if {
 	is_object(profile)
@@ -44,7 +44,7 @@ _valid(profile) if {
 
 deny contains finding if {
 	_applies
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	profile = object.get(c.sc, "seccompProfile", null)
 	profile != null
 	not _valid(profile)
@@ -60,14 +60,14 @@ deny contains finding if {
 	_applies
 	_pod_profile != null
 	not _valid(_pod_profile)
-	heirs = [c.label | some c in pods.containers; object.get(c.sc, "seccompProfile", null) == null]
+	heirs = [c.label | some c in data.kubeward.lib.pods.containers; object.get(c.sc, "seccompProfile", null) == null]
 	count(heirs) > 0
 	finding = {
 		"msg": sprintf(
 			"%s (pod securityContext) sets %s, which %s inherit%s; Restricted requires RuntimeDefault or Localhost",
-			[k8s.describe, _describe(_pod_profile), concat(", ", sort(heirs)), _plural_s(heirs)],
+			[data.kubeward.lib.k8s.describe, _describe(_pod_profile), concat(", ", sort(heirs)), _plural_s(heirs)],
 		),
-		"path": _type_path(pods.pod_sc_path, _pod_profile),
+		"path": _type_path(data.kubeward.lib.pods.pod_sc_path, _pod_profile),
 	}
 }
 
@@ -80,7 +80,7 @@ _plural_s(heirs) := "" if count(heirs) != 1
 deny contains finding if {
 	_applies
 	_pod_profile == null
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	object.get(c.sc, "seccompProfile", null) == null
 	finding = {
 		"msg": sprintf(
@@ -95,7 +95,7 @@ deny contains finding if {
 
 deny contains finding if {
 	_applies
-	some s in pods.security_contexts
+	some s in data.kubeward.lib.pods.security_contexts
 	profile = s.sc.seccompProfile
 	is_object(profile)
 	profile.type == "Localhost"
@@ -137,7 +137,7 @@ _annotation_hint(c) := sprintf(
 
 _legacy_key(c) := key if {
 	key = concat("", ["container.seccomp.security.alpha.kubernetes.io/", c.name])
-	pods.annotations[key]
+	data.kubeward.lib.pods.annotations[key]
 } else := _legacy_pod_annotation if {
-	pods.annotations[_legacy_pod_annotation]
+	data.kubeward.lib.pods.annotations[_legacy_pod_annotation]
 }

@@ -30,7 +30,7 @@ container_annotation_prefix := "container.seccomp.security.alpha.kubernetes.io/"
 # --- securityContext.seccompProfile (pod and every container, each checked on its own) ---
 
 deny contains finding if {
-	some s in pods.security_contexts
+	some s in data.kubeward.lib.pods.security_contexts
 	profile = s.sc.seccompProfile
 	profile != null
 	not _allowed(profile)
@@ -79,7 +79,7 @@ _field_finding(s, profile) := {
 # The API server still copies them into the fields of new pods, so `unconfined` takes effect.
 
 deny contains finding if {
-	value = pods.annotations[pod_annotation]
+	value = data.kubeward.lib.pods.annotations[pod_annotation]
 	value == "unconfined"
 	finding = {
 		"msg": sprintf("annotation %s is \"unconfined\", which turns off system call filtering for the whole pod", [pod_annotation]),
@@ -89,11 +89,11 @@ deny contains finding if {
 
 # A key that names no container of the pod is ignored by Kubernetes, so it is not reported.
 deny contains finding if {
-	some key, value in pods.annotations
+	some key, value in data.kubeward.lib.pods.annotations
 	is_string(key)
 	startswith(key, container_annotation_prefix)
 	container = trim_prefix(key, container_annotation_prefix)
-	container in pods.container_names
+	container in data.kubeward.lib.pods.container_names
 	value == "unconfined"
 	finding = {
 		"msg": sprintf("annotation %s is \"unconfined\", which turns off system call filtering for container %q", [key, container]),

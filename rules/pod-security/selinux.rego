@@ -19,15 +19,14 @@ package kubeward.rules.pod_security.selinux
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 # SELinux types Baseline allows for the target Kubernetes version.
-allowed_types := {"", "container_t", "container_init_t", "container_kvm_t"} if k8s.kube_minor < 31
+allowed_types := {"", "container_t", "container_init_t", "container_kvm_t"} if data.kubeward.lib.k8s.kube_minor < 31
 
-allowed_types := {"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"} if k8s.kube_minor >= 31
+allowed_types := {"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"} if data.kubeward.lib.k8s.kube_minor >= 31
 
 deny contains finding if {
-	some s in pods.security_contexts
+	some s in data.kubeward.lib.pods.security_contexts
 	options = s.sc.seLinuxOptions
 	is_object(options)
 	selinux_type = options.type
@@ -41,7 +40,7 @@ deny contains finding if {
 
 _type_message(label, selinux_type) := sprintf(
 	"%s sets seLinuxOptions.type to %q, which Baseline allows only from Kubernetes 1.31 (target 1.%v)",
-	[label, selinux_type, k8s.kube_minor],
+	[label, selinux_type, data.kubeward.lib.k8s.kube_minor],
 ) if {
 	selinux_type == "container_engine_t"
 }
@@ -54,7 +53,7 @@ _type_message(label, selinux_type) := sprintf(
 }
 
 deny contains finding if {
-	some s in pods.security_contexts
+	some s in data.kubeward.lib.pods.security_contexts
 	options = s.sc.seLinuxOptions
 	is_object(options)
 	some field in ["user", "role"]

@@ -87,7 +87,7 @@ _reason(p) := r if {
 } else := "configured as sensitive"
 
 deny contains finding if {
-	some h in pods.host_path_volumes
+	some h in data.kubeward.lib.pods.host_path_volumes
 	h.normalised != ""
 	exposed = _exposed(h.normalised)
 	count(exposed) > 0

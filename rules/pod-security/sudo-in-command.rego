@@ -19,14 +19,13 @@ package kubeward.rules.pod_security.sudo_in_command
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 # `sudo` as a command word: at the start, after whitespace, a shell separator or a path (/usr/bin/sudo),
 # and followed by the end, whitespace or a separator.
 sudo_pattern := "(^|[\\s;&|(){}'\"`/])sudo($|[\\s;&|(){}'\"`])"
 
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	some field in ["command", "args"]
 	items = c.value[field]
 	is_array(items)

@@ -18,7 +18,6 @@ package kubeward.rules.pod_security.sysctls
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 # Safe sysctls and the Kubernetes minor version from which Pod Security Baseline allows them.
 safe_since := {
@@ -37,7 +36,7 @@ safe_since := {
 }
 
 # is_safe(name): name (normalised) is in the safe set of the target version.
-is_safe(name) if k8s.kube_minor >= safe_since[name]
+is_safe(name) if data.kubeward.lib.k8s.kube_minor >= safe_since[name]
 
 # normalise(name): Kubernetes accepts `/` as the separator (net/ipv4/tcp_syncookies); when
 # the first separator is a `/`, slashes and dots swap roles, as in the kubelet.
@@ -59,16 +58,16 @@ _before(slash, dot) if slash < dot
 
 # Pod level only: a `sysctls` key under a container is not part of the API.
 _sysctls := list if {
-	list = pods.spec.securityContext.sysctls
+	list = data.kubeward.lib.pods.spec.securityContext.sysctls
 	is_array(list)
 }
 
-_entry_path(i, entry) := array.concat(pods.pod_sc_path, ["sysctls", i, "name"]) if {
+_entry_path(i, entry) := array.concat(data.kubeward.lib.pods.pod_sc_path, ["sysctls", i, "name"]) if {
 	is_object(entry)
 	k8s.get(entry, "name", null) != null
 }
 
-_entry_path(i, entry) := array.concat(pods.pod_sc_path, ["sysctls", i]) if {
+_entry_path(i, entry) := array.concat(data.kubeward.lib.pods.pod_sc_path, ["sysctls", i]) if {
 	not _has_name(entry)
 }
 
@@ -95,14 +94,14 @@ _spelled(name, norm) := sprintf("%q (%s)", [name, norm]) if name != norm
 
 _unsafe_message(name, norm) := sprintf(
 	"%s sets sysctl %s, which Baseline allows only from Kubernetes 1.%v (target 1.%v)",
-	[k8s.describe, _spelled(name, norm), safe_since[norm], k8s.kube_minor],
+	[data.kubeward.lib.k8s.describe, _spelled(name, norm), safe_since[norm], data.kubeward.lib.k8s.kube_minor],
 ) if {
 	safe_since[norm]
 }
 
 _unsafe_message(name, norm) := sprintf(
 	"%s sets sysctl %s, which is not in the Baseline safe set and may affect the whole node",
-	[k8s.describe, _spelled(name, norm)],
+	[data.kubeward.lib.k8s.describe, _spelled(name, norm)],
 ) if {
 	not safe_since[norm]
 }
@@ -113,7 +112,7 @@ deny contains finding if {
 	not is_string(k8s.get(entry, "name", null))
 	is_object(entry)
 	finding = {
-		"msg": sprintf("%s sets a sysctl whose name is %s, which the API rejects (schema error: a name is expected)", [k8s.describe, k8s.quote(k8s.get(entry, "name", null))]),
+		"msg": sprintf("%s sets a sysctl whose name is %s, which the API rejects (schema error: a name is expected)", [data.kubeward.lib.k8s.describe, k8s.quote(k8s.get(entry, "name", null))]),
 		"path": _entry_path(i, entry),
 		"severity": "warning",
 	}
@@ -123,7 +122,7 @@ deny contains finding if {
 	entry = _sysctls[i]
 	not is_object(entry)
 	finding = {
-		"msg": sprintf("%s lists sysctl %s, which the API rejects (schema error: an object with name and value is expected)", [k8s.describe, k8s.quote(entry)]),
+		"msg": sprintf("%s lists sysctl %s, which the API rejects (schema error: an object with name and value is expected)", [data.kubeward.lib.k8s.describe, k8s.quote(entry)]),
 		"path": _entry_path(i, entry),
 		"severity": "warning",
 	}
@@ -139,7 +138,7 @@ deny contains finding if {
 	is_safe(norm)
 	some namespace in _shared_namespaces(norm)
 	finding = {
-		"msg": sprintf("%s sets sysctl %q together with %s: true, which the API rejects", [k8s.describe, norm, namespace]),
+		"msg": sprintf("%s sets sysctl %q together with %s: true, which the API rejects", [data.kubeward.lib.k8s.describe, norm, namespace]),
 		"path": _entry_path(i, entry),
 		"severity": "warning",
 	}
@@ -147,6 +146,6 @@ deny contains finding if {
 
 _shared_namespaces(norm) := {field |
 	some field, prefix in {"hostNetwork": "net.", "hostIPC": "kernel.shm"}
-	pods.spec[field] == true
+	data.kubeward.lib.pods.spec[field] == true
 	startswith(norm, prefix)
 }

@@ -67,11 +67,11 @@ known_sources := allowed_sources | {
 
 _allowed(source) if source in allowed_sources
 
-_allowed("image") if k8s.kube_minor >= image_volume_minor
+_allowed("image") if data.kubeward.lib.k8s.kube_minor >= image_volume_minor
 
 # A volume with only a name has no source: the API defaults it to emptyDir, which is allowed.
 deny contains finding if {
-	some v in pods.volumes
+	some v in data.kubeward.lib.pods.volumes
 	some source, value in v.value
 	source != "name"
 	value != null
@@ -84,7 +84,7 @@ deny contains finding if {
 
 _message(label, "image") := sprintf(
 	"%s is an image volume, which Restricted only allows from Kubernetes 1.%d (target is 1.%d)",
-	[label, image_volume_minor, k8s.kube_minor],
+	[label, image_volume_minor, data.kubeward.lib.k8s.kube_minor],
 )
 
 _message(label, source) := sprintf("%s uses volume type %s, which Restricted does not allow", [label, source]) if {

@@ -18,10 +18,9 @@ package kubeward.rules.pod_security.windows_host_process
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 deny contains finding if {
-	some s in pods.security_contexts
+	some s in data.kubeward.lib.pods.security_contexts
 	value = s.sc.windowsOptions.hostProcess
 	finding = k8s.bool_violation(
 		value,
@@ -35,8 +34,8 @@ deny contains finding if {
 # All containers of a HostProcess pod must be HostProcess containers: an explicit false under
 # a pod-level true is rejected by the API.
 deny contains finding if {
-	pods.pod_sc.windowsOptions.hostProcess == true
-	some c in pods.containers
+	data.kubeward.lib.pods.pod_sc.windowsOptions.hostProcess == true
+	some c in data.kubeward.lib.pods.containers
 	c.value.securityContext.windowsOptions.hostProcess == false
 	finding = {
 		"msg": sprintf(

@@ -19,15 +19,14 @@ package kubeward.rules.pod_security.writable_host_path
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	mounts = c.value.volumeMounts
 	is_array(mounts)
 	mount = mounts[j]
 	is_object(mount)
-	some h in pods.host_path_volumes
+	some h in data.kubeward.lib.pods.host_path_volumes
 	h.name != ""
 	mount.name == h.name
 	value = object.get(mount, "readOnly", null)

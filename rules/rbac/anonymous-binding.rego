@@ -19,9 +19,6 @@ package kubeward.rules.rbac.anonymous_binding
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-import data.kubeward.lib.rbac
-
 _anonymous(s) if {
 	s.kind == "User"
 	s.name == "system:anonymous"
@@ -36,14 +33,14 @@ _anonymous(s) if {
 _public_roles := {"system:public-info-viewer", "system:service-account-issuer-discovery", "kubeadm:bootstrap-signer-clusterinfo"}
 
 deny contains finding if {
-	not rbac.is_bootstrap_default
-	not rbac.role_ref.name in _public_roles
-	some s in rbac.subjects
+	not data.kubeward.lib.rbac.is_bootstrap_default
+	not data.kubeward.lib.rbac.role_ref.name in _public_roles
+	some s in data.kubeward.lib.rbac.subjects
 	_anonymous(s)
 	finding = {
 		"msg": sprintf(
 			"%s grants %s to %s: anyone who can reach the API server gets it without credentials",
-			[k8s.describe, rbac.role_ref.label, s.label],
+			[data.kubeward.lib.k8s.describe, data.kubeward.lib.rbac.role_ref.label, s.label],
 		),
 		"path": array.concat(s.path, ["name"]),
 	}

@@ -18,28 +18,25 @@ package kubeward.rules.rbac.authenticated_binding
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-import data.kubeward.lib.rbac
-
 # ClusterRoles Kubernetes itself binds to system:authenticated.
 _default_roles := {"system:basic-user", "system:discovery", "system:public-info-viewer", "system:service-account-issuer-discovery"}
 
 deny contains finding if {
-	not rbac.is_bootstrap_default
+	not data.kubeward.lib.rbac.is_bootstrap_default
 	not _default_role
-	some s in rbac.subjects
+	some s in data.kubeward.lib.rbac.subjects
 	s.kind == "Group"
 	s.name == "system:authenticated"
 	finding = {
 		"msg": sprintf(
 			"%s grants %s to the group system:authenticated, i.e. to every user and service account of the cluster",
-			[k8s.describe, rbac.role_ref.label],
+			[data.kubeward.lib.k8s.describe, data.kubeward.lib.rbac.role_ref.label],
 		),
 		"path": array.concat(s.path, ["name"]),
 	}
 }
 
 _default_role if {
-	rbac.role_ref.kind == "ClusterRole"
-	rbac.role_ref.name in _default_roles
+	data.kubeward.lib.rbac.role_ref.kind == "ClusterRole"
+	data.kubeward.lib.rbac.role_ref.name in _default_roles
 }

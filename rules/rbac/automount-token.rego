@@ -22,15 +22,13 @@ package kubeward.rules.rbac.automount_token
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 import data.kubeward.lib.rbac
-import data.kubeward.lib.scope
 
-_field_path := array.concat(pods.spec_path, ["automountServiceAccountToken"])
+_field_path := array.concat(data.kubeward.lib.pods.spec_path, ["automountServiceAccountToken"])
 
-_sa := rbac.pod_service_account(pods.spec)
+_sa := rbac.pod_service_account(data.kubeward.lib.pods.spec)
 
-_bundled_sas := rbac.service_account_named(_sa.name, scope.namespace_or_unknown)
+_bundled_sas := rbac.service_account_named(_sa.name, data.kubeward.lib.scope.namespace_or_unknown)
 
 _sa_disables if {
 	some sa in _bundled_sas
@@ -44,11 +42,11 @@ _sa_enables if {
 
 # The pod explicitly mounts the token (true, or a value the API rejects).
 deny contains finding if {
-	value = pods.spec.automountServiceAccountToken
+	value = data.kubeward.lib.pods.spec.automountServiceAccountToken
 	f = k8s.bool_violation(
 		value,
 		_field_path,
-		k8s.describe,
+		data.kubeward.lib.k8s.describe,
 		"automountServiceAccountToken",
 		sprintf("mounts the API token of service account %q into every container%s", [_sa.name, _override_note]),
 	)
@@ -61,16 +59,16 @@ _override_note := "" if not _sa_disables
 
 # Unset on the pod: the ServiceAccount decides.
 deny contains finding if {
-	pods.spec
-	_unset(object.get(pods.spec, "automountServiceAccountToken", null))
+	data.kubeward.lib.pods.spec
+	_unset(object.get(data.kubeward.lib.pods.spec, "automountServiceAccountToken", null))
 	not _sa_disables
 	count(_auto_mounted) > 0
 	finding = {
 		"msg": sprintf(
 			"%s mounts the API token of service account %q into %s: automountServiceAccountToken is not false on the pod spec%s",
-			[k8s.describe, _sa.name, _containers_word, _sa_note],
+			[data.kubeward.lib.k8s.describe, _sa.name, _containers_word, _sa_note],
 		),
-		"path": pods.spec_path,
+		"path": data.kubeward.lib.pods.spec_path,
 	}
 }
 
@@ -87,7 +85,7 @@ _sa_note := " (and its ServiceAccount is not among the linted manifests)" if cou
 
 # Containers that can get the automatic token mount (ephemeral containers never do).
 _mountable contains c if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	c.list != "ephemeralContainers"
 }
 
@@ -114,7 +112,7 @@ _containers_word := sprintf("%s", [concat(", ", sort([c.label | some c in _auto_
 # The volume mounts of the pod at the token directory, computed once per resource:
 # {"value": the mount, "path": its path, "container": the container's path, "c": the container}.
 _token_mounts contains {"value": m, "path": array.concat(c.path, ["volumeMounts", i]), "container": c.path, "c": c} if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	ms = c.value.volumeMounts
 	is_array(ms)
 	m = ms[i]
@@ -132,14 +130,14 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s %s mounts volume %q at the service account token path %s%s; use a projected serviceAccountToken volume with a short expirationSeconds instead",
-			[k8s.describe, c.label, name, rbac.service_account_token_dir, _volume_note(name)],
+			[data.kubeward.lib.k8s.describe, c.label, name, data.kubeward.lib.rbac.service_account_token_dir, _volume_note(name)],
 		),
 		"path": m.path,
 	}
 }
 
 _projected_token(name) if {
-	some v in pods.volumes
+	some v in data.kubeward.lib.pods.volumes
 	v.name == name
 	sources = v.value.projected.sources
 	is_array(sources)
@@ -153,7 +151,7 @@ _volume_note(name) := sprintf(" from Secret %q (a long-lived token)", [s]) if {
 } else := ""
 
 _volume_secret(name) := s if {
-	some v in pods.volumes
+	some v in data.kubeward.lib.pods.volumes
 	v.name == name
 	s = v.value.secret.secretName
 	is_string(s)
@@ -162,7 +160,7 @@ _volume_secret(name) := s if {
 # The namespace's default ServiceAccount: every pod that names no service account uses it.
 deny contains finding if {
 	input.kind == "ServiceAccount"
-	k8s.name == "default"
+	data.kubeward.lib.k8s.name == "default"
 	not input.automountServiceAccountToken == false
 	finding = {
 		"msg": sprintf(
@@ -173,9 +171,9 @@ deny contains finding if {
 	}
 }
 
-_ns_note := sprintf(" of namespace %q", [scope.namespace]) if scope.namespace
+_ns_note := sprintf(" of namespace %q", [data.kubeward.lib.scope.namespace]) if data.kubeward.lib.scope.namespace
 
-_ns_note := "" if not scope.namespace
+_ns_note := "" if not data.kubeward.lib.scope.namespace
 
 _sa_path := ["automountServiceAccountToken"] if "automountServiceAccountToken" in object.keys(input)
 

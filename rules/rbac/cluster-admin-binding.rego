@@ -19,7 +19,6 @@ package kubeward.rules.rbac.cluster_admin_binding
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.rbac
 
 default _roles := {"cluster-admin"}
@@ -30,12 +29,12 @@ _roles := {r | some r in l; is_string(r)} if {
 }
 
 _people contains s if {
-	some s in rbac.subjects
+	some s in data.kubeward.lib.rbac.subjects
 	not rbac.is_component_subject(s)
 }
 
 deny contains finding if {
-	ref = rbac.role_ref
+	ref = data.kubeward.lib.rbac.role_ref
 	ref.kind == "ClusterRole"
 	ref.name in _roles
 	count(_people) > 0
@@ -43,7 +42,7 @@ deny contains finding if {
 		{
 			"msg": sprintf(
 				"%s binds ClusterRole %q to %s: %s",
-				[k8s.describe, ref.name, _who, _effect(ref.name)],
+				[data.kubeward.lib.k8s.describe, ref.name, _who, _effect(ref.name)],
 			),
 			"path": ["roleRef", "name"],
 		},

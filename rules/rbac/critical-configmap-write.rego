@@ -19,9 +19,7 @@ package kubeward.rules.rbac.critical_configmap_write
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.rbac
-import data.kubeward.lib.scope
 
 _verbs := {"create", "update", "patch", "delete", "deletecollection"}
 
@@ -44,7 +42,7 @@ _critical(n) if startswith(n, "kubelet-config-")
 _critical_in(item) := {n | some n in rbac.resource_names(item); _critical(n)}
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	found = rbac.grants_on_names(item, _verbs, _targets)
 	count(found) > 0
 	why = _why(item)
@@ -52,7 +50,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s %s grants %s %s: its subjects can rewrite cluster configuration such as CoreDNS or the aws-auth identity mapping",
-			[k8s.describe, item.label, rbac.grant_phrase(x), why],
+			[data.kubeward.lib.k8s.describe, item.label, rbac.grant_phrase(x), why],
 		),
 		"path": x.entry.path,
 	}
@@ -62,7 +60,7 @@ deny contains finding if {
 # names only others.
 _why(item) := "in kube-system" if {
 	input.kind == "Role"
-	scope.namespace == "kube-system"
+	data.kubeward.lib.scope.namespace == "kube-system"
 	not rbac.narrowed(item)
 }
 
@@ -77,25 +75,25 @@ _may_reach_kube_system if input.kind == "ClusterRole"
 
 _may_reach_kube_system if {
 	input.kind == "Role"
-	scope.namespace_or_unknown in {"kube-system", ""}
+	data.kubeward.lib.scope.namespace_or_unknown in {"kube-system", ""}
 }
 
 # A ClusterRole without resourceNames that the manifests bind where kube-system is reached.
 _why(item) := "in every namespace, kube-system included (a ClusterRoleBinding binds it)" if {
 	input.kind == "ClusterRole"
 	not rbac.narrowed(item)
-	rbac.cluster_bound
+	data.kubeward.lib.rbac.cluster_bound
 }
 
 _why(item) := "in kube-system (a RoleBinding there binds it)" if {
 	input.kind == "ClusterRole"
 	not rbac.narrowed(item)
-	not rbac.cluster_bound
+	not data.kubeward.lib.rbac.cluster_bound
 	rbac.bound_in_namespace("kube-system")
 }
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	_may_reach_kube_system
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects change ConfigMaps")
 	finding = f
@@ -106,5 +104,5 @@ _near_relevant(item) if count(_critical_in(item)) > 0
 
 _near_relevant(_) if {
 	input.kind == "Role"
-	scope.namespace == "kube-system"
+	data.kubeward.lib.scope.namespace == "kube-system"
 }

@@ -19,7 +19,6 @@ package kubeward.rules.rbac.csr_approve
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.rbac
 
 _group := "certificates.k8s.io"
@@ -30,7 +29,7 @@ _signers := {[_group, "signers"]}
 
 # Rule items that let the subject approve for a built-in signer (or any signer).
 _signer_items contains item if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	count(rbac.grants_ignoring_names(item, {"approve"}, _signers)) > 0
 	_dangerous_signers(item)
 }
@@ -62,13 +61,13 @@ _signer_phrase := sprintf("approve on %s in %s", [_signer_scope(item), item.labe
 
 deny contains finding if {
 	count(_signer_items) > 0
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	found = rbac.grants_ignoring_names(item, {"update", "patch"}, _approval)
 	some x in rbac.by_resource_entry(found)
 	finding = {
 		"msg": sprintf(
 			"%s %s grants %s, and %s: its subjects can approve certificates for any user or group, system:masters included",
-			[k8s.describe, item.label, rbac.grant_phrase(x), _signer_phrase],
+			[data.kubeward.lib.k8s.describe, item.label, rbac.grant_phrase(x), _signer_phrase],
 		),
 		"path": x.entry.path,
 	}

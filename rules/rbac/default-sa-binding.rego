@@ -16,18 +16,15 @@ package kubeward.rules.rbac.default_sa_binding
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-import data.kubeward.lib.rbac
-
 deny contains finding if {
-	not rbac.is_bootstrap_default
-	some s in rbac.subjects
+	not data.kubeward.lib.rbac.is_bootstrap_default
+	some s in data.kubeward.lib.rbac.subjects
 	s.kind == "ServiceAccount"
 	s.name == "default"
 	finding = {
 		"msg": sprintf(
 			"%s grants %s to the default service account%s, which every pod without serviceAccountName runs as",
-			[k8s.describe, rbac.role_ref.label, _ns(s)],
+			[data.kubeward.lib.k8s.describe, data.kubeward.lib.rbac.role_ref.label, _ns(s)],
 		),
 		"path": array.concat(s.path, ["name"]),
 	}

@@ -18,20 +18,17 @@ package kubeward.rules.rbac.default_service_account
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 import data.kubeward.lib.rbac
-import data.kubeward.lib.scope
 
-_sa := rbac.pod_service_account(pods.spec)
+_sa := rbac.pod_service_account(data.kubeward.lib.pods.spec)
 
 # The pod has no API token: automounting is off on the pod, or unset on the pod and off on a
 # linted ServiceAccount "default".
-_no_token if pods.spec.automountServiceAccountToken == false
+_no_token if data.kubeward.lib.pods.spec.automountServiceAccountToken == false
 
 _no_token if {
-	object.get(pods.spec, "automountServiceAccountToken", null) == null
-	some sa in rbac.service_account_named("default", scope.namespace_or_unknown)
+	object.get(data.kubeward.lib.pods.spec, "automountServiceAccountToken", null) == null
+	some sa in rbac.service_account_named("default", data.kubeward.lib.scope.namespace_or_unknown)
 	sa.automountServiceAccountToken == false
 }
 
@@ -41,7 +38,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s runs as the namespace's default service account%s, shared by every pod that names none; give it a dedicated ServiceAccount",
-			[k8s.describe, _how],
+			[data.kubeward.lib.k8s.describe, _how],
 		),
 		"path": _path,
 	}
@@ -49,26 +46,26 @@ deny contains finding if {
 
 _how := " (serviceAccountName is not set)" if {
 	_sa.field == ""
-	not pods.spec.serviceAccountName == ""
+	not data.kubeward.lib.pods.spec.serviceAccountName == ""
 }
 
 _how := " (serviceAccountName is empty)" if {
 	_sa.field == ""
-	pods.spec.serviceAccountName == ""
+	data.kubeward.lib.pods.spec.serviceAccountName == ""
 }
 
 _how := sprintf(" (%s: default)", [_sa.field]) if _sa.field != ""
 
 # Point at the field that names default, or at the spec when none does. An empty
 # serviceAccountName counts as unset.
-_path := array.concat(pods.spec_path, [_sa.field]) if _sa.field != ""
+_path := array.concat(data.kubeward.lib.pods.spec_path, [_sa.field]) if _sa.field != ""
 
-_path := array.concat(pods.spec_path, ["serviceAccountName"]) if {
+_path := array.concat(data.kubeward.lib.pods.spec_path, ["serviceAccountName"]) if {
 	_sa.field == ""
-	pods.spec.serviceAccountName == ""
+	data.kubeward.lib.pods.spec.serviceAccountName == ""
 }
 
-_path := pods.spec_path if {
+_path := data.kubeward.lib.pods.spec_path if {
 	_sa.field == ""
-	not pods.spec.serviceAccountName == ""
+	not data.kubeward.lib.pods.spec.serviceAccountName == ""
 }

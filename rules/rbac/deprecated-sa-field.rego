@@ -19,12 +19,11 @@ package kubeward.rules.rbac.deprecated_sa_field
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
-_path := array.concat(pods.spec_path, ["serviceAccount"])
+_path := array.concat(data.kubeward.lib.pods.spec_path, ["serviceAccount"])
 
 _name_value := v if {
-	v = pods.spec.serviceAccountName
+	v = data.kubeward.lib.pods.spec.serviceAccountName
 	is_string(v)
 	v != ""
 }
@@ -38,21 +37,21 @@ _live_object if input.metadata.resourceVersion
 _live_object if input.metadata.creationTimestamp
 
 deny contains finding if {
-	alias = pods.spec.serviceAccount
+	alias = data.kubeward.lib.pods.spec.serviceAccount
 	not is_null(alias)
 	alias != ""
 	not _name_value
 	finding = {
 		"msg": sprintf(
 			"%s sets the deprecated field serviceAccount (%s); write serviceAccountName instead",
-			[k8s.describe, k8s.quote(alias)],
+			[data.kubeward.lib.k8s.describe, k8s.quote(alias)],
 		),
 		"path": _path,
 	}
 }
 
 deny contains finding if {
-	alias = pods.spec.serviceAccount
+	alias = data.kubeward.lib.pods.spec.serviceAccount
 	not is_null(alias)
 	alias != ""
 	alias == _name_value
@@ -60,21 +59,21 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s sets the deprecated field serviceAccount next to serviceAccountName (both %q); remove serviceAccount",
-			[k8s.describe, _name_value],
+			[data.kubeward.lib.k8s.describe, _name_value],
 		),
 		"path": _path,
 	}
 }
 
 deny contains finding if {
-	alias = pods.spec.serviceAccount
+	alias = data.kubeward.lib.pods.spec.serviceAccount
 	not is_null(alias)
 	alias != ""
 	alias != _name_value
 	finding = {
 		"msg": sprintf(
 			"%s sets serviceAccount %s but serviceAccountName %q: the pod runs as %q and the deprecated serviceAccount is ignored",
-			[k8s.describe, k8s.quote(alias), _name_value, _name_value],
+			[data.kubeward.lib.k8s.describe, k8s.quote(alias), _name_value, _name_value],
 		),
 		"path": _path,
 		"severity": "warning",

@@ -18,7 +18,6 @@ package kubeward.rules.rbac.escalate_bind
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.rbac
 
 _verbs := {"escalate", "bind"}
@@ -31,13 +30,13 @@ _targets := {[_group, "roles"], [_group, "clusterroles"]}
 _powerful := {"cluster-admin", "admin", "edit"}
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	found = {g | some g in rbac.grants_on_names(item, _verbs, _targets); _counts(item)}
 	some x in rbac.by_verb_entry(found)
 	finding = {
 		"msg": sprintf(
 			"%s %s grants %s%s: %s",
-			[k8s.describe, item.label, rbac.grant_phrase(x), _names_note(item), _consequence(x.verbs)],
+			[data.kubeward.lib.k8s.describe, item.label, rbac.grant_phrase(x), _names_note(item), _consequence(x.verbs)],
 		),
 		"path": x.entry.path,
 	}
@@ -70,7 +69,7 @@ _consequence(verbs) := "its subjects can bind roles stronger than their own, clu
 }
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects escalate privileges")
 	finding = f
 }

@@ -18,7 +18,6 @@ package kubeward.rules.rbac.impersonate
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.rbac
 
 _verbs := {"impersonate"}
@@ -32,13 +31,13 @@ _targets := {
 }
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	found = {g | some g in rbac.grants_on_names(item, _verbs, _targets); _counts(item)}
 	some x in rbac.by_verb_entry(found)
 	finding = {
 		"msg": sprintf(
 			"%s %s grants %s%s: its subjects can act as other identities with all their permissions",
-			[k8s.describe, item.label, _phrase(x), _names_note(item)],
+			[data.kubeward.lib.k8s.describe, item.label, _phrase(x), _names_note(item)],
 		),
 		"path": x.entry.path,
 	}
@@ -58,7 +57,7 @@ _names_note(item) := "" if not rbac.narrowed(item)
 _names_note(item) := sprintf(" (resourceNames include %s)", [rbac.quoted_list(_system_names(item))]) if rbac.narrowed(item)
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects impersonate other identities")
 	finding = f
 }

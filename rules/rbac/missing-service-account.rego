@@ -18,10 +18,8 @@ package kubeward.rules.rbac.missing_service_account
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.pods
 import data.kubeward.lib.rbac
-import data.kubeward.lib.scope
 
 default _allowed := set()
 
@@ -31,21 +29,21 @@ _allowed := {n | some n in l; is_string(n)} if {
 }
 
 deny contains finding if {
-	sa = rbac.pod_service_account(pods.spec)
+	sa = rbac.pod_service_account(data.kubeward.lib.pods.spec)
 	sa.name != "default"
 	not sa.name in _allowed
 	# (by its full path: through the `rbac` alias, every rule of the library would be evaluated)
 	count(data.kubeward.lib.rbac.service_accounts) > 0
-	count(rbac.service_account_named(sa.name, scope.namespace_or_unknown)) == 0
+	count(rbac.service_account_named(sa.name, data.kubeward.lib.scope.namespace_or_unknown)) == 0
 	finding = {
 		"msg": sprintf(
 			"%s runs as service account %q, which none of the linted manifests define%s; pods are only created once it exists",
-			[k8s.describe, sa.name, _where],
+			[data.kubeward.lib.k8s.describe, sa.name, _where],
 		),
-		"path": array.concat(pods.spec_path, [sa.field]),
+		"path": array.concat(data.kubeward.lib.pods.spec_path, [sa.field]),
 	}
 }
 
-_where := sprintf(" in namespace %q", [scope.namespace]) if scope.namespace
+_where := sprintf(" in namespace %q", [data.kubeward.lib.scope.namespace]) if data.kubeward.lib.scope.namespace
 
-_where := "" if not scope.namespace
+_where := "" if not data.kubeward.lib.scope.namespace

@@ -18,7 +18,6 @@ package kubeward.rules.rbac.nodes_proxy
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.rbac
 
 # Every verb the API server or the kubelet maps a request on nodes/proxy to.
@@ -27,13 +26,13 @@ _verbs := {"get", "list", "watch", "create", "update", "patch", "delete", "delet
 _targets := {["", "nodes/proxy"]}
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	found = rbac.grants_ignoring_names(item, _verbs, _targets)
 	some x in rbac.by_resource_entry(found)
 	finding = {
 		"msg": sprintf(
 			"%s %s grants %s on %s%s%s: its subjects can call the kubelet API and run commands in any container on the nodes",
-			[k8s.describe, item.label, rbac.quoted_list(x.verb_values), rbac.quoted_list(x.resource_values), _group_note(x), _covers(x)],
+			[data.kubeward.lib.k8s.describe, item.label, rbac.quoted_list(x.verb_values), rbac.quoted_list(x.resource_values), _group_note(x), _covers(x)],
 		),
 		"path": x.entry.path,
 	}
@@ -48,7 +47,7 @@ _covers(x) := "" if x.resource_values == {"nodes/proxy"}
 _covers(x) := ", which covers nodes/proxy" if x.resource_values != {"nodes/proxy"}
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects reach the kubelet API")
 	finding = f
 }

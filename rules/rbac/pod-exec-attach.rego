@@ -18,7 +18,6 @@ package kubeward.rules.rbac.pod_exec_attach
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.rbac
 
 _verbs := {"create", "get"}
@@ -26,13 +25,13 @@ _verbs := {"create", "get"}
 _targets := {["", "pods/exec"], ["", "pods/attach"], ["", "pods/portforward"]}
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	found = rbac.grants(item, _verbs, _targets)
 	some x in rbac.by_resource_entry(found)
 	finding = {
 		"msg": sprintf(
 			"%s %s grants %s: its subjects can %s",
-			[k8s.describe, item.label, rbac.grant_phrase(x), _consequence(x.resources)],
+			[data.kubeward.lib.k8s.describe, item.label, rbac.grant_phrase(x), _consequence(x.resources)],
 		),
 		"path": x.entry.path,
 	}
@@ -49,7 +48,7 @@ _consequence(resources) := "open connections to any port of the pods, bypassing 
 }
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects exec into, attach to or port-forward to pods")
 	finding = f
 }

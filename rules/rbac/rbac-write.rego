@@ -18,7 +18,6 @@ package kubeward.rules.rbac.rbac_write
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.rbac
 
 _verbs := {"create", "update", "patch"}
@@ -33,20 +32,20 @@ _targets := {
 }
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	found = rbac.grants(item, _verbs, _targets)
 	some x in rbac.by_resource_entry(found)
 	finding = {
 		"msg": sprintf(
 			"%s %s grants %s: its subjects can rewrite RBAC and pass their permissions to anyone",
-			[k8s.describe, item.label, rbac.grant_phrase(x)],
+			[data.kubeward.lib.k8s.describe, item.label, rbac.grant_phrase(x)],
 		),
 		"path": x.entry.path,
 	}
 }
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects write RBAC objects")
 	finding = f
 }

@@ -19,7 +19,6 @@ package kubeward.rules.rbac.secrets_read
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.rbac
 
 _verbs := {"get", "list", "watch"}
@@ -27,14 +26,14 @@ _verbs := {"get", "list", "watch"}
 _targets := {["", "secrets"]}
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	found = rbac.grants(item, _verbs, _targets)
 	some x in rbac.by_resource_entry(found)
 	finding = object.union(
 		{
 			"msg": sprintf(
 				"%s %s grants %s: its subjects can read %s%s",
-				[k8s.describe, item.label, rbac.grant_phrase(x), _what(x.verbs), _where],
+				[data.kubeward.lib.k8s.describe, item.label, rbac.grant_phrase(x), _what(x.verbs), _where],
 			),
 			"path": x.entry.path,
 		},
@@ -52,24 +51,24 @@ _lists(verbs) if {
 
 _where := " in every namespace" if {
 	input.kind == "ClusterRole"
-	not rbac.only_namespace_bound
+	not data.kubeward.lib.rbac.only_namespace_bound
 }
 
-_where := " in the namespaces of its RoleBindings" if rbac.only_namespace_bound
+_where := " in the namespaces of its RoleBindings" if data.kubeward.lib.rbac.only_namespace_bound
 
 _where := " in its namespace" if input.kind == "Role"
 
 _severity := {"severity": "error"} if {
 	input.kind == "ClusterRole"
-	not rbac.only_namespace_bound
+	not data.kubeward.lib.rbac.only_namespace_bound
 }
 
 _severity := {} if input.kind == "Role"
 
-_severity := {} if rbac.only_namespace_bound
+_severity := {} if data.kubeward.lib.rbac.only_namespace_bound
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects read Secrets")
 	finding = f
 }

@@ -18,18 +18,15 @@ package kubeward.rules.rbac.system_masters_binding
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-import data.kubeward.lib.rbac
-
 deny contains finding if {
-	not rbac.is_bootstrap_default
-	some s in rbac.subjects
+	not data.kubeward.lib.rbac.is_bootstrap_default
+	some s in data.kubeward.lib.rbac.subjects
 	s.kind == "Group"
 	s.name == "system:masters"
 	finding = {
 		"msg": sprintf(
 			"%s binds %s to the group system:masters, whose members bypass RBAC with certificates that cannot be revoked",
-			[k8s.describe, rbac.role_ref.label],
+			[data.kubeward.lib.k8s.describe, data.kubeward.lib.rbac.role_ref.label],
 		),
 		"path": array.concat(s.path, ["name"]),
 	}

@@ -17,7 +17,6 @@ package kubeward.rules.rbac.token_create
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.rbac
 
 _verbs := {"create"}
@@ -25,20 +24,20 @@ _verbs := {"create"}
 _targets := {["", "serviceaccounts/token"]}
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	found = rbac.grants(item, _verbs, _targets)
 	some x in rbac.by_resource_entry(found)
 	finding = {
 		"msg": sprintf(
 			"%s %s grants %s: its subjects can issue tokens for any service account in scope and act as it",
-			[k8s.describe, item.label, rbac.grant_phrase(x)],
+			[data.kubeward.lib.k8s.describe, item.label, rbac.grant_phrase(x)],
 		),
 		"path": x.entry.path,
 	}
 }
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects mint service account tokens")
 	finding = f
 }

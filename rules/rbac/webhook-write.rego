@@ -18,7 +18,6 @@ package kubeward.rules.rbac.webhook_write
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.rbac
 
 _verbs := {"create", "update", "patch", "delete", "deletecollection"}
@@ -28,20 +27,20 @@ _group := "admissionregistration.k8s.io"
 _targets := {[_group, "mutatingwebhookconfigurations"], [_group, "validatingwebhookconfigurations"]}
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	found = rbac.grants(item, _verbs, _targets)
 	some x in rbac.by_resource_entry(found)
 	finding = {
 		"msg": sprintf(
 			"%s %s grants %s: its subjects can intercept, change or stop admission of API requests",
-			[k8s.describe, item.label, rbac.grant_phrase(x)],
+			[data.kubeward.lib.k8s.describe, item.label, rbac.grant_phrase(x)],
 		),
 		"path": x.entry.path,
 	}
 }
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects change admission webhooks")
 	finding = f
 }

@@ -19,7 +19,6 @@ package kubeward.rules.rbac.wildcard
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.rbac
 
 # Wildcard entries of one rule item, in the order findings prefer to point at them.
@@ -54,10 +53,10 @@ _describe_wildcards(ws) := concat(", ", [sprintf("%s %q", [w.field, w.entry.valu
 
 _scope := "cluster-wide" if {
 	input.kind == "ClusterRole"
-	not rbac.only_namespace_bound
+	not data.kubeward.lib.rbac.only_namespace_bound
 }
 
-_scope := "in the namespaces of its RoleBindings" if rbac.only_namespace_bound
+_scope := "in the namespaces of its RoleBindings" if data.kubeward.lib.rbac.only_namespace_bound
 
 _scope := "in its namespace" if input.kind == "Role"
 
@@ -91,13 +90,13 @@ _names_non_resource_urls(ws) if {
 }
 
 deny contains finding if {
-	not rbac.is_builtin_role
-	some item in rbac.items
+	not data.kubeward.lib.rbac.is_builtin_role
+	some item in data.kubeward.lib.rbac.items
 	ws = _wildcards(item)
 	count(ws) > 0
 	finding = object.union(
 		{
-			"msg": sprintf("%s %s uses wildcards (%s)%s%s", [k8s.describe, item.label, _describe_wildcards(ws), _effect(item), _note(ws)]),
+			"msg": sprintf("%s %s uses wildcards (%s)%s%s", [data.kubeward.lib.k8s.describe, item.label, _describe_wildcards(ws), _effect(item), _note(ws)]),
 			"path": ws[0].entry.path,
 		},
 		_severity(item),
@@ -111,8 +110,8 @@ _severity(item) := {} if not _full(item)
 # "pods/*" is not a wildcard for the RBAC authorizer: it only matches a subresource literally
 # named "*", i.e. nothing. The author meant something broader; say what actually happens.
 deny contains finding if {
-	not rbac.is_builtin_role
-	some item in rbac.items
+	not data.kubeward.lib.rbac.is_builtin_role
+	some item in data.kubeward.lib.rbac.items
 	some e in rbac.entries(item, "resources")
 	endswith(e.value, "/*")
 	not startswith(e.value, "*/")
@@ -120,7 +119,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s %s lists resource %q, which Kubernetes does not expand: only \"*\" and \"*/<subresource>\" are wildcards, so it grants nothing on the subresources of %s; list the subresources needed (e.g. %s/log)",
-			[k8s.describe, item.label, e.value, parent, parent],
+			[data.kubeward.lib.k8s.describe, item.label, e.value, parent, parent],
 		),
 		"path": e.path,
 		"severity": "info",
@@ -131,14 +130,14 @@ deny contains finding if {
 # its selectors match, so the manifest alone cannot say what it grants.
 deny contains finding if {
 	input.kind == "ClusterRole"
-	not rbac.is_builtin_role
+	not data.kubeward.lib.rbac.is_builtin_role
 	agg = input.aggregationRule
 	is_object(agg)
 	not _empty_selector(agg)
 	finding = {
 		"msg": sprintf(
 			"%s aggregates the rules of every ClusterRole matching its clusterRoleSelectors: what it grants is not written here and grows whenever a matching ClusterRole is added; review the aggregated roles",
-			[k8s.describe],
+			[data.kubeward.lib.k8s.describe],
 		),
 		"path": ["aggregationRule"],
 		"severity": "info",
@@ -147,7 +146,7 @@ deny contains finding if {
 
 deny contains finding if {
 	input.kind == "ClusterRole"
-	not rbac.is_builtin_role
+	not data.kubeward.lib.rbac.is_builtin_role
 	sels = input.aggregationRule.clusterRoleSelectors
 	is_array(sels)
 	sel = sels[i]
@@ -155,7 +154,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s aggregates with an empty selector (clusterRoleSelectors[%d]), which matches every ClusterRole, cluster-admin included",
-			[k8s.describe, i],
+			[data.kubeward.lib.k8s.describe, i],
 		),
 		"path": ["aggregationRule", "clusterRoleSelectors", i],
 		"severity": "error",

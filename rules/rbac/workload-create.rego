@@ -20,7 +20,6 @@ package kubeward.rules.rbac.workload_create
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.rbac
 
 _verbs := {"create", "update", "patch"}
@@ -40,20 +39,20 @@ _targets := {
 }
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	found = rbac.grants_on_names(item, _verbs, _targets)
 	some x in rbac.by_resource_entry(found)
 	finding = {
 		"msg": sprintf(
 			"%s %s grants %s: its subjects can run pods with any image and any service account of the namespace",
-			[k8s.describe, item.label, rbac.grant_phrase(x)],
+			[data.kubeward.lib.k8s.describe, item.label, rbac.grant_phrase(x)],
 		),
 		"path": x.entry.path,
 	}
 }
 
 deny contains finding if {
-	some item in rbac.items
+	some item in data.kubeward.lib.rbac.items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects create or change workloads")
 	finding = f
 }

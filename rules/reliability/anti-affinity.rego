@@ -20,9 +20,6 @@ package kubeward.rules.reliability.anti_affinity
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
-import data.kubeward.lib.replicas
 import data.kubeward.lib.selectors
 
 _default_keys := ["kubernetes.io/hostname", "topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"]
@@ -47,7 +44,7 @@ _owned if {
 }
 
 _anti := a if {
-	a = pods.spec.affinity.podAntiAffinity
+	a = data.kubeward.lib.pods.spec.affinity.podAntiAffinity
 	is_object(a)
 }
 
@@ -66,7 +63,7 @@ _terms contains t if {
 }
 
 _constraints contains c if {
-	cs = pods.spec.topologySpreadConstraints
+	cs = data.kubeward.lib.pods.spec.topologySpreadConstraints
 	is_array(cs)
 	c = cs[_]
 	is_object(c)
@@ -75,41 +72,41 @@ _constraints contains c if {
 _spread if {
 	some t in _terms
 	t.topologyKey in _keys
-	selectors.matches(t.labelSelector, pods.labels)
+	selectors.matches(t.labelSelector, data.kubeward.lib.pods.labels)
 }
 
 _spread if {
 	some c in _constraints
-	selectors.matches(c.labelSelector, pods.labels)
+	selectors.matches(c.labelSelector, data.kubeward.lib.pods.labels)
 }
 
 _runs := sprintf("runs %v replicas", [n]) if {
-	count(replicas.input_hpas) == 0
-	n = replicas.input_floor
-} else := sprintf("runs at least %v replicas (HorizontalPodAutoscaler minReplicas)", [replicas.input_floor])
+	count(data.kubeward.lib.replicas.input_hpas) == 0
+	n = data.kubeward.lib.replicas.input_floor
+} else := sprintf("runs at least %v replicas (HorizontalPodAutoscaler minReplicas)", [data.kubeward.lib.replicas.input_floor])
 
 _message := sprintf(
 	"%s %s with neither a podAntiAffinity term nor a topologySpreadConstraint, so the scheduler may put them all on one node",
-	[k8s.describe, _runs],
+	[data.kubeward.lib.k8s.describe, _runs],
 ) if {
 	count(_terms) == 0
 	count(_constraints) == 0
 } else := sprintf(
 	"%s %s, but none of its podAntiAffinity terms (on kubernetes.io/hostname or a zone) or topologySpreadConstraints selects its own pods, so the scheduler may put them all on one node",
-	[k8s.describe, _runs],
+	[data.kubeward.lib.k8s.describe, _runs],
 )
 
-_path := array.concat(pods.spec_path, ["affinity"]) if {
+_path := array.concat(data.kubeward.lib.pods.spec_path, ["affinity"]) if {
 	count(_terms) > 0
 	count(_constraints) == 0
-} else := array.concat(pods.spec_path, ["topologySpreadConstraints"]) if {
+} else := array.concat(data.kubeward.lib.pods.spec_path, ["topologySpreadConstraints"]) if {
 	count(_constraints) > 0
-} else := pods.spec_path
+} else := data.kubeward.lib.pods.spec_path
 
 deny contains finding if {
 	not _owned
-	pods.spec
-	replicas.input_floor > 1
+	data.kubeward.lib.pods.spec
+	data.kubeward.lib.replicas.input_floor > 1
 	not _spread
 	finding = {"msg": _message, "path": _path}
 }

@@ -21,7 +21,6 @@ package kubeward.rules.reliability.dangling_service
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.selectors
 
 _ns := selectors.namespace_of(input)
@@ -36,7 +35,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s selects %s, but no pod template in %s has these labels, so it has no endpoints",
-			[k8s.describe, selectors.labels_text(sel), selectors.namespace_label(_ns)],
+			[data.kubeward.lib.k8s.describe, selectors.labels_text(sel), selectors.namespace_label(_ns)],
 		),
 		"path": ["spec", "selector"],
 	}

@@ -17,11 +17,8 @@ package kubeward.rules.reliability.duplicate_env
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
-
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	env = c.value.env
 	is_array(env)
 	name = env[j].name
@@ -31,7 +28,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s of %s defines env %q again (first at env[%d]); only the last definition takes effect",
-			[c.label, k8s.describe, name, min(earlier)],
+			[c.label, data.kubeward.lib.k8s.describe, name, min(earlier)],
 		),
 		"path": array.concat(c.path, ["env", j]),
 	}

@@ -35,7 +35,7 @@ deny contains finding if {
 	is_number(m)
 	m < 2
 	finding = {
-		"msg": sprintf("%s%s may scale down to %s (minReplicas: %v)", [k8s.describe, _target, _pods(m), m]),
+		"msg": sprintf("%s%s may scale down to %s (minReplicas: %v)", [data.kubeward.lib.k8s.describe, _target, _pods(m), m]),
 		"path": ["spec", "minReplicas"],
 	}
 }
@@ -49,7 +49,7 @@ _pods(m) := "a single pod" if {
 deny contains finding if {
 	k8s.get(_spec, "minReplicas", null) == null
 	finding = {
-		"msg": sprintf("%s%s may scale down to a single pod (minReplicas is unset and defaults to 1)", [k8s.describe, _target]),
+		"msg": sprintf("%s%s may scale down to a single pod (minReplicas is unset and defaults to 1)", [data.kubeward.lib.k8s.describe, _target]),
 		"path": ["spec"],
 	}
 }
@@ -58,7 +58,7 @@ deny contains finding if {
 	m = _spec.minReplicas
 	is_string(m)
 	finding = {
-		"msg": sprintf("%s sets minReplicas to the string %q, which the API rejects (schema error: an integer is expected)", [k8s.describe, m]),
+		"msg": sprintf("%s sets minReplicas to the string %q, which the API rejects (schema error: an integer is expected)", [data.kubeward.lib.k8s.describe, m]),
 		"path": ["spec", "minReplicas"],
 		"severity": "warning",
 	}

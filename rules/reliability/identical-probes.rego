@@ -17,11 +17,8 @@ package kubeward.rules.reliability.identical_probes
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
-
 deny contains finding if {
-	some c in pods.run_containers
+	some c in data.kubeward.lib.pods.run_containers
 	liveness = c.value.livenessProbe
 	is_object(liveness)
 	count(liveness) > 0
@@ -29,7 +26,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s of %s uses the same probe for liveness and readiness, so a pod that is only overloaded is restarted instead of taken out of rotation",
-			[c.label, k8s.describe],
+			[c.label, data.kubeward.lib.k8s.describe],
 		),
 		"path": array.concat(c.path, ["livenessProbe"]),
 	}

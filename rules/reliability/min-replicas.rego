@@ -19,21 +19,20 @@ package kubeward.rules.reliability.min_replicas
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.replicas
 
-_path := ["spec", "replicas"] if replicas.input_replicas != null
+_path := ["spec", "replicas"] if data.kubeward.lib.replicas.input_replicas != null
 
-_path := ["spec"] if replicas.input_replicas == null
+_path := ["spec"] if data.kubeward.lib.replicas.input_replicas == null
 
 deny contains finding if {
-	count(replicas.input_hpas) == 0
-	n = replicas.count_of(replicas.input_replicas)
+	count(data.kubeward.lib.replicas.input_hpas) == 0
+	n = replicas.count_of(data.kubeward.lib.replicas.input_replicas)
 	n < 2
 	finding = {
 		"msg": sprintf(
 			"%s %s and no HorizontalPodAutoscaler in the linted files targets it: %s",
-			[k8s.describe, _runs_text(n), _effect(n)],
+			[data.kubeward.lib.k8s.describe, _runs_text(n), _effect(n)],
 		),
 		"path": _path,
 	}
@@ -47,16 +46,16 @@ _effect(n) := "it runs no pod at all" if {
 	n <= 0
 } else := "a crash, eviction or node drain takes it down"
 
-_unset_note := " (spec.replicas is unset and defaults to 1)" if replicas.input_replicas == null
+_unset_note := " (spec.replicas is unset and defaults to 1)" if data.kubeward.lib.replicas.input_replicas == null
 
-_unset_note := "" if replicas.input_replicas != null
+_unset_note := "" if data.kubeward.lib.replicas.input_replicas != null
 
 # Helm's `quote` turns the count into a string, which the API rejects.
 deny contains finding if {
-	n = replicas.input_replicas
+	n = data.kubeward.lib.replicas.input_replicas
 	is_string(n)
 	finding = {
-		"msg": sprintf("%s sets spec.replicas to the string %q, which the API rejects (schema error: an integer is expected)", [k8s.describe, n]),
+		"msg": sprintf("%s sets spec.replicas to the string %q, which the API rejects (schema error: an integer is expected)", [data.kubeward.lib.k8s.describe, n]),
 		"path": ["spec", "replicas"],
 		"severity": "warning",
 	}

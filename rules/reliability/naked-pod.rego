@@ -37,7 +37,7 @@ deny contains finding if {
 	not _owned
 	not _mirror
 	finding = {
-		"msg": sprintf("%s is not managed by a controller: nothing recreates it when its node fails or it is evicted", [k8s.describe]),
+		"msg": sprintf("%s is not managed by a controller: nothing recreates it when its node fails or it is evicted", [data.kubeward.lib.k8s.describe]),
 		"path": [],
 	}
 }

@@ -56,7 +56,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s sets maxUnavailable to %s, so no pod it selects can ever be evicted: node drains and upgrades hang",
-			[k8s.describe, _shown(v)],
+			[data.kubeward.lib.k8s.describe, _shown(v)],
 		),
 		"path": ["spec", "maxUnavailable"],
 	}
@@ -69,7 +69,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s sets minAvailable to %q, so no pod it selects can ever be evicted: node drains and upgrades hang",
-			[k8s.describe, v],
+			[data.kubeward.lib.k8s.describe, v],
 		),
 		"path": ["spec", "minAvailable"],
 	}
@@ -83,7 +83,7 @@ _selected := {w | some w in selectors.workloads_in(_ns); selectors.pdb_selects(i
 _all_replicated if {
 	count(_selected) > 0
 	every w in _selected {
-		w.kind in replicas.replicated_kinds
+		w.kind in data.kubeward.lib.replicas.replicated_kinds
 		replicas.entry_floor(w)
 	}
 }
@@ -106,7 +106,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s requires minAvailable %s while it selects %s (%s), so none can ever be evicted: node drains and upgrades hang",
-			[k8s.describe, _shown(v), _pods(_total), _names],
+			[data.kubeward.lib.k8s.describe, _shown(v), _pods(_total), _names],
 		),
 		"path": ["spec", "minAvailable"],
 	}

@@ -21,9 +21,6 @@ package kubeward.rules.reliability.pdb_missing
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
-import data.kubeward.lib.replicas
 import data.kubeward.lib.selectors
 
 _pdbs := [p | p := selectors.of_kind("PodDisruptionBudget")[_]; is_object(p)]
@@ -33,30 +30,30 @@ _ns := selectors.namespace_of(input)
 _covered if {
 	some pdb in _pdbs
 	selectors.namespace_of(pdb) == _ns
-	selectors.pdb_selects(pdb, pods.labels)
+	selectors.pdb_selects(pdb, data.kubeward.lib.pods.labels)
 }
 
-_path := ["spec", "replicas"] if replicas.input_replicas != null
+_path := ["spec", "replicas"] if data.kubeward.lib.replicas.input_replicas != null
 
-_path := ["spec"] if replicas.input_replicas == null
+_path := ["spec"] if data.kubeward.lib.replicas.input_replicas == null
 
 _runs := sprintf("runs %v replicas", [n]) if {
-	count(replicas.input_hpas) == 0
-	n = replicas.input_floor
-} else := sprintf("runs at least %v replicas (HorizontalPodAutoscaler minReplicas)", [replicas.input_floor])
+	count(data.kubeward.lib.replicas.input_hpas) == 0
+	n = data.kubeward.lib.replicas.input_floor
+} else := sprintf("runs at least %v replicas (HorizontalPodAutoscaler minReplicas)", [data.kubeward.lib.replicas.input_floor])
 
 _message := sprintf(
 	"%s %s but no PodDisruptionBudget in %s selects its pods: a node drain may evict them all at once",
-	[k8s.describe, _runs, selectors.namespace_label(_ns)],
+	[data.kubeward.lib.k8s.describe, _runs, selectors.namespace_label(_ns)],
 ) if {
 	count(_pdbs) > 0
 } else := sprintf(
 	"%s %s and the linted files contain no PodDisruptionBudget, so its protection against voluntary disruptions cannot be verified; without one, a node drain may evict them all at once",
-	[k8s.describe, _runs],
+	[data.kubeward.lib.k8s.describe, _runs],
 )
 
 deny contains finding if {
-	replicas.input_floor > 1
+	data.kubeward.lib.replicas.input_floor > 1
 	not _covered
 	finding = {
 		"msg": _message,

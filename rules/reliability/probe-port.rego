@@ -19,9 +19,6 @@ package kubeward.rules.reliability.probe_port
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
-
 _probe_fields := ["livenessProbe", "readinessProbe", "startupProbe"]
 
 _handlers := ["httpGet", "tcpSocket", "grpc"]
@@ -29,7 +26,7 @@ _handlers := ["httpGet", "tcpSocket", "grpc"]
 # Every probe port of a long-running container:
 #   {"c": container, "probe": field, "handler": handler, "port": value, "path": path to it}
 _probe_ports contains p if {
-	some c in pods.run_containers
+	some c in data.kubeward.lib.pods.run_containers
 	some field in _probe_fields
 	some handler in _handlers
 	port = c.value[field][handler].port
@@ -51,12 +48,12 @@ _numbers(c) := {n | n := _ports(c)[_].containerPort; is_number(n)}
 
 # Other containers of the pod that declare the port name (for the message).
 _declared_elsewhere(c, name) := [o.label |
-	some o in pods.containers
+	some o in data.kubeward.lib.pods.containers
 	o.path != c.path
 	name in _names(o)
 ]
 
-_where(p) := sprintf("%s of %s (%s)", [p.probe, p.c.label, k8s.describe])
+_where(p) := sprintf("%s of %s (%s)", [p.probe, p.c.label, data.kubeward.lib.k8s.describe])
 
 _sibling_hint(c, name) := sprintf(
 	" (%s declares it, but named ports are looked up per container)",

@@ -17,13 +17,11 @@ package kubeward.rules.reliability.rolling_update
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-
 deny contains finding if {
 	input.kind == "Deployment"
 	input.spec.strategy.type == "Recreate"
 	finding = {
-		"msg": sprintf("%s uses the Recreate strategy: every rollout stops all old pods before new ones start", [k8s.describe]),
+		"msg": sprintf("%s uses the Recreate strategy: every rollout stops all old pods before new ones start", [data.kubeward.lib.k8s.describe]),
 		"path": ["spec", "strategy", "type"],
 	}
 }
@@ -32,7 +30,7 @@ deny contains finding if {
 	input.kind in {"StatefulSet", "DaemonSet"}
 	input.spec.updateStrategy.type == "OnDelete"
 	finding = {
-		"msg": sprintf("%s uses the OnDelete update strategy: template changes reach its pods only when they are deleted by hand", [k8s.describe]),
+		"msg": sprintf("%s uses the OnDelete update strategy: template changes reach its pods only when they are deleted by hand", [data.kubeward.lib.k8s.describe]),
 		"path": ["spec", "updateStrategy", "type"],
 	}
 }

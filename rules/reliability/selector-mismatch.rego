@@ -21,7 +21,6 @@ package kubeward.rules.reliability.selector_mismatch
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 import data.kubeward.lib.selectors
 
 _label_selector_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout"}
@@ -32,7 +31,7 @@ _map_selector_kinds := {"ReplicationController", "DeploymentConfig"}
 _required_versions := {"apps/v1", "apps/v1beta2"}
 
 _template := t if {
-	t = object.get(input, pods.template_path, null)
+	t = object.get(input, data.kubeward.lib.pods.template_path, null)
 	is_object(t)
 }
 
@@ -45,7 +44,7 @@ _checked if {
 	input.spec.manualSelector == true
 }
 
-_labels_text := sprintf("the pod template labels (%s)", [selectors.labels_text(pods.labels)])
+_labels_text := sprintf("the pod template labels (%s)", [selectors.labels_text(data.kubeward.lib.pods.labels)])
 
 # LabelSelector controllers. A missing selector is not reported: kustomize patches and other
 # partial manifests routinely omit it (the API rejects a complete apps/v1 object without one).
@@ -54,7 +53,7 @@ deny contains finding if {
 	_template
 	msg = selectors.problem(_selector)
 	finding = {
-		"msg": sprintf("%s has an invalid spec.selector, which the API rejects: %s", [k8s.describe, msg]),
+		"msg": sprintf("%s has an invalid spec.selector, which the API rejects: %s", [data.kubeward.lib.k8s.describe, msg]),
 		"path": ["spec", "selector"],
 	}
 }
@@ -66,7 +65,7 @@ deny contains finding if {
 	input.apiVersion in _required_versions
 	selectors.is_empty(_selector)
 	finding = {
-		"msg": sprintf("%s has an empty spec.selector, which %s rejects (it would select every pod of the namespace)", [k8s.describe, input.apiVersion]),
+		"msg": sprintf("%s has an empty spec.selector, which %s rejects (it would select every pod of the namespace)", [data.kubeward.lib.k8s.describe, input.apiVersion]),
 		"path": ["spec", "selector"],
 	}
 }
@@ -76,9 +75,9 @@ deny contains finding if {
 	_template
 	is_object(_selector)
 	not selectors.problem(_selector)
-	not selectors.matches(_selector, pods.labels)
+	not selectors.matches(_selector, data.kubeward.lib.pods.labels)
 	finding = {
-		"msg": sprintf("%s: spec.selector does not select %s, which the API rejects", [k8s.describe, _labels_text]),
+		"msg": sprintf("%s: spec.selector does not select %s, which the API rejects", [data.kubeward.lib.k8s.describe, _labels_text]),
 		"path": ["spec", "selector"],
 	}
 }
@@ -90,9 +89,9 @@ deny contains finding if {
 	_template
 	is_object(_selector)
 	count(_selector) > 0
-	not selectors.map_matches(_selector, pods.labels)
+	not selectors.map_matches(_selector, data.kubeward.lib.pods.labels)
 	finding = {
-		"msg": sprintf("%s: spec.selector (%s) does not match %s, which the API rejects", [k8s.describe, selectors.labels_text(_selector), _labels_text]),
+		"msg": sprintf("%s: spec.selector (%s) does not match %s, which the API rejects", [data.kubeward.lib.k8s.describe, selectors.labels_text(_selector), _labels_text]),
 		"path": ["spec", "selector"],
 	}
 }
@@ -103,7 +102,7 @@ deny contains finding if {
 	_selector != null
 	not is_object(_selector)
 	finding = {
-		"msg": sprintf("%s sets spec.selector to %s, which the API rejects (schema error: a map of labels is expected)", [k8s.describe, k8s.quote(_selector)]),
+		"msg": sprintf("%s sets spec.selector to %s, which the API rejects (schema error: a map of labels is expected)", [data.kubeward.lib.k8s.describe, k8s.quote(_selector)]),
 		"path": ["spec", "selector"],
 	}
 }

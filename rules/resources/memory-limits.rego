@@ -20,7 +20,6 @@ package kubeward.rules.resources.memory_limits
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 _rule_id := "resources/memory-limits"
 
@@ -64,9 +63,9 @@ deny contains finding if {
 
 # Containers checked: C_run, plus plain init containers in strict mode. Ephemeral containers
 # cannot declare resources.
-_checked := pods.run_containers if {
+_checked := data.kubeward.lib.pods.run_containers if {
 	not data.kubeward.config.params[_rule_id].strict == true
-} else := pods.run_containers | {c | some c in pods.containers; c.list == "initContainers"; not c.sidecar}
+} else := data.kubeward.lib.pods.run_containers | {c | some c in data.kubeward.lib.pods.containers; c.list == "initContainers"; not c.sidecar}
 
 _path(c, section) := array.concat(c.path, ["resources", section, _resource])
 

@@ -19,8 +19,6 @@ package kubeward.rules.resources.namespace_quota
 
 import rego.v1
 
-import data.kubeward.lib.k8s
-
 # The run's resources of one kind, from the engine's per-kind index.
 _of_kind(kind) := l if {
 	l = data.kubeward.inventory_by_kind[kind]
@@ -43,7 +41,7 @@ _effective_ns(meta) := ns if {
 	is_string(ns)
 } else := ""
 
-_covered(kind) if k8s.name in _partner_namespaces(kind)
+_covered(kind) if data.kubeward.lib.k8s.name in _partner_namespaces(kind)
 
 _covered(kind) if "" in _partner_namespaces(kind)
 
@@ -53,10 +51,10 @@ _missing := [kind |
 ]
 
 deny contains finding if {
-	k8s.name != ""
+	data.kubeward.lib.k8s.name != ""
 	count(_missing) > 0
 	finding = {
-		"msg": sprintf("Namespace %q has no %s in the linted files", [k8s.name, concat(" and no ", _missing)]),
+		"msg": sprintf("Namespace %q has no %s in the linted files", [data.kubeward.lib.k8s.name, concat(" and no ", _missing)]),
 		"path": ["metadata", "name"],
 	}
 }

@@ -42,7 +42,7 @@ deny contains finding if {
 	reason = secrets.literal_reason(key, value)
 	not secrets.allowed(_rule_id, key, value)
 	finding = {
-		"msg": sprintf("%s stores a credential in plain text under key %s (%s)", [k8s.describe, k8s.quote(key), _key_phrase(reason)]),
+		"msg": sprintf("%s stores a credential in plain text under key %s (%s)", [data.kubeward.lib.k8s.describe, k8s.quote(key), _key_phrase(reason)]),
 		"path": ["data", key],
 	}
 }
@@ -56,7 +56,7 @@ deny contains finding if {
 	hits = [h | some h in secrets.scan_text(value); not secrets.allowed(_rule_id, h.key, null)]
 	count(hits) > 0
 	finding = {
-		"msg": sprintf("%s stores %s in plain text under key %s (%s)", [k8s.describe, _noun(count(hits)), k8s.quote(key), _hits_phrase(hits)]),
+		"msg": sprintf("%s stores %s in plain text under key %s (%s)", [data.kubeward.lib.k8s.describe, _noun(count(hits)), k8s.quote(key), _hits_phrase(hits)]),
 		"path": ["data", key],
 	}
 }
@@ -74,7 +74,7 @@ deny contains finding if {
 	reason = _binary_reason(key, value)
 	not secrets.allowed(_rule_id, key, value)
 	finding = {
-		"msg": sprintf("%s stores a credential under binaryData key %s (%s)", [k8s.describe, k8s.quote(key), reason]),
+		"msg": sprintf("%s stores a credential under binaryData key %s (%s)", [data.kubeward.lib.k8s.describe, k8s.quote(key), reason]),
 		"path": ["binaryData", key],
 	}
 }

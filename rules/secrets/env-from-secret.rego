@@ -18,10 +18,9 @@ package kubeward.rules.secrets.env_from_secret
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	env = c.value.env
 	is_array(env)
 	item = env[i]
@@ -38,7 +37,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	env_from = c.value.envFrom
 	is_array(env_from)
 	item = env_from[i]

@@ -21,11 +21,10 @@ package kubeward.rules.secrets.env_literal
 import rego.v1
 
 import data.kubeward.lib.k8s
-import data.kubeward.lib.pods
 import data.kubeward.lib.secrets
 
 deny contains finding if {
-	some c in pods.containers
+	some c in data.kubeward.lib.pods.containers
 	env = c.value.env
 	is_array(env)
 	item = env[i]

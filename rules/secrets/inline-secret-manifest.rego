@@ -29,7 +29,7 @@ deny contains finding if {
 	keys = [k | some k, v in values; _real(field, v)]
 	count(keys) > 0
 	finding = {
-		"msg": sprintf("%s commits %s in %s (%s) in a plain manifest", [k8s.describe, _count_phrase(count(keys)), field, _keys_phrase(keys)]),
+		"msg": sprintf("%s commits %s in %s (%s) in a plain manifest", [data.kubeward.lib.k8s.describe, _count_phrase(count(keys)), field, _keys_phrase(keys)]),
 		"path": [field],
 	}
 }

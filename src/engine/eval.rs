@@ -645,7 +645,9 @@ impl<'p> Evaluator<'p> {
             // once, outside the timing) on the input the engine was given.
             if rvm && !self.rule_vms.contains_key(&i) {
                 let vm = self.engine.as_mut().and_then(|engine| {
-                    let policy = engine.compile_with_entrypoint(&entry.as_str().into()).ok()?;
+                    let policy = engine
+                        .compile_with_entrypoint(&entry.as_str().into())
+                        .ok()?;
                     let program = Compiler::compile_from_policy(&policy, &[&entry]).ok()?;
                     let mut vm = regorus::rvm::vm::RegoVM::new();
                     vm.load_program(program);
