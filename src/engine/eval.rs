@@ -69,6 +69,8 @@ pub struct Plan {
     /// Per group: the key of its ahead-of-time program (`engine::programs`);
     /// None for rules that are not the binary's own.
     keys: Vec<Option<programs::Key>>,
+    /// The key of the run index's ahead-of-time program.
+    index_key: Option<programs::Key>,
     /// `data.kubeward.tables`, parsed once per run.
     tables_value: OnceLock<Result<Value, (String, String)>>,
 }
@@ -212,6 +214,7 @@ impl Plan {
             memo: Mutex::new(HashMap::new()),
             programs,
             keys,
+            index_key: catalog.digest.map(|d| programs::key(d, PRECOMPUTE_RULE)),
             tables_value: OnceLock::new(),
         }
     }
@@ -362,6 +365,45 @@ pub struct Evaluator<'p> {
     rule_vms: HashMap<usize, Option<regorus::rvm::vm::RegoVM>>,
 }
 
+/// `data` as the VMs see it, as one document: the plan's, plus the tables and
+/// the run index (which the engine gets through separate add_data calls).
+fn vm_data(plan: &Plan, tables: &Value, precomputed: Option<&Value>) -> Value {
+    let mut data = plan.data.clone();
+    if let Ok(root) = data.as_object_mut() {
+        let key = Value::from("kubeward");
+        if !root.contains_key(&key) {
+            root.insert(key.clone(), Value::new_object());
+        }
+        if let Some(Ok(kw)) = root.get_mut(&key).map(Value::as_object_mut) {
+            kw.insert(Value::from("tables"), tables.clone());
+            if let Some(index) = precomputed {
+                kw.insert(Value::from("precomputed"), index.clone());
+            }
+        }
+    }
+    data
+}
+
+/// The run index computed by the binary's own RVM program of
+/// `PRECOMPUTE_RULE`; None when it holds none for these rules.
+fn precompute_rvm(plan: &Plan, data: Value) -> Option<Value> {
+    let _span = super::profile::Span::new("engine: run index (RVM)");
+    let program = plan
+        .index_key
+        .filter(|_| use_embedded_programs())
+        .and_then(programs::load)?;
+    let mut vm = regorus::rvm::vm::RegoVM::new();
+    vm.load_program(program);
+    vm.set_max_instructions(VM_MAX_INSTRUCTIONS);
+    vm.set_strict_builtin_errors(false);
+    vm.set_data(data).ok()?;
+    vm.set_input(Value::new_object());
+    match vm.execute_entry_point_by_name(PRECOMPUTE_RULE) {
+        Ok(v @ Value::Object(_)) => Some(v),
+        _ => None,
+    }
+}
+
 /// An interpreter over the plan's modules, data and tables (not the run index).
 fn build_engine(plan: &Plan, tables: &Value) -> Result<Engine, EngineError> {
     let mut engine = Engine::new();
@@ -442,11 +484,16 @@ impl<'p> Evaluator<'p> {
         let needs_index = resources >= PRECOMPUTE_MIN_RESOURCES;
         let rvm = rvm_enabled(resources, plan.precompiled());
         let profile = super::profile::Profile::from_env();
-        // The run index is computed once, by the first worker, on an engine
+        // The run index is computed once, by the first worker: with the
+        // binary's own program when the run uses the RVM, else on an engine
         // of its own that is dropped afterwards.
         let precomputed = plan.precomputed.get_or_init(|| {
             needs_index
-                .then(|| precompute(&mut build_engine(plan, &tables).ok()?))
+                .then(|| {
+                    rvm.then(|| precompute_rvm(plan, vm_data(plan, &tables, None)))
+                        .flatten()
+                        .or_else(|| precompute(&mut build_engine(plan, &tables).ok()?))
+                })
                 .flatten()
         });
         // The interpreter is needed to evaluate or to profile; the RVM's
@@ -456,32 +503,15 @@ impl<'p> Evaluator<'p> {
         if !rvm || profile.is_some() {
             engine = Some(build_engine(plan, &tables)?);
         }
-        let mut vm_extra = vec![("tables", tables)];
-        if let Some(index) = precomputed {
-            if let Some(engine) = &mut engine {
-                engine
-                    .add_data(kubeward_data("precomputed", index.clone()))
-                    .map_err(|e| EngineError::Compile {
-                        path: "<precomputed>".into(),
-                        message: e.to_string(),
-                    })?;
-            }
-            vm_extra.push(("precomputed", index.clone()));
+        if let (Some(index), Some(engine)) = (precomputed, &mut engine) {
+            engine
+                .add_data(kubeward_data("precomputed", index.clone()))
+                .map_err(|e| EngineError::Compile {
+                    path: "<precomputed>".into(),
+                    message: e.to_string(),
+                })?;
         }
-        // The VMs get data as one document: the plan's, plus what the engine
-        // got through separate add_data calls.
-        let mut vm_data = plan.data.clone();
-        if let Ok(root) = vm_data.as_object_mut() {
-            let key = Value::from("kubeward");
-            if !root.contains_key(&key) {
-                root.insert(key.clone(), Value::new_object());
-            }
-            if let Some(Ok(kw)) = root.get_mut(&key).map(Value::as_object_mut) {
-                for (k, v) in vm_extra {
-                    kw.insert(Value::from(k), v);
-                }
-            }
-        }
+        let vm_data = vm_data(plan, &tables, precomputed.as_ref());
         let vm_state = || if rvm { Vm::Untried } else { Vm::Unavailable };
         let mut ev = Evaluator {
             plan,
@@ -754,6 +784,15 @@ pub fn ahead_of_time_programs() -> Result<Vec<u8>, String> {
             .ok_or_else(|| format!("rule group {g} does not compile for the RVM"))?;
         out.push((key, programs::serialize(&program)?));
     }
+    let key = plan
+        .index_key
+        .ok_or("the bundled catalogue has no digest")?;
+    let policy = engine
+        .compile_with_entrypoint(&PRECOMPUTE_RULE.into())
+        .map_err(|e| e.to_string())?;
+    let program = Compiler::compile_from_policy(&policy, &[PRECOMPUTE_RULE])
+        .map_err(|e| format!("the run index does not compile for the RVM: {e}"))?;
+    out.push((key, programs::serialize(&program)?));
     Ok(programs::encode(&out))
 }
 
