@@ -562,6 +562,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         }
     }
     drop(span);
+    let _tail = engine::profile::Span::new("checks, suppressions, attribution, sorting");
     // Helm checks of rendered resources (empty image tags, unknown namespace).
     let namespace_known = |file: usize| {
         settings.namespace.is_some()
