@@ -48,6 +48,14 @@ items contains item if {
 	item = {"value": r, "index": i, "path": path, "label": sprintf("rules[%d]", [i]), "cache": _cache(r, path)}
 }
 
+# misspelled_items: the items that may hold a near miss (some verb, apiGroup or resource entry
+# not trimmed and lower case). The permission rules look for near misses in these only: most
+# roles have none, and calling near_miss_findings for every item of every rule added up.
+misspelled_items contains item if {
+	some item in items
+	item.cache.lower == false
+}
+
 _entry_fields := ["verbs", "apiGroups", "resources", "resourceNames", "nonResourceURLs"]
 
 # regorus recomputes a function on every call, and the grant helpers below loop over entries

@@ -69,7 +69,7 @@ _consequence(verbs) := "its subjects can bind roles stronger than their own, clu
 }
 
 deny contains finding if {
-	some item in data.kubeward.lib.rbac.items
+	some item in data.kubeward.lib.rbac.misspelled_items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects escalate privileges")
 	finding = f
 }

@@ -57,7 +57,7 @@ _names_note(item) := "" if not rbac.narrowed(item)
 _names_note(item) := sprintf(" (resourceNames include %s)", [rbac.quoted_list(_system_names(item))]) if rbac.narrowed(item)
 
 deny contains finding if {
-	some item in data.kubeward.lib.rbac.items
+	some item in data.kubeward.lib.rbac.misspelled_items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects impersonate other identities")
 	finding = f
 }

@@ -47,7 +47,7 @@ _covers(x) := "" if x.resource_values == {"nodes/proxy"}
 _covers(x) := ", which covers nodes/proxy" if x.resource_values != {"nodes/proxy"}
 
 deny contains finding if {
-	some item in data.kubeward.lib.rbac.items
+	some item in data.kubeward.lib.rbac.misspelled_items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects reach the kubelet API")
 	finding = f
 }

@@ -48,7 +48,7 @@ _consequence(resources) := "open connections to any port of the pods, bypassing 
 }
 
 deny contains finding if {
-	some item in data.kubeward.lib.rbac.items
+	some item in data.kubeward.lib.rbac.misspelled_items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects exec into, attach to or port-forward to pods")
 	finding = f
 }

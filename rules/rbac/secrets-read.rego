@@ -68,7 +68,7 @@ _severity := {} if input.kind == "Role"
 _severity := {} if data.kubeward.lib.rbac.only_namespace_bound
 
 deny contains finding if {
-	some item in data.kubeward.lib.rbac.items
+	some item in data.kubeward.lib.rbac.misspelled_items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects read Secrets")
 	finding = f
 }

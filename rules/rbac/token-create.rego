@@ -37,7 +37,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some item in data.kubeward.lib.rbac.items
+	some item in data.kubeward.lib.rbac.misspelled_items
 	some f in rbac.near_miss_findings(item, _verbs, _targets, "let its subjects mint service account tokens")
 	finding = f
 }
