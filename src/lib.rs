@@ -527,21 +527,43 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
                 Ok((Evaluator::new(&plan)?, user))
             },
             |(ev, user_ev), &ri| {
+                // Bundled results of an identical document (or a kind no rule
+                // reads) need neither the whole tree nor its value, unless
+                // user policies run or a finding must be located.
+                let text_key = memo_key_of(&resources[ri], &files);
+                let cached = match user_ev {
+                    Some(_) => None,
+                    None => ev.cached(&resources[ri].id.kind, text_key),
+                };
+                if cached.as_ref().is_some_and(Vec::is_empty) {
+                    return Vec::new();
+                }
                 let full = resources[ri].full(&files);
                 let r = full.as_ref();
+                let bundled_of = |i: usize| plan.rules.get(i).map(|r| &r.meta);
+                let user_of = |i: usize| user.rules.get(i).map(|r| &r.meta);
+                if let Some(raw) = cached {
+                    return raw
+                        .into_iter()
+                        .map(|raw| {
+                            let meta = raw.rule.and_then(bundled_of);
+                            locate_finding(meta, &files, r, raw)
+                        })
+                        .filter(|f| enabled_in(&f.rule, true, f.file))
+                        .map(|f| (ri, f))
+                        .collect::<Vec<_>>();
+                }
                 let input = engine::convert::to_value(&r.root);
                 let user_raw = match user_ev {
                     Some(u) => u.evaluate(r, &input),
                     None => Vec::new(),
                 };
-                let bundled_of = |i: usize| plan.rules.get(i).map(|r| &r.meta);
-                let user_of = |i: usize| user.rules.get(i).map(|r| &r.meta);
                 let label = || {
                     let file = files.get(r.file).map_or("?", |f| f.path.as_str());
                     let name = r.id.name.as_deref().unwrap_or("");
                     format!("{file} {}/{name}", r.id.kind)
                 };
-                let raw = ev.evaluate(&r.id.kind, input, label);
+                let raw = ev.evaluate(&r.id.kind, input, text_key, label);
                 raw.into_iter()
                     .map(|raw| {
                         let meta = raw.rule.and_then(bundled_of);
@@ -786,6 +808,28 @@ fn workload_kinds(workloads: &[config::Workload]) -> Vec<String> {
 
 /// `data.kubeward`: the target version and a slim inventory of the run (only
 /// what cross-resource rules read: identity and labels).
+/// The memo key of a resource from its document's text: two documents with
+/// the same text (from the start of their `---` chunk, so directives and
+/// anchors count) in files read the same way (YAML or a JSON stream) load to
+/// the same value, and hashing the text is much cheaper than serialising the
+/// value. None for a List item (its text alone does not determine it: it may
+/// use anchors of the List document); the engine then keys it by its value.
+fn memo_key_of(r: &Resource, files: &[SourceFile]) -> Option<(u64, u64)> {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    if !r.prefix.is_empty() {
+        return None;
+    }
+    let file = files.get(r.file)?;
+    let text = file.text.get(r.doc_start..r.root.span.end)?;
+    let json = yaml::is_json_stream(&file.text);
+    let digest = |salt: u8| {
+        let mut h = DefaultHasher::new();
+        (salt, json, r.id.kind.as_str(), text).hash(&mut h);
+        h.finish()
+    };
+    Some((digest(2), digest(3)))
+}
+
 pub(crate) fn run_data(
     kube_version: (u32, u32),
     namespace: Option<&str>,

@@ -32,6 +32,8 @@ pub struct Resource {
     pub file: usize,
     /// The `---` chunk the resource came from.
     pub doc: usize,
+    /// Byte offset where that chunk starts.
+    pub doc_start: usize,
     /// For a List item, its path inside the List document (`items[3]`).
     pub prefix: Vec<PathSeg>,
     pub id: ResourceRef,
@@ -59,6 +61,7 @@ impl Resource {
             Some(root) => Cow::Owned(Resource {
                 file: self.file,
                 doc: self.doc,
+                doc_start: self.doc_start,
                 prefix: self.prefix.clone(),
                 id: self.id.clone(),
                 root,
@@ -90,6 +93,7 @@ pub fn resources_of(file: usize, text: &str, documents: Vec<Document>) -> Vec<Re
                         out.push(Resource {
                             file,
                             doc: doc.index,
+                            doc_start: doc.start,
                             prefix: vec![PathSeg::Key("items".into()), PathSeg::Index(i)],
                             id: item_id,
                             origin: kustomize_origin(item).or_else(|| helm.clone()),
@@ -104,6 +108,7 @@ pub fn resources_of(file: usize, text: &str, documents: Vec<Document>) -> Vec<Re
         out.push(Resource {
             file,
             doc: doc.index,
+            doc_start: doc.start,
             prefix: Vec::new(),
             id,
             origin: kustomize_origin(&doc.root).or(helm),

@@ -549,16 +549,19 @@ impl<'p> Evaluator<'p> {
 
     /// Evaluates every rule that applies to `kind` on one resource.
     /// `label` names the resource in a profile (only called when profiling).
+    /// `key` identifies the resource's content when the caller can say so
+    /// cheaply (see `cached`); otherwise the value itself is digested.
     pub fn evaluate(
         &mut self,
         kind: &str,
         input: Value,
+        key: Option<(u64, u64)>,
         label: impl FnOnce() -> String,
     ) -> Vec<RawFinding> {
         let Some(group) = self.plan.group_for(kind) else {
             return Vec::new();
         };
-        let key = memo_key(kind, &input);
+        let key = key.or_else(|| memo_key(kind, &input));
         if let Some(hit) = key.and_then(|k| self.plan.memo.lock().ok()?.get(&k).cloned()) {
             return hit;
         }
@@ -567,6 +570,17 @@ impl<'p> Evaluator<'p> {
             memo.insert(k, found.clone());
         }
         found
+    }
+
+    /// What `evaluate` would return for a resource of `kind` whose content
+    /// has `key`, when that is known without evaluating: nothing for a kind no
+    /// rule reads, or the results of an identical resource evaluated before.
+    /// Keys from text (salted apart from value digests) are the caller's.
+    pub fn cached(&self, kind: &str, key: Option<(u64, u64)>) -> Option<Vec<RawFinding>> {
+        if self.plan.group_for(kind).is_none() {
+            return Some(Vec::new());
+        }
+        self.plan.memo.lock().ok()?.get(&key?).cloned()
     }
 
     fn evaluate_group(
@@ -945,7 +959,7 @@ mod tests {
                "spec":{"hostPID":true,"containers":[{"name":"a","image":"a:1"}]}}"#,
         )
         .expect("json");
-        let found = ev.evaluate("Pod", pod, String::new);
+        let found = ev.evaluate("Pod", pod, None, String::new);
         assert!(
             found.iter().any(|f| {
                 f.rule.map(|i| p.rules[i].meta.id.as_str()) == Some("pod-security/host-pid")
@@ -968,17 +982,19 @@ mod tests {
         let expected =
             Evaluator::new(&full)
                 .expect("rules compile")
-                .evaluate("Pod", pod(), String::new);
+                .evaluate("Pod", pod(), None, String::new);
         assert!(!expected.is_empty());
         let mut only_pods = plan();
         only_pods.restrict_to_kinds(["Pod"]);
         let loaded = |p: &Plan| p.needed.iter().filter(|&&n| n).count();
         assert!(loaded(&only_pods) < loaded(&full));
         assert_eq!(only_pods.group_for("ConfigMap"), None);
-        let found =
-            Evaluator::new(&only_pods)
-                .expect("rules compile")
-                .evaluate("Pod", pod(), String::new);
+        let found = Evaluator::new(&only_pods).expect("rules compile").evaluate(
+            "Pod",
+            pod(),
+            None,
+            String::new,
+        );
         assert_eq!(found, expected);
         // A ConfigMap needs no pod rules.
         let mut config_map = plan();

@@ -27,6 +27,7 @@ mod tests;
 mod timestamp;
 mod tree;
 
+pub(crate) use json::is_json_stream;
 pub use json_view::to_json;
 pub use libyaml::is_parser_panic;
 pub use limits::Limits;
