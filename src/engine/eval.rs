@@ -392,11 +392,7 @@ fn precompute_rvm(plan: &Plan, data: Value) -> Option<Value> {
         .index_key
         .filter(|_| use_embedded_programs())
         .and_then(programs::load)?;
-    let mut vm = regorus::rvm::vm::RegoVM::new();
-    vm.load_program(program);
-    vm.set_max_instructions(VM_MAX_INSTRUCTIONS);
-    vm.set_strict_builtin_errors(false);
-    vm.set_data(data).ok()?;
+    let mut vm = new_vm(program, data)?;
     vm.set_input(Value::new_object());
     match vm.execute_entry_point_by_name(PRECOMPUTE_RULE) {
         Ok(v @ Value::Object(_)) => Some(v),
@@ -663,13 +659,7 @@ impl<'p> Evaluator<'p> {
             }
             compile_program(self.engine()?, group)
         });
-        let program = program.clone()?;
-        let mut vm = regorus::rvm::vm::RegoVM::new();
-        vm.load_program(program);
-        vm.set_max_instructions(VM_MAX_INSTRUCTIONS);
-        vm.set_strict_builtin_errors(false);
-        vm.set_data(self.vm_data.clone()).ok()?;
-        Some(vm)
+        new_vm(program.clone()?, self.vm_data.clone())
     }
 
     fn profile_group(
@@ -689,16 +679,8 @@ impl<'p> Evaluator<'p> {
             // once, outside the timing) on the input the engine was given.
             if rvm && !self.rule_vms.contains_key(&i) {
                 let vm = self.engine.as_mut().and_then(|engine| {
-                    let policy = engine
-                        .compile_with_entrypoint(&entry.as_str().into())
-                        .ok()?;
-                    let program = Compiler::compile_from_policy(&policy, &[&entry]).ok()?;
-                    let mut vm = regorus::rvm::vm::RegoVM::new();
-                    vm.load_program(program);
-                    vm.set_max_instructions(VM_MAX_INSTRUCTIONS);
-                    vm.set_strict_builtin_errors(false);
-                    vm.set_data(self.vm_data.clone()).ok()?;
-                    Some(vm)
+                    let program = compile_entry(engine, &entry).ok()?;
+                    new_vm(program, self.vm_data.clone())
                 });
                 self.rule_vms.insert(i, vm);
             }
@@ -801,10 +783,7 @@ pub fn ahead_of_time_programs() -> Result<Vec<u8>, String> {
     let key = plan
         .index_key
         .ok_or("the bundled catalogue has no digest")?;
-    let policy = engine
-        .compile_with_entrypoint(&PRECOMPUTE_RULE.into())
-        .map_err(|e| e.to_string())?;
-    let program = Compiler::compile_from_policy(&policy, &[PRECOMPUTE_RULE])
+    let program = compile_entry(&mut engine, PRECOMPUTE_RULE)
         .map_err(|e| format!("the run index does not compile for the RVM: {e}"))?;
     out.push((key, programs::serialize(&program)?));
     Ok(programs::encode(&out))
@@ -812,11 +791,26 @@ pub fn ahead_of_time_programs() -> Result<Vec<u8>, String> {
 
 /// Compiles group `group` of the engine's dispatch module to an RVM program.
 fn compile_program(engine: &mut Engine, group: usize) -> Option<Arc<Program>> {
-    let entry = format!("data.kubeward.dispatch.g{group}");
+    compile_entry(engine, &format!("data.kubeward.dispatch.g{group}")).ok()
+}
+
+/// Compiles one rule of the engine's modules (and what it uses) to an RVM program.
+fn compile_entry(engine: &mut Engine, entry: &str) -> Result<Arc<Program>, String> {
     let policy = engine
-        .compile_with_entrypoint(&entry.as_str().into())
-        .ok()?;
-    Compiler::compile_from_policy(&policy, &[&entry]).ok()
+        .compile_with_entrypoint(&entry.into())
+        .map_err(|e| e.to_string())?;
+    Compiler::compile_from_policy(&policy, &[entry]).map_err(|e| e.to_string())
+}
+
+/// A VM running `program` over `data`, with the settings every kubeward VM has.
+fn new_vm(program: Arc<Program>, data: Value) -> Option<regorus::rvm::vm::RegoVM> {
+    let mut vm = regorus::rvm::vm::RegoVM::new();
+    vm.load_program(program);
+    vm.set_max_instructions(VM_MAX_INSTRUCTIONS);
+    // OPA semantics, as for the interpreter.
+    vm.set_strict_builtin_errors(false);
+    vm.set_data(data).ok()?;
+    Some(vm)
 }
 
 /// `KUBEWARD_PROGRAMS=compile` ignores the embedded programs (tests of the
