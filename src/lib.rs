@@ -525,7 +525,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         settings.namespace.as_deref(),
         |id| (0..file_count).any(|f| enabled_in(id, true, f)),
     );
-    let mut plan = Plan::new(&catalog, enabled, &pod_kinds, data);
+    let mut plan = Plan::for_run(&catalog, enabled, &pod_kinds, data, resources.len());
     plan.restrict_to_kinds(resources.iter().map(|r| r.id.kind.as_str()));
     // User policies are compiled (and rejected, exit 2) before anything is
     // evaluated, even when there is nothing to lint.
@@ -681,7 +681,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
     // Suppressions: comments, annotations, config ignores; then the baseline.
     let ran = |id: &str| {
         let hit = |rid: &str| rid == id || (id.ends_with('/') && rid.starts_with(id));
-        plan.rules.iter().any(|r| hit(&r.meta.id))
+        (plan.rules.iter().enumerate()).any(|(i, r)| plan.reports(i) && hit(&r.meta.id))
             || user.rules.iter().any(|r| hit(&r.meta.id))
             || rules_builtin::is_builtin(id)
     };

@@ -32,6 +32,18 @@ fuzz_target!(|data: &[u8]| {
         // The JSON view and the engine's value conversion walk the whole tree.
         let _ = kubeward::yaml::to_json(&doc.root);
         let _ = kubeward::engine::convert::to_value(&doc.root);
+        // Large documents are kept in the compact encoding until evaluated:
+        // decoding must give the tree back (compared encoded, so NaN equals itself).
+        let bytes = kubeward::yaml::compact::encode(&doc.root, text);
+        let back = kubeward::yaml::compact::decode(&bytes, text).expect("decodes");
+        assert!(kubeward::yaml::compact::encode(&back, text) == bytes, "round trip");
+        assert!(back.span == doc.root.span);
+    }
+    // And the eviction itself keeps every span inside the text.
+    let mut documents = documents;
+    kubeward::evict::evict(&mut documents, text, |_| false);
+    for doc in &documents {
+        common::check_tree(text, &doc.root);
     }
     for r in resources_of(0, text, documents) {
         common::check_tree(text, &r.root);

@@ -69,6 +69,10 @@ pub struct Plan {
     /// Per group: the key of its ahead-of-time program (`engine::programs`);
     /// None for rules that are not the binary's own.
     keys: Vec<Option<programs::Key>>,
+    /// Per rule: whether its findings are reported. All, unless the plan was
+    /// widened to the default rule set to use the embedded programs
+    /// ([`Plan::for_run`]); the others are evaluated and their results dropped.
+    reported: Vec<bool>,
     /// The key of the run index's ahead-of-time program.
     index_key: Option<programs::Key>,
     /// `data.kubeward.tables`, parsed once per run.
@@ -189,6 +193,7 @@ impl Plan {
         let other_group = group_of(others);
         let active = vec![true; groups.len()];
         let programs = groups.iter().map(|_| OnceLock::new()).collect();
+        let rules_len = rules.len();
         let keys = groups
             .iter()
             .enumerate()
@@ -214,9 +219,46 @@ impl Plan {
             memo: Mutex::new(HashMap::new()),
             programs,
             keys,
+            reported: vec![true; rules_len],
             index_key: catalog.digest.map(|d| programs::key(d, PRECOMPUTE_RULE)),
             tables_value: OnceLock::new(),
         }
+    }
+
+    /// The plan of a run of `resources` resources. A small run whose rules
+    /// are all enabled by default (a config or `--only` may switch some off)
+    /// evaluates the whole default rule set instead, with the programs embedded
+    /// in the binary, and reports only its own rules: compiling a plan of its
+    /// own would cost more (one Deployment: ~30 ms with the interpreter, ~60 ms
+    /// compiling RVM programs, ~10 ms with the embedded ones). Large runs keep
+    /// their exact plan: evaluating rules that are off would cost more there.
+    pub fn for_run(
+        catalog: &Catalog,
+        enabled: impl Fn(&Rule) -> bool,
+        pod_kinds: &[String],
+        data: Value,
+        resources: usize,
+    ) -> Plan {
+        let bundled = || catalog.rules.iter().filter(|r| !r.user);
+        let within_default =
+            bundled().all(|r| r.meta.enabled || !enabled(r)) && bundled().any(&enabled);
+        let widen = resources < RVM_MIN_RESOURCES
+            && pod_kinds.is_empty()
+            && catalog.digest.is_some()
+            && within_default
+            && use_embedded_programs()
+            && std::env::var_os("KUBEWARD_ENGINE").is_none();
+        if !widen {
+            return Plan::new(catalog, enabled, pod_kinds, data);
+        }
+        let mut plan = Plan::new(catalog, |r| r.meta.enabled, pod_kinds, data);
+        plan.reported = plan.rules.iter().map(&enabled).collect();
+        plan
+    }
+
+    /// Whether rule `i` of the plan reports findings (see [`Plan::for_run`]).
+    pub fn reports(&self, i: usize) -> bool {
+        self.reported.get(i).copied().unwrap_or(false)
     }
 
     /// The rule group to evaluate for a kind, or None when no rule reads it
@@ -708,6 +750,9 @@ impl<'p> Evaluator<'p> {
 
     fn evaluate_one(&mut self, i: usize) -> Vec<RawFinding> {
         let plan = self.plan;
+        if !plan.reports(i) {
+            return Vec::new();
+        }
         let rule = &plan.rules[i];
         let result = match self.engine() {
             Some(engine) => engine
@@ -742,7 +787,7 @@ impl<'p> Evaluator<'p> {
             let Some(i) = idx.as_u64().ok().map(|i| i as usize) else {
                 continue;
             };
-            let Some(rule) = self.plan.rules.get(i) else {
+            let Some(rule) = self.plan.rules.get(i).filter(|_| self.plan.reports(i)) else {
                 continue;
             };
             out.push(parse_finding(Some(i), &rule.meta.id, f));
@@ -922,6 +967,52 @@ mod tests {
     fn plan() -> Plan {
         let catalog = Catalog::bundled().expect("bundled rules load");
         Plan::new(&catalog, |r| r.meta.enabled, &[], Value::new_object())
+    }
+
+    #[test]
+    fn small_runs_with_fewer_rules_widen_to_the_default_set_and_report_only_theirs() {
+        let catalog = Catalog::bundled().expect("bundled rules load");
+        let off = "pod-security/host-pid";
+        let enabled = |r: &Rule| r.meta.enabled && r.meta.id != off;
+        let pod = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},
+               "spec":{"hostPID":true,"hostIPC":true,"containers":[{"name":"a","image":"a:1"}]}}"#;
+        for resources in [1, RVM_MIN_RESOURCES] {
+            let p = Plan::for_run(&catalog, enabled, &[], Value::new_object(), resources);
+            let i = p.rules.iter().position(|r| r.meta.id == off);
+            // Small runs keep the switched-off rule in the plan (the embedded
+            // programs hold it) but do not report it; large runs leave it out.
+            assert_eq!(i.is_some(), resources == 1, "{resources} resources");
+            assert!(i.is_none_or(|i| !p.reports(i)));
+            let mut ev = Evaluator::new(&p).expect("rules compile");
+            let found = ev.evaluate(
+                "Pod",
+                Value::from_json_str(pod).expect("json"),
+                None,
+                String::new,
+            );
+            let ids: Vec<&str> = found
+                .iter()
+                .filter_map(|f| f.rule.map(|i| p.rules[i].meta.id.as_str()))
+                .collect();
+            assert!(!ids.contains(&off), "{ids:?}");
+            assert!(ids.contains(&"pod-security/host-ipc"), "{ids:?}");
+        }
+        // Opt-in rules are not in the embedded programs: no widening.
+        let opt_in = catalog
+            .rules
+            .iter()
+            .find(|r| !r.meta.enabled)
+            .map(|r| r.meta.id.clone());
+        if let Some(id) = opt_in {
+            let p = Plan::for_run(
+                &catalog,
+                |r| r.meta.enabled || r.meta.id == id,
+                &[],
+                Value::new_object(),
+                1,
+            );
+            assert!((0..p.rules.len()).all(|i| p.reports(i)));
+        }
     }
 
     #[test]
