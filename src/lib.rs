@@ -564,28 +564,22 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
                 let r = full.as_ref();
                 let bundled_of = |i: usize| plan.rules.get(i).map(|r| &r.meta);
                 let user_of = |i: usize| user.rules.get(i).map(|r| &r.meta);
-                if let Some(raw) = cached {
-                    return raw
-                        .into_iter()
-                        .map(|raw| {
-                            let meta = raw.rule.and_then(bundled_of);
-                            locate_finding(meta, &files, r, raw)
-                        })
-                        .filter(|f| enabled_in(&f.rule, true, f.file))
-                        .map(|f| (ri, f))
-                        .collect::<Vec<_>>();
-                }
-                let input = engine::convert::to_value(&r.root);
-                let user_raw = match user_ev {
-                    Some(u) => u.evaluate(r, &input),
-                    None => Vec::new(),
+                let (raw, user_raw) = match cached {
+                    Some(raw) => (raw, Vec::new()),
+                    None => {
+                        let input = engine::convert::to_value(&r.root);
+                        let user_raw = match user_ev {
+                            Some(u) => u.evaluate(r, &input),
+                            None => Vec::new(),
+                        };
+                        let label = || {
+                            let file = files.get(r.file).map_or("?", |f| f.path.as_str());
+                            let name = r.id.name.as_deref().unwrap_or("");
+                            format!("{file} {}/{name}", r.id.kind)
+                        };
+                        (ev.evaluate(&r.id.kind, input, text_key, label), user_raw)
+                    }
                 };
-                let label = || {
-                    let file = files.get(r.file).map_or("?", |f| f.path.as_str());
-                    let name = r.id.name.as_deref().unwrap_or("");
-                    format!("{file} {}/{name}", r.id.kind)
-                };
-                let raw = ev.evaluate(&r.id.kind, input, text_key, label);
                 raw.into_iter()
                     .map(|raw| {
                         let meta = raw.rule.and_then(bundled_of);
