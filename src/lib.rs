@@ -365,7 +365,15 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
             settings.limits.or(&from_config)
         })
         .collect();
-    let indices: Vec<usize> = (0..targets.len()).collect();
+    // Largest files first, so that no big file is left for one worker at the
+    // end while the other idles (results are put back in target order below).
+    let mut indices: Vec<usize> = (0..targets.len()).collect();
+    let size = |i: &usize| match &targets[*i] {
+        discover::Target::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+        _ => 0,
+    };
+    let sizes: Vec<u64> = indices.iter().map(size).collect();
+    indices.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
     // Kinds read whole before evaluation are never evicted (`evict`).
     let config_workloads =
         workload_kinds(&primary.map(|c| c.workloads.clone()).unwrap_or_default());
@@ -400,6 +408,11 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
             }
         },
     )?;
+    let mut in_order: Vec<Vec<_>> = (0..targets.len()).map(|_| Vec::new()).collect();
+    for (&i, parts) in indices.iter().zip(loaded) {
+        in_order[i] = parts;
+    }
+    let loaded = in_order;
 
     let mut files: Vec<SourceFile> = Vec::new();
     // Per file: how kubeward rendered it (chart targets only).
