@@ -135,8 +135,17 @@ impl<'a> Attributor<'a> {
         f: &Finding,
         r: &Resource,
     ) -> Option<crate::finding::ValuesLocation> {
-        let r = r.full(self.files);
-        let NodeKind::Scalar(value) = &node_at(&r.root, &f.path)?.kind else {
+        // An evicted document is decoded only when the finding's field is not
+        // among the parts it keeps as a tree (metadata).
+        let full;
+        let node = match node_at(&r.root, &f.path) {
+            Some(node) => node,
+            None => {
+                full = r.full(self.files);
+                node_at(&full.root, &f.path)?
+            }
+        };
+        let NodeKind::Scalar(value) = &node.kind else {
             return None;
         };
         let scope = values::subchart_scope(template);
