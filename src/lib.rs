@@ -837,26 +837,23 @@ fn workload_kinds(workloads: &[config::Workload]) -> Vec<String> {
 
 /// `data.kubeward`: the target version and a slim inventory of the run (only
 /// what cross-resource rules read: identity and labels).
-/// The memo key of a resource from its document's text: two documents with
-/// the same text (from the start of their `---` chunk, so directives and
-/// anchors count) in files read the same way (YAML or a JSON stream) load to
-/// the same value, and hashing the text is much cheaper than serialising the
-/// value. None for a List item (its text alone does not determine it: it may
-/// use anchors of the List document); the engine then keys it by its value.
+/// The memo key of a resource from its document's text: the text from the
+/// start of its `---` chunk (directives and anchors count) to the end of the
+/// resource determines its value, since YAML defines an anchor before any
+/// alias to it; with the file's reading (YAML or a JSON stream), the kind and,
+/// for a List item, its place in the List. Hashing the text is much cheaper
+/// than serialising the value.
 fn memo_key_of(r: &Resource, files: &[SourceFile]) -> Option<(u64, u64)> {
     use std::hash::{DefaultHasher, Hash, Hasher};
-    if !r.prefix.is_empty() {
-        return None;
-    }
     let file = files.get(r.file)?;
     let text = file.text.get(r.doc_start..r.root.span.end)?;
     let json = yaml::is_json_stream(&file.text);
     let digest = |salt: u8| {
         let mut h = DefaultHasher::new();
-        (salt, json, r.id.kind.as_str(), text).hash(&mut h);
+        (salt, json, r.id.kind.as_str(), &r.prefix, text).hash(&mut h);
         h.finish()
     };
-    Some((digest(2), digest(3)))
+    Some((digest(0), digest(1)))
 }
 
 pub(crate) fn run_data(

@@ -2,7 +2,8 @@
 //! document's text, checked before the document is decoded or converted).
 //! A copy must still get its own findings at its own lines, also when it sits
 //! at another place in another stream, and also for a large document kept as
-//! a compact encoding; a document that differs must not reuse the results.
+//! a compact encoding; a document that differs (also only in what a List
+//! item's alias stands for) must not reuse the results.
 
 use kubeward::{lint, ConfigChoice, Settings};
 use std::collections::BTreeSet;
@@ -119,6 +120,40 @@ fn copies_of_large_documents_get_their_own_locations() {
             "b.yaml".to_string(),
             line + 4,
             "secrets/configmap-sensitive".to_string(),
+        ),
+    ]
+    .into();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn list_items_with_the_same_text_but_other_anchors_are_not_shared() {
+    // The item text is the same in both files; what its alias stands for is
+    // defined earlier in the List and differs.
+    let list = |privileged: bool| {
+        format!(
+            "apiVersion: v1\nkind: List\nmetadata: {{}}\nsecurity: &sc {{privileged: {privileged}}}\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {{name: p}}\n  spec:\n    containers:\n    - name: a\n      image: nginx:1.27\n      securityContext: *sc\n"
+        )
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = dir.path().join("a.yaml");
+    let b = dir.path().join("b.yaml");
+    let c = dir.path().join("c.yaml");
+    std::fs::write(&a, list(false)).expect("write");
+    std::fs::write(&b, list(true)).expect("write");
+    std::fs::write(&c, list(true)).expect("write");
+    let got = findings(vec![a, b, c]);
+    // Reported where the aliased value is written (the anchor, line 4).
+    let want: BTreeSet<_> = [
+        (
+            "b.yaml".to_string(),
+            4,
+            "pod-security/privileged".to_string(),
+        ),
+        (
+            "c.yaml".to_string(),
+            4,
+            "pod-security/privileged".to_string(),
         ),
     ]
     .into();

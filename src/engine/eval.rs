@@ -479,6 +479,26 @@ fn build_engine(plan: &Plan, tables: &Value) -> Result<Engine, EngineError> {
     Ok(engine)
 }
 
+/// The worker's interpreter: the plan's modules, data, tables and the run
+/// index (when there is one), prepared.
+fn interpreter(
+    plan: &Plan,
+    tables: &Value,
+    precomputed: Option<&Value>,
+) -> Result<Engine, EngineError> {
+    let mut engine = build_engine(plan, tables)?;
+    if let Some(index) = precomputed {
+        engine
+            .add_data(kubeward_data("precomputed", index.clone()))
+            .map_err(|e| EngineError::Compile {
+                path: "<precomputed>".into(),
+                message: e.to_string(),
+            })?;
+    }
+    prepare(plan, &mut engine)?;
+    Ok(engine)
+}
+
 /// regorus analyses modules lazily on the first evaluation: do it now so a
 /// rule that does not compile stops the run before any file is linted.
 fn prepare(plan: &Plan, engine: &mut Engine) -> Result<(), EngineError> {
@@ -537,58 +557,38 @@ impl<'p> Evaluator<'p> {
         // The interpreter is needed to evaluate or to profile; the RVM's
         // workers build it only if they need it (a program the binary does not
         // hold, a resource the RVM fails on).
-        let mut engine = None;
-        if !rvm || profile.is_some() {
-            engine = Some(build_engine(plan, &tables)?);
-        }
-        if let (Some(index), Some(engine)) = (precomputed, &mut engine) {
-            engine
-                .add_data(kubeward_data("precomputed", index.clone()))
-                .map_err(|e| EngineError::Compile {
-                    path: "<precomputed>".into(),
-                    message: e.to_string(),
-                })?;
-        }
+        let engine = match !rvm || profile.is_some() {
+            true => Some(interpreter(plan, &tables, precomputed.as_ref())?),
+            false => None,
+        };
         let vm_data = vm_data(plan, &tables, precomputed.as_ref());
         let vm_state = || if rvm { Vm::Untried } else { Vm::Unavailable };
-        let mut ev = Evaluator {
+        Ok(Evaluator {
             plan,
             engine,
             vms: plan.groups.iter().map(|_| vm_state()).collect(),
             vm_data,
             profile,
             rule_vms: HashMap::new(),
-        };
-        if let Some(engine) = &mut ev.engine {
-            prepare(plan, engine)?;
-        }
-        Ok(ev)
+        })
     }
 
     /// The interpreter, built on first use when the run started without it
     /// (a resource the RVM failed on); None if it cannot be built.
     fn engine(&mut self) -> Option<&mut Engine> {
         if self.engine.is_none() {
-            let mut engine = self
-                .plan
-                .tables()
-                .ok()
-                .and_then(|t| build_engine(self.plan, t).ok())?;
-            if let Some(Some(index)) = self.plan.precomputed.get() {
-                engine
-                    .add_data(kubeward_data("precomputed", index.clone()))
-                    .ok()?;
-            }
-            prepare(self.plan, &mut engine).ok()?;
-            self.engine = Some(engine);
+            let plan = self.plan;
+            let tables = plan.tables().ok()?;
+            let index = plan.precomputed.get().and_then(Option::as_ref);
+            self.engine = Some(interpreter(plan, tables, index).ok()?);
         }
         self.engine.as_mut()
     }
 
     /// Evaluates every rule that applies to `kind` on one resource.
     /// `label` names the resource in a profile (only called when profiling).
-    /// `key` identifies the resource's content when the caller can say so
-    /// cheaply (see `cached`); otherwise the value itself is digested.
+    /// `key` identifies the resource's content (see `cached`); without one
+    /// the result is not remembered.
     pub fn evaluate(
         &mut self,
         kind: &str,
@@ -599,7 +599,6 @@ impl<'p> Evaluator<'p> {
         let Some(group) = self.plan.group_for(kind) else {
             return Vec::new();
         };
-        let key = key.or_else(|| memo_key(kind, &input));
         if let Some(hit) = key.and_then(|k| self.plan.memo.lock().ok()?.get(&k).cloned()) {
             return hit;
         }
@@ -613,7 +612,7 @@ impl<'p> Evaluator<'p> {
     /// What `evaluate` would return for a resource of `kind` whose content
     /// has `key`, when that is known without evaluating: nothing for a kind no
     /// rule reads, or the results of an identical resource evaluated before.
-    /// Keys from text (salted apart from value digests) are the caller's.
+    /// Keys are the caller's (digests of the resource's text: `memo_key_of`).
     pub fn cached(&self, kind: &str, key: Option<(u64, u64)>) -> Option<Vec<RawFinding>> {
         if self.plan.group_for(kind).is_none() {
             return Some(Vec::new());
@@ -794,19 +793,6 @@ impl<'p> Evaluator<'p> {
         }
         out
     }
-}
-
-/// A 128-bit digest of the kind and the resource as JSON (two SipHash runs
-/// with different prefixes); None when the value cannot be serialised.
-fn memo_key(kind: &str, input: &Value) -> Option<(u64, u64)> {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    let json = input.to_json_str().ok()?;
-    let digest = |salt: u8| {
-        let mut h = DefaultHasher::new();
-        (salt, kind, &json).hash(&mut h);
-        h.finish()
-    };
-    Some((digest(0), digest(1)))
 }
 
 /// The RVM programs of the bundled catalogue's default plan (the rules enabled
