@@ -184,12 +184,11 @@ fn nesting_and_alias_bombs_are_rejected() {
         ..d
     };
     let dir = tempfile::tempdir().expect("tempdir");
-    let small_bomb = dir.path().join("aliases.yaml");
-    std::fs::write(
-        &small_bomb,
+    let small_bomb = written(
+        dir.path(),
+        "aliases.yaml",
         "a: &a [1, 2, 3, 4, 5]\nb: [*a, *a, *a, *a, *a]\n",
-    )
-    .expect("write");
+    );
     check(
         &small_bomb,
         Expect::Syntax(2, 17, "kubeward's limit of 20 nodes"),
@@ -202,14 +201,13 @@ fn depth_up_to_the_ceiling_is_usable() {
     // 10,000 levels inside a resource: parsed, converted and evaluated on the
     // worker stacks (also with one thread) when the limit is raised to the ceiling.
     let dir = tempfile::tempdir().expect("tempdir");
-    let deep = dir.path().join("deep-pod.yaml");
     let n = kubeward::limits::MAX_DEPTH_CEILING - 8;
     let text = format!(
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: deep\nspec:\n  containers:\n  - name: a\n    image: nginx:1.27\n    securityContext: {{privileged: true}}\n    args: {}x{}\n",
         "[".repeat(n),
         "]".repeat(n)
     );
-    std::fs::write(&deep, text).expect("write");
+    let deep = written(dir.path(), "deep-pod.yaml", text);
     let deepest = Limits {
         max_depth: Some(kubeward::limits::MAX_DEPTH_CEILING),
         ..Limits::default()
@@ -241,9 +239,8 @@ fn depth_up_to_the_ceiling_is_usable() {
 #[test]
 fn oversized_files_are_not_read() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let big = dir.path().join("big.yaml");
     let line = "k: v\n";
-    std::fs::write(&big, line.repeat((2 << 20) / line.len())).expect("write");
+    let big = written(dir.path(), "big.yaml", line.repeat((2 << 20) / line.len()));
     let limit = Limits {
         max_file_bytes: Some(1 << 20),
         ..Limits::default()
@@ -258,14 +255,13 @@ fn oversized_files_are_not_read() {
 #[test]
 fn megabyte_lines_are_linted() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let long = dir.path().join("long-lines.yaml");
     let mb = "x".repeat(1 << 20);
     let flow: Vec<String> = (0..60_000).map(|i| format!("k{i}: v{i}")).collect();
     let text = format!(
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  plain: {mb}\n  quoted: \"{mb}\"\n  flow: {{{}}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p, annotations: {{a: \"{mb}\"}}}}\nspec:\n  containers:\n  - {{name: a, image: nginx:1.27, securityContext: {{privileged: true}}}}\n",
         flow.join(", ")
     );
-    std::fs::write(&long, text).expect("write");
+    let long = written(dir.path(), "long-lines.yaml", text);
     check(
         &long,
         Expect::Finding(15, "pod-security/privileged"),
@@ -277,8 +273,7 @@ fn megabyte_lines_are_linted() {
 fn many_tiny_documents_in_one_stream() {
     // 100,000 here; the 1,000,000-document stream is in `huge_inputs`.
     let dir = tempfile::tempdir().expect("tempdir");
-    let many = dir.path().join("many.yaml");
-    std::fs::write(&many, tiny_documents(100_000)).expect("write");
+    let many = written(dir.path(), "many.yaml", tiny_documents(100_000));
     check(
         &many,
         Expect::Finding(200_006, "pod-security/privileged"),
@@ -433,16 +428,14 @@ fn huge_inputs() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
 
-    let big = d.join("100mb.yaml");
-    std::fs::write(&big, big_document(100 << 20)).expect("write");
+    let big = written(d, "100mb.yaml", big_document(100 << 20));
     check(
         &big,
         Expect::Finding(5, "reliability/min-replicas"),
         Limits::default(),
     );
 
-    let many = d.join("million.yaml");
-    std::fs::write(&many, tiny_documents(1_000_000)).expect("write");
+    let many = written(d, "million.yaml", tiny_documents(1_000_000));
     check(
         &many,
         Expect::Finding(2_000_006, "pod-security/privileged"),
@@ -450,13 +443,12 @@ fn huge_inputs() {
     );
 
     // 10,000 levels of indented block mappings (~50 MB of indentation).
-    let deep = d.join("deep-indented.yaml");
     let mut text = String::new();
     for i in 0..10_000 {
         text.push_str(&" ".repeat(i));
         text.push_str("a:\n");
     }
-    std::fs::write(&deep, text).expect("write");
+    let deep = written(d, "deep-indented.yaml", text);
     check(
         &deep,
         Expect::Syntax(1001, 1001, "nested too deeply"),
@@ -479,4 +471,11 @@ fn big_document(bytes: usize) -> String {
     }
     s.push_str("    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n");
     s
+}
+
+/// Writes `contents` to `dir/name` and returns the path.
+fn written(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write");
+    path
 }
