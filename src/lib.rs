@@ -374,13 +374,14 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
     };
     let sizes: Vec<u64> = indices.iter().map(size).collect();
     indices.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+    // Custom workloads (config) count as pod-bearing everywhere below.
+    let workloads = primary.map(|c| c.workloads.clone()).unwrap_or_default();
+    let pod_kinds = workload_kinds(&workloads);
     // Kinds read whole before evaluation are never evicted (`evict`).
-    let config_workloads =
-        workload_kinds(&primary.map(|c| c.workloads.clone()).unwrap_or_default());
     let read_whole = |kind: &str| {
         engine::POD_BEARING.contains(&kind)
             || INVENTORY_FULL_KINDS.contains(&kind)
-            || config_workloads.iter().any(|k| k == kind)
+            || pod_kinds.iter().any(|k| k == kind)
     };
     let loaded = parallel::map(
         &indices,
@@ -520,7 +521,6 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
     let file_count = files.len().max(1);
     let enabled =
         |r: &engine::Rule| (0..file_count).any(|f| enabled_in(&r.meta.id, r.meta.enabled, f));
-    let workloads = primary.map(|c| c.workloads.clone()).unwrap_or_default();
     let data = run_data(
         kube_version,
         settings.namespace.as_deref(),
@@ -528,7 +528,6 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         &workloads,
         &resources,
     );
-    let pod_kinds = workload_kinds(&workloads);
     let user_plan = policy::UserPlan::new(
         &user,
         &catalog,
