@@ -5,6 +5,10 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+#[path = "src/fnv.rs"]
+mod fnv;
+use fnv::Fnv128;
+
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
@@ -72,7 +76,12 @@ fn main() {
         "/// Digest of the bundled files and the regorus release (see build.rs)."
     )
     .expect("write");
-    writeln!(f, "pub static BUNDLE_DIGEST: u128 = {:#x};", digest.0).expect("write");
+    writeln!(
+        f,
+        "pub static BUNDLE_DIGEST: u128 = {:#x};",
+        digest.finish()
+    )
+    .expect("write");
     // New files in subdirectories must retrigger the build too.
     let mut dirs = vec![rules.clone()];
     while let Some(d) = dirs.pop() {
@@ -102,20 +111,4 @@ fn regorus_version(lock: &str) -> String {
         }
     }
     String::new()
-}
-
-/// FNV-1a, 128 bits: stable across Rust releases (the std hasher is not), as
-/// the keys `engine::programs` derives from this digest.
-struct Fnv128(u128);
-
-impl Fnv128 {
-    fn new() -> Self {
-        Fnv128(0x6c62272e07bb014262b821756295c58d)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u128::from(b);
-            self.0 = self.0.wrapping_mul(0x0000000001000000000000000000013B);
-        }
-    }
 }

@@ -9,6 +9,7 @@ pub mod discover;
 pub mod engine;
 pub mod evict;
 pub mod finding;
+mod fnv;
 pub mod helm;
 pub mod input;
 pub mod limits;

@@ -30,19 +30,15 @@ const MAGIC: &[u8; 8] = b"KWPROGS1";
 
 pub type Key = u128;
 
-/// FNV-1a, 128 bits over length-separated parts (build.rs digests the rules
-/// with it too): stable across Rust releases, which the std hasher is not.
+/// FNV-1a over parts, each followed by a 0xff byte (no valid UTF-8 text
+/// contains one, so parts cannot run into each other).
 pub fn fnv128(parts: &[&[u8]]) -> u128 {
-    let mut h: u128 = 0x6c62272e07bb014262b821756295c58d;
+    let mut h = crate::fnv::Fnv128::new();
     for part in parts {
-        for &b in *part {
-            h ^= u128::from(b);
-            h = h.wrapping_mul(0x0000000001000000000000000000013B);
-        }
-        h ^= 0xff;
-        h = h.wrapping_mul(0x0000000001000000000000000000013B);
+        h.write(part);
+        h.write(&[0xff]);
     }
-    h
+    h.finish()
 }
 
 /// The key of a group's program: the bundle digest and the group's source in
