@@ -5,12 +5,20 @@
 
 use kubeward::engine::{ahead_of_time_programs, programs};
 
+/// The programs the bundled rules compile to now (compiled once for both tests).
+fn fresh() -> &'static [u8] {
+    static FRESH: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    FRESH.get_or_init(|| {
+        ahead_of_time_programs().expect("every bundled rule group compiles for the RVM")
+    })
+}
+
 #[test]
 fn embedded_programs_are_up_to_date() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(programs::ARTIFACT_PATH);
-    let fresh = ahead_of_time_programs().expect("every bundled rule group compiles for the RVM");
+    let fresh = fresh();
     if std::env::var_os("KUBEWARD_UPDATE_PROGRAMS").is_some() {
-        std::fs::write(&path, &fresh).expect("write rules/programs.bin");
+        std::fs::write(&path, fresh).expect("write rules/programs.bin");
         return;
     }
     let committed = std::fs::read(&path).unwrap_or_default();
@@ -24,7 +32,7 @@ fn embedded_programs_are_up_to_date() {
     };
     assert_eq!(
         keys(&committed),
-        keys(&fresh),
+        keys(fresh),
         "rules/programs.bin is stale: run KUBEWARD_UPDATE_PROGRAMS=1 cargo test --test programs"
     );
     // Same keys, same compiler input: the programs themselves must match too
@@ -44,8 +52,8 @@ fn embedded_programs_are_up_to_date() {
 fn no_program_looks_up_a_whole_package() {
     use regorus::rvm::instructions::LiteralOrRegister;
     use regorus::rvm::program::{DeserializationResult, Program};
-    let data = ahead_of_time_programs().expect("programs compile");
-    let index = programs::decode(&data).expect("well-formed");
+    let data = fresh();
+    let index = programs::decode(data).expect("well-formed");
     assert!(!index.is_empty());
     let mut found = std::collections::BTreeSet::new();
     for range in index.into_values() {
