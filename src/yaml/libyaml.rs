@@ -21,6 +21,12 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use libyaml_safer::{EventData, Mark, Parser, ScalarStyle};
+
+use super::events::{Event, EventKind, EventSource, SyntaxError};
+use super::standin::{Repair, StandIns};
+use super::Span;
+
 /// Whether a panic comes from inside libyaml-safer, which panics on a few
 /// malformed inputs. The loader catches those and reports `yaml/syntax`, so a
 /// panic hook (the binary's, the fuzz targets') can stay quiet about them while
@@ -29,12 +35,6 @@ pub fn is_parser_panic(info: &std::panic::PanicHookInfo<'_>) -> bool {
     info.location()
         .is_some_and(|l| l.file().contains("libyaml-safer"))
 }
-
-use libyaml_safer::{EventData, Mark, Parser, ScalarStyle};
-
-use super::events::{Event, EventKind, EventSource, SyntaxError};
-use super::standin::{Repair, StandIns};
-use super::Span;
 
 pub(crate) struct LibyamlEvents<'a> {
     parser: Parser<&'a [u8]>,
