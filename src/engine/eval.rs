@@ -240,14 +240,14 @@ impl Plan {
         resources: usize,
     ) -> Plan {
         let bundled = || catalog.rules.iter().filter(|r| !r.user);
-        let within_default =
-            bundled().all(|r| r.meta.enabled || !enabled(r)) && bundled().any(&enabled);
+        // `enabled` asks every file's config: only small runs ask it twice.
         let widen = resources < RVM_MIN_RESOURCES
             && pod_kinds.is_empty()
             && catalog.digest.is_some()
-            && within_default
             && use_embedded_programs()
-            && std::env::var_os("KUBEWARD_ENGINE").is_none();
+            && std::env::var_os("KUBEWARD_ENGINE").is_none()
+            && bundled().all(|r| r.meta.enabled || !enabled(r))
+            && bundled().any(&enabled);
         if !widen {
             return Plan::new(catalog, enabled, pod_kinds, data);
         }
