@@ -93,9 +93,11 @@ pub fn write(outcome: &Outcome, path: &Path) -> Result<usize, BaselineError> {
         message: e.to_string(),
     })?;
     text.push('\n');
-    std::fs::write(path, text).map_err(|e| BaselineError::Write {
-        path: path.display().to_string(),
-        message: e.to_string(),
+    crate::atomic_file::write_atomically(path, |w| w.write_all(text.as_bytes())).map_err(|e| {
+        BaselineError::Write {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        }
     })?;
     Ok(n)
 }

@@ -183,10 +183,16 @@ fn anchor(id: &str) -> String {
 
 /// The closest known rule id to a mistyped one, for "did you mean".
 pub fn suggest(catalog: &Catalog, id: &str) -> Option<String> {
+    let near = |known: &str| 3.max(known.len() / 4);
+    let chars = id.chars().count();
     rule_infos(catalog)
         .into_iter()
+        // The distance is at least the difference in length: skip the
+        // quadratic computation for ids that cannot be near (a hostile
+        // suppression comment can hold a megabyte-long "id").
+        .filter(|i| i.id.chars().count().abs_diff(chars) <= near(i.id))
         .map(|i| (edit_distance(i.id, id), i.id))
-        .filter(|(d, known)| *d <= 3.max(known.len() / 4))
+        .filter(|(d, known)| *d <= near(known))
         .min()
         .map(|(_, known)| known.to_string())
 }

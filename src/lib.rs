@@ -2,6 +2,7 @@
 //! as one function a test can call (DESIGN.md §1): discover -> load -> evaluate
 //! -> locate. No clap, no printing, no process exit here.
 
+pub mod atomic_file;
 pub mod baseline;
 pub mod catalog_doc;
 pub mod config;
@@ -444,10 +445,16 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
                     .and_then(|i| configs.loaded.get(i))
                     .and_then(|c| c.relative(&path));
                 file_cfg.push((*cfg, rel));
+                let mut issues = issues;
+                resources.extend(resource::resources_of(
+                    idx,
+                    &source.text,
+                    documents,
+                    &mut issues,
+                ));
                 for issue in issues {
                     findings.push(input::issue_finding(idx, &source, &issue));
                 }
-                resources.extend(resource::resources_of(idx, &source.text, documents));
                 files.push(source);
                 renderings.push(rendering);
             }

@@ -234,10 +234,39 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
         Err(kubeward::RunError::Policy(e)) => return Err(Box::new(e)),
         Err(e) => return Err(e.into()),
     };
+    let mut outputs: Vec<&std::path::Path> = reports
+        .iter()
+        .filter_map(|(_, t)| match t {
+            Target::File(p) => Some(p.as_path()),
+            Target::Stdout => None,
+        })
+        .collect();
+    outputs.extend(cli.write_baseline.as_deref());
+    if let Err(e) = check_not_linted(&outputs, &outcome) {
+        let _ = writeln!(io::stderr(), "kubeward: error: {e}");
+        return Ok(ExitCode::from(2));
+    }
+
+    let mut stderr = io::stderr();
+    for p in &outcome.problems {
+        let level = if p.is_error { "error" } else { "warning" };
+        let _ = writeln!(stderr, "kubeward: {level}: {}: {}", p.path, p.message);
+    }
+    let incomplete = outcome.problems.iter().any(|p| p.is_error);
+
     if let Some(path) = &cli.write_baseline {
+        // A baseline of a run that could not read every input would silently
+        // drop the unread files' findings from it: record nothing instead.
+        if incomplete {
+            let _ = writeln!(
+                stderr,
+                "kubeward: error: baseline not written: some inputs could not be linted"
+            );
+            return Ok(ExitCode::from(2));
+        }
         let n = kubeward::baseline::write(&outcome, path)?;
         let _ = writeln!(
-            io::stderr(),
+            stderr,
             "kubeward: recorded {n} finding(s) in {}",
             path.display()
         );
@@ -248,13 +277,7 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
         // A closed pipe (`kubeward | head`) is not a failure.
         return Ok(ExitCode::SUCCESS);
     }
-
-    let mut stderr = io::stderr();
-    for p in &outcome.problems {
-        let level = if p.is_error { "error" } else { "warning" };
-        let _ = writeln!(stderr, "kubeward: {level}: {}: {}", p.path, p.message);
-    }
-    if outcome.problems.iter().any(|p| p.is_error) {
+    if incomplete {
         return Ok(ExitCode::from(2));
     }
     let threshold = match cli.fail_on {
@@ -289,7 +312,7 @@ enum Target {
 /// Actions (`GITHUB_ACTIONS=true`) and `human` everywhere else.
 fn plan_reports(cli: &LintArgs) -> Result<Vec<(Format, Target)>, String> {
     let main_target = match &cli.output {
-        Some(p) => Target::File(p.clone()),
+        Some(p) => target_of(p),
         None => Target::Stdout,
     };
     if cli.format.is_empty() {
@@ -320,23 +343,75 @@ fn plan_reports(cli: &LintArgs) -> Result<Vec<(Format, Target)>, String> {
                 .to_string(),
         );
     }
-    let mut reports = Vec::new();
+    let mut reports: Vec<(Format, Target)> = Vec::new();
     for spec in &cli.format {
         let target = match &spec.file {
-            Some(p) => Target::File(p.clone()),
+            Some(p) => target_of(p),
             None => main_target.clone(),
         };
-        if let Target::File(p) = &target {
-            if reports.iter().any(|(_, t)| t == &target) {
-                return Err(format!(
-                    "{} is named as the output of two reports",
-                    p.display()
-                ));
-            }
+        if reports.iter().any(|(_, t)| t == &target) {
+            return Err(match &target {
+                Target::File(p) => format!("{} is named as the output of two reports", p.display()),
+                Target::Stdout => {
+                    "two reports would go to stdout (`=-` and a --format without `=FILE`); \
+                     write one of them to a file"
+                        .to_string()
+                }
+            });
         }
         reports.push((spec.format, target));
     }
     Ok(reports)
+}
+
+/// `-` as a report file means stdout, as it does for input paths.
+fn target_of(path: &std::path::Path) -> Target {
+    if path.as_os_str() == "-" {
+        Target::Stdout
+    } else {
+        Target::File(path.to_path_buf())
+    }
+}
+
+/// Refuses (before anything is written) a report or baseline path that is one
+/// of the linted files: replacing it would destroy the input the report is
+/// about (`kubeward deploy.yaml -o deploy.yaml`).
+fn check_not_linted(
+    outputs: &[&std::path::Path],
+    outcome: &kubeward::Outcome,
+) -> Result<(), String> {
+    let linted: Vec<FileId> = outcome
+        .files
+        .iter()
+        .filter(|f| !f.generated)
+        .filter_map(|f| file_id(std::path::Path::new(&f.path)))
+        .collect();
+    for out in outputs {
+        if file_id(out).is_some_and(|id| linted.contains(&id)) {
+            return Err(format!(
+                "refusing to write {}: it is one of the linted files",
+                out.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What identifies a file whatever path names it (device and inode on Unix).
+#[cfg(unix)]
+type FileId = (u64, u64);
+#[cfg(not(unix))]
+type FileId = std::path::PathBuf;
+
+#[cfg(unix)]
+fn file_id(p: &std::path::Path) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(p: &std::path::Path) -> Option<FileId> {
+    std::fs::canonicalize(p).ok()
 }
 
 /// Writes every planned report: files first, so a reader that closes stdout
@@ -346,23 +421,22 @@ fn write_reports(
     outcome: &kubeward::Outcome,
     cli: &LintArgs,
 ) -> Result<bool, Box<dyn std::error::Error>> {
+    // A report that cannot be written does not cost the others: every file is
+    // attempted, and the failures are reported together (exit 2).
+    let mut failures = Vec::new();
     for (format, target) in reports {
         let Target::File(path) = target else {
             continue;
         };
-        let written = (|| {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)?;
-            }
-            let mut out = io::BufWriter::new(std::fs::File::create(path)?);
-            let color = cli.color == Color::Always;
-            write_report(*format, outcome, cli, color, &mut out)?;
-            out.flush()
-        })();
+        let color = cli.color == Color::Always;
+        let written = kubeward::atomic_file::write_atomically(path, |out| {
+            write_report(*format, outcome, cli, color, out)
+        });
         if let Err(e) = written {
-            return Err(format!("cannot write {}: {e}", path.display()).into());
+            failures.push(format!("cannot write {}: {e}", path.display()));
         }
     }
+    let mut stdout_open = true;
     for (format, target) in reports {
         if *target != Target::Stdout {
             continue;
@@ -377,12 +451,18 @@ fn write_reports(
         let written =
             write_report(*format, outcome, cli, color, &mut out).and_then(|()| out.flush());
         match written {
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(false),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                stdout_open = false;
+                break;
+            }
             Err(e) => return Err(e.into()),
             Ok(()) => {}
         }
     }
-    Ok(true)
+    if !failures.is_empty() {
+        return Err(failures.join("\n").into());
+    }
+    Ok(stdout_open)
 }
 
 /// One report in one format.

@@ -5,7 +5,8 @@
 //! `config.kubernetes.io/origin` annotation from Kustomize).
 
 use crate::finding::{PathSeg, ResourceRef};
-use crate::yaml::{Document, Node, NodeKind};
+use crate::rules_builtin::YAML_NOT_A_RESOURCE;
+use crate::yaml::{Document, LoadIssue, Node, NodeKind};
 use std::sync::Arc;
 
 /// Which tool rendered a resource from which source file.
@@ -74,36 +75,56 @@ impl Resource {
 }
 
 /// Extracts resources from a file's documents, in document order. `text` is the
-/// file's text (for the `# Source:` comment before each document).
-pub fn resources_of(file: usize, text: &str, documents: Vec<Document>) -> Vec<Resource> {
+/// file's text (for the `# Source:` comment before each document). Documents
+/// that look meant as resources but are not ones Kubernetes would take (see
+/// [`not_a_resource`]) yield a `yaml/not-a-resource` issue instead of being
+/// skipped silently.
+pub fn resources_of(
+    file: usize,
+    text: &str,
+    documents: Vec<Document>,
+    issues: &mut Vec<LoadIssue>,
+) -> Vec<Resource> {
     let mut out = Vec::new();
     for doc in documents {
         let Some(id) = identity(&doc.root) else {
+            issues.extend(not_a_resource(&doc.root, false));
             continue;
         };
         let helm = helm_source(text, &doc);
-        if is_list(&id.kind) {
-            if let Some(Node {
-                kind: NodeKind::Seq(items),
-                ..
-            }) = doc.root.get("items")
-            {
-                for (i, item) in items.iter().enumerate() {
-                    if let Some(item_id) = identity(item) {
-                        out.push(Resource {
-                            file,
-                            doc: doc.index,
-                            doc_start: doc.start,
-                            prefix: vec![PathSeg::Key("items".into()), PathSeg::Index(i)],
-                            id: item_id,
-                            origin: kustomize_origin(item).or_else(|| helm.clone()),
-                            root: item.clone(),
-                            evicted: None,
-                        });
+        if is_list(&id.kind) && list_items(&doc.root).is_some() {
+            // kubectl unpacks Lists, and Lists inside them (its
+            // FlattenListVisitor), item by item; so does the loader. The stack
+            // holds (List node, its path); depth is bounded by the loader's.
+            let mut lists: Vec<(&Node, Vec<PathSeg>)> = vec![(&doc.root, Vec::new())];
+            let mut found = Vec::new();
+            while let Some((list, path)) = lists.pop() {
+                for (i, item) in list_items(list).into_iter().flatten().enumerate() {
+                    let mut prefix = path.clone();
+                    prefix.extend([PathSeg::Key("items".into()), PathSeg::Index(i)]);
+                    match identity(item) {
+                        Some(item_id) if is_list(&item_id.kind) && list_items(item).is_some() => {
+                            lists.push((item, prefix));
+                        }
+                        Some(item_id) => found.push((prefix, item_id, item)),
+                        None => issues.extend(not_a_resource(item, true)),
                     }
                 }
-                continue;
             }
+            found.sort_by(|a, b| a.0.cmp(&b.0));
+            for (prefix, item_id, item) in found {
+                out.push(Resource {
+                    file,
+                    doc: doc.index,
+                    doc_start: doc.start,
+                    prefix,
+                    id: item_id,
+                    origin: kustomize_origin(item).or_else(|| helm.clone()),
+                    root: item.clone(),
+                    evicted: None,
+                });
+            }
+            continue;
         }
         out.push(Resource {
             file,
@@ -117,6 +138,56 @@ pub fn resources_of(file: usize, text: &str, documents: Vec<Document>) -> Vec<Re
         });
     }
     out
+}
+
+/// Why a document (or a List item) that is not a resource still deserves a
+/// word: it was plainly meant as one, and kubectl would refuse it, so linting
+/// nothing there would pass a file the cluster never accepts. Documents that
+/// are not Kubernetes objects at all (CI workflows, Ansible playbooks, values
+/// files: no `apiVersion`/`kind`) are left alone.
+fn not_a_resource(root: &Node, in_list: bool) -> Option<LoadIssue> {
+    match &root.kind {
+        // `[{"apiVersion": ..., "kind": ...}, ...]`: a JSON array of manifests.
+        NodeKind::Seq(items) if items.iter().any(|i| identity(i).is_some()) => Some(LoadIssue {
+            rule: YAML_NOT_A_RESOURCE,
+            message: "a sequence of resources is not a resource: kubectl rejects it and \
+                      none of its items is linted; wrap them in `kind: List` with `items:` \
+                      or write one document per resource"
+                .into(),
+            span: root.span,
+        }),
+        NodeKind::Map(_) => {
+            let api_version = root.get("apiVersion");
+            let kind = root.get("kind");
+            let bad = |n: Option<&Node>| n.is_some_and(|n| n.as_str().is_none_or(str::is_empty));
+            let (field, node) = if bad(kind) {
+                ("kind", kind)
+            } else if bad(api_version) && kind.is_some() {
+                ("apiVersion", api_version)
+            } else if in_list {
+                // An item of a List without identity: kubectl refuses the List.
+                return Some(LoadIssue {
+                    rule: YAML_NOT_A_RESOURCE,
+                    message: "this List item has no apiVersion and kind: kubectl rejects the \
+                              List, and the item is not linted"
+                        .into(),
+                    span: root.span,
+                });
+            } else {
+                return None;
+            };
+            let node = node?;
+            Some(LoadIssue {
+                rule: YAML_NOT_A_RESOURCE,
+                message: format!(
+                    "`{field}` must be a non-empty string; Kubernetes rejects this object, \
+                     and it is not linted"
+                ),
+                span: node.span,
+            })
+        }
+        _ => None,
+    }
 }
 
 /// Helm writes `# Source: <chart>/templates/<file>` as the first line of every
@@ -179,6 +250,14 @@ fn is_list(kind: &str) -> bool {
     kind.ends_with("List")
 }
 
+/// The `items` of a List, when it has a sequence of them.
+fn list_items(list: &Node) -> Option<&[Node]> {
+    match &list.get("items")?.kind {
+        NodeKind::Seq(items) => Some(items),
+        _ => None,
+    }
+}
+
 fn identity(root: &Node) -> Option<ResourceRef> {
     let api_version = root.get("apiVersion")?.as_str()?.to_string();
     let kind = root.get("kind")?.as_str()?.to_string();
@@ -207,7 +286,7 @@ mod tests {
     #[test]
     fn unrolls_lists_and_skips_non_resources() {
         let text = "replicas: 3\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Service\n  metadata: {name: b, namespace: x}\n";
-        let res = resources_of(0, text, load(text).documents);
+        let res = resources_of(0, text, load(text).documents, &mut Vec::new());
         assert_eq!(res.len(), 2);
         assert_eq!(res[0].id.kind, "Pod");
         assert_eq!(res[0].id.name.as_deref(), Some("a"));
@@ -230,7 +309,7 @@ mod tests {
     #[test]
     fn attributes_helm_and_kustomize_sources() {
         let text = "---\n# Source: app/templates/svc.yaml\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n# Source: app/charts/db/templates/sts.yaml\n# more\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: b}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    config.kubernetes.io/origin: |\n      path: base/cm.yaml\n";
-        let res = resources_of(0, text, load(text).documents);
+        let res = resources_of(0, text, load(text).documents, &mut Vec::new());
         let got: Vec<_> = res
             .iter()
             .map(|r| {

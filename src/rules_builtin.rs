@@ -7,6 +7,7 @@ pub const YAML_SYNTAX: &str = "yaml/syntax";
 pub const YAML_DUPLICATE_KEY: &str = "yaml/duplicate-key";
 pub const YAML_KEY_COLLISION: &str = "yaml/key-collision";
 pub const YAML_IGNORED_CONTENT: &str = "yaml/ignored-content";
+pub const YAML_NOT_A_RESOURCE: &str = "yaml/not-a-resource";
 pub const POLICY_ERROR: &str = "kubeward/policy-error";
 pub const SUPPRESSION_WITHOUT_REASON: &str = "kubeward/suppression-without-reason";
 pub const UNUSED_SUPPRESSION: &str = "kubeward/unused-suppression";
@@ -56,6 +57,13 @@ pub const BUILTIN: &[BuiltinRule] = &[
         severity: Severity::Warning,
         title: "Content after `...` is ignored",
         remediation: "Start the next document with `---` instead of `...`; kubectl drops everything after the end marker.",
+        selectable: false,
+    },
+    BuiltinRule {
+        id: YAML_NOT_A_RESOURCE,
+        severity: Severity::Warning,
+        title: "A document meant as a resource that Kubernetes would not take",
+        remediation: "Give every object a string `apiVersion` and `kind`, and write one document per resource (or a `kind: List` with `items:`) instead of a bare sequence; kubeward lints nothing it cannot read as a resource.",
         selectable: false,
     },
     BuiltinRule {

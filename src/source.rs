@@ -49,15 +49,13 @@ impl SourceFile {
             Err(i) => i.saturating_sub(1),
         };
         let start = line_starts.get(line_idx).copied().unwrap_or(0);
-        let column = self
-            .text
-            .get(start..)
-            .map(|rest| {
-                rest.char_indices()
-                    .take_while(|(i, _)| *i < offset - start)
-                    .count()
-            })
-            .unwrap_or(0);
+        // An offset inside a multi-byte character counts that character: the
+        // characters that start before the offset.
+        let mut end = offset;
+        while !self.text.is_char_boundary(end) {
+            end += 1;
+        }
+        let column = self.text.get(start..end).map_or(0, |s| s.chars().count());
         Position {
             line: line_idx + 1,
             column: column + 1,

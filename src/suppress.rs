@@ -253,6 +253,14 @@ pub fn apply(
         });
     }
 
+    // Each finding is checked against its own file's comments only.
+    let mut comments_of: std::collections::HashMap<usize, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (di, d) in directives.iter().enumerate() {
+        if d.kind == "comment" {
+            comments_of.entry(d.file).or_default().push(di);
+        }
+    }
     for (i, f) in findings.iter_mut().enumerate() {
         if f.suppressed.is_some() {
             continue;
@@ -260,10 +268,8 @@ pub fn apply(
         let owner = owners.get(i).copied().flatten();
         // Comments first (the most specific), then annotations, then config.
         let mut hit: Option<(usize, usize)> = None;
-        for (di, d) in directives.iter().enumerate() {
-            if d.file != f.file || d.kind != "comment" {
-                continue;
-            }
+        for &di in comments_of.get(&f.file).map_or(&[][..], Vec::as_slice) {
+            let d = &directives[di];
             let covers = match d.range {
                 None => true,
                 Some((s, e)) => f.start >= s && f.start <= e && s < e,
@@ -307,13 +313,25 @@ pub fn apply(
 
     // Hygiene: reasonless, unknown and unused suppressions.
     let mut out = Vec::new();
+    // "Did you mean" costs an edit distance per known rule: once per distinct id.
+    let mut suggestions: std::collections::HashMap<&str, Option<String>> =
+        std::collections::HashMap::new();
     for d in &directives {
         let Some(src) = files.get(d.file) else {
             continue;
         };
+        // Every finding of one directive points at the directive: its position
+        // is computed once (a comment may list thousands of ids on one long
+        // line, and each position counts the characters before it).
+        let at = located(d.file, src, d.at, "", Severity::Info, String::new());
         let mut emit = |rule: &'static str, severity: Severity, message: String| {
             if (ids.report)(rule) {
-                out.push(located(d.file, src, d.at, rule, severity, message));
+                out.push(Finding {
+                    rule: rule.to_string(),
+                    severity,
+                    message,
+                    ..at.clone()
+                });
             }
         };
         let what = if d.kind == "comment" {
@@ -343,7 +361,10 @@ pub fn apply(
         }
         for (k, id) in d.ids.iter().enumerate() {
             if !(ids.known)(id) {
-                let hint = (ids.suggest)(id)
+                let hint = suggestions
+                    .entry(id.as_str())
+                    .or_insert_with(|| (ids.suggest)(id))
+                    .as_ref()
                     .map(|s| format!(" (did you mean {s}?)"))
                     .unwrap_or_default();
                 emit(

@@ -45,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
     for doc in &documents {
         common::check_tree(text, &doc.root);
     }
-    for r in resources_of(0, text, documents) {
+    for r in resources_of(0, text, documents, &mut Vec::new()) {
         common::check_tree(text, &r.root);
         let at = kubeward::locate::locate(&r.root, &[]);
         common::check(text, at.span, "resource location");

@@ -48,8 +48,8 @@ pub struct Found {
 /// policies). A module that does not parse stops here, with its location.
 pub fn load_paths(paths: &[PathBuf], forced: Option<RegoVersion>) -> Result<Found, PolicyError> {
     let mut found = Found::default();
-    let mut files: Vec<(PathBuf, bool)> = Vec::new();
     for p in paths {
+        let mut files: Vec<(PathBuf, bool)> = Vec::new();
         if p.is_dir() {
             walk(p, false, &mut files)?;
         } else if p.is_file() {
@@ -60,42 +60,72 @@ pub fn load_paths(paths: &[PathBuf], forced: Option<RegoVersion>) -> Result<Foun
                 "no such policy file or directory".into(),
             ));
         }
-    }
-    for (path, in_testdata) in files {
-        let shown = path.display().to_string();
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        let is_manifest = matches!(ext, "yaml" | "yml" | "json");
-        if in_testdata {
-            if is_manifest && !found.fixtures.contains(&path) {
-                found.fixtures.push(path);
-            }
-            continue;
+        let before = found.policy_count();
+        for (path, in_testdata) in files {
+            load_file(path, in_testdata, forced, &mut found)?;
         }
-        if ext != "rego" && !is_manifest {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| PolicyError::file(&shown, format!("cannot read: {e}")))?;
-        if ext == "rego" {
-            let module = rego::parse(&shown, &text, forced)?;
-            if shown.ends_with("_test.rego") {
-                found.tests.push(module);
-            } else {
-                found.modules.push(module);
-            }
-            continue;
-        }
-        let file = SourceFile::new(shown, text.as_str());
-        for doc in crate::yaml::load(&text).documents {
-            if GatekeeperDoc::is_gatekeeper(&doc.root) {
-                found.gatekeeper.push(GatekeeperDoc {
-                    file: file.clone(),
-                    root: doc.root,
-                });
-            }
+        // A path that yields nothing would make a run that enforces nothing
+        // look like a clean one (a `.rego.bak`, an empty or misspelled
+        // directory): that is a usage error.
+        if found.policy_count() == before {
+            return Err(PolicyError::file(
+                &p.display().to_string(),
+                "no policy found here: expected `.rego` files or Gatekeeper \
+                 ConstraintTemplates/constraints in `.yaml`, `.yml` or `.json` files"
+                    .into(),
+            ));
         }
     }
     Ok(found)
+}
+
+impl Found {
+    /// Policies, tests and Gatekeeper documents found so far.
+    fn policy_count(&self) -> usize {
+        self.modules.len() + self.tests.len() + self.gatekeeper.len()
+    }
+}
+
+/// Reads one file found under a policy path into `found`.
+fn load_file(
+    path: PathBuf,
+    in_testdata: bool,
+    forced: Option<RegoVersion>,
+    found: &mut Found,
+) -> Result<(), PolicyError> {
+    let shown = path.display().to_string();
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let is_manifest = matches!(ext, "yaml" | "yml" | "json");
+    if in_testdata {
+        if is_manifest && !found.fixtures.contains(&path) {
+            found.fixtures.push(path);
+        }
+        return Ok(());
+    }
+    if ext != "rego" && !is_manifest {
+        return Ok(());
+    }
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| PolicyError::file(&shown, format!("cannot read: {e}")))?;
+    if ext == "rego" {
+        let module = rego::parse(&shown, &text, forced)?;
+        if shown.ends_with("_test.rego") {
+            found.tests.push(module);
+        } else {
+            found.modules.push(module);
+        }
+        return Ok(());
+    }
+    let file = SourceFile::new(shown, text.as_str());
+    for doc in crate::yaml::load(&text).documents {
+        if GatekeeperDoc::is_gatekeeper(&doc.root) {
+            found.gatekeeper.push(GatekeeperDoc {
+                file: file.clone(),
+                root: doc.root,
+            });
+        }
+    }
+    Ok(())
 }
 
 fn walk(dir: &Path, in_testdata: bool, out: &mut Vec<(PathBuf, bool)>) -> Result<(), PolicyError> {
