@@ -212,6 +212,7 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
             values: cli.values.clone(),
             set: cli.set.clone(),
             release_name: cli.release_name.clone(),
+            render_timeout: None,
         },
         policies: policy_options(&cli.policy, cli.gatekeeper),
         limits: kubeward::limits::Limits {

@@ -1,7 +1,9 @@
 //! Helm and Kustomize end to end: chart directories rendered with a real helm
 //! (or scripts/helm, the helm-python-sdk stand-in; tests that render are skipped
 //! with a printed reason when neither is available), rendered streams
-//! attributed to their templates and values files, chart discovery rules.
+//! attributed to their templates and values files, chart discovery rules; and
+//! fake helms (shell scripts written at test time) that hang, flood their
+//! output or leave processes behind.
 
 mod common;
 
@@ -319,5 +321,227 @@ fn an_image_tag_left_unset_in_values_is_reported_when_it_renders_latest() {
         find(&o, "helm/image-tag-unset").is_empty(),
         "{:?}",
         o.findings
+    );
+}
+
+/// A chart directory and, next to it, a fake `helm` running `script` (sh). The
+/// script's `$DIR` is the temp directory, where it can record pids.
+#[cfg(unix)]
+fn fake_helm(script: &str) -> (tempfile::TempDir, String, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let chart = dir.path().join("web");
+    std::fs::create_dir_all(chart.join("templates")).expect("mkdir");
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    )
+    .expect("write");
+    let helm = dir.path().join("helm");
+    let text = format!("#!/bin/sh\nDIR='{}'\n{script}\n", dir.path().display());
+    // Written by a child process: a file this process had open for writing
+    // could be inherited by a concurrent test's fork and make exec fail with
+    // "text file busy".
+    let written = std::process::Command::new("sh")
+        .args(["-c", "printf '%s' \"$1\" > \"$2\" && chmod +x \"$2\"", "sh"])
+        .arg(&text)
+        .arg(&helm)
+        .status()
+        .expect("sh runs");
+    assert!(written.success());
+    (dir, chart.display().to_string(), helm)
+}
+
+/// Lints `chart` rendered by `helm`; returns the outcome and how long it took.
+#[cfg(unix)]
+fn render_with(
+    chart: &str,
+    helm: PathBuf,
+    timeout: std::time::Duration,
+    max_file_bytes: Option<u64>,
+) -> (Outcome, std::time::Duration) {
+    let settings = Settings {
+        paths: vec![PathBuf::from(chart)],
+        only_rules: Some(vec!["pod-security/privileged".into()]),
+        threads: 1,
+        config: ConfigChoice::Disabled,
+        helm: HelmSettings {
+            bin: Some(helm),
+            render_timeout: Some(timeout),
+            ..Default::default()
+        },
+        limits: kubeward::limits::Limits {
+            max_file_bytes,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
+    let o = lint(&settings).expect("lint runs");
+    (o, started.elapsed())
+}
+
+/// Waits (a few seconds at most: SIGKILL is delivered asynchronously) for the
+/// process recorded in `pid_file` to be gone; false if it is still running.
+#[cfg(unix)]
+fn ends(pid_file: &std::path::Path) -> bool {
+    let pid = std::fs::read_to_string(pid_file).expect("the fake helm recorded a pid");
+    let pid = pid.trim();
+    // A killed process nobody reaped yet (this container's init may never reap
+    // it) still answers `kill -0`, as a zombie.
+    let zombie = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+            s.rsplit(')')
+                .next()
+                .is_some_and(|r| r.trim().starts_with('Z'))
+        })
+    };
+    let running = || {
+        std::process::Command::new("sh")
+            .args(["-c", &format!("kill -0 {pid} 2>/dev/null")])
+            .status()
+            .is_ok_and(|s| s.success())
+            && !zombie()
+    };
+    for _ in 0..50 {
+        if !running() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // Do not leave it behind for the rest of the suite.
+    let _ = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -9 {pid}")])
+        .status();
+    false
+}
+
+const PRIVILEGED_POD: &str = "---\n# Source: web/templates/pod.yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n";
+
+#[cfg(unix)]
+#[test]
+fn a_process_helm_leaves_holding_its_output_does_not_hang_the_run() {
+    // helm prints a manifest and exits, but a background child keeps its stdout
+    // open: reading until end of file would wait for the child.
+    let (dir, chart, helm) = fake_helm(&format!(
+        "sleep 1000 &\necho $! > \"$DIR/grandchild.pid\"\nprintf '%s' '{PRIVILEGED_POD}'"
+    ));
+    // The timeout is far above the bound checked: the grace period after helm
+    // exits is what ends the wait, not the timeout.
+    let (o, took) = render_with(&chart, helm, std::time::Duration::from_secs(60), None);
+    // Checked first: a failed check would otherwise leave the child running.
+    let ended = ends(&dir.path().join("grandchild.pid"));
+    assert!(took < std::time::Duration::from_secs(30), "took {took:?}");
+    assert!(
+        find(&o, "helm/render-error").is_empty(),
+        "helm exited 0; {:?}",
+        o.findings
+    );
+    // What helm printed was linted.
+    assert_eq!(
+        find(&o, "pod-security/privileged").len(),
+        1,
+        "{:?}",
+        o.findings
+    );
+    assert!(
+        ended,
+        "the child helm left behind was killed with its group"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_flood_on_helm_stderr_becomes_a_capped_message() {
+    let (_dir, chart, helm) =
+        fake_helm("yes 'Error: something went wrong' | head -c 104857600 >&2\nexit 1");
+    let (o, _) = render_with(&chart, helm, std::time::Duration::from_secs(60), None);
+    let errors = find(&o, "helm/render-error");
+    assert_eq!(errors.len(), 1, "{:?}", o.findings.len());
+    let message = &errors[0].message;
+    assert!(message.len() < 70_000, "{} bytes", message.len());
+    assert!(
+        message.starts_with("helm template failed: something went wrong\n"),
+        "{}",
+        &message[..100]
+    );
+    assert!(
+        message.ends_with(" more bytes)"),
+        "{}",
+        &message[message.len() - 100..]
+    );
+    // The marker counts what was left out: nearly all of the 100 MB.
+    let missing: u64 = message
+        .rsplit_once("… (")
+        .and_then(|(_, n)| n.strip_suffix(" more bytes)"))
+        .and_then(|n| n.parse().ok())
+        .expect("a count");
+    assert!(missing > 100_000_000, "{missing}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_helm_that_never_exits_is_stopped_with_its_whole_group() {
+    // The background child has no pipe of helm's: only killing the process
+    // group ends it.
+    let (dir, chart, helm) = fake_helm(
+        "sleep 1000 >/dev/null 2>&1 &\necho $! > \"$DIR/grandchild.pid\"\nexec sleep 1000",
+    );
+    let (o, took) = render_with(&chart, helm, std::time::Duration::from_secs(1), None);
+    let ended = ends(&dir.path().join("grandchild.pid"));
+    assert!(took < std::time::Duration::from_secs(30), "took {took:?}");
+    let errors = find(&o, "helm/render-error");
+    assert_eq!(errors.len(), 1, "{:?}", o.findings);
+    assert_eq!(errors[0].message, "helm did not finish within 1s; stopped");
+    assert!(
+        ended,
+        "the child of the stopped helm was killed with its group"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn helm_output_beyond_the_file_size_limit_stops_the_render() {
+    // A megabyte, then helm keeps running: the render stops on the size, long
+    // before the timeout.
+    let (_dir, chart, helm) = fake_helm("head -c 1048576 /dev/zero\nexec sleep 1000");
+    let (o, took) = render_with(&chart, helm, std::time::Duration::from_secs(60), Some(4096));
+    assert!(took < std::time::Duration::from_secs(30), "took {took:?}");
+    let errors = find(&o, "helm/render-error");
+    assert_eq!(errors.len(), 1, "{:?}", o.findings);
+    assert_eq!(
+        errors[0].message,
+        "helm output exceeds 4096 bytes (the max-file-size limit); stopped"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_process_that_left_helms_group_and_holds_its_output_fails_the_render() {
+    let has_setsid = std::process::Command::new("sh")
+        .args(["-c", "command -v setsid >/dev/null"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_setsid {
+        eprintln!("skipped: no setsid command to start a process outside helm's group");
+        return;
+    }
+    // Out of the group, the background child survives the group kill and its
+    // copy of stdout never closes: kubeward stops waiting rather than lint what
+    // may be half of the output.
+    let (dir, chart, helm) = fake_helm(&format!(
+        "setsid sleep 1000 &\necho $! > \"$DIR/escaped.pid\"\nprintf '%s' '{PRIVILEGED_POD}'"
+    ));
+    let (o, took) = render_with(&chart, helm, std::time::Duration::from_secs(60), None);
+    // No group to kill it with: the test ends it itself.
+    let pid = std::fs::read_to_string(dir.path().join("escaped.pid")).expect("pid recorded");
+    let _ = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -9 {}", pid.trim())])
+        .status();
+    assert!(took < std::time::Duration::from_secs(30), "took {took:?}");
+    let errors = find(&o, "helm/render-error");
+    assert_eq!(errors.len(), 1, "{:?}", o.findings);
+    assert_eq!(
+        errors[0].message,
+        "helm exited but a process it started kept its output open; stopped"
     );
 }

@@ -3,6 +3,7 @@
 //! chart (Chart.yaml, or the template helm names), never a crash.
 
 use super::chart::{self, ChartFile};
+use super::process::Bounds;
 use super::render::{self, RenderError, RenderSpec};
 use super::Rendering;
 use crate::input::{self, Loaded};
@@ -62,6 +63,11 @@ pub fn load_chart(
             span: anchor,
         }),
         (Some(helm), _) => {
+            // The rendered stream is linted like a file, so it has a file's size limit.
+            let bounds = Bounds {
+                timeout: settings.render_timeout.unwrap_or(render::RENDER_TIMEOUT),
+                max_stdout: limits.file_bytes(),
+            };
             for spec in renders {
                 let shown = chart::tidy(dir).display().to_string();
                 let shown = match &spec.label {
@@ -73,7 +79,7 @@ pub fn load_chart(
                     .as_ref()
                     .map(|l| format!(" (render {l:?})"))
                     .unwrap_or_default();
-                match render::render(helm, dir, spec) {
+                match render::render(helm, dir, spec, bounds) {
                     Ok(text) => {
                         let mut values = vec![dir.join("values.yaml")];
                         values.extend(spec.values.iter().cloned());

@@ -9,6 +9,7 @@ pub mod attribution;
 pub mod chart;
 pub mod checks;
 pub mod load;
+pub mod process;
 pub mod render;
 pub mod values;
 
@@ -26,6 +27,9 @@ pub struct HelmSettings {
     pub values: Vec<PathBuf>,
     pub set: Vec<String>,
     pub release_name: Option<String>,
+    /// How long one render may take; None = `render::RENDER_TIMEOUT`. Not a
+    /// flag: tests shorten it.
+    pub render_timeout: Option<std::time::Duration>,
 }
 
 /// `helm template`'s default release name.

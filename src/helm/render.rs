@@ -1,14 +1,15 @@
 //! Running `helm template`: bounded in time, never touching the network, and
 //! turning its errors into findings located in the template that caused them.
 
+use super::process::{self, Bounds, Stopped};
 use super::DEFAULT_RELEASE_NAME;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// A chart that renders longer than this is stopped (a template loop, a helm
-/// plugin waiting on something): CI must never hang on one chart.
+/// plugin waiting on something): CI must never hang on one chart. The default
+/// of `HelmSettings::render_timeout`.
 pub const RENDER_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// One `helm template` invocation.
@@ -56,8 +57,15 @@ pub enum RenderError {
     Run(String),
 }
 
-/// Renders `chart` and returns the manifest stream.
-pub fn render(helm: &Path, chart: &Path, spec: &RenderSpec) -> Result<String, RenderError> {
+/// Renders `chart` and returns the manifest stream. `bounds` limits the time
+/// (the whole of helm's process group, reading its output included) and the
+/// size of what it prints.
+pub fn render(
+    helm: &Path,
+    chart: &Path,
+    spec: &RenderSpec,
+    bounds: Bounds,
+) -> Result<String, RenderError> {
     let mut cmd = Command::new(helm);
     cmd.arg("template")
         .arg(spec.release_name.as_deref().unwrap_or(DEFAULT_RELEASE_NAME))
@@ -76,53 +84,29 @@ pub fn render(helm: &Path, chart: &Path, spec: &RenderSpec) -> Result<String, Re
     }
     // helm reads repositories and plugins from the user's config; none is needed
     // to render a local chart, and offline runs must not depend on them.
-    cmd.env("HELM_NO_PLUGINS", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| RenderError::Run(format!("cannot run {}: {e}", helm.display())))?;
-    // Drain both pipes on threads so a large stream cannot block helm.
-    let mut stdout = child.stdout.take();
-    let mut stderr = child.stderr.take();
-    let out = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(s) = stdout.as_mut() {
-            let _ = s.read_to_end(&mut buf);
-        }
-        buf
-    });
-    let err = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(s) = stderr.as_mut() {
-            let _ = s.read_to_end(&mut buf);
-        }
-        buf
-    });
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > RENDER_TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(RenderError::Run(format!(
-                    "helm template did not finish within {} s and was stopped",
-                    RENDER_TIMEOUT.as_secs()
-                )));
+    cmd.env("HELM_NO_PLUGINS", "1");
+    let done = process::run(&mut cmd, bounds).map_err(|stopped| {
+        RenderError::Run(match stopped {
+            Stopped::Spawn(e) => format!("cannot run {}: {e}", helm.display()),
+            Stopped::Timeout => format!(
+                "helm did not finish within {}; stopped",
+                seconds(bounds.timeout)
+            ),
+            Stopped::StdoutTooBig => format!(
+                "helm output exceeds {} bytes (the max-file-size limit); stopped",
+                bounds.max_stdout
+            ),
+            Stopped::PipesHeld => {
+                "helm exited but a process it started kept its output open; stopped".into()
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return Err(RenderError::Run(format!("waiting for helm: {e}"))),
-        }
-    };
-    let stdout = out.join().unwrap_or_default();
-    let stderr = err.join().unwrap_or_default();
-    if status.success() {
-        return String::from_utf8(stdout)
+            Stopped::Wait(e) => format!("waiting for helm: {e}"),
+        })
+    })?;
+    if done.status.success() {
+        return String::from_utf8(done.stdout)
             .map_err(|_| RenderError::Run("helm printed output that is not UTF-8".into()));
     }
-    let text = String::from_utf8_lossy(&stderr);
+    let text = String::from_utf8_lossy(&done.stderr);
     let message = text
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -130,10 +114,34 @@ pub fn render(helm: &Path, chart: &Path, spec: &RenderSpec) -> Result<String, Re
         .collect::<Vec<_>>()
         .join("\n");
     Err(RenderError::Helm(if message.is_empty() {
-        format!("helm template failed ({status})")
+        format!("helm template failed ({})", done.status)
     } else {
-        message
+        truncated(&message, process::STDERR_KEPT, done.stderr_dropped)
     }))
+}
+
+/// `120s`, or `0.5s` for a timeout under a second.
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{}s", d.as_secs_f64())
+    }
+}
+
+/// `text` cut to at most `max` bytes (at a character boundary) with a marker
+/// saying how much is missing, `more` counting bytes already dropped before
+/// `text` was made. Unchanged when nothing is missing.
+pub fn truncated(text: &str, max: usize, more: u64) -> String {
+    let mut cut = max.min(text.len());
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let missing = (text.len() - cut) as u64 + more;
+    match text.get(..cut) {
+        Some(kept) if missing > 0 => format!("{kept}… ({missing} more bytes)"),
+        _ => text.to_string(),
+    }
 }
 
 /// Where a helm error points: the template (as helm names it, `chart/templates/x.yaml`)
@@ -230,5 +238,23 @@ mod tests {
             Some(ErrorSite { template: "app/templates/cm.yaml".into(), line: None, column: None })
         );
         assert_eq!(site("chart requires kubeVersion: >=1.40"), None);
+    }
+
+    #[test]
+    fn long_messages_are_cut_with_a_marker() {
+        assert_eq!(truncated("short", 10, 0), "short");
+        assert_eq!(truncated("abcdef", 4, 0), "abcd… (2 more bytes)");
+        // Bytes dropped before the text was made count too, even when the
+        // text itself fits.
+        assert_eq!(truncated("abc", 10, 5), "abc… (5 more bytes)");
+        // Never inside a character: `é` is two bytes.
+        assert_eq!(truncated("aé", 2, 0), "a… (2 more bytes)");
+        assert_eq!(truncated("", 0, 0), "");
+    }
+
+    #[test]
+    fn timeouts_are_shown_in_seconds() {
+        assert_eq!(seconds(RENDER_TIMEOUT), "120s");
+        assert_eq!(seconds(Duration::from_millis(500)), "0.5s");
     }
 }
