@@ -79,7 +79,7 @@ pub fn check(engine: &mut regorus::Engine, modules: &[Module]) -> Result<(), Pol
     let Ok(functions) = gather_functions(&loaded) else {
         return Ok(());
     };
-    let mut defined: BTreeSet<String> = functions.into_keys().collect();
+    let mut defined: BTreeSet<String> = functions.keys().cloned().collect();
     for m in &loaded {
         let Ok(package) = get_path_string(&m.package.refr, Some("data")) else {
             continue;
@@ -120,7 +120,7 @@ pub fn check(engine: &mut regorus::Engine, modules: &[Module]) -> Result<(), Pol
         }
     }
     let Some(first) = unknown.first() else {
-        return Ok(());
+        return check_recursion(&loaded, modules, &functions, &defined);
     };
     let others: Vec<String> = unknown
         .iter()
@@ -136,6 +136,141 @@ pub fn check(engine: &mut regorus::Engine, modules: &[Module]) -> Result<(), Pol
         .error_at(first.line, first.column, first.message.clone(), note))
 }
 
+/// One call from a function to a function: callee, and where it is written.
+struct Edge {
+    callee: String,
+    file: String,
+    line: usize,
+    column: usize,
+}
+
+/// Rego forbids recursion, direct or through other functions (OPA rejects it
+/// when compiling). regorus does not check it and would overflow the stack
+/// evaluating such a policy, aborting the whole process and every file's
+/// findings with it; so a cycle among the loaded functions stops the run here,
+/// at the call that closes it. (Rules that depend on themselves are caught by
+/// regorus at run time as an error, which is a `kubeward/policy-error`.)
+fn check_recursion(
+    loaded: &[ast::Ref<ast::Module>],
+    modules: &[Module],
+    functions: &regorus::utils::FunctionTable,
+    defined: &BTreeSet<String>,
+) -> Result<(), PolicyError> {
+    let mut graph: BTreeMap<&str, Vec<Edge>> = BTreeMap::new();
+    for m in loaded {
+        let Ok(package) = get_path_string(&m.package.refr, Some("data")) else {
+            continue;
+        };
+        let scope = Scope {
+            package: &package,
+            imports: imports(m),
+            defined,
+        };
+        let file = m.package.refr.span().source.file().to_string();
+        for rule in &m.policy {
+            let Rule::Spec {
+                head: RuleHead::Func { refr, .. },
+                ..
+            } = rule.as_ref()
+            else {
+                continue;
+            };
+            let Ok(name) = get_path_string(refr, Some(&package)) else {
+                continue;
+            };
+            let Some((name, _)) = functions.get_key_value(&name) else {
+                continue;
+            };
+            let edges = graph.entry(name.as_str()).or_default();
+            for (line, column, path) in calls_of_rule(rule) {
+                if let Some(callee) = scope.target(&path).filter(|c| functions.contains_key(c)) {
+                    edges.push(Edge {
+                        callee,
+                        file: file.clone(),
+                        line,
+                        column,
+                    });
+                }
+            }
+        }
+    }
+    let Some(cycle) = find_cycle(&graph) else {
+        return Ok(());
+    };
+    let Some(closing) = cycle.last() else {
+        return Ok(());
+    };
+    let names: Vec<&str> = std::iter::once(closing.callee.as_str())
+        .chain(cycle.iter().map(|e| e.callee.as_str()))
+        .map(|n| n.strip_prefix("data.").unwrap_or(n))
+        .collect();
+    let message = if cycle.len() == 1 {
+        format!(
+            "function `{}` calls itself: Rego does not allow recursion",
+            names[0]
+        )
+    } else {
+        format!(
+            "recursive functions: {} (Rego does not allow recursion)",
+            names.join(" -> ")
+        )
+    };
+    Err(match modules.iter().find(|u| u.path == closing.file) {
+        Some(user) => user.error_at(closing.line, closing.column, message, None),
+        None => PolicyError::file(&closing.file, message),
+    })
+}
+
+/// A cycle of the call graph as the edges that form it (the last one closes
+/// it), or None. Depth-first with an explicit stack: the graph is the policy
+/// author's and may be deep.
+fn find_cycle<'g>(graph: &'g BTreeMap<&str, Vec<Edge>>) -> Option<Vec<&'g Edge>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Open,
+        Done,
+    }
+    let mut state: BTreeMap<&str, State> = BTreeMap::new();
+    for &start in graph.keys() {
+        if state.contains_key(start) {
+            continue;
+        }
+        // (function, index of its next edge), and the edge taken into each
+        // function after the first.
+        let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
+        let mut path: Vec<&Edge> = Vec::new();
+        state.insert(start, State::Open);
+        while let Some((node, next)) = stack.last_mut() {
+            let edges = graph.get(*node).map_or(&[][..], Vec::as_slice);
+            let Some(edge) = edges.get(*next) else {
+                state.insert(node, State::Done);
+                stack.pop();
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            let callee = edge.callee.as_str();
+            match state.get(callee) {
+                Some(State::Open) => {
+                    // Back to a function on the stack: the cycle is the path
+                    // from the edge that entered it, plus this edge.
+                    let from = stack.iter().position(|(n, _)| *n == callee).unwrap_or(0);
+                    let mut cycle: Vec<&Edge> = path[from..].to_vec();
+                    cycle.push(edge);
+                    return Some(cycle);
+                }
+                Some(State::Done) => {}
+                None => {
+                    state.insert(callee, State::Open);
+                    stack.push((callee, 0));
+                    path.push(edge);
+                }
+            }
+        }
+    }
+    None
+}
+
 /// What a module's calls are resolved against.
 struct Scope<'a> {
     /// `data.<package>`.
@@ -148,10 +283,17 @@ struct Scope<'a> {
 
 impl Scope<'_> {
     fn resolves(&self, path: &str) -> bool {
+        self.target(path).is_some() || path == "print" || BUILTINS.contains_key(path)
+    }
+
+    /// The full path of the function or `default` rule a call names, when the
+    /// loaded policies define it.
+    fn target(&self, path: &str) -> Option<String> {
         let (root, rest) = path.split_at(path.find(['.', '[']).unwrap_or(path.len()));
         if let Some(target) = self.imports.get(root) {
-            if self.defined.contains(&format!("{target}{rest}")) {
-                return true;
+            let full = format!("{target}{rest}");
+            if self.defined.contains(&full) {
+                return Some(full);
             }
         }
         let full = if root == "data" {
@@ -159,7 +301,7 @@ impl Scope<'_> {
         } else {
             format!("{}.{path}", self.package)
         };
-        self.defined.contains(&full) || path == "print" || BUILTINS.contains_key(path)
+        self.defined.contains(&full).then_some(full)
     }
 
     fn explain(&self, path: &str) -> String {
@@ -223,6 +365,11 @@ fn imports(m: &ast::Module) -> BTreeMap<String, String> {
 /// The walk uses a work list, not recursion: expression depth is the policy
 /// author's to choose.
 fn calls(m: &ast::Module) -> Vec<(usize, usize, String)> {
+    m.policy.iter().flat_map(|r| calls_of_rule(r)).collect()
+}
+
+/// Every call in one rule or function (head and bodies).
+fn calls_of_rule(rule: &Rule) -> Vec<(usize, usize, String)> {
     enum Item<'a> {
         Expr(&'a Expr),
         Query(&'a Query),
@@ -238,8 +385,8 @@ fn calls(m: &ast::Module) -> Vec<(usize, usize, String)> {
             .chain([Item::Expr(value), Item::Expr(collection)])
     }
     let mut work: Vec<Item> = Vec::new();
-    for rule in &m.policy {
-        match rule.as_ref() {
+    {
+        match rule {
             Rule::Spec { head, bodies, .. } => {
                 match head {
                     RuleHead::Compr { refr, assign, .. } => {
