@@ -102,12 +102,13 @@ pub fn write(outcome: &Outcome, path: &Path) -> Result<usize, BaselineError> {
     Ok(n)
 }
 
-pub fn read(path: &Path) -> Result<BaselineFile, BaselineError> {
+/// Reads a baseline of at most `max` bytes (the run's `--max-file-size`).
+pub fn read(path: &Path, max: u64) -> Result<BaselineFile, BaselineError> {
     let err = |message: String| BaselineError::Read {
         path: path.display().to_string(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    let text = crate::input::read_option_file(path, max).map_err(err)?;
     let b: BaselineFile = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
     if b.version != 1 {
         return Err(err(format!("unsupported baseline version {}", b.version)));

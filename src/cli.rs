@@ -231,6 +231,12 @@ pub struct LintArgs {
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
 
+    /// Follow symlinks met while walking directories, to targets inside the
+    /// directory walked (default: symlinks in a walk are skipped, as ripgrep
+    /// does; paths named on the command line are always resolved).
+    #[arg(long)]
+    pub follow: bool,
+
     /// Skip paths matching this glob (repeatable), e.g. 'vendor/**'.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,

@@ -80,8 +80,9 @@ pub struct Config {
     pub params: BTreeMap<String, regorus::Value>,
     pub workloads: Vec<Workload>,
     /// `policies:` user policy directories or files, as written (relative to
-    /// the config file's directory).
-    pub policies: Vec<PathBuf>,
+    /// the config file's directory); `load` has checked that they stay inside
+    /// the config's project.
+    pub policies: Vec<PolicyPath>,
     pub overrides: Vec<Override>,
     pub ignore: Vec<Ignore>,
     pub charts: Vec<ChartRender>,
@@ -89,6 +90,13 @@ pub struct Config {
     pub limits: crate::limits::Limits,
     /// Rule ids the config names that no rule has, with where and a suggestion.
     pub unknown_ids: Vec<ConfigWarning>,
+}
+
+/// One `policies:` entry as written, and where (for located errors).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyPath {
+    pub path: PathBuf,
+    pub span: Span,
 }
 
 impl PartialEq for Override {
@@ -130,15 +138,17 @@ impl std::fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// The nearest config file at or above `start` (a file's directory or a directory).
-/// The config file in `dir` itself, if any.
+/// The config file in `dir` itself, if any. Anything but a directory by that
+/// name counts, so a FIFO or device planted as `.kubeward.yaml` is refused
+/// with a message (`load`) rather than silently ignored.
 pub fn in_dir(dir: &Path) -> Option<PathBuf> {
     FILE_NAMES
         .iter()
         .map(|name| dir.join(name))
-        .find(|candidate| candidate.is_file())
+        .find(|candidate| std::fs::metadata(candidate).is_ok_and(|m| !m.is_dir()))
 }
 
+/// The nearest config file at or above `start` (a file's directory or a directory).
 pub fn find_upwards(start: &Path) -> Option<PathBuf> {
     let abs = std::path::absolute(start).ok()?;
     let mut dir = if abs.is_dir() {
@@ -147,34 +157,99 @@ pub fn find_upwards(start: &Path) -> Option<PathBuf> {
         abs.parent()
     };
     while let Some(d) = dir {
-        for name in FILE_NAMES {
-            let candidate = d.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
-            }
+        if let Some(found) = in_dir(d) {
+            return Some(found);
         }
         dir = d.parent();
     }
     None
 }
 
-/// Reads and validates a config file. `known` tells whether a rule id exists and
-/// `suggest` proposes a near miss for "did you mean".
+/// Reads and validates a config file of at most `max` bytes (the run's
+/// `--max-file-size`: a config cannot raise the limit it is read under).
+/// `known` tells whether a rule id exists and `suggest` proposes a near miss
+/// for "did you mean".
 pub fn load(
     path: &Path,
+    max: u64,
     known: &dyn Fn(&str) -> bool,
     suggest: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Config, ConfigError> {
     let display = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+    let text = crate::input::read_option_file(path, max).map_err(|e| ConfigError {
         source: SourceFile::new(display.clone(), ""),
         span: Span::default(),
         message: format!("cannot read the config: {e}"),
     })?;
-    parse(&display, &text, known, suggest).map(|mut c| {
-        c.path = Some(path.to_path_buf());
-        c
-    })
+    let mut config = parse(&display, &text, known, suggest)?;
+    check_policies(&config, path, &SourceFile::new(display, text))?;
+    config.path = Some(path.to_path_buf());
+    Ok(config)
+}
+
+/// `policies:` entries must stay inside the config's project: the nearest
+/// directory at or above the config's that holds `.git` (a repository, a
+/// worktree or a submodule), else the config's own directory. A hostile
+/// repository's config must not make kubeward read `/`, the runner's home
+/// directory or /proc as policies (`policies: [../../../../]`); `--policy`
+/// on the command line is the way to use policies kept elsewhere.
+fn check_policies(
+    config: &Config,
+    config_path: &Path,
+    source: &SourceFile,
+) -> Result<(), ConfigError> {
+    if config.policies.is_empty() {
+        return Ok(());
+    }
+    let err = |span: Span, message: String| ConfigError {
+        source: source.clone(),
+        span,
+        message,
+    };
+    let dir = match config_path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let real_dir = std::fs::canonicalize(dir).map_err(|e| {
+        let why = crate::discover::io_message(&e);
+        err(
+            Span::default(),
+            format!("cannot resolve the config's directory: {why}"),
+        )
+    })?;
+    let root = project_root(&real_dir);
+    for p in &config.policies {
+        let shown = p.path.display();
+        let real = crate::discover::real_path(&dir.join(&p.path))
+            .map_err(|why| err(p.span, format!("policy path {shown}: {why}")))?;
+        if real.parent().is_none() {
+            return Err(err(
+                p.span,
+                format!("policy path {shown} resolves to the filesystem root; refused"),
+            ));
+        }
+        if !real.starts_with(&root) {
+            return Err(err(
+                p.span,
+                format!(
+                    "policy path {shown} resolves to {}, outside this config's project {}; \
+                     `policies:` must stay inside it (use --policy for policies kept elsewhere)",
+                    real.display(),
+                    root.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The project a config belongs to: the nearest directory at or above `dir`
+/// (absolute, symlinks resolved) holding `.git`, else `dir` itself.
+fn project_root(dir: &Path) -> PathBuf {
+    dir.ancestors()
+        .find(|d| std::fs::symlink_metadata(d.join(".git")).is_ok())
+        .unwrap_or(dir)
+        .to_path_buf()
 }
 
 /// Parses config text (`name` is how errors refer to it).
@@ -240,7 +315,10 @@ pub fn parse(
                 config.policies = p
                     .strings(v, "policies")?
                     .into_iter()
-                    .map(|(_, s)| PathBuf::from(s))
+                    .map(|(span, s)| PolicyPath {
+                        path: PathBuf::from(s),
+                        span,
+                    })
                     .collect();
             }
             "overrides" => {

@@ -84,8 +84,15 @@ pub fn excluded(excludes: &GlobSet, path: &Path) -> bool {
     false
 }
 
-/// Expands the command-line paths into targets. `-` is stdin.
-pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> (Vec<Target>, Vec<WalkProblem>) {
+/// Expands the command-line paths into targets. `-` is stdin. Symlinks met
+/// while walking a directory are followed only with `follow` (`--follow`), and
+/// then only to targets inside the walked directory; paths named here are
+/// resolved whatever they are, but never into /proc, /sys or /dev.
+pub fn discover(
+    paths: &[PathBuf],
+    excludes: &GlobSet,
+    follow: bool,
+) -> (Vec<Target>, Vec<WalkProblem>) {
     let mut targets = Vec::new();
     let mut problems = Vec::new();
     let mut seen: HashSet<FileId> = HashSet::new();
@@ -105,10 +112,22 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> (Vec<Target>, Vec<Walk
             targets.push(Target::Stdin);
             continue;
         }
+        // A dangling symlink, a missing path or a kernel pseudo-filesystem
+        // named explicitly: an error, and nothing is walked.
+        let real_root = match real_path(root) {
+            Ok(real) => real,
+            Err(message) => {
+                problems.push(WalkProblem {
+                    path: root.clone(),
+                    message,
+                    is_error: true,
+                });
+                continue;
+            }
+        };
         let meta = std::fs::metadata(root);
         match meta {
             Err(e) => {
-                // A dangling symlink or missing path named explicitly.
                 problems.push(WalkProblem {
                     path: root.clone(),
                     message: io_message(&e),
@@ -135,77 +154,13 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> (Vec<Target>, Vec<Walk
             }
             Ok(_) => {}
         }
-        // (path, is a chart)
-        let mut found: Vec<(PathBuf, bool)> = Vec::new();
-        let mut charts: Vec<PathBuf> = Vec::new();
-        let walker = WalkDir::new(root)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                if e.depth() == 0 {
-                    return true;
-                }
-                let hidden = e.file_name().to_str().is_some_and(|n| n.starts_with('.'));
-                let hidden_dir = e.file_type().is_dir() && hidden;
-                if hidden_dir || excluded(excludes, e.path()) {
-                    return false;
-                }
-                // A chart is one target; nothing inside it is walked.
-                if e.file_type().is_dir() && crate::helm::chart::is_chart_dir(e.path()) {
-                    charts.push(e.path().to_path_buf());
-                    return false;
-                }
-                true
-            });
-        for entry in walker {
-            match entry {
-                Ok(e) => {
-                    if e.file_type().is_file() && is_manifest_name(e.path()) {
-                        // `kubeward .` reports `deploy/a.yaml`, not `./deploy/a.yaml`.
-                        let path = e.into_path();
-                        let path = match path.strip_prefix("./") {
-                            Ok(p) if root.as_os_str() == "." => p.to_path_buf(),
-                            _ => path,
-                        };
-                        found.push((path, false));
-                    }
-                }
-                Err(e) => {
-                    let path = e
-                        .path()
-                        .map(Path::to_path_buf)
-                        .unwrap_or_else(|| root.clone());
-                    if e.loop_ancestor().is_some() {
-                        problems.push(WalkProblem {
-                            path,
-                            message: "symlink loop skipped".into(),
-                            is_error: false,
-                        });
-                    } else if let Some(io) = e.io_error() {
-                        // A dangling symlink inside a directory is not a manifest
-                        // anyone can lint; say so without failing the run.
-                        let dangling = std::fs::symlink_metadata(&path)
-                            .map(|m| m.file_type().is_symlink())
-                            .unwrap_or(false);
-                        problems.push(WalkProblem {
-                            path,
-                            message: if dangling {
-                                "dangling symlink skipped".into()
-                            } else {
-                                io_message(io)
-                            },
-                            is_error: !dangling,
-                        });
-                    }
-                }
-            }
-        }
-        found.extend(
-            charts
-                .into_iter()
-                .map(|c| (crate::helm::chart::tidy(&c), true)),
-        );
+        let walk = Walk {
+            root,
+            real_root: &real_root,
+            excludes,
+            follow,
+        };
+        let mut found = walk.run(&mut problems);
         found.sort();
         for (f, chart) in found {
             if !excluded(excludes, &f) {
@@ -214,6 +169,170 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> (Vec<Target>, Vec<Walk
         }
     }
     (targets, problems)
+}
+
+/// One directory named on the command line, walked.
+struct Walk<'a> {
+    root: &'a Path,
+    /// `root` with symlinks resolved: what followed symlinks must stay inside.
+    real_root: &'a Path,
+    excludes: &'a GlobSet,
+    follow: bool,
+}
+
+impl Walk<'_> {
+    /// The manifests and charts under the root, as (path, is a chart).
+    fn run(&self, problems: &mut Vec<WalkProblem>) -> Vec<(PathBuf, bool)> {
+        let mut found: Vec<(PathBuf, bool)> = Vec::new();
+        let mut charts: Vec<PathBuf> = Vec::new();
+        // Only a walk of `/` itself can meet /proc, /sys or /dev without
+        // following a symlink; below any other root a directory's real path is
+        // the root's real path joined with the part walked.
+        let guard_system = SYSTEM_DIRS
+            .iter()
+            .any(|d| Path::new(d).starts_with(self.real_root));
+        let walker = WalkDir::new(self.root)
+            // Without it a symlink entry is neither a file nor a directory:
+            // skipped silently, as ripgrep does. The root itself is resolved.
+            .follow_links(self.follow)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                if e.depth() == 0 {
+                    return true;
+                }
+                let hidden = e.file_name().to_str().is_some_and(|n| n.starts_with('.'));
+                let hidden_dir = e.file_type().is_dir() && hidden;
+                if hidden_dir || excluded(self.excludes, e.path()) {
+                    return false;
+                }
+                // (walkdir has already listed a followed directory it hands us
+                // here, one read_dir, but nothing below it is walked or read.)
+                if self.follow && e.path_is_symlink() {
+                    if let Err(message) = self.followable(e.path()) {
+                        problems.push(WalkProblem {
+                            path: e.path().to_path_buf(),
+                            message,
+                            is_error: false,
+                        });
+                        return false;
+                    }
+                } else if guard_system && e.file_type().is_dir() {
+                    let rel = e.path().strip_prefix(self.root).unwrap_or(e.path());
+                    if system_dir(&self.real_root.join(rel)).is_some() {
+                        problems.push(WalkProblem {
+                            path: e.path().to_path_buf(),
+                            message: "a kernel pseudo-filesystem; not walked".into(),
+                            is_error: false,
+                        });
+                        return false;
+                    }
+                }
+                // A chart is one target; nothing inside it is walked.
+                if e.file_type().is_dir() && crate::helm::chart::is_chart_dir(e.path()) {
+                    charts.push(e.path().to_path_buf());
+                    return false;
+                }
+                true
+            });
+        let mut errors = Vec::new();
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    if e.file_type().is_file() && is_manifest_name(e.path()) {
+                        // `kubeward .` reports `deploy/a.yaml`, not `./deploy/a.yaml`.
+                        let path = e.into_path();
+                        let path = match path.strip_prefix("./") {
+                            Ok(p) if self.root.as_os_str() == "." => p.to_path_buf(),
+                            _ => path,
+                        };
+                        found.push((path, false));
+                    }
+                }
+                Err(e) => errors.push(self.walk_error(&e)),
+            }
+        }
+        problems.extend(errors.into_iter().flatten());
+        found.extend(
+            charts
+                .into_iter()
+                .map(|c| (crate::helm::chart::tidy(&c), true)),
+        );
+        found
+    }
+
+    /// Whether a symlink met while walking (with `--follow`) may be followed:
+    /// its target must lie inside the walked directory, so a committed
+    /// `ln -s / root` or `ln -s ~/.ssh keys` reads nothing outside the tree.
+    fn followable(&self, link: &Path) -> Result<(), String> {
+        let target = std::fs::canonicalize(link).map_err(|e| io_message(&e))?;
+        if let Some(dir) = system_dir(&target) {
+            return Err(format!(
+                "symlink into {dir} (a kernel pseudo-filesystem) not followed"
+            ));
+        }
+        if !target.starts_with(self.real_root) {
+            return Err(format!(
+                "symlink to {} not followed: it is outside {}",
+                target.display(),
+                self.real_root.display()
+            ));
+        }
+        Ok(())
+    }
+
+    /// A walk error as a problem (None: nothing worth saying).
+    fn walk_error(&self, e: &walkdir::Error) -> Option<WalkProblem> {
+        let path = e
+            .path()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| self.root.to_path_buf());
+        if e.loop_ancestor().is_some() {
+            return Some(WalkProblem {
+                path,
+                message: "symlink loop skipped".into(),
+                is_error: false,
+            });
+        }
+        let io = e.io_error()?;
+        // A dangling symlink inside a directory is not a manifest anyone can
+        // lint; say so without failing the run.
+        let dangling = std::fs::symlink_metadata(&path)
+            .map(|m| m.file_type().is_symlink())
+            .unwrap_or(false);
+        Some(WalkProblem {
+            path,
+            message: if dangling {
+                "dangling symlink skipped".into()
+            } else {
+                io_message(io)
+            },
+            is_error: !dangling,
+        })
+    }
+}
+
+/// Kernel pseudo-filesystems. Nothing in them is a manifest, and reading them
+/// can block (`/dev/tty`, a FIFO), never end (`/dev/zero`, the `/sys` tree) or
+/// hand a hostile repository the runner's secrets (`/proc/self/environ`).
+const SYSTEM_DIRS: [&str; 3] = ["/proc", "/sys", "/dev"];
+
+/// The system directory an absolute, symlink-free path lies in, if any.
+fn system_dir(real: &Path) -> Option<&'static str> {
+    SYSTEM_DIRS.into_iter().find(|d| real.starts_with(d))
+}
+
+/// A path named by the user or a config with its symlinks resolved; refused
+/// (with the reason) when it does not exist or resolves into /proc, /sys or /dev.
+pub fn real_path(path: &Path) -> Result<PathBuf, String> {
+    let real = std::fs::canonicalize(path).map_err(|e| io_message(&e))?;
+    match system_dir(&real) {
+        Some(dir) => Err(format!(
+            "resolves into {dir}, a kernel pseudo-filesystem: kubeward never reads \
+             /proc, /sys or /dev"
+        )),
+        None => Ok(real),
+    }
 }
 
 /// What identifies a file on disk: its device and inode on Unix (one `stat`;
@@ -270,7 +389,7 @@ mod tests {
             fs::write(d.join(f), "x: 1\n").expect("write");
         }
         let ex = build_excludes(&["vendor".into()]).expect("globs");
-        let (targets, problems) = discover(&[d.to_path_buf()], &ex);
+        let (targets, problems) = discover(&[d.to_path_buf()], &ex, false);
         assert!(problems.is_empty());
         let names: Vec<String> = targets
             .iter()
@@ -283,14 +402,14 @@ mod tests {
         assert_eq!(names, vec!["a.yaml", "b/c.yml", "b/d.json"]);
 
         // Named explicitly: linted whatever its extension, hidden or not.
-        let (targets, _) = discover(&[d.join("b/e.txt"), d.join(".hidden")], &ex);
+        let (targets, _) = discover(&[d.join("b/e.txt"), d.join(".hidden")], &ex, false);
         assert_eq!(targets.len(), 2);
     }
 
     #[test]
     fn reports_missing_paths() {
         let ex = build_excludes(&[]).expect("globs");
-        let (targets, problems) = discover(&[PathBuf::from("/nonexistent/kubeward")], &ex);
+        let (targets, problems) = discover(&[PathBuf::from("/nonexistent/kubeward")], &ex, false);
         assert!(targets.is_empty());
         assert_eq!(problems.len(), 1);
         assert!(problems[0].is_error);

@@ -77,6 +77,61 @@ fn read_file(path: &std::path::Path, max: u64) -> Result<Read, String> {
     })
 }
 
+/// Reads a file kubeward is told to use rather than lint (`--config` and
+/// discovered configs, `--baseline`, `--data`, policy files) as UTF-8 text,
+/// with the same guards as a linted file: never from /proc, /sys or /dev,
+/// never a FIFO, socket or device (opening one can block forever), at most
+/// `max` bytes. The error says why, for a message that names the file.
+pub fn read_option_file(path: &std::path::Path, max: u64) -> Result<String, String> {
+    crate::discover::real_path(path)?;
+    let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "not a regular file ({}); kubeward does not open FIFOs, sockets or devices",
+            file_kind(&meta)
+        ));
+    }
+    match read_file(path, max)? {
+        Read::Bytes(bytes) => String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "not valid UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            )
+        }),
+        Read::TooBig(size) => Err(format!(
+            "{} bytes, over the {max}-byte limit (--max-file-size)",
+            if size == max.saturating_add(1) {
+                format!("more than {max}")
+            } else {
+                size.to_string()
+            }
+        )),
+    }
+}
+
+/// What a file that is not a regular file is, for messages.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    }
+}
+
 fn too_big(name: String, size: u64, max: u64) -> Loaded {
     file_issue(
         SourceFile::new(name, ""),

@@ -80,6 +80,9 @@ pub struct Settings {
     pub policies: policy::PolicyOptions,
     /// Input limits set on the command line (they override the config's `limits:`).
     pub limits: limits::Limits,
+    /// `--follow`: follow symlinks met while walking directories (only to
+    /// targets inside the directory walked).
+    pub follow_symlinks: bool,
 }
 
 impl Default for Settings {
@@ -98,6 +101,7 @@ impl Default for Settings {
             helm: helm::HelmSettings::default(),
             policies: policy::PolicyOptions::default(),
             limits: limits::Limits::default(),
+            follow_symlinks: false,
         }
     }
 }
@@ -175,6 +179,8 @@ pub enum RunError {
 
 /// The configs of a run: each linted file uses the nearest one above it.
 struct Configs {
+    /// The size cap configs are read under: the command line's, never a config's.
+    max_file_bytes: u64,
     loaded: Vec<config::Config>,
     by_path: BTreeMap<PathBuf, usize>,
     by_dir: BTreeMap<PathBuf, Option<usize>>,
@@ -191,7 +197,7 @@ impl Configs {
         }
         let known = |id: &str| rule_exists(catalog, id);
         let suggest = |id: &str| catalog_doc::suggest(catalog, id);
-        let c = config::load(path, &known, &suggest)?;
+        let c = config::load(path, self.max_file_bytes, &known, &suggest)?;
         self.loaded.push(c);
         self.by_path
             .insert(path.to_path_buf(), self.loaded.len() - 1);
@@ -262,6 +268,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
     // Configs: an explicit file, or the nearest one above each path argument
     // (for excludes, needed while walking) and above each file (for the rest).
     let mut configs = Configs {
+        max_file_bytes: settings.limits.file_bytes(),
         loaded: Vec::new(),
         by_path: BTreeMap::new(),
         by_dir: BTreeMap::new(),
@@ -292,7 +299,8 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         excludes.extend(c.exclude.iter().cloned());
     }
     let excludes = discover::build_excludes(&excludes)?;
-    let (mut targets, walk_problems) = discover::discover(&settings.paths, &excludes);
+    let (mut targets, walk_problems) =
+        discover::discover(&settings.paths, &excludes, settings.follow_symlinks);
     // An editor buffer is linted as if it were the file it names: an excluded
     // path yields nothing, as it would when walking the repository.
     if let Some(name) = &settings.stdin_filename {
@@ -731,7 +739,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
     findings.extend(hygiene);
     let mut baselined = 0;
     if let Some(path) = &settings.baseline {
-        let b = baseline::read(path)?;
+        let b = baseline::read(path, settings.limits.file_bytes())?;
         let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
         baselined = baseline::apply(&mut findings, &paths, &b);
     }
@@ -807,8 +815,8 @@ fn load_user_policies(
         let base = c.path.as_ref().and_then(|p| p.parent());
         for p in &c.policies {
             paths.push(match base {
-                Some(b) if p.is_relative() => b.join(p),
-                _ => p.clone(),
+                Some(b) if p.path.is_relative() => b.join(&p.path),
+                _ => p.path.clone(),
             });
         }
     }
@@ -829,12 +837,12 @@ fn load_user_policies(
         return Ok(policy::UserPolicies::default());
     }
     let bundled = |id: &str| catalog.rule(id).is_some() || rules_builtin::is_builtin(id);
-    Ok(policy::UserPolicies::load(
-        &settings.policies,
-        &paths,
-        linted,
-        &bundled,
-    )?)
+    // Policy and data files are read under the same size cap as linted files.
+    let opts = policy::PolicyOptions {
+        max_file_bytes: settings.limits.file_bytes(),
+        ..settings.policies.clone()
+    };
+    Ok(policy::UserPolicies::load(&opts, &paths, linted, &bundled)?)
 }
 
 /// Kinds the config declares as carrying a pod template.

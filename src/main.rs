@@ -55,6 +55,8 @@ fn policy_options(p: &cli::PolicyArgs, gatekeeper: bool) -> kubeward::policy::Po
         timeout: p
             .policy_timeout
             .unwrap_or(kubeward::policy::DEFAULT_TIMEOUT),
+        // `lint` replaces it with the run's limit.
+        max_file_bytes: kubeward::limits::DEFAULT_MAX_FILE_BYTES,
     }
 }
 
@@ -221,6 +223,7 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
             max_alias_nodes: cli.max_aliases,
             max_alias_bytes: cli.max_alias_size,
         },
+        follow_symlinks: cli.follow,
     };
     let progress = Progress::start(!cli.quiet && io::stderr().is_terminal());
     let linted = kubeward::lint(&settings);

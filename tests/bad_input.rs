@@ -19,15 +19,19 @@ const DEADLINE: Duration = Duration::from_secs(300);
 
 /// Lints `paths` on a thread and fails the test if it takes longer than the deadline.
 fn lint_within(paths: Vec<PathBuf>, limits: Limits) -> Outcome {
+    lint_settings_within(Settings {
+        paths,
+        config: ConfigChoice::Disabled,
+        limits,
+        ..Default::default()
+    })
+}
+
+/// `lint_within` with any settings.
+fn lint_settings_within(settings: Settings) -> Outcome {
     let (tx, rx) = mpsc::channel();
-    let what = format!("{paths:?}");
+    let what = format!("{:?}", settings.paths);
     std::thread::spawn(move || {
-        let settings = Settings {
-            paths,
-            config: ConfigChoice::Disabled,
-            limits,
-            ..Default::default()
-        };
         let _ = tx.send(lint(&settings).map_err(|e| e.to_string()));
     });
     match rx.recv_timeout(DEADLINE) {
@@ -296,14 +300,23 @@ fn filesystem_oddities_are_per_file_problems() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
 
-    // A directory symlink loop while walking: reported, not an error.
+    // A directory symlink loop while walking with --follow: reported, not an
+    // error. (Without --follow symlinks are skipped silently, below.)
     let walk = d.join("walk");
     std::fs::create_dir_all(walk.join("sub")).expect("mkdir");
     std::os::unix::fs::symlink(&walk, walk.join("sub/loop")).expect("symlink");
     std::os::unix::fs::symlink(d.join("missing.yaml"), walk.join("dangling.yaml"))
         .expect("symlink");
     std::fs::copy(GOOD, walk.join("sub/good.yaml")).expect("copy");
-    let outcome = lint_within(vec![walk.clone()], Limits::default());
+    let unfollowed = lint_within(vec![walk.clone()], Limits::default());
+    assert!(unfollowed.problems.is_empty(), "{:?}", unfollowed.problems);
+    assert_eq!(unfollowed.files.len(), 1);
+    let outcome = lint_settings_within(Settings {
+        paths: vec![walk.clone()],
+        config: ConfigChoice::Disabled,
+        follow_symlinks: true,
+        ..Default::default()
+    });
     let msgs: Vec<String> = outcome
         .problems
         .iter()

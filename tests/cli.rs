@@ -100,7 +100,8 @@ fn bad_input_is_reported_and_other_files_still_linted() {
     #[cfg(unix)]
     std::os::unix::fs::symlink(d.join("missing.yaml"), d.join("e-dangling.yaml")).expect("symlink");
     let path = d.display().to_string();
-    let out = kubeward(&["--format", "compact", &path], None);
+    // --follow: without it the dangling symlink is skipped silently.
+    let out = kubeward(&["--format", "compact", "--follow", &path], None);
     let stdout = text(&out.stdout);
     let stderr = text(&out.stderr);
     assert!(

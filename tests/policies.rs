@@ -271,14 +271,15 @@ metadata:
 #[test]
 fn native_rules_get_config_and_suppression() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let policies = root().join("native");
+    // `policies:` must stay inside the config's project: a copy of the rules.
+    for rule in ["no-debug-image.rego", "owner-label.rego"] {
+        let text = std::fs::read_to_string(root().join("native").join(rule)).expect("read");
+        write(dir.path(), &format!("policy/{rule}"), &text);
+    }
     write(
         dir.path(),
         ".kubeward.yaml",
-        &format!(
-            "policies: [{}]\nrules:\n  disable: [pod-security/, resources/, reliability/, rbac/, network/, image/, metadata/]\nseverity:\n  team/owner-label: error\n",
-            policies.display()
-        ),
+        "policies: [policy/]\nrules:\n  disable: [pod-security/, resources/, reliability/, rbac/, network/, image/, metadata/]\nseverity:\n  team/owner-label: error\n",
     );
     let file = write(
         dir.path(),

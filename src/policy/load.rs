@@ -46,30 +46,35 @@ pub struct Found {
 /// Reads every policy file under `paths` (directories are walked in sorted
 /// order; hidden directories are skipped; `testdata/` holds fixtures, not
 /// policies). A module that does not parse stops here, with its location.
-pub fn load_paths(paths: &[PathBuf], forced: Option<RegoVersion>) -> Result<Found, PolicyError> {
+/// Files are read as linted files are: at most `max` bytes, regular files only,
+/// nothing under /proc, /sys or /dev.
+pub fn load_paths(
+    paths: &[PathBuf],
+    forced: Option<RegoVersion>,
+    max: u64,
+) -> Result<Found, PolicyError> {
     let mut found = Found::default();
     for p in paths {
         let mut files: Vec<(PathBuf, bool)> = Vec::new();
+        let shown = p.display().to_string();
+        crate::discover::real_path(p).map_err(|why| {
+            PolicyError::file(&shown, format!("cannot use this policy path: {why}"))
+        })?;
         if p.is_dir() {
             walk(p, false, &mut files)?;
-        } else if p.is_file() {
-            files.push((p.clone(), false));
         } else {
-            return Err(PolicyError::file(
-                &p.display().to_string(),
-                "no such policy file or directory".into(),
-            ));
+            files.push((p.clone(), false));
         }
         let before = found.policy_count();
         for (path, in_testdata) in files {
-            load_file(path, in_testdata, forced, &mut found)?;
+            load_file(path, in_testdata, forced, max, &mut found)?;
         }
         // A path that yields nothing would make a run that enforces nothing
         // look like a clean one (a `.rego.bak`, an empty or misspelled
         // directory): that is a usage error.
         if found.policy_count() == before {
             return Err(PolicyError::file(
-                &p.display().to_string(),
+                &shown,
                 "no policy found here: expected `.rego` files or Gatekeeper \
                  ConstraintTemplates/constraints in `.yaml`, `.yml` or `.json` files"
                     .into(),
@@ -91,6 +96,7 @@ fn load_file(
     path: PathBuf,
     in_testdata: bool,
     forced: Option<RegoVersion>,
+    max: u64,
     found: &mut Found,
 ) -> Result<(), PolicyError> {
     let shown = path.display().to_string();
@@ -105,7 +111,7 @@ fn load_file(
     if ext != "rego" && !is_manifest {
         return Ok(());
     }
-    let text = std::fs::read_to_string(&path)
+    let text = crate::input::read_option_file(&path, max)
         .map_err(|e| PolicyError::file(&shown, format!("cannot read: {e}")))?;
     if ext == "rego" {
         let module = rego::parse(&shown, &text, forced)?;
@@ -128,17 +134,27 @@ fn load_file(
     Ok(())
 }
 
+/// Collects the files below a policy directory. Symlinks are not followed
+/// (a policy directory in a hostile repository could link to `/` or to the
+/// runner's home), and only regular files are kept: a FIFO named `x.rego`
+/// would block the reader forever.
 fn walk(dir: &Path, in_testdata: bool, out: &mut Vec<(PathBuf, bool)>) -> Result<(), PolicyError> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| PolicyError::file(&dir.display().to_string(), format!("cannot read: {e}")))?;
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
+    let mut kept: Vec<(PathBuf, bool)> = entries
+        .flatten()
+        .filter_map(|e| {
+            let kind = e.file_type().ok()?;
+            (kind.is_dir() || kind.is_file()).then(|| (e.path(), kind.is_dir()))
+        })
+        .collect();
+    kept.sort();
+    for (p, is_dir) in kept {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if name.starts_with('.') {
             continue;
         }
-        if p.is_dir() {
+        if is_dir {
             walk(&p, in_testdata || name == "testdata", out)?;
         } else {
             out.push((p, in_testdata));
@@ -148,12 +164,12 @@ fn walk(dir: &Path, in_testdata: bool, out: &mut Vec<(PathBuf, bool)>) -> Result
 }
 
 /// `--data` files: JSON or YAML (read as Kubernetes reads YAML), every
-/// document merged into `data` in order.
-pub fn data_files(paths: &[PathBuf]) -> Result<Vec<Value>, PolicyError> {
+/// document merged into `data` in order; each of at most `max` bytes.
+pub fn data_files(paths: &[PathBuf], max: u64) -> Result<Vec<Value>, PolicyError> {
     let mut out = Vec::new();
     for p in paths {
         let shown = p.display().to_string();
-        let text = std::fs::read_to_string(p)
+        let text = crate::input::read_option_file(p, max)
             .map_err(|e| PolicyError::file(&shown, format!("cannot read the data file: {e}")))?;
         let loaded = crate::yaml::load(&text);
         let source = SourceFile::new(shown.clone(), text.as_str());

@@ -54,6 +54,9 @@ pub struct PolicyOptions {
     pub rego_version: Option<RegoVersion>,
     /// Bound on one rule's evaluation of one resource.
     pub timeout: Duration,
+    /// The size cap policy and `--data` files are read under (`lint` sets it
+    /// from `--max-file-size`).
+    pub max_file_bytes: u64,
 }
 
 impl Default for PolicyOptions {
@@ -66,6 +69,7 @@ impl Default for PolicyOptions {
             gatekeeper: false,
             rego_version: None,
             timeout: DEFAULT_TIMEOUT,
+            max_file_bytes: crate::limits::DEFAULT_MAX_FILE_BYTES,
         }
     }
 }
@@ -226,10 +230,10 @@ impl UserPolicies {
         linted_gatekeeper: Vec<load::GatekeeperDoc>,
         bundled: &dyn Fn(&str) -> bool,
     ) -> Result<UserPolicies, PolicyError> {
-        let mut found = load::load_paths(paths, opts.rego_version)?;
+        let mut found = load::load_paths(paths, opts.rego_version, opts.max_file_bytes)?;
         found.gatekeeper.extend(linted_gatekeeper);
         let mut out = UserPolicies {
-            data: load::data_files(&opts.data)?,
+            data: load::data_files(&opts.data, opts.max_file_bytes)?,
             tests: found.tests,
             fixtures: found.fixtures,
             timeout: opts.timeout,
