@@ -19,6 +19,17 @@ pub enum Loaded {
 }
 
 pub fn read_and_load(target: &Target, settings: &Settings, limits: &Limits) -> Loaded {
+    let mut loaded = read_and_load_named(target, settings, limits);
+    if let (Loaded::File { source, .. }, Target::File(path) | Target::Chart(path)) =
+        (&mut loaded, target)
+    {
+        // `name` is lossy for a name that is not Unicode; keep the real one.
+        source.keep_os_path(path);
+    }
+    loaded
+}
+
+fn read_and_load_named(target: &Target, settings: &Settings, limits: &Limits) -> Loaded {
     let max = limits.file_bytes();
     let (name, bytes) = match target {
         Target::Stdin => (

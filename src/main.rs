@@ -34,6 +34,8 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(e) => {
+            // Errors quote paths and text from the linted tree.
+            let e = report::escape::block(&e.to_string()).into_owned();
             let _ = writeln!(io::stderr(), "kubeward: error: {e}");
             ExitCode::from(2)
         }
@@ -254,7 +256,12 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let mut stderr = io::stderr();
     for p in &outcome.problems {
         let level = if p.is_error { "error" } else { "warning" };
-        let _ = writeln!(stderr, "kubeward: {level}: {}: {}", p.path, p.message);
+        let _ = writeln!(
+            stderr,
+            "kubeward: {level}: {}: {}",
+            report::escape::line(&p.path),
+            report::escape::block(&p.message)
+        );
     }
     let incomplete = outcome.problems.iter().any(|p| p.is_error);
 

@@ -6,7 +6,13 @@ use std::sync::{Arc, OnceLock};
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The path as given or discovered (relative stays relative), or the stdin name.
+    /// Lossy when the name is not valid Unicode (see `os_path`).
     pub path: String,
+    /// The file's own path, kept only when it is not valid Unicode: `path` then
+    /// has U+FFFD for the undecodable bytes, and formats that can name any file
+    /// (SARIF URIs) use these bytes instead. Boxed: a rare field, and the
+    /// struct travels inside error values (`ConfigError`).
+    pub os_path: Option<Box<std::path::PathBuf>>,
     pub text: Arc<str>,
     /// Text kubeward produced itself (a chart's `helm template` output), with no
     /// file of its own on disk: CI annotations go to the template instead.
@@ -15,7 +21,9 @@ pub struct SourceFile {
     /// a line, as they do for the YAML parser. Built on first use: most files of a
     /// large run have no finding, and the index of every file would stay in memory
     /// for the whole run (14 MB on the bulk corpus).
-    line_starts: OnceLock<Vec<usize>>,
+    /// A boxed slice, not a Vec: 8 bytes less in every `SourceFile`, which
+    /// keeps `ConfigError` (which holds one) a small error value.
+    line_starts: OnceLock<Box<[usize]>>,
 }
 
 /// A 1-based line and column (in characters).
@@ -30,8 +38,26 @@ impl SourceFile {
         SourceFile {
             path: path.into(),
             text: text.into(),
+            os_path: None,
             generated: false,
             line_starts: OnceLock::new(),
+        }
+    }
+
+    /// A file read from `path` on disk: keeps the raw name when it is not valid
+    /// Unicode.
+    pub fn keep_os_path(&mut self, path: &std::path::Path) {
+        if path.to_str().is_none() {
+            self.os_path = Some(Box::new(path.to_path_buf()));
+        }
+    }
+
+    /// The bytes of the file's name: the raw name from disk when it is not valid
+    /// Unicode (on Windows, its WTF-8 form), else `path`.
+    pub fn path_bytes(&self) -> &[u8] {
+        match &self.os_path {
+            Some(p) => p.as_os_str().as_encoded_bytes(),
+            None => self.path.as_bytes(),
         }
     }
 
@@ -81,7 +107,7 @@ impl SourceFile {
     }
 }
 
-fn line_starts(text: &str) -> Vec<usize> {
+fn line_starts(text: &str) -> Box<[usize]> {
     let bytes = text.as_bytes();
     let mut starts = vec![0];
     let mut i = 0;
@@ -98,8 +124,7 @@ fn line_starts(text: &str) -> Vec<usize> {
         }
         i += 1;
     }
-    starts.shrink_to_fit();
-    starts
+    starts.into_boxed_slice()
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! one line, so a multi-line finding carries `line` and `endLine` only.
 //! Suppressed findings are not printed.
 
-use super::{anchor, human, message_with_source, Anchor};
+use super::{anchor, escape, human, message_with_source, Anchor};
 use crate::finding::{Finding, Severity};
 use crate::Outcome;
 use std::io::{self, Write};
@@ -55,11 +55,16 @@ fn command(at: &Anchor, f: &Finding) -> String {
 }
 
 /// The command value (after `::`): `%`, CR and LF are encoded, as the runner
-/// and `@actions/core` do.
+/// and `@actions/core` do; the runner decodes them back, so a multi-line message
+/// stays multi-line in the annotation. Any other control character has no
+/// encoding the runner understands and would reach the log raw: it is escaped
+/// for display (`escape::block`).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let encoded = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    escape::block(&encoded).into_owned()
 }
 
 /// A property value (`file=`, `title=`): as data, and also `:` and `,`, which
@@ -79,6 +84,11 @@ mod tests {
         assert_eq!(escape_data("a\r\nb\nc"), "a%0D%0Ab%0Ac");
         // Already-encoded text is encoded again, so it round-trips.
         assert_eq!(escape_data("%0A"), "%250A");
+        // Terminal controls have no workflow-command encoding: made visible.
+        assert_eq!(
+            escape_data("p\u{1b}]0;PWNED\u{7}\u{9b}2J\u{202e}"),
+            r"p\x1b]0;PWNED\x07\x9b2J\u{202e}"
+        );
         // Colons and commas are fine in data.
         assert_eq!(escape_data("a: b, c::d"), "a: b, c::d");
     }
@@ -89,6 +99,7 @@ mod tests {
             escape_property("dir,with:odd%name\n.yaml"),
             "dir%2Cwith%3Aodd%25name%0A.yaml"
         );
+        assert_eq!(escape_property("a\u{1b}[2J,b"), r"a\x1b[2J%2Cb");
         assert_eq!(
             escape_property("pod-security/privileged"),
             "pod-security/privileged"

@@ -68,9 +68,7 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             }
         })
         .collect();
-    // `from`, not `other`: keeps the I/O error kind, so a closed pipe stays one.
-    serde_json::to_writer_pretty(&mut *out, &issues).map_err(io::Error::from)?;
-    writeln!(out)
+    super::json::write_pretty(out, &issues)
 }
 
 fn severity(s: Severity) -> &'static str {

@@ -1,6 +1,7 @@
 //! The human format: one miette diagnostic per finding (source snippet, rule id
 //! as the code, the rule's remediation as help) and a summary line.
 
+use super::escape::{self, Snippet};
 use super::{plural, remediation};
 use crate::finding::{Finding, Severity};
 use crate::source::SourceFile;
@@ -43,20 +44,52 @@ impl SourceCode for Text {
     }
 }
 
+/// A file's text as the snippet shows it. miette prints source lines raw, so
+/// text holding characters a terminal acts on is shown escaped
+/// (`escape::snippet`), and spans are moved to match.
+struct Shown {
+    text: Arc<str>,
+    escaped: Option<Snippet>,
+}
+
+impl Shown {
+    fn of(file: &SourceFile) -> Shown {
+        match escape::snippet(&file.text) {
+            Some(s) => Shown {
+                text: s.text.clone(),
+                escaped: Some(s),
+            },
+            None => Shown {
+                text: file.text.clone(),
+                escaped: None,
+            },
+        }
+    }
+
+    /// `(offset, length)` in the shown text of a span of the file's text.
+    fn span(&self, start: usize, end: usize) -> (usize, usize) {
+        let at = |o: usize| self.escaped.as_ref().map_or(o, |s| s.offset(o));
+        let start = at(start);
+        (start, at(end).saturating_sub(start))
+    }
+}
+
 #[derive(Debug)]
 struct Diag<'a> {
     finding: &'a Finding,
     source: miette::NamedSource<Text>,
+    /// The finding's span in the shown text.
+    span: (usize, usize),
     help: Option<String>,
 }
 
 impl fmt::Display for Diag<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)?;
+        f.write_str(&escape::block(&self.finding.message))?;
         if let Some(s) = &self.finding.suppressed {
             write!(f, " [suppressed by {}", s.kind)?;
             if let Some(r) = &s.reason {
-                write!(f, ": {r}")?;
+                write!(f, ": {}", escape::line(r))?;
             }
             f.write_str("]")?;
         }
@@ -68,7 +101,7 @@ impl std::error::Error for Diag<'_> {}
 
 impl Diagnostic for Diag<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.finding.rule))
+        Some(Box::new(escape::line(&self.finding.rule)))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -91,14 +124,17 @@ impl Diagnostic for Diag<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let f = self.finding;
-        let len = f.end.saturating_sub(f.start);
         // Name the resource under the underline; loader findings have none.
-        let label = f.resource.as_ref().map(|r| match &r.name {
-            Some(n) => format!("{} {n}", r.kind),
-            None => r.kind.clone(),
+        let label = f.resource.as_ref().map(|r| {
+            let label = match &r.name {
+                Some(n) => format!("{} {n}", r.kind),
+                None => r.kind.clone(),
+            };
+            escape::line(&label).into_owned()
         });
+        let (start, len) = self.span;
         Some(Box::new(std::iter::once(LabeledSpan::new(
-            label, f.start, len,
+            label, start, len,
         ))))
     }
 }
@@ -116,6 +152,9 @@ pub fn write(outcome: &Outcome, opts: HumanOptions, out: &mut dyn Write) -> io::
         write_statistics(outcome, out)?;
         return writeln!(out, "{}", summary(outcome, opts.show_elapsed));
     }
+    // The shown text of the file of the previous finding: findings are sorted
+    // by file, so each file's text is checked (and escaped) once.
+    let mut shown: Option<(usize, Shown)> = None;
     for f in outcome
         .findings
         .iter()
@@ -132,21 +171,22 @@ pub fn write(outcome: &Outcome, opts: HumanOptions, out: &mut dyn Write) -> io::
         };
         if file.text.is_empty() {
             // Nothing to show (binary or oversized file): a plain located line.
-            writeln!(
-                out,
-                "{}: {}:{}:{}: {} [{}]\n",
-                f.severity, file.path, f.line, f.column, f.message, f.rule
-            )?;
+            writeln!(out, "{}: {}\n", f.severity, located(file, f))?;
             continue;
         }
+        let text = match &shown {
+            Some((i, t)) if *i == f.file => t,
+            _ => &shown.insert((f.file, Shown::of(file))).1,
+        };
         let diag = Diag {
             finding: f,
-            source: named(file),
-            help,
+            source: named(&file.path, text),
+            span: text.span(f.start, f.end),
+            help: help.map(|h| escape::block(&h).into_owned()),
         };
         let mut rendered = String::new();
         if handler.render_report(&mut rendered, &diag).is_err() {
-            rendered = format!("{}:{}:{}: {}", file.path, f.line, f.column, f.message);
+            rendered = located(file, f);
         }
         writeln!(out, "{rendered}")?;
     }
@@ -154,6 +194,19 @@ pub fn write(outcome: &Outcome, opts: HumanOptions, out: &mut dyn Write) -> io::
         return Ok(());
     }
     writeln!(out, "{}", summary(outcome, opts.show_elapsed))
+}
+
+/// `path:line:col: message [rule]`, escaped to one line, for a finding whose
+/// file has no text to show.
+fn located(file: &SourceFile, f: &Finding) -> String {
+    format!(
+        "{}:{}:{}: {} [{}]",
+        escape::line(&file.path),
+        f.line,
+        f.column,
+        escape::line(&f.message),
+        escape::line(&f.rule)
+    )
 }
 
 /// `--statistics`: active findings per rule, most frequent first.
@@ -164,15 +217,20 @@ fn write_statistics(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     }
     let mut rows: Vec<_> = counts.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let width = rows.iter().map(|((r, _), _)| r.len()).max().unwrap_or(0);
-    for ((rule, sev), n) in rows {
+    let rows: Vec<_> = rows
+        .into_iter()
+        .map(|((rule, sev), n)| (escape::line(rule), sev, n))
+        .collect();
+    let width = rows.iter().map(|(r, _, _)| r.len()).max().unwrap_or(0);
+    for (rule, sev, n) in rows {
         writeln!(out, "{n:>6}  {rule:width$}  {sev}")?;
     }
     Ok(())
 }
 
-fn named(file: &SourceFile) -> miette::NamedSource<Text> {
-    miette::NamedSource::new(&file.path, Text(file.text.clone())).with_language("yaml")
+/// The snippet source: the file name as one escaped line, the shown text.
+fn named(path: &str, text: &Shown) -> miette::NamedSource<Text> {
+    miette::NamedSource::new(escape::line(path), Text(text.text.clone())).with_language("yaml")
 }
 
 /// `Linted 3 files (12 resources): 2 errors, 1 warning, 0 infos in 0.04s`.
@@ -224,42 +282,56 @@ pub fn config_error(e: &crate::config::ConfigError) -> String {
 }
 
 fn config_error_with_code(e: &crate::config::ConfigError, code: &'static str) -> String {
+    /// The error, its shown source and span in it, its code.
     #[derive(Debug)]
     struct D<'a>(
         &'a crate::config::ConfigError,
         miette::NamedSource<Text>,
+        (usize, usize),
         &'static str,
     );
     impl fmt::Display for D<'_> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(&self.0.message)
+            f.write_str(&escape::block(&self.0.message))
         }
     }
     impl std::error::Error for D<'_> {}
     impl Diagnostic for D<'_> {
         fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-            Some(Box::new(self.2))
+            Some(Box::new(self.3))
         }
         fn source_code(&self) -> Option<&dyn SourceCode> {
             Some(&self.1)
         }
         fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-            let s = self.0.span;
+            let (start, len) = self.2;
             Some(Box::new(std::iter::once(LabeledSpan::new(
-                None,
-                s.start,
-                s.end.saturating_sub(s.start),
+                None, start, len,
             ))))
         }
     }
+    // The config or policy file, and so its name and the message quoting it,
+    // may come from the linted repository.
+    let plain = || {
+        let p = e.source.position(e.span.start);
+        format!(
+            "kubeward: error: {}:{}:{}: {}",
+            escape::line(&e.source.path),
+            p.line,
+            p.column,
+            escape::block(&e.message)
+        )
+    };
     if e.source.text.is_empty() {
-        return format!("kubeward: error: {e}");
+        return plain();
     }
-    let d = D(e, named(&e.source), code);
+    let shown = Shown::of(&e.source);
+    let span = shown.span(e.span.start, e.span.end);
+    let d = D(e, named(&e.source.path, &shown), span, code);
     let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor());
     let mut out = String::new();
     match handler.render_report(&mut out, &d) {
         Ok(()) => out,
-        Err(_) => format!("kubeward: error: {e}"),
+        Err(_) => plain(),
     }
 }

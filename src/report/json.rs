@@ -1,8 +1,10 @@
 //! `--format json`: the stable contract of DESIGN.md §6.
 
+use super::escape::is_unsafe_beyond_c0;
 use crate::finding::{display_path, FindingSource, ResourceRef, Severity, Suppression};
 use crate::Outcome;
 use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
 use std::io::{self, Write};
 
 #[derive(Serialize)]
@@ -74,7 +76,92 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             suppressed: outcome.suppressed(),
         },
     };
+    write_pretty(out, &report)
+}
+
+/// Pretty JSON and a final newline, for every JSON format (json, sarif,
+/// gitlab). serde_json escapes C0 controls but writes DEL, C1 controls and
+/// bidi overrides raw, and JSON reports are often printed to a terminal or a
+/// CI log: those are written as `\uNNNN` escapes, which decode to the same text.
+pub fn write_pretty<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, Inert(PrettyFormatter::new()));
     // `from`, not `other`: keeps the I/O error kind, so a closed pipe stays one.
-    serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::from)?;
+    value.serialize(&mut ser).map_err(io::Error::from)?;
     writeln!(out)
+}
+
+/// serde_json's pretty layout, with string contents passed through
+/// [`write_inert`].
+struct Inert<'a>(PrettyFormatter<'a>);
+
+/// Writes a string fragment (text serde_json did not escape itself) with the
+/// terminal-active characters it left raw as `\uNNNN` (a surrogate pair for an
+/// astral character, though none is in the set today).
+fn write_inert<W: ?Sized + Write>(w: &mut W, fragment: &str) -> io::Result<()> {
+    let mut rest = fragment;
+    while let Some((i, c)) = rest.char_indices().find(|&(_, c)| is_unsafe_beyond_c0(c)) {
+        let (head, tail) = rest.split_at(i);
+        w.write_all(head.as_bytes())?;
+        let mut units = [0u16; 2];
+        for unit in c.encode_utf16(&mut units) {
+            write!(w, "\\u{unit:04x}")?;
+        }
+        rest = tail.get(c.len_utf8()..).unwrap_or_default();
+    }
+    w.write_all(rest.as_bytes())
+}
+
+macro_rules! delegate {
+    ($($name:ident($($arg:ident: $ty:ty),*);)*) => {
+        $(fn $name<W: ?Sized + Write>(&mut self, w: &mut W $(, $arg: $ty)*) -> io::Result<()> {
+            self.0.$name(w $(, $arg)*)
+        })*
+    };
+}
+
+impl Formatter for Inert<'_> {
+    delegate! {
+        begin_array();
+        end_array();
+        begin_array_value(first: bool);
+        end_array_value();
+        begin_object();
+        end_object();
+        begin_object_key(first: bool);
+        begin_object_value();
+        end_object_value();
+    }
+
+    fn write_string_fragment<W: ?Sized + Write>(&mut self, w: &mut W, s: &str) -> io::Result<()> {
+        write_inert(w, s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pretty(value: &serde_json::Value) -> String {
+        let mut buf = Vec::new();
+        write_pretty(&mut buf, value).expect("writes");
+        String::from_utf8(buf).expect("utf-8")
+    }
+
+    #[test]
+    fn terminal_active_characters_are_escaped_and_decode_back() {
+        let text = "p\u{1b}]0;x\u{7}\u{7f}\u{9b}2J\u{202e}\u{e9}\u{1F600}\"";
+        let out = pretty(&serde_json::json!({ "message": text }));
+        let want = "p\\u001b]0;x\\u0007\\u007f\\u009b2J\\u202e\u{e9}\u{1F600}\\\"";
+        assert!(out.contains(want), "{out}");
+        assert!(!out.chars().any(crate::report::escape::is_unsafe_beyond_c0));
+        let back: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+        assert_eq!(back["message"], text);
+    }
+
+    #[test]
+    fn layout_is_serde_jsons_pretty_one() {
+        let v = serde_json::json!({"a": [1, {"b": "c"}, []], "d": {}});
+        let expected = serde_json::to_string_pretty(&v).expect("json") + "\n";
+        assert_eq!(pretty(&v), expected);
+    }
 }

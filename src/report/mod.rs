@@ -3,6 +3,7 @@
 
 pub mod checkstyle;
 pub mod compact;
+pub mod escape;
 pub mod github;
 pub mod gitlab;
 pub mod human;
@@ -92,17 +93,34 @@ pub fn repo_path(path: &str) -> String {
     normalize_path(path, std::path::MAIN_SEPARATOR == '\\')
 }
 
+/// [`repo_path`] of a file name's bytes, which need not be UTF-8 (see
+/// `SourceFile::path_bytes`).
+pub fn repo_path_bytes(path: &[u8]) -> Vec<u8> {
+    normalize_path_bytes(path, std::path::MAIN_SEPARATOR == '\\')
+}
+
 fn normalize_path(path: &str, windows: bool) -> String {
+    // Only ASCII is replaced or removed: UTF-8 in, UTF-8 out (nothing is lossy).
+    String::from_utf8_lossy(&normalize_path_bytes(path.as_bytes(), windows)).into_owned()
+}
+
+fn normalize_path_bytes(path: &[u8], windows: bool) -> Vec<u8> {
     // A backslash is only a separator on Windows; elsewhere it is part of a name.
+    let forward: Vec<u8>;
     let mut p = if windows {
-        path.replace('\\', "/")
+        forward = path
+            .iter()
+            .map(|&b| if b == b'\\' { b'/' } else { b })
+            .collect();
+        forward.as_slice()
     } else {
-        path.to_string()
+        path
     };
-    while let Some(rest) = p.strip_prefix("./") {
-        p = rest.trim_start_matches('/').to_string();
+    while let Some(rest) = p.strip_prefix(b"./") {
+        let slashes = rest.iter().take_while(|&&b| b == b'/').count();
+        p = rest.get(slashes..).unwrap_or_default();
     }
-    p
+    p.to_vec()
 }
 
 #[cfg(test)]
@@ -117,5 +135,10 @@ mod tests {
         assert_eq!(normalize_path(r"a\b.yaml", false), r"a\b.yaml");
         assert_eq!(normalize_path(r".\deploy\a.yaml", true), "deploy/a.yaml");
         assert_eq!(normalize_path("-", false), "-");
+        assert_eq!(
+            normalize_path_bytes(b"./dir/\xff\n.yaml", false),
+            b"dir/\xff\n.yaml"
+        );
+        assert_eq!(normalize_path_bytes(b".\\a\\\xfe", true), b"a/\xfe");
     }
 }

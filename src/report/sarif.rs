@@ -11,7 +11,8 @@
 //!   scalar values. `endColumn` is exclusive, as SARIF specifies and as kubeward
 //!   computes it.
 //! - `artifactLocation.uri` is the path as given (forward slashes, no leading
-//!   `./`), percent-encoded, relative to `%SRCROOT%`; an absolute path becomes a
+//!   `./`), percent-encoded byte by byte (a file name that is not UTF-8 keeps
+//!   its own bytes), relative to `%SRCROOT%`; an absolute path becomes a
 //!   `file://` URI without a base.
 //! - `partialFingerprints["kubeward/v1"]` is `Finding::fingerprint`: rule, file,
 //!   resource and field path, never line numbers, so an alert survives edits
@@ -19,7 +20,7 @@
 //! - Suppressed findings are kept, with `suppressions`: `inSource` for comments
 //!   and annotations in the manifest, `external` for config and baseline entries.
 
-use super::{file_path, repo_path};
+use super::{file_path, repo_path, repo_path_bytes};
 use crate::finding::{display_path, Finding, ResourceRef, Severity};
 use crate::rules_builtin::{builtin, BUILTIN};
 use crate::Outcome;
@@ -184,14 +185,15 @@ impl Region {
     }
 }
 
-/// A location in a file at `path` (as given; made a SARIF URI here).
+/// A location in a file at `path` (as given, as bytes: a file name need not be
+/// UTF-8; made a SARIF URI here).
 fn location(
-    path: &str,
+    path: &[u8],
     region: Option<Region>,
     id: Option<usize>,
     message: Option<String>,
 ) -> Location {
-    let (uri, uri_base_id) = artifact_uri(&repo_path(path));
+    let (uri, uri_base_id) = artifact_uri(&repo_path_bytes(path));
     Location {
         id,
         physical_location: PhysicalLocation {
@@ -262,9 +264,7 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             results,
         }],
     };
-    // `from`, not `other`: keeps the I/O error kind, so a closed pipe stays one.
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::from)?;
-    writeln!(out)
+    super::json::write_pretty(out, &log)
 }
 
 fn result<'a>(outcome: &'a Outcome, f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
@@ -288,16 +288,22 @@ fn result<'a>(outcome: &'a Outcome, f: &'a Finding, rule_index: usize) -> SarifR
     // the value are related locations (or the template is the location itself,
     // when the rendered text exists on no disk).
     let primary = if at.own {
-        location(&at.path, Some(own_region), None, None)
+        // The file's real name, which `at.path` only shows lossily when it is
+        // not valid Unicode.
+        let name = outcome
+            .files
+            .get(f.file)
+            .map_or(at.path.as_bytes(), |s| s.path_bytes());
+        location(name, Some(own_region), None, None)
     } else {
-        location(&at.path, at.line.map(Region::line), None, None)
+        location(at.path.as_bytes(), at.line.map(Region::line), None, None)
     };
     let mut related = Vec::new();
     if let Some(src) = &f.source {
         if at.own {
             let template = src.file.as_deref().unwrap_or(&src.template);
             related.push(location(
-                template,
+                template.as_bytes(),
                 src.line.map(Region::line),
                 Some(related.len() + 1),
                 Some(src.describe_template()),
@@ -305,7 +311,7 @@ fn result<'a>(outcome: &'a Outcome, f: &'a Finding, rule_index: usize) -> SarifR
         }
         if let Some(v) = &src.values {
             related.push(location(
-                &v.file,
+                v.file.as_bytes(),
                 Some(Region {
                     start_line: v.line.max(1),
                     start_column: Some(v.column.max(1)),
@@ -379,18 +385,21 @@ fn security_severity(s: Severity) -> &'static str {
     }
 }
 
-/// `(uri, uriBaseId)` for a normalised path.
-fn artifact_uri(path: &str) -> (String, Option<&'static str>) {
-    let bytes = path.as_bytes();
+/// `(uri, uriBaseId)` for a normalised path (any bytes: each byte that is not
+/// kept is percent-encoded, so the URI names the file even when its name is
+/// not UTF-8).
+fn artifact_uri(path: &[u8]) -> (String, Option<&'static str>) {
+    let bytes = path;
     let windows_drive = bytes.len() >= 3
         && bytes.first().is_some_and(u8::is_ascii_alphabetic)
         && bytes.get(1) == Some(&b':')
         && bytes.get(2) == Some(&b'/');
-    if path.starts_with('/') {
+    if path.starts_with(b"/") {
         (format!("file://{}", percent_encode(path)), None)
     } else if windows_drive {
         // `C:/x` -> `file:///C:/x`; the drive colon stays literal.
         let (drive, rest) = path.split_at(2);
+        let drive = String::from_utf8_lossy(drive);
         (format!("file:///{drive}{}", percent_encode(rest)), None)
     } else {
         (percent_encode(path), Some(SRCROOT))
@@ -399,9 +408,9 @@ fn artifact_uri(path: &str) -> (String, Option<&'static str>) {
 
 /// Percent-encodes everything but unreserved characters, sub-delimiters, `@` and
 /// `/`. `:` is encoded so a relative path's first segment cannot read as a scheme.
-fn percent_encode(s: &str) -> String {
+fn percent_encode(s: &[u8]) -> String {
     let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
+    for &b in s {
         let keep = b.is_ascii_alphanumeric()
             || matches!(
                 b,
@@ -575,24 +584,29 @@ mod tests {
     #[test]
     fn uris_are_encoded_and_based() {
         assert_eq!(
-            artifact_uri("deploy/api.yaml"),
+            artifact_uri(b"deploy/api.yaml"),
             ("deploy/api.yaml".to_string(), Some(SRCROOT))
         );
         assert_eq!(
-            artifact_uri("a b/c%d:e#f?.yaml"),
+            artifact_uri(b"a b/c%d:e#f?.yaml"),
             ("a%20b/c%25d%3Ae%23f%3F.yaml".to_string(), Some(SRCROOT))
         );
         assert_eq!(
-            artifact_uri("caf\u{e9}.yaml").0,
+            artifact_uri("caf\u{e9}.yaml".as_bytes()).0,
             "caf%C3%A9.yaml".to_string()
         );
         assert_eq!(
-            artifact_uri("/abs/x.yaml"),
+            artifact_uri(b"/abs/x.yaml"),
             ("file:///abs/x.yaml".to_string(), None)
         );
         assert_eq!(
-            artifact_uri("C:/k8s/x.yaml"),
+            artifact_uri(b"C:/k8s/x.yaml"),
             ("file:///C:/k8s/x.yaml".to_string(), None)
+        );
+        // A name that is not UTF-8 keeps its bytes; controls are encoded too.
+        assert_eq!(
+            artifact_uri(b"k8s/caf\xe9\n\x1b.yaml").0,
+            "k8s/caf%E9%0A%1B.yaml".to_string()
         );
     }
 

@@ -1,5 +1,6 @@
 //! XML escaping shared by the junit and checkstyle formats.
 
+use super::escape::is_unsafe_beyond_c0;
 use std::borrow::Cow;
 
 /// Escapes an attribute value (XML 1.0).
@@ -10,7 +11,10 @@ use std::borrow::Cow;
 ///   attribute into a space);
 /// - characters XML 1.0 cannot carry at all (other C0 controls, U+FFFE, U+FFFF)
 ///   become U+FFFD: no reference can express them and a strict parser rejects the
-///   whole document otherwise.
+///   whole document otherwise;
+/// - characters XML allows but a terminal acts on (DEL, C1 controls, bidi
+///   overrides; `escape::is_unsafe_beyond_c0`) become character references, so
+///   the data is exact and a report printed to a terminal or CI log stays inert.
 pub fn escape_attr(s: &str) -> Cow<'_, str> {
     escape(s, true)
 }
@@ -38,6 +42,7 @@ fn escape(s: &str, attr: bool) -> Cow<'_, str> {
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
             c if is_forbidden(c) => out.push('\u{FFFD}'),
+            c if is_unsafe_beyond_c0(c) => out.push_str(&format!("&#x{:X};", u32::from(c))),
             c => out.push(c),
         }
     }
@@ -45,7 +50,9 @@ fn escape(s: &str, attr: bool) -> Cow<'_, str> {
 }
 
 fn needs_escape(c: char) -> bool {
-    matches!(c, '&' | '<' | '>' | '"' | '\'' | '\t' | '\n' | '\r') || is_forbidden(c)
+    matches!(c, '&' | '<' | '>' | '"' | '\'' | '\t' | '\n' | '\r')
+        || is_forbidden(c)
+        || is_unsafe_beyond_c0(c)
 }
 
 /// Not a `Char` in XML 1.0 (§2.2). Surrogates cannot occur in a Rust `char`.
@@ -85,6 +92,11 @@ mod tests {
             "x\u{FFFD}y\u{FFFD}z\u{FFFD}"
         );
         assert_eq!(escape_text("x\u{0}y"), "x\u{FFFD}y");
+        // Legal but terminal-active characters are kept exactly, as references.
+        assert_eq!(
+            escape_text("a\u{7f}b\u{9b}2J\u{202e}"),
+            "a&#x7F;b&#x9B;2J&#x202E;"
+        );
         // Astral characters are legal XML and pass through.
         assert_eq!(escape_attr("\u{1F600}"), "\u{1F600}");
     }
