@@ -22,8 +22,20 @@ pub fn write_atomically(
         }
         None => PathBuf::from("."),
     };
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
-        return Err(io::Error::other("is a directory"));
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => return Err(io::Error::other("is a directory")),
+        // A stream (`/dev/stderr`, a FIFO, a terminal, `>(process)`): there is
+        // nothing to replace, and renaming over it would swap the device node
+        // or link for a plain file. It is written as it is.
+        Ok(m) if !m.is_file() => {
+            let mut out = BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
+            write(&mut out)?;
+            return out.flush();
+        }
+        // A regular file, or none yet. A symlink is replaced by the new file,
+        // not followed: a link committed to a repository must not make a report
+        // overwrite a file elsewhere.
+        _ => {}
     }
     // The temporary file lives in the target's directory so the rename stays
     // on one filesystem (a rename across filesystems is a copy, not atomic).
@@ -67,6 +79,8 @@ fn keep_mode(path: &Path, tmp: &File) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(unix)]
+    use std::os::unix::fs::FileTypeExt;
 
     #[test]
     fn replaces_the_file_whole() {
@@ -95,6 +109,42 @@ mod tests {
         assert!(err.is_err());
         assert_eq!(std::fs::read(&target).expect("read"), b"good");
         assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn streams_are_written_not_replaced() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: mkfifo is not available here");
+            return;
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).expect("read fifo"))
+        };
+        write_atomically(&fifo, |w| w.write_all(b"through the pipe")).expect("write");
+        assert_eq!(reader.join().expect("reader"), b"through the pipe");
+        assert!(std::fs::symlink_metadata(&fifo)
+            .expect("still there")
+            .file_type()
+            .is_fifo());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_is_replaced_not_followed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::write(&elsewhere, b"precious").expect("seed");
+        let link = dir.path().join("report.sarif");
+        std::os::unix::fs::symlink(&elsewhere, &link).expect("symlink");
+        write_atomically(&link, |w| w.write_all(b"report")).expect("write");
+        assert_eq!(std::fs::read(&elsewhere).expect("read"), b"precious");
+        assert_eq!(std::fs::read(&link).expect("read"), b"report");
+        assert!(std::fs::symlink_metadata(&link).expect("meta").is_file());
     }
 
     #[cfg(unix)]

@@ -476,6 +476,9 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
     let user = load_user_policies(settings, primary, &files, &resources, &catalog)?;
     catalog.rules.extend(user.catalog_rules());
     catalog.rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+    for e in &user.rejected {
+        findings.push(rejected_template(e, &files));
+    }
     for n in &user.notes {
         problems.push(Problem {
             path: n.path.clone(),
@@ -828,6 +831,7 @@ fn load_user_policies(
                     linted.push(policy::load::GatekeeperDoc {
                         file: file.clone(),
                         root: r.full(files).root.clone(),
+                        linted: true,
                     });
                 }
             }
@@ -843,6 +847,31 @@ fn load_user_policies(
         ..settings.policies.clone()
     };
     Ok(policy::UserPolicies::load(&opts, &paths, linted, &bundled)?)
+}
+
+/// A Gatekeeper template among the linted files that cannot be used: a
+/// `kubeward/policy-error` where its Rego fails, in the file that holds it.
+fn rejected_template(e: &policy::PolicyError, files: &[SourceFile]) -> Finding {
+    let file = files
+        .iter()
+        .position(|f| f.path == e.source.path)
+        .unwrap_or(0);
+    let at = e.offset();
+    let message = format!(
+        "this ConstraintTemplate cannot be used and is skipped: {}",
+        e.message
+    );
+    // Linted templates come from the run's files; the error's own copy of the
+    // text is only a fallback.
+    let src = files.get(file).unwrap_or(&e.source);
+    suppress::located(
+        file,
+        src,
+        yaml::Span::new(at, at),
+        rules_builtin::POLICY_ERROR,
+        Severity::Error,
+        message,
+    )
 }
 
 /// Kinds the config declares as carrying a pod template.

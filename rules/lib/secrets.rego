@@ -81,43 +81,48 @@ _placeholders := {
 	"true", "false", "yes", "no", "on", "off", "enabled", "disabled", "0", "1",
 }
 
-# not_literal(v): v carries no secret of its own: empty, a placeholder, a boolean word, a
+# not_literal(v) (and _plain_not_literal(v), all of it but the URL case): v carries no
+# secret of its own: empty, a placeholder, a boolean word, a
 # masked value, an unrendered template, a `$(VAR)` / `${VAR}` expansion (the secret comes from
 # elsewhere), a file path, or a reference into a secret store.
-not_literal(v) if not is_string(v)
+_plain_not_literal(v) if not is_string(v)
 
-not_literal(v) if {
+_plain_not_literal(v) if {
 	is_string(v)
 	trim_space(v) == ""
 }
 
-not_literal(v) if {
+_plain_not_literal(v) if {
 	is_string(v)
 	lower(trim(trim_space(v), `"'`)) in _placeholders
 }
 
 # Placeholder-looking prefixes: CHANGEME0000, your-api-key-here, INSERT_TOKEN, <set me>, ...
-not_literal(v) if {
+_plain_not_literal(v) if {
 	is_string(v)
 	regex.match(`(?i)^\s*["']?(change[-_]?me|change[-_]?it|replace[-_]?me|fix[-_]?me|insert[-_ ]|your[-_ ]|enter[-_ ]|put[-_ ]|todo\b|tbd\b|placeholder|redacted|dummy)`, v)
 }
 
-not_literal(v) if {
+_plain_not_literal(v) if {
 	is_string(v)
 	regex.match(`^\s*(<[^<>]*>|\*+|x+|X+|\.\.\.|[|>][-+]?[0-9]?|\{\}?|\[\]?)\s*$`, v)
 }
 
-not_literal(v) if {
+_plain_not_literal(v) if {
 	is_string(v)
 	regex.match(`\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[^}]*\}|\{\{`, v)
 }
 
-not_literal(v) if {
+_plain_not_literal(v) if {
 	is_string(v)
 	regex.match(`^\s*(/|\./|\.\./|~/|file:|vault:|ref\+|arn:aws[a-z-]*:(secretsmanager|ssm|kms):|projects/[^/\s]+/secrets/|@Microsoft\.KeyVault\(|secretsmanager:|gcp:secretmanager:|azurekeyvault:)`, v)
 }
 
-# A URL without a password in it (TOKEN_URL-like values under secret-like names).
+not_literal(v) if _plain_not_literal(v)
+
+# A URL without a password in it (TOKEN_URL-like values under secret-like names). The
+# password check below reads the password with _plain_not_literal, not with not_literal:
+# Rego does not allow recursion, and a password (no `/`) is never a URL anyway.
 not_literal(v) if {
 	is_string(v)
 	regex.match(`^\s*[a-zA-Z][a-zA-Z0-9+.-]*://\S*\s*$`, v)
@@ -163,7 +168,7 @@ _value_patterns := [
 _url_password(v) if {
 	matches = regex.find_all_string_submatch_n(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@`, v, -1)
 	some m in matches
-	not not_literal(m[1])
+	not _plain_not_literal(m[1])
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -176,6 +176,40 @@ pub struct UserEvaluator<'p> {
     templates: Vec<Engine>,
     /// conftest packages that define `exception`.
     exception_packages: BTreeSet<String>,
+    /// regorus panicked during an evaluation: its engines may be inconsistent
+    /// and are built anew before the next resource.
+    panicked: bool,
+}
+
+/// Longest message a user rule may put in a report (a policy can build a
+/// message of any size; reports and terminals should not carry megabytes).
+pub const MAX_MESSAGE_CHARS: usize = 4096;
+
+/// `message` cut to [`MAX_MESSAGE_CHARS`] characters, saying how much was cut.
+pub fn capped_message(message: String) -> String {
+    match message.char_indices().nth(MAX_MESSAGE_CHARS) {
+        None => message,
+        Some((cut, _)) => {
+            let rest = message[cut..].chars().count();
+            format!("{}… ({rest} more characters)", &message[..cut])
+        }
+    }
+}
+
+/// One rule evaluation of a user policy, with a fresh memory budget. A panic
+/// inside regorus (a policy can reach corners of it no bundled rule does)
+/// becomes this rule's error on this resource instead of ending the process.
+fn eval_guarded(engine: &mut Engine, panicked: &mut bool, rule: String) -> anyhow::Result<Value> {
+    super::budget::reset();
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.eval_rule(rule))) {
+        Ok(result) => result,
+        Err(_) => {
+            *panicked = true;
+            Err(anyhow::anyhow!(
+                "the Rego engine failed on this policy (an internal error of regorus)"
+            ))
+        }
+    }
 }
 
 impl<'p> UserEvaluator<'p> {
@@ -216,6 +250,7 @@ impl<'p> UserEvaluator<'p> {
             main,
             templates,
             exception_packages,
+            panicked: false,
         })
     }
 
@@ -243,7 +278,7 @@ impl<'p> UserEvaluator<'p> {
                         engine.set_input(input.clone());
                         input_set = true;
                     }
-                    match engine.eval_rule(format!("data.{package}.deny")) {
+                    match eval_guarded(engine, &mut self.panicked, format!("data.{package}.deny")) {
                         Ok(v) => out.extend(values(&v).map(|f| parse_finding(Some(i), id, f))),
                         Err(e) => out.push(self.failure(id, &e.to_string())),
                     }
@@ -261,7 +296,11 @@ impl<'p> UserEvaluator<'p> {
                     }
                     if self.exception_packages.contains(package) && !excepted.contains_key(package)
                     {
-                        let ex = match engine.eval_rule(format!("data.{package}.exception")) {
+                        let ex = match eval_guarded(
+                            engine,
+                            &mut self.panicked,
+                            format!("data.{package}.exception"),
+                        ) {
                             Ok(v) => conftest::excepted(&v),
                             Err(e) => {
                                 out.push(self.failure(
@@ -282,7 +321,8 @@ impl<'p> UserEvaluator<'p> {
                     let Some(engine) = self.main.as_mut() else {
                         continue;
                     };
-                    match engine.eval_rule(format!("data.{package}.{name}")) {
+                    match eval_guarded(engine, &mut self.panicked, format!("data.{package}.{name}"))
+                    {
                         Ok(v) => out.extend(raw_findings(i, name, &v)),
                         Err(e) => out.push(self.failure(id, &e.to_string())),
                     }
@@ -321,12 +361,26 @@ impl<'p> UserEvaluator<'p> {
                         &object,
                         &constraint.parameters,
                     ));
-                    match engine.eval_rule(format!("data.{}.violation", t.package())) {
+                    match eval_guarded(
+                        engine,
+                        &mut self.panicked,
+                        format!("data.{}.violation", t.package()),
+                    ) {
                         Ok(v) => out.extend(raw_findings(i, "violation", &v)),
                         Err(e) => out.push(self.failure(id, &e.to_string())),
                     }
                 }
             }
+        }
+        if std::mem::take(&mut self.panicked) {
+            // The plan compiled once already; should it not now, the old
+            // engines are kept (and will likely fail again, rule by rule).
+            if let Ok(fresh) = UserEvaluator::new(plan) {
+                *self = fresh;
+            }
+        }
+        for f in &mut out {
+            f.message = capped_message(std::mem::take(&mut f.message));
         }
         out
     }
@@ -356,6 +410,9 @@ pub(super) fn new_engine(timeout: std::time::Duration) -> Engine {
     let mut e = Engine::new();
     // OPA semantics: a builtin given a bad argument is undefined, not an error.
     e.set_strict_builtin_errors(false);
+    // Builtins are called through guards that keep one evaluation's memory
+    // within a budget (a policy is code from the repository).
+    super::budget::install(&mut e);
     // A runaway policy is stopped, not waited for: the interpreter checks the
     // clock every few hundred steps.
     e.set_execution_timer_config(ExecutionTimerConfig {
@@ -419,6 +476,16 @@ pub(super) fn prepare(e: &mut Engine, modules: &[Module]) -> Result<(), PolicyEr
             .unwrap_or_else(|| PolicyError::file("policies", text)));
     }
     super::calls::check(e, modules)
+}
+
+/// Whether a Gatekeeper template compiles on its own (its Rego and libs), the
+/// same checks its engine gets in [`UserEvaluator::new`].
+pub(super) fn check_template(t: &super::gatekeeper::Template) -> Result<(), PolicyError> {
+    let mut e = new_engine(super::DEFAULT_TIMEOUT);
+    for m in &t.modules {
+        m.add_to(&mut e)?;
+    }
+    prepare(&mut e, &t.modules)
 }
 
 pub(super) fn module_for<'m>(modules: &'m [Module], error: &str) -> Option<&'m Module> {

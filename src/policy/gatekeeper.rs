@@ -250,7 +250,9 @@ pub fn input(object: Value, o: &Object, parameters: &Value) -> Value {
 /// Templates, one rule per constraint, and remarks (CEL-only templates, once
 /// per template; constraints whose kind no template defines).
 /// What `build` makes of the Gatekeeper documents.
-pub type Built = (Vec<Template>, Vec<UserRule>, Vec<Note>);
+/// Templates, the rules of their constraints, notes, and the errors of
+/// templates among the linted files that could not be used (skipped).
+pub type Built = (Vec<Template>, Vec<UserRule>, Vec<Note>, Vec<PolicyError>);
 
 pub fn build(docs: Vec<GatekeeperDoc>) -> Result<Built, PolicyError> {
     let mut templates: Vec<Template> = Vec::new();
@@ -259,23 +261,34 @@ pub fn build(docs: Vec<GatekeeperDoc>) -> Result<Built, PolicyError> {
     // Kinds of CEL-only templates: their constraints are skipped quietly (the
     // template was already reported once).
     let mut cel_kinds: Vec<String> = Vec::new();
+    let mut rejected = Vec::new();
+    // Kinds of linted templates that could not be used: their constraints
+    // are skipped quietly (the template is reported).
+    let mut rejected_kinds: Vec<String> = Vec::new();
     for d in docs {
         let kind = d.root.get("kind").and_then(scalar_str).unwrap_or_default();
         if kind == "ConstraintTemplate" {
-            match template(&d)? {
+            let usable = template(&d).and_then(|t| match t {
+                Some(t) if d.linted => super::eval::check_template(&t).map(|()| Some(t)),
+                other => Ok(other),
+            });
+            let usable = match usable {
+                Ok(t) => t,
+                Err(e) if d.linted => {
+                    rejected_kinds.push(constraint_kind(&d.root));
+                    rejected.push(e);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            match usable {
                 Some(t) => {
                     if !templates.iter().any(|o| o.kind == t.kind) {
                         templates.push(t);
                     }
                 }
                 None => {
-                    cel_kinds.push(
-                        ["spec", "crd", "spec", "names", "kind"]
-                            .iter()
-                            .try_fold(&d.root, |n, k| n.get(k))
-                            .and_then(scalar_str)
-                            .unwrap_or_default(),
-                    );
+                    cel_kinds.push(constraint_kind(&d.root));
                     notes.push(Note {
                     path: d.file.path.clone(),
                     message: format!(
@@ -293,7 +306,7 @@ pub fn build(docs: Vec<GatekeeperDoc>) -> Result<Built, PolicyError> {
     for d in constraints {
         let c = constraint(&d);
         let Some(t) = templates.iter().position(|t| t.kind == c.kind) else {
-            if !cel_kinds.contains(&c.kind) {
+            if !cel_kinds.contains(&c.kind) && !rejected_kinds.contains(&c.kind) {
                 notes.push(Note {
                     path: d.file.path.clone(),
                     message: format!(
@@ -327,7 +340,16 @@ pub fn build(docs: Vec<GatekeeperDoc>) -> Result<Built, PolicyError> {
             },
         });
     }
-    Ok((templates, rules, notes))
+    Ok((templates, rules, notes, rejected))
+}
+
+/// The constraint kind a template defines (`spec.crd.spec.names.kind`).
+fn constraint_kind(root: &Node) -> String {
+    ["spec", "crd", "spec", "names", "kind"]
+        .iter()
+        .try_fold(root, |n, k| n.get(k))
+        .and_then(scalar_str)
+        .unwrap_or_default()
 }
 
 fn name_of(root: &Node) -> String {
@@ -341,11 +363,7 @@ fn name_of(root: &Node) -> String {
 /// located in the YAML file.
 fn template(d: &GatekeeperDoc) -> Result<Option<Template>, PolicyError> {
     let name = name_of(&d.root);
-    let kind = ["spec", "crd", "spec", "names", "kind"]
-        .iter()
-        .try_fold(&d.root, |n, k| n.get(k))
-        .and_then(scalar_str)
-        .unwrap_or_default();
+    let kind = constraint_kind(&d.root);
     let mut modules = Vec::new();
     let targets = d.root.get("spec").and_then(|s| s.get("targets"));
     for target in seq(targets) {

@@ -13,6 +13,10 @@ use std::path::{Path, PathBuf};
 pub struct GatekeeperDoc {
     pub file: SourceFile,
     pub root: Node,
+    /// Found among the linted files (`--gatekeeper`), not in a policy path: a
+    /// template that cannot be used is then reported on the file and skipped,
+    /// instead of stopping the run (the tree is not the runner's to fix).
+    pub linted: bool,
 }
 
 impl GatekeeperDoc {
@@ -128,6 +132,7 @@ fn load_file(
             found.gatekeeper.push(GatekeeperDoc {
                 file: file.clone(),
                 root: doc.root,
+                linted: false,
             });
         }
     }

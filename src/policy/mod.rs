@@ -15,6 +15,7 @@
 //! error in one regorus call aborts the whole call, so user rules never share
 //! a call with bundled ones, and each user rule is its own call.
 
+pub mod budget;
 pub mod calls;
 pub mod conftest;
 pub mod eval;
@@ -211,6 +212,10 @@ pub struct UserPolicies {
     /// `--data` documents, merged into `data` in order.
     pub data: Vec<Value>,
     pub notes: Vec<Note>,
+    /// Templates among the linted files that cannot be used (they do not
+    /// parse or compile, or recurse): reported as policy errors on their
+    /// files, and skipped.
+    pub rejected: Vec<PolicyError>,
     /// `testdata/` fixtures found under policy directories.
     pub fixtures: Vec<PathBuf>,
     pub timeout: Duration,
@@ -299,8 +304,9 @@ impl UserPolicies {
             &native_packages,
             &|p: &str| opts.selects_package(p),
         ));
-        let (templates, rules, notes) = gatekeeper::build(found.gatekeeper)?;
+        let (templates, rules, notes, rejected) = gatekeeper::build(found.gatekeeper)?;
         out.templates = templates;
+        out.rejected = rejected;
         out.rules.extend(rules);
         out.notes = notes;
         out.rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
