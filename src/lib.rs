@@ -556,7 +556,15 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         settings.namespace.as_deref(),
         |id| (0..file_count).any(|f| enabled_in(id, true, f)),
     );
-    let mut plan = Plan::for_run(&catalog, enabled, &pod_kinds, data, resources.len());
+    let input_bytes = files.iter().map(|f| f.text.len()).sum();
+    let mut plan = Plan::for_run(
+        &catalog,
+        enabled,
+        &pod_kinds,
+        data,
+        (resources.len(), input_bytes),
+    );
+    plan.timeout = settings.policies.timeout;
     plan.restrict_to_kinds(resources.iter().map(|r| r.id.kind.as_str()));
     // User policies are compiled (and rejected, exit 2) before anything is
     // evaluated, even when there is nothing to lint.
@@ -611,15 +619,20 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
                         (ev.evaluate(&r.id.kind, input, text_key, label), user_raw)
                     }
                 };
-                raw.into_iter()
-                    .map(|raw| {
-                        let meta = raw.rule.and_then(bundled_of);
-                        locate_finding(meta, &files, r, raw)
-                    })
-                    .chain(user_raw.into_iter().map(|raw| {
-                        let meta = raw.rule.and_then(user_of);
-                        locate_finding(meta, &files, r, raw)
-                    }))
+                // One locator for the resource's findings: it indexes large
+                // mappings once (a finding on each of a million keys).
+                let mut locator = locate::Locator::new(&r.root);
+                let bundled = raw
+                    .into_iter()
+                    .map(|raw| (raw.rule.and_then(bundled_of), raw));
+                let users = user_raw
+                    .into_iter()
+                    .map(|raw| (raw.rule.and_then(user_of), raw));
+                bundled
+                    .chain(users)
+                    .map(|(meta, raw)| locate_finding(meta, &files, r, &mut locator, raw))
+                    .collect::<Vec<_>>()
+                    .into_iter()
                     .filter(|f| enabled_in(&f.rule, true, f.file))
                     .map(|f| (ri, f))
                     .collect::<Vec<_>>()
@@ -1154,20 +1167,15 @@ fn locate_finding(
     meta: Option<&engine::RuleMeta>,
     files: &[SourceFile],
     r: &Resource,
+    locator: &mut locate::Locator,
     raw: engine::RawFinding,
 ) -> Finding {
     let (rule, default_sev) = match meta {
         Some(m) => (m.id.clone(), m.severity),
         None => (rules_builtin::POLICY_ERROR.to_string(), Severity::Error),
     };
-    resource_finding(
-        files,
-        r,
-        rule,
-        raw.severity.unwrap_or(default_sev),
-        raw.message,
-        raw.path,
-    )
+    let severity = raw.severity.unwrap_or(default_sev);
+    finding_at(files, r, locator, (rule, severity, raw.message), raw.path)
 }
 
 /// A finding on a resource at a field path, located as DESIGN.md §4 says.
@@ -1180,7 +1188,20 @@ pub(crate) fn resource_finding(
     path: Vec<PathSeg>,
 ) -> Finding {
     let full = r.full(files);
-    let located = locate::locate(&full.root, &path);
+    let mut locator = locate::Locator::new(&full.root);
+    finding_at(files, &full, &mut locator, (rule, severity, message), path)
+}
+
+/// A finding at `path` in `r` (a whole resource, not an evicted one), found
+/// with the resource's `locator`.
+fn finding_at(
+    files: &[SourceFile],
+    r: &Resource,
+    locator: &mut locate::Locator,
+    (rule, severity, message): (String, Severity, String),
+    path: Vec<PathSeg>,
+) -> Finding {
+    let located = locator.locate(&path);
     let source = files.get(r.file);
     let pos = |o: usize| {
         source

@@ -2,7 +2,8 @@
 //! they return a path, and this resolves it to the deepest node that exists.
 
 use crate::finding::PathSeg;
-use crate::yaml::{Node, NodeKind, Span};
+use crate::yaml::{Entry, Node, NodeKind, Span};
+use std::collections::HashMap;
 
 /// Where a path landed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,28 +18,77 @@ pub struct Located {
 /// item at the item's start, and the empty path at the resource's `kind:` key
 /// (or the document start when there is none).
 pub fn locate(root: &Node, path: &[PathSeg]) -> Located {
-    let mut node = root;
-    let mut span = root
-        .entry("kind")
-        .map(|e| e.key_span)
-        .unwrap_or(Span::new(root.span.start, root.span.start));
-    let mut depth = 0;
-    for seg in path {
-        let next = match (seg, &node.kind) {
-            (PathSeg::Key(k), NodeKind::Map(_)) => node.entry(k).map(|e| (e.key_span, &e.value)),
-            (PathSeg::Index(i), NodeKind::Seq(items)) => items.get(*i).map(|n| (item_span(n), n)),
-            _ => None,
-        };
-        match next {
-            Some((s, n)) => {
-                span = s;
-                node = n;
-                depth += 1;
-            }
-            None => break,
+    Locator::new(root).locate(path)
+}
+
+/// Locates many paths in one resource. A mapping's entries are searched in
+/// order, which is fine for the few keys of a manifest; but a ConfigMap may
+/// have a million keys and a finding on each, so mappings larger than
+/// [`INDEXED_MAP`] are indexed by key the first time a path goes through them.
+pub struct Locator<'n> {
+    root: &'n Node,
+    /// Key -> entry position, per large mapping (by node address).
+    index: HashMap<*const Node, HashMap<&'n str, usize>>,
+}
+
+/// Mappings with more entries than this are indexed (see [`Locator`]).
+const INDEXED_MAP: usize = 32;
+
+impl<'n> Locator<'n> {
+    pub fn new(root: &'n Node) -> Locator<'n> {
+        Locator {
+            root,
+            index: HashMap::new(),
         }
     }
-    Located { span, depth }
+
+    fn entry(&mut self, node: &'n Node, key: &str) -> Option<&'n Entry> {
+        let NodeKind::Map(entries) = &node.kind else {
+            return None;
+        };
+        if entries.len() <= INDEXED_MAP {
+            return entries.iter().find(|e| e.key == key);
+        }
+        let index = self.index.entry(node as *const Node).or_insert_with(|| {
+            let mut index = HashMap::with_capacity(entries.len());
+            for (i, e) in entries.iter().enumerate() {
+                // The first of equal keys, as `Node::entry` finds it.
+                index.entry(e.key.as_str()).or_insert(i);
+            }
+            index
+        });
+        index.get(key).and_then(|&i| entries.get(i))
+    }
+
+    pub fn locate(&mut self, path: &[PathSeg]) -> Located {
+        let root = self.root;
+        let mut node = root;
+        let mut span = root
+            .entry("kind")
+            .map(|e| e.key_span)
+            .unwrap_or(Span::new(root.span.start, root.span.start));
+        let mut depth = 0;
+        for seg in path {
+            let next = match (seg, &node.kind) {
+                (PathSeg::Key(k), NodeKind::Map(_)) => {
+                    self.entry(node, k).map(|e| (e.key_span, &e.value))
+                }
+                (PathSeg::Index(i), NodeKind::Seq(items)) => {
+                    items.get(*i).map(|n| (item_span(n), n))
+                }
+                _ => None,
+            };
+            match next {
+                Some((s, n)) => {
+                    span = s;
+                    node = n;
+                    depth += 1;
+                }
+                None => break,
+            }
+        }
+        Located { span, depth }
+    }
 }
 
 /// A sequence item's span, trimmed to its first line so a whole container
@@ -92,6 +142,29 @@ mod tests {
 
         let l = locate(root, &[]);
         assert_eq!(&text[l.span.start..l.span.end], "kind");
+    }
+
+    #[test]
+    fn large_mappings_are_searched_by_index_with_the_same_result() {
+        let mut text = String::from("apiVersion: v1\nkind: ConfigMap\ndata:\n");
+        for i in 0..100 {
+            text.push_str(&format!("  k{i}: v\n"));
+        }
+        let loaded = load(&text);
+        let root = &loaded.documents[0].root;
+        let mut locator = Locator::new(root);
+        for key in ["k0", "k57", "k99", "nope"] {
+            let path = [k("data"), k(key)];
+            assert_eq!(locator.locate(&path), locate(root, &path), "{key}");
+            let linear = root
+                .get("data")
+                .and_then(|d| d.entry(key))
+                .map(|e| e.key_span);
+            assert_eq!(locator.locate(&path).depth == 2, linear.is_some());
+            if let Some(span) = linear {
+                assert_eq!(locator.locate(&path).span, span);
+            }
+        }
     }
 
     #[test]

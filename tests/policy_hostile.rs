@@ -215,3 +215,50 @@ fn huge_messages_are_capped() {
         );
     }
 }
+
+/// Bundled rules have the same per-resource time budget: a rule that runs out
+/// of it is a `kubeward/policy-error` on that resource, and every other rule
+/// and resource still reports.
+#[test]
+fn bundled_rules_are_stopped_at_the_time_budget() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut env = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  app.env: |\n",
+    );
+    for i in 0..60_000 {
+        env.push_str(&format!("    SERVICE_{i}_PASSWORD=s3cr3t-{i:08}-value\n"));
+    }
+    std::fs::write(dir.path().join("big.yaml"), env).expect("write");
+    std::fs::write(
+        dir.path().join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.25\n    securityContext:\n      privileged: true\n",
+    )
+    .expect("write");
+    let out = kubeward_in(
+        dir.path(),
+        &[
+            "--no-config",
+            "--policy-timeout",
+            "0.05",
+            "--format",
+            "json",
+            "big.yaml",
+            "pod.yaml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let all = findings(&out);
+    let stopped: Vec<_> = all
+        .iter()
+        .filter(|f| f["rule"] == "kubeward/policy-error" && f["file"] == "big.yaml")
+        .collect();
+    assert!(
+        stopped.iter().any(|f| f["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("secrets/configmap-sensitive was stopped after 50ms"))),
+        "{stopped:#?}"
+    );
+    assert!(all
+        .iter()
+        .any(|f| f["rule"] == "pod-security/privileged" && f["file"] == "pod.yaml"));
+}

@@ -16,6 +16,9 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+/// A policy that loads (a policy path that yields none is a usage error).
+const REAL_POLICY: &str = "package main\n\nimport rego.v1\n\ndeny contains msg if {\n\tinput.kind == \"Nothing\"\n\tmsg := \"never\"\n}\n";
+
 /// Generous for a debug build on a shared 2-core machine; a hang never ends.
 const DEADLINE: Duration = Duration::from_secs(120);
 
@@ -317,10 +320,12 @@ fn fifo_option_files_are_refused_without_hanging() {
         "{e}"
     );
 
-    // Inside a policy directory a FIFO is not a policy: skipped.
+    // Inside a policy directory a FIFO is not a policy: skipped (beside a
+    // real one: a directory with no policy at all is a usage error).
     let policies = dir.path().join("policies");
     std::fs::create_dir(&policies).expect("mkdir");
     assert!(mkfifo(&policies.join("rule.rego")));
+    std::fs::write(policies.join("real.rego"), REAL_POLICY).expect("write");
     linted(Settings {
         policies: PolicyOptions {
             paths: vec![policies],
@@ -439,6 +444,7 @@ fn config_policies_stay_in_the_project() {
 
     // With `.git` above, the repository is the project.
     std::fs::create_dir(repo.join(".git")).expect("mkdir");
+    std::fs::write(repo.join("shared/real.rego"), REAL_POLICY).expect("write");
     with_config("[../../shared]").expect("inside the repository");
     let e = with_config("[../../../]").expect_err("above the repository");
     assert!(e.contains("outside this config's project"), "{e}");
@@ -466,6 +472,7 @@ fn policy_directory_walks_do_not_follow_symlinks() {
     std::fs::create_dir(&policies).expect("mkdir");
     symlink(&elsewhere, policies.join("linked")).expect("symlink");
     symlink(elsewhere.join("broken.rego"), policies.join("file.rego")).expect("symlink");
+    std::fs::write(policies.join("real.rego"), REAL_POLICY).expect("write");
     let o = linted(Settings {
         policies: PolicyOptions {
             paths: vec![policies],

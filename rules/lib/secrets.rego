@@ -53,9 +53,27 @@ name_reason(name) := reason if {
 	_name_may_match(name)
 	w = words(name)
 	not _refers(w)
-	reasons = [r | some p in _name_patterns; regex.match(p[0], w); r := p[1]]
-	count(reasons) > 0
-	reason = reasons[0]
+	reason = _first_name_reason(w)
+}
+
+# The reason of the first pattern of _name_patterns that matches, trying one at a time (names
+# usually match the first or second, and every regex call costs).
+_first_name_reason(w) := _name_patterns[0][1] if {
+	regex.match(_name_patterns[0][0], w)
+} else := _name_patterns[1][1] if {
+	regex.match(_name_patterns[1][0], w)
+} else := _name_patterns[2][1] if {
+	regex.match(_name_patterns[2][0], w)
+} else := _name_patterns[3][1] if {
+	regex.match(_name_patterns[3][0], w)
+} else := _name_patterns[4][1] if {
+	regex.match(_name_patterns[4][0], w)
+} else := _name_patterns[5][1] if {
+	regex.match(_name_patterns[5][0], w)
+} else := _name_patterns[6][1] if {
+	regex.match(_name_patterns[6][0], w)
+} else := _name_patterns[7][1] if {
+	regex.match(_name_patterns[7][0], w)
 }
 
 # Every pattern of _name_patterns needs one of these words in words(name), and then name
@@ -97,26 +115,22 @@ _plain_not_literal(v) if {
 	lower(trim(trim_space(v), `"'`)) in _placeholders
 }
 
-# Placeholder-looking prefixes: CHANGEME0000, your-api-key-here, INSERT_TOKEN, <set me>, ...
+# One regex for four kinds of non-literal value (a regex call costs more than its alternatives):
+# - placeholder-looking prefixes: CHANGEME0000, your-api-key-here, INSERT_TOKEN, <set me>, ...;
+# - masks and markers: <...>, ***, xxx, ..., a YAML block indicator, {} or [];
+# - expansions: $(VAR), ${VAR}, {{ template }};
+# - file paths and references into a secret store.
 _plain_not_literal(v) if {
 	is_string(v)
-	regex.match(`(?i)^\s*["']?(change[-_]?me|change[-_]?it|replace[-_]?me|fix[-_]?me|insert[-_ ]|your[-_ ]|enter[-_ ]|put[-_ ]|todo\b|tbd\b|placeholder|redacted|dummy)`, v)
+	regex.match(_not_literal_pattern, v)
 }
 
-_plain_not_literal(v) if {
-	is_string(v)
-	regex.match(`^\s*(<[^<>]*>|\*+|x+|X+|\.\.\.|[|>][-+]?[0-9]?|\{\}?|\[\]?)\s*$`, v)
-}
-
-_plain_not_literal(v) if {
-	is_string(v)
-	regex.match(`\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[^}]*\}|\{\{`, v)
-}
-
-_plain_not_literal(v) if {
-	is_string(v)
-	regex.match(`^\s*(/|\./|\.\./|~/|file:|vault:|ref\+|arn:aws[a-z-]*:(secretsmanager|ssm|kms):|projects/[^/\s]+/secrets/|@Microsoft\.KeyVault\(|secretsmanager:|gcp:secretmanager:|azurekeyvault:)`, v)
-}
+_not_literal_pattern := concat("|", [
+	`(?i:^\s*["']?(change[-_]?me|change[-_]?it|replace[-_]?me|fix[-_]?me|insert[-_ ]|your[-_ ]|enter[-_ ]|put[-_ ]|todo\b|tbd\b|placeholder|redacted|dummy))`,
+	`(^\s*(<[^<>]*>|\*+|x+|X+|\.\.\.|[|>][-+]?[0-9]?|\{\}?|\[\]?)\s*$)`,
+	`(\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[^}]*\}|\{\{)`,
+	`(^\s*(/|\./|\.\./|~/|file:|vault:|ref\+|arn:aws[a-z-]*:(secretsmanager|ssm|kms):|projects/[^/\s]+/secrets/|@Microsoft\.KeyVault\(|secretsmanager:|gcp:secretmanager:|azurekeyvault:))`,
+])
 
 not_literal(v) if _plain_not_literal(v)
 

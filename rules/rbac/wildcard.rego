@@ -40,7 +40,10 @@ _wildcards(item) := [{"field": f, "entry": e} |
 	_is_wildcard(f, e.value)
 ]
 
-_sort_entries(es) := [e | some j in sort([x.index | some x in es]); some e in es; e.index == j]
+# The entries in list order (one per index): keyed by index, so sorting stays n log n.
+_sort_entries(es) := [by_index[j] | some j in sort(object.keys(by_index))] if {
+	by_index := {x.index: x | some x in es}
+}
 
 _full(item) if {
 	some v in rbac.entries(item, "verbs")

@@ -34,12 +34,19 @@ _binary_data := d if {
 	is_object(d)
 } else := {}
 
-# A one-line value: judged together with its key.
-deny contains finding if {
+# The verdict on every one-line value, judged together with its key: computed once per
+# ConfigMap (both rules below read it; a ConfigMap may have millions of keys).
+_one_line_reasons := {key: reason |
 	some key, value in _data
 	is_string(value)
 	not _multi_line(value)
 	reason = secrets.literal_reason(key, value)
+}
+
+# A one-line value: judged together with its key.
+deny contains finding if {
+	some key, reason in _one_line_reasons
+	value = _data[key]
 	not secrets.allowed(_rule_id, key, value)
 	finding = {
 		"msg": sprintf("%s stores a credential in plain text under key %s (%s)", [data.kubeward.lib.k8s.describe, k8s.quote(key), _key_phrase(reason)]),
@@ -61,10 +68,7 @@ deny contains finding if {
 	}
 }
 
-_single_line_hit(key, value) if {
-	not _multi_line(value)
-	secrets.literal_reason(key, value)
-}
+_single_line_hit(key, _) if _one_line_reasons[key]
 
 # binaryData: base64. A secret-like key with a value, or a PEM private key.
 deny contains finding if {
@@ -93,7 +97,10 @@ _hits_phrase(hits) := _first_hits(hits) if {
 
 _first_hits(hits) := concat("; ", [sprintf("line %d %s", [h.line, h.reason]) | some h in array.slice(_sorted(hits), 0, 3)])
 
-_sorted(hits) := [h | some l in sort({h.line | some h in hits}); some h in hits; h.line == l]
+# The hits in line order (one hit per line): keyed by line, so sorting stays n log n.
+_sorted(hits) := [by_line[l] | some l in sort(object.keys(by_line))] if {
+	by_line := {h.line: h | some h in hits}
+}
 
 # base64 of "-----BEGIN": only the (ASCII) head of the value is decoded.
 _binary_reason(key, value) := sprintf("it decodes to %s", [kind]) if {

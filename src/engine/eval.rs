@@ -77,6 +77,19 @@ pub struct Plan {
     index_key: Option<programs::Key>,
     /// `data.kubeward.tables`, parsed once per run.
     tables_value: OnceLock<Result<Value, (String, String)>>,
+    /// How long the rules may spend on one resource (a group, then each rule
+    /// on its own when the group is stopped): the same budget user policies
+    /// have (`--policy-timeout`). A stopped rule is a `kubeward/policy-error`.
+    pub timeout: std::time::Duration,
+}
+
+/// The execution timer of every engine and VM: the budget, checked every few
+/// hundred steps.
+fn timer(limit: std::time::Duration) -> regorus::utils::limits::ExecutionTimerConfig {
+    regorus::utils::limits::ExecutionTimerConfig {
+        limit,
+        check_interval: std::num::NonZeroU32::MIN.saturating_add(255),
+    }
 }
 
 /// A rule group's bytecode VM. The RVM of regorus 0.14.1 runs the bundled
@@ -96,6 +109,10 @@ enum Vm {
 /// RVM instruction budget per resource: far above what any bundled rule group
 /// needs; a resource that exceeds it is evaluated by the interpreter.
 const VM_MAX_INSTRUCTIONS: usize = 50_000_000;
+
+/// Small runs up to this much text may evaluate rules they switched off (see
+/// [`Plan::for_run`]); beyond it, evaluating only the enabled rules is cheaper.
+const WIDEN_MAX_BYTES: usize = 256 << 10;
 
 /// Runs with at least this many resources evaluate the bundled rules with the
 /// RVM. Compiling a group's program costs more than evaluating a few resources
@@ -222,6 +239,7 @@ impl Plan {
             reported: vec![true; rules_len],
             index_key: catalog.digest.map(|d| programs::key(d, PRECOMPUTE_RULE)),
             tables_value: OnceLock::new(),
+            timeout: crate::policy::DEFAULT_TIMEOUT,
         }
     }
 
@@ -231,17 +249,20 @@ impl Plan {
     /// in the binary, and reports only its own rules: compiling a plan of its
     /// own would cost more (one Deployment: ~30 ms with the interpreter, ~60 ms
     /// compiling RVM programs, ~10 ms with the embedded ones). Large runs keep
-    /// their exact plan: evaluating rules that are off would cost more there.
+    /// their exact plan: evaluating rules that are off would cost more there,
+    /// and so do runs of few but large documents (`input_bytes`): a rule
+    /// switched off must not be what makes a 50 MB ConfigMap slow.
     pub fn for_run(
         catalog: &Catalog,
         enabled: impl Fn(&Rule) -> bool,
         pod_kinds: &[String],
         data: Value,
-        resources: usize,
+        (resources, input_bytes): (usize, usize),
     ) -> Plan {
         let bundled = || catalog.rules.iter().filter(|r| !r.user);
         // `enabled` asks every file's config: only small runs ask it twice.
         let widen = resources < RVM_MIN_RESOURCES
+            && input_bytes <= WIDEN_MAX_BYTES
             && pod_kinds.is_empty()
             && catalog.digest.is_some()
             && use_embedded_programs()
@@ -434,7 +455,7 @@ fn precompute_rvm(plan: &Plan, data: Value) -> Option<Value> {
         .index_key
         .filter(|_| use_embedded_programs())
         .and_then(programs::load)?;
-    let mut vm = new_vm(program, data)?;
+    let mut vm = new_vm(program, data, RUN_INDEX_TIMEOUT)?;
     vm.set_input(Value::new_object());
     match vm.execute_entry_point_by_name(PRECOMPUTE_RULE) {
         Ok(v @ Value::Object(_)) => Some(v),
@@ -448,6 +469,7 @@ fn build_engine(plan: &Plan, tables: &Value) -> Result<Engine, EngineError> {
     // OPA semantics: a builtin given a bad argument is undefined, not an error
     // that would abort every other rule of the call.
     engine.set_strict_builtin_errors(false);
+    engine.set_execution_timer_config(timer(plan.timeout));
     let compile = |path: &str, message: String| EngineError::Compile {
         path: path.to_string(),
         message,
@@ -550,7 +572,9 @@ impl<'p> Evaluator<'p> {
                 .then(|| {
                     rvm.then(|| precompute_rvm(plan, vm_data(plan, &tables, None)))
                         .flatten()
-                        .or_else(|| precompute(&mut build_engine(plan, &tables).ok()?))
+                        .or_else(|| {
+                            precompute(&mut build_engine(plan, &tables).ok()?, plan.timeout)
+                        })
                 })
                 .flatten()
         });
@@ -652,6 +676,9 @@ impl<'p> Evaluator<'p> {
         }
         let result = match result {
             Ok(v) => Ok(v),
+            // A group the VM ran out of time on would only run out of time
+            // again in the interpreter: straight to the rules one by one.
+            Err(e) if timed_out(&e) => Err(e),
             Err(_) => match self.engine() {
                 Some(engine) => engine.eval_rule(entry).map_err(|e| e.to_string()),
                 None => Err(String::new()),
@@ -700,7 +727,7 @@ impl<'p> Evaluator<'p> {
             }
             compile_program(self.engine()?, group)
         });
-        new_vm(program.clone()?, self.vm_data.clone())
+        new_vm(program.clone()?, self.vm_data.clone(), plan.timeout)
     }
 
     fn profile_group(
@@ -721,7 +748,7 @@ impl<'p> Evaluator<'p> {
             if rvm && !self.rule_vms.contains_key(&i) {
                 let vm = self.engine.as_mut().and_then(|engine| {
                     let program = compile_entry(engine, &entry).ok()?;
-                    new_vm(program, self.vm_data.clone())
+                    new_vm(program, self.vm_data.clone(), self.plan.timeout)
                 });
                 self.rule_vms.insert(i, vm);
             }
@@ -765,11 +792,21 @@ impl<'p> Evaluator<'p> {
                 .collect(),
             Err(e) => vec![RawFinding {
                 rule: None,
-                message: format!(
-                    "rule {} failed on this resource: {}",
-                    rule.meta.id,
-                    first_line(&e)
-                ),
+                message: if timed_out(&e) {
+                    // The timer's own message carries elapsed nanoseconds,
+                    // which would make reports differ from run to run.
+                    format!(
+                        "rule {} was stopped after {:?} on this resource (the budget of \
+                         --policy-timeout); its other findings here are unknown",
+                        rule.meta.id, plan.timeout
+                    )
+                } else {
+                    format!(
+                        "rule {} failed on this resource: {}",
+                        rule.meta.id,
+                        first_line(&e)
+                    )
+                },
                 path: Vec::new(),
                 severity: Some(Severity::Error),
             }],
@@ -834,10 +871,15 @@ fn compile_entry(engine: &mut Engine, entry: &str) -> Result<Arc<Program>, Strin
 }
 
 /// A VM running `program` over `data`, with the settings every kubeward VM has.
-fn new_vm(program: Arc<Program>, data: Value) -> Option<regorus::rvm::vm::RegoVM> {
+fn new_vm(
+    program: Arc<Program>,
+    data: Value,
+    timeout: std::time::Duration,
+) -> Option<regorus::rvm::vm::RegoVM> {
     let mut vm = regorus::rvm::vm::RegoVM::new();
     vm.load_program(program);
     vm.set_max_instructions(VM_MAX_INSTRUCTIONS);
+    vm.set_execution_timer_config(Some(timer(timeout)));
     // OPA semantics, as for the interpreter.
     vm.set_strict_builtin_errors(false);
     vm.set_data(data).ok()?;
@@ -875,13 +917,27 @@ fn inventory_len(data: &Value) -> usize {
 /// Evaluates the run index on an engine that has the libraries and data but
 /// not the index yet. Any failure (a rules directory without the library, a
 /// runtime error) just means no index.
-fn precompute(engine: &mut Engine) -> Option<Value> {
+fn precompute(engine: &mut Engine, timeout: std::time::Duration) -> Option<Value> {
     let _span = super::profile::Span::new("engine: run index");
     engine.set_input(Value::new_object());
-    match engine.eval_rule(PRECOMPUTE_RULE.into()) {
+    // The index covers the whole run, not one resource: the per-resource
+    // budget does not apply to it.
+    engine.set_execution_timer_config(timer(RUN_INDEX_TIMEOUT));
+    let index = match engine.eval_rule(PRECOMPUTE_RULE.into()) {
         Ok(v @ Value::Object(_)) => Some(v),
         _ => None,
-    }
+    };
+    engine.set_execution_timer_config(timer(timeout));
+    index
+}
+
+/// What the run index (every resource's identity and labels, joined once) may
+/// take: generous, since it grows with the run, yet bounded.
+const RUN_INDEX_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Whether an engine error is its execution timer stopping it.
+fn timed_out(error: &str) -> bool {
+    error.contains("exceeded time limit")
 }
 
 fn first_line(s: &str) -> &str {
@@ -962,12 +1018,24 @@ mod tests {
         let enabled = |r: &Rule| r.meta.enabled && r.meta.id != off;
         let pod = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},
                "spec":{"hostPID":true,"hostIPC":true,"containers":[{"name":"a","image":"a:1"}]}}"#;
-        for resources in [1, RVM_MIN_RESOURCES] {
-            let p = Plan::for_run(&catalog, enabled, &[], Value::new_object(), resources);
+        for (resources, bytes) in [
+            (1, 1000),
+            (RVM_MIN_RESOURCES, 1000),
+            (1, WIDEN_MAX_BYTES + 1),
+        ] {
+            let p = Plan::for_run(
+                &catalog,
+                enabled,
+                &[],
+                Value::new_object(),
+                (resources, bytes),
+            );
             let i = p.rules.iter().position(|r| r.meta.id == off);
             // Small runs keep the switched-off rule in the plan (the embedded
-            // programs hold it) but do not report it; large runs leave it out.
-            assert_eq!(i.is_some(), resources == 1, "{resources} resources");
+            // programs hold it) but do not report it; runs with many or large
+            // resources leave it out.
+            let small = resources == 1 && bytes <= WIDEN_MAX_BYTES;
+            assert_eq!(i.is_some(), small, "{resources} resources, {bytes} bytes");
             assert!(i.is_none_or(|i| !p.reports(i)));
             let mut ev = Evaluator::new(&p).expect("rules compile");
             let found = ev.evaluate(
@@ -995,7 +1063,7 @@ mod tests {
                 |r| r.meta.enabled || r.meta.id == id,
                 &[],
                 Value::new_object(),
-                1,
+                (1, 1000),
             );
             assert!((0..p.rules.len()).all(|i| p.reports(i)));
         }
