@@ -3,22 +3,9 @@
 //! not recorded; `--policy` paths that load nothing are usage errors; suppression
 //! comments with thousands of ids stay linear.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn kubeward_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kubeward"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("binary runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use common::{kubeward_in, text};
 
 const PRIVILEGED: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.25\n    securityContext:\n      privileged: true\n";
 

@@ -3,22 +3,10 @@
 //! lost); one evaluation cannot allocate past its budget; messages are capped;
 //! a broken ConstraintTemplate inside the linted tree is reported and skipped.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn kubeward_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kubeward"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("binary runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use common::{kubeward_in, text};
+use std::process::Output;
 
 const CONFIGMAPS: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n";
 

@@ -197,3 +197,19 @@ pub fn check_chart(dir: &Path, display: &str, rule: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// The binary run in `dir` with no colour and no stdin.
+pub fn kubeward_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_kubeward"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("binary runs")
+}
+
+/// Output bytes as text, for messages and `contains` checks.
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
