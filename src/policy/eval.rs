@@ -199,7 +199,11 @@ pub fn capped_message(message: String) -> String {
 /// One rule evaluation of a user policy, with a fresh memory budget. A panic
 /// inside regorus (a policy can reach corners of it no bundled rule does)
 /// becomes this rule's error on this resource instead of ending the process.
-fn eval_guarded(engine: &mut Engine, panicked: &mut bool, rule: String) -> anyhow::Result<Value> {
+pub(super) fn eval_guarded(
+    engine: &mut Engine,
+    panicked: &mut bool,
+    rule: String,
+) -> anyhow::Result<Value> {
     super::budget::reset();
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.eval_rule(rule))) {
         Ok(result) => result,

@@ -3,7 +3,7 @@
 //! the policies and compared as an exact set of (line, rule), the way
 //! kubeward's own rule fixtures are checked).
 
-use super::eval::{describe, main_engine, prepare};
+use super::eval::{describe, eval_guarded, main_engine, prepare};
 use super::{Module, PolicyError, PolicyOptions, UserPolicies};
 use crate::engine::Catalog;
 use crate::report::xml::{escape_attr, escape_text, DECLARATION};
@@ -173,7 +173,10 @@ fn unit_tests(user: &UserPolicies, catalog: &Catalog) -> Result<Vec<TestCase>, P
             if !seen.insert(rule.clone()) {
                 continue;
             }
-            let (passed, message) = match e.eval_rule(rule.clone()) {
+            // Each test has its own memory budget, and a panic inside regorus
+            // fails that test, not the whole `kubeward test`.
+            let mut panicked = false;
+            let (passed, message) = match eval_guarded(&mut e, &mut panicked, rule.clone()) {
                 Ok(Value::Bool(true)) => (true, String::new()),
                 Ok(Value::Undefined) => {
                     (false, "the test is undefined (a condition failed)".into())
@@ -184,6 +187,12 @@ fn unit_tests(user: &UserPolicies, catalog: &Catalog) -> Result<Vec<TestCase>, P
                     format!("error: {}", describe(user, &err.to_string())),
                 ),
             };
+            if panicked {
+                // The engine may be inconsistent after a panic: the next tests
+                // get a fresh one.
+                e = main_engine(user, &catalog.libs, &catalog.tables, &kubeward, &modules)?;
+                prepare(&mut e, &modules)?;
+            }
             let file = m
                 .embedded
                 .as_ref()
