@@ -19,6 +19,10 @@ import rego.v1
 # e.g. "authToken" -> "auth_token", "DB-PASSWORD.file" -> "db_password_file".
 words(name) := trim(regex.replace(lower(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}")), `[^a-z0-9]+`, "_"), "_") if {
 	is_string(name)
+	lower(name) != name
+} else := trim(regex.replace(name, `[^a-z0-9]+`, "_"), "_") if {
+	# No capital letter: no camelCase boundary to split (one regex call fewer).
+	is_string(name)
 }
 
 # Secret-like name patterns, applied to words(name), in order; each with what it suggests.
@@ -139,6 +143,7 @@ not_literal(v) if _plain_not_literal(v)
 # Rego does not allow recursion, and a password (no `/`) is never a URL anyway.
 not_literal(v) if {
 	is_string(v)
+	contains(v, "://")
 	regex.match(`^\s*[a-zA-Z][a-zA-Z0-9+.-]*://\S*\s*$`, v)
 	not credential_kind(v)
 }
@@ -206,8 +211,9 @@ echoes_name(name, value) if {
 	is_string(name)
 	is_string(value)
 	count(name) >= 4
-	regex.match(`^[A-Za-z0-9_.-]+$`, value)
+	# The cheap test first: most values do not contain their name.
 	contains(lower(value), lower(name))
+	regex.match(`^[A-Za-z0-9_.-]+$`, value)
 }
 
 # allowed(rule_id, name, value): the user allow-listed this name (case-insensitive) or this
