@@ -115,7 +115,10 @@ fn test_policies(
         }
     }
     let text = match format {
-        cli::TestFormat::Human => kubeward::policy::testing::human(&report),
+        // Test names and messages come from the policies under test.
+        cli::TestFormat::Human => {
+            report::escape::block(&kubeward::policy::testing::human(&report)).into_owned()
+        }
         cli::TestFormat::Json => kubeward::policy::testing::json(&report),
         cli::TestFormat::Junit => kubeward::policy::testing::junit(&report),
     };
@@ -132,14 +135,19 @@ fn list_rules(
     policy: &cli::PolicyArgs,
 ) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let catalog = catalog_with(policy)?;
+    // With `--policy`, titles and descriptions come from the repository.
     let text = match format {
-        ListFormat::Human => kubeward::catalog_doc::rules_table(&catalog),
+        ListFormat::Human => {
+            report::escape::block(&kubeward::catalog_doc::rules_table(&catalog)).into_owned()
+        }
         ListFormat::Json => {
             let mut s = serde_json::to_string_pretty(&kubeward::catalog_doc::rule_infos(&catalog))?;
             s.push('\n');
             s
         }
-        ListFormat::Markdown => kubeward::catalog_doc::markdown(&catalog),
+        ListFormat::Markdown => {
+            report::escape::block(&kubeward::catalog_doc::markdown(&catalog)).into_owned()
+        }
     };
     print_or_pipe(&text)
 }
@@ -147,7 +155,7 @@ fn list_rules(
 fn explain(id: &str, policy: &cli::PolicyArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let catalog = catalog_with(policy)?;
     match kubeward::catalog_doc::explain(&catalog, id) {
-        Some(text) => print_or_pipe(&text),
+        Some(text) => print_or_pipe(&report::escape::block(&text)),
         None => {
             let hint = kubeward::catalog_doc::suggest(&catalog, id)
                 .map(|s| format!(" (did you mean {s}?)"))

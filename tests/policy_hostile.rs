@@ -250,3 +250,28 @@ fn bundled_rules_are_stopped_at_the_time_budget() {
         .iter()
         .any(|f| f["rule"] == "pod-security/privileged" && f["file"] == "pod.yaml"));
 }
+
+/// `kubeward rules`, `explain` and `kubeward test` print what policies say
+/// about themselves: from a repository, that text must not reach the terminal
+/// raw either.
+#[test]
+fn policy_metadata_is_escaped_in_rules_explain_and_test() {
+    let policy = "# METADATA\n# title: \"Owner \\u001b]0;PWNED\\u0007\\u001b[2J label\"\n# description: \"Says \\u001b[2J\"\n# custom:\n#   id: team/owner\n#   severity: warning\n#   kinds: [ConfigMap]\n#   remediation: \"Fix \\u001b[31mit\"\npackage team.owner\n\nimport rego.v1\n\ndeny contains finding if {\n\tfalse\n\tfinding := {\"msg\": \"x\"}\n}\n\ntest_escape if {\n\tfalse\n}\n";
+    // The file name carries a control sequence too: `kubeward test` names it.
+    let dir = project("own\u{1b}[2Jer.rego", policy);
+    for args in [
+        vec!["rules", "--policy", "policy"],
+        vec!["rules", "--policy", "policy", "--format", "markdown"],
+        vec!["explain", "team/owner", "--policy", "policy"],
+        vec!["test", "policy"],
+    ] {
+        let out = kubeward_in(dir.path(), &args);
+        let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+        assert!(
+            !all.iter().any(|b| *b == 0x1b || *b == 0x07),
+            "{args:?} printed a raw control character: {}",
+            text(&all)
+        );
+        assert!(text(&all).contains("\\x1b"), "{args:?}: {}", text(&all));
+    }
+}
