@@ -13,6 +13,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // regorus reports errors through `anyhow`, many of them on normal paths
+    // (its parser backtracking, a builtin's bad argument that OPA semantics
+    // make undefined); with RUST_BACKTRACE=1, common in CI, each would capture
+    // a backtrace (~50 µs). Library backtraces stay off unless asked for by
+    // name; panics still honour RUST_BACKTRACE. Set before any thread starts.
+    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
+        std::env::set_var("RUST_LIB_BACKTRACE", "0");
+    }
     quiet_parser_panics();
     let cli = Cli::parse();
     let result = match cli.command {

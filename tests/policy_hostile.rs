@@ -277,3 +277,25 @@ fn policy_metadata_is_escaped_in_rules_explain_and_test() {
         assert!(text(&all).contains("\\x1b"), "{args:?}: {}", text(&all));
     }
 }
+
+/// regorus's parser does twice the work per nested `[`/`{`: forty levels would
+/// hang the load for days. Such a module is refused at once, with its place.
+#[test]
+fn deeply_nested_brackets_are_refused_quickly() {
+    let deep = format!(
+        "package main\n\ndeny contains msg if {{\n\tx := {}1{}\n\tmsg := sprintf(\"%v\", [x])\n}}\n",
+        "[".repeat(40),
+        "]".repeat(40)
+    );
+    let dir = project("deep.rego", &deep);
+    let out = kubeward_in(
+        dir.path(),
+        &["--no-config", "--policy", "policy", "manifests.yaml"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("brackets nested") && err.contains("deep.rego:4:"),
+        "{err}"
+    );
+}

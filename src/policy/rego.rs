@@ -109,8 +109,84 @@ impl Module {
     }
 }
 
+/// regorus parses a `[` or `{` twice when what follows is not a comprehension
+/// (first as one, then as a collection), so nesting costs 2^depth: 20 nested
+/// brackets take seconds, 30 hours — a hang at load time from one line of a
+/// policy in the repository. Before regorus sees a module, the work it would
+/// do is estimated (each character counts 2^its bracket depth) and a module
+/// over this is refused, at the character where the estimate crosses it. Real
+/// policies stay far below it: kubeward's rules nest at most 8 deep, ~2^14
+/// per character at worst.
+const MAX_PARSE_WORK: u64 = 1 << 25;
+
+/// Where a module's estimated parse work crosses [`MAX_PARSE_WORK`]: the
+/// 1-based line and column, and the bracket depth there.
+fn parse_too_costly(text: &str) -> Option<(usize, usize, u32)> {
+    let mut work: u64 = 0;
+    let mut depth: u32 = 0;
+    let (mut line, mut column) = (1usize, 0usize);
+    // Inside a string ("...", with escapes) or a raw string (`...`), or a comment.
+    let (mut string, mut raw, mut comment, mut escaped) = (false, false, false, false);
+    for c in text.chars() {
+        column += 1;
+        if c == '\n' {
+            line += 1;
+            column = 0;
+            comment = false;
+        }
+        if comment {
+            continue;
+        }
+        if string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => string = false,
+                _ => {}
+            }
+        } else if raw {
+            raw = c != '`';
+        } else {
+            match c {
+                '#' => comment = true,
+                '"' => string = true,
+                '`' => raw = true,
+                '[' | '{' => depth = depth.saturating_add(1),
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if !c.is_whitespace() {
+            work = work.saturating_add(1u64 << depth.min(62));
+            if work > MAX_PARSE_WORK {
+                return Some((line, column, depth));
+            }
+        }
+    }
+    None
+}
+
 /// Parses a module, choosing its Rego version (see the module docs).
 pub fn parse(path: &str, text: &str, forced: Option<RegoVersion>) -> Result<Module, PolicyError> {
+    if let Some((line, column, depth)) = parse_too_costly(text) {
+        let module = Module {
+            path: path.to_string(),
+            text: text.to_string(),
+            version: forced.unwrap_or(RegoVersion::V1),
+            package: String::new(),
+            heads: Vec::new(),
+            embedded: None,
+        };
+        return Err(module.error_at(
+            line,
+            column,
+            format!(
+                "brackets nested {depth} deep: the Rego parser's work doubles with every level, \
+                 and this module would take too long to parse"
+            ),
+            None,
+        ));
+    }
     let order: Vec<RegoVersion> = match forced {
         Some(v) => vec![v],
         None if imports(text, "rego.v1") => vec![RegoVersion::V1],
@@ -268,6 +344,32 @@ pub fn split_error(text: &str, path: &str) -> (usize, usize, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deeply_nested_brackets_are_refused_before_regorus_parses_them() {
+        let nested =
+            |n: usize| format!("package main\n\nx := {}1{}\n", "[".repeat(n), "]".repeat(n));
+        // 16 levels parse (0.2 s in regorus); 40 would take days.
+        assert!(parse("ok.rego", &nested(16), None).is_ok());
+        let e = parse("deep.rego", &nested(40), None).expect_err("refused");
+        assert!(e.message.contains("nested"), "{}", e.message);
+        assert_eq!(e.line, 3);
+        // Brackets in strings, raw strings and comments do not count.
+        let quoted = format!(
+            "package main\n\n# {0}\nx := \"{0}\"\ny := `{0}`\n",
+            "[".repeat(60)
+        );
+        assert!(parse("quoted.rego", &quoted, None).is_ok());
+        // Every bundled rule and library stays far below the limit.
+        let catalog = crate::engine::Catalog::bundled().expect("bundled");
+        let sources = catalog
+            .libs
+            .iter()
+            .chain(catalog.rules.iter().map(|r| &r.source));
+        for f in sources {
+            assert!(parse_too_costly(&f.text).is_none(), "{}", f.path);
+        }
+    }
 
     #[test]
     fn versions_are_chosen_per_file() {
