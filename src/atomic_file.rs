@@ -22,16 +22,20 @@ pub fn write_atomically(
         }
         None => PathBuf::from("."),
     };
+    // `/dev/stderr`, `/dev/fd/3`, `/proc/self/fd/1`: names of an open stream
+    // even when it is redirected to a regular file (`2> log`); replacing them
+    // would swap the system's link for a plain file.
+    let names_stream =
+        std::path::absolute(path).is_ok_and(|p| p.starts_with("/dev") || p.starts_with("/proc"));
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => return Err(io::Error::other("is a directory")),
-        // A stream (`/dev/stderr`, a FIFO, a terminal, `>(process)`): there is
-        // nothing to replace, and renaming over it would swap the device node
-        // or link for a plain file. It is written as it is.
-        Ok(m) if !m.is_file() => {
-            let mut out = BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
-            write(&mut out)?;
-            return out.flush();
-        }
+        // Appended to: a stream redirected to a file keeps what the run wrote
+        // there before (its other stderr lines).
+        Ok(_) if names_stream => return write_stream(path, true, write),
+        // A stream (a FIFO, a terminal, `>(process)`): there is nothing to
+        // replace, and renaming over it would swap the device node or link
+        // for a plain file. It is written as it is.
+        Ok(m) if !m.is_file() => return write_stream(path, false, write),
         // A regular file, or none yet. A symlink is replaced by the new file,
         // not followed: a link committed to a repository must not make a report
         // overwrite a file elsewhere.
@@ -56,6 +60,21 @@ pub fn write_atomically(
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Writes to an existing stream in place (no temporary file, no rename).
+fn write_stream(
+    path: &Path,
+    append: bool,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .append(append)
+        .open(path)?;
+    let mut out = BufWriter::new(file);
+    write(&mut out)?;
+    out.flush()
 }
 
 /// The replacement keeps the permissions of the file it replaces; a new file

@@ -200,3 +200,40 @@ fn a_suppression_comment_with_thousands_of_ids_is_linear() {
         .count();
     assert!(unused >= 1, "{}", text(&out.stdout));
 }
+
+/// `--format X=/dev/stderr` with stderr redirected to a regular file: the
+/// report goes into that file, and `/dev/stderr` is not replaced by one (the
+/// first atomic writer renamed a temporary file over it).
+#[cfg(unix)]
+#[test]
+fn dev_stderr_redirected_to_a_file_is_written_not_replaced() {
+    let dir = project();
+    let was_link = std::fs::symlink_metadata("/dev/stderr").map(|m| m.file_type().is_symlink());
+    let log = dir.path().join("stderr.log");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_kubeward"))
+        .args([
+            "--no-config",
+            "--format",
+            "json=/dev/stderr",
+            "--format",
+            "compact",
+            "pod.yaml",
+        ])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log"))
+        .status()
+        .expect("binary runs");
+    assert_eq!(status.code(), Some(1));
+    let written = std::fs::read(&log).expect("log");
+    let v: serde_json::Value = serde_json::from_slice(&written).expect("JSON in the log");
+    assert!(v["findings"].as_array().is_some_and(|f| !f.is_empty()));
+    assert_eq!(
+        std::fs::symlink_metadata("/dev/stderr")
+            .map(|m| m.file_type().is_symlink())
+            .ok(),
+        was_link.ok(),
+        "/dev/stderr is what it was"
+    );
+}
