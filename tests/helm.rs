@@ -284,14 +284,7 @@ fn kustomize_origin_annotations_attribute_findings() {
 #[test]
 fn an_image_tag_left_unset_in_values_is_reported_when_it_renders_latest() {
     let Some(helm) = with_helm() else { return };
-    let dir = tempfile::tempdir().expect("tempdir");
-    let chart = dir.path().join("web");
-    std::fs::create_dir_all(chart.join("templates")).expect("mkdir");
-    std::fs::write(
-        chart.join("Chart.yaml"),
-        "apiVersion: v2\nname: web\nversion: 0.1.0\n",
-    )
-    .expect("write");
+    let (_dir, chart) = empty_chart();
     std::fs::write(
         chart.join("values.yaml"),
         "image:\n  repository: nginx\n  tag: \"\"\n",
@@ -324,10 +317,8 @@ fn an_image_tag_left_unset_in_values_is_reported_when_it_renders_latest() {
     );
 }
 
-/// A chart directory and, next to it, a fake `helm` running `script` (sh). The
-/// script's `$DIR` is the temp directory, where it can record pids.
-#[cfg(unix)]
-fn fake_helm(script: &str) -> (tempfile::TempDir, String, PathBuf) {
+/// A temp directory holding chart `web/` with a Chart.yaml and no templates.
+fn empty_chart() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
     let chart = dir.path().join("web");
     std::fs::create_dir_all(chart.join("templates")).expect("mkdir");
@@ -336,6 +327,14 @@ fn fake_helm(script: &str) -> (tempfile::TempDir, String, PathBuf) {
         "apiVersion: v2\nname: web\nversion: 0.1.0\n",
     )
     .expect("write");
+    (dir, chart)
+}
+
+/// A chart directory and, next to it, a fake `helm` running `script` (sh). The
+/// script's `$DIR` is the temp directory, where it can record pids.
+#[cfg(unix)]
+fn fake_helm(script: &str) -> (tempfile::TempDir, String, PathBuf) {
+    let (dir, chart) = empty_chart();
     let helm = dir.path().join("helm");
     let text = format!("#!/bin/sh\nDIR='{}'\n{script}\n", dir.path().display());
     // Written by a child process: a file this process had open for writing

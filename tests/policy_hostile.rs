@@ -26,15 +26,21 @@ fn findings(out: &Output) -> Vec<serde_json::Value> {
     v["findings"].as_array().cloned().unwrap_or_default()
 }
 
+/// `manifests.yaml` of a [`project`] linted with its `policy/` directory, and
+/// `extra` arguments (a report format).
+fn lint_with_policy(dir: &tempfile::TempDir, extra: &[&str]) -> Output {
+    let mut args = vec!["--no-config", "--policy", "policy"];
+    args.extend_from_slice(extra);
+    args.push("manifests.yaml");
+    kubeward_in(dir.path(), &args)
+}
+
 const RECURSIVE: &str = "package main\n\nf(x) := y if {\n\ty := g(x)\n}\n\ng(x) := y if {\n\ty := f(x)\n}\n\ndeny contains msg if {\n\tmsg := f(input.kind)\n}\n";
 
 #[test]
 fn recursive_functions_are_rejected_where_they_recurse() {
     let dir = project("rec.rego", RECURSIVE);
-    let out = kubeward_in(
-        dir.path(),
-        &["--no-config", "--policy", "policy", "manifests.yaml"],
-    );
+    let out = lint_with_policy(&dir, &[]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(err.contains("recursive functions"), "{err}");
@@ -55,10 +61,7 @@ fn a_function_calling_itself_is_rejected() {
         "self.rego",
         "package main\n\nf(x) := y if {\n\ty := f(x)\n}\n\ndeny contains msg if {\n\tmsg := f(1)\n}\n",
     );
-    let out = kubeward_in(
-        dir.path(),
-        &["--no-config", "--policy", "policy", "manifests.yaml"],
-    );
+    let out = lint_with_policy(&dir, &[]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(err.contains("function `main.f` calls itself"), "{err}");
@@ -138,17 +141,7 @@ warn contains msg if {
 }
 "#;
     let dir = project("hungry.rego", policy);
-    let out = kubeward_in(
-        dir.path(),
-        &[
-            "--no-config",
-            "--policy",
-            "policy",
-            "--format",
-            "json",
-            "manifests.yaml",
-        ],
-    );
+    let out = lint_with_policy(&dir, &["--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let all = findings(&out);
     let errors: Vec<&str> = all
@@ -176,17 +169,7 @@ warn contains msg if {
 fn huge_messages_are_capped() {
     let policy = "package main\n\ndeny contains msg if {\n\tmsg := concat(\"\", [\"x\" | numbers.range(1, 200000)[_]])\n}\n";
     let dir = project("long.rego", policy);
-    let out = kubeward_in(
-        dir.path(),
-        &[
-            "--no-config",
-            "--policy",
-            "policy",
-            "--format",
-            "json",
-            "manifests.yaml",
-        ],
-    );
+    let out = lint_with_policy(&dir, &["--format", "json"]);
     let all = findings(&out);
     let messages: Vec<&str> = all
         .iter()
@@ -288,10 +271,7 @@ fn deeply_nested_brackets_are_refused_quickly() {
         "]".repeat(40)
     );
     let dir = project("deep.rego", &deep);
-    let out = kubeward_in(
-        dir.path(),
-        &["--no-config", "--policy", "policy", "manifests.yaml"],
-    );
+    let out = lint_with_policy(&dir, &[]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(
