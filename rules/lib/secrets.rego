@@ -84,8 +84,10 @@ _first_name_reason(w) := _name_patterns[0][1] if {
 # holds it too (case aside): a cheap test that skips the patterns for most names.
 _name_may_match(name) if {
 	is_string(name)
-	regex.match(`(?i)pass|pwd|key|secret|token|credential`, name)
+	regex.match(_name_hint, name)
 }
+
+_name_hint := `(?i)pass|pwd|key|secret|token|credential`
 
 _refers(w) if {
 	parts = split(w, "_")
@@ -136,6 +138,15 @@ _not_literal_pattern := concat("|", [
 	`(^\s*(/|\./|\.\./|~/|file:|vault:|ref\+|arn:aws[a-z-]*:(secretsmanager|ssm|kms):|projects/[^/\s]+/secrets/|@Microsoft\.KeyVault\(|secretsmanager:|gcp:secretmanager:|azurekeyvault:))`,
 ])
 
+# The same, for values joined one per line (see "Many at once"): no part may match across a
+# newline. For a value without newline the two patterns agree.
+_not_literal_line_pattern := concat("|", [
+	`(?i:^[^\S\n]*["']?(change[-_]?me|change[-_]?it|replace[-_]?me|fix[-_]?me|insert[-_ ]|your[-_ ]|enter[-_ ]|put[-_ ]|todo\b|tbd\b|placeholder|redacted|dummy))`,
+	`(^[^\S\n]*(<[^<>\n]*>|\*+|x+|X+|\.\.\.|[|>][-+]?[0-9]?|\{\}?|\[\]?)[^\S\n]*$)`,
+	`(\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[^}\n]*\}|\{\{)`,
+	`(^[^\S\n]*(/|\./|\.\./|~/|file:|vault:|ref\+|arn:aws[a-z-]*:(secretsmanager|ssm|kms):|projects/[^/\s]+/secrets/|@Microsoft\.KeyVault\(|secretsmanager:|gcp:secretmanager:|azurekeyvault:))`,
+])
+
 not_literal(v) if _plain_not_literal(v)
 
 # A URL without a password in it (TOKEN_URL-like values under secret-like names). The
@@ -168,7 +179,9 @@ credential_kind(v) := kind if {
 
 # Every pattern of _value_patterns needs one of these strings in the value: a cheap test that
 # skips the patterns for most values.
-_value_may_match(v) if regex.match(`PRIVATE KEY|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[baprs]-|hooks\.slack\.com/services/|AIza|service_account|_live_|eyJ`, v)
+_value_may_match(v) if regex.match(_value_hint, v)
+
+_value_hint := `PRIVATE KEY|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[baprs]-|hooks\.slack\.com/services/|AIza|service_account|_live_|eyJ`
 
 _value_patterns := [
 	[`-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----`, "a PEM private key"],
@@ -237,6 +250,123 @@ allowed(rule_id, _, value) if {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Many at once
+# ---------------------------------------------------------------------------------------------
+# A ConfigMap may hold millions of keys, and a file in it millions of lines. Judged one string
+# at a time, each costs several regex calls, and every regex call in regorus starts a new
+# matcher (its compiled-regex cache hands out clones whose lazy DFA starts empty): that was most
+# of the time on such inputs. The helpers below judge a whole list with one regex call per
+# pattern, over the list joined one string per line with every pattern made line-anchored, and
+# give what the one-at-a-time helpers above give for each element (secrets_test.rego checks it).
+# Strings with a newline of their own cannot be joined; they are judged one at a time.
+
+# lines_matching(pattern, strings): the set of the strings without newline in which pattern
+# (unanchored, no part of it able to match a newline) matches.
+lines_matching(pattern, strings) := _matching(pattern, _one_line_strings(strings))
+
+# The same, for strings known to hold no newline.
+_matching(pattern, lines) := {l |
+	count(lines) > 0
+	some l in regex.find_n(concat("", ["(?m)^.*(?:", pattern, ").*$"]), concat("\n", lines), -1)
+}
+
+_one_line_strings(strings) := [s | some s in strings; is_string(s); not contains(s, "\n")]
+
+_multi_line_strings(strings) := [s | some s in strings; is_string(s); contains(s, "\n")]
+
+# name_reasons(names): {name: name_reason(name)} for the names that have one.
+name_reasons(names) := object.union(
+	_one_line_name_reasons([n | some n in lines_matching(_name_hint, names)]),
+	{n: r | some n in _multi_line_strings(names); r = name_reason(n)},
+)
+
+# For names without newline that _name_may_match: their words in one pass (as words(name)
+# makes them), then the first pattern each matches, one regex call per pattern.
+_one_line_name_reasons(names) := {names[i]: _name_patterns[j][1] |
+	count(names) > 0
+	ws = [trim(w, "_") | some w in split(regex.replace(lower(regex.replace(concat("\n", names), `([a-z0-9])([A-Z])`, "${1}_${2}")), `[^a-z0-9\n]+`, "_"), "\n")]
+	referring = _matching(_reference_suffix_pattern, ws)
+	holding = [w | some w in ws; not w in referring]
+	matched = [_matching(p[0], holding) | some p in _name_patterns]
+	some i, w in ws
+	j = _first_matched(w, matched)
+}
+
+# What _refers tells of one name's words, for words joined one per line.
+_reference_suffix_pattern := concat("", ["(?:^|_)(?:", concat("|", sort(_reference_suffixes)), ")$"])
+
+# The index of the first set of m (one per pattern of _name_patterns) that holds w.
+_first_matched(w, m) := 0 if {
+	w in m[0]
+} else := 1 if {
+	w in m[1]
+} else := 2 if {
+	w in m[2]
+} else := 3 if {
+	w in m[3]
+} else := 4 if {
+	w in m[4]
+} else := 5 if {
+	w in m[5]
+} else := 6 if {
+	w in m[6]
+} else := 7 if {
+	w in m[7]
+}
+
+# credential_kinds(strings): {s: credential_kind(s)} for the strings that have one. Only the
+# strings that could match are judged one at a time (few, in real files): a hint of a format,
+# a URL (it may hold a password), or a newline.
+credential_kinds(strings) := {s: kind |
+	some s in _credential_candidates(strings)
+	kind = credential_kind(s)
+}
+
+_credential_candidates(strings) := lines_matching(concat("|", [_value_hint, "://"]), strings) | {s | some s in _multi_line_strings(strings)}
+
+# non_literals(strings): the set of the strings v for which not_literal(v). The strings any
+# part of not_literal could excuse are found with one regex call, then judged one at a time.
+non_literals(strings) := {v |
+	some v in _non_literal_candidates(strings)
+	not_literal(v)
+}
+
+_non_literal_candidates(strings) := lines_matching(_non_literal_hint, strings) | {s | some s in _multi_line_strings(strings)}
+
+# Matches every string without newline that not_literal may excuse (and some it does not):
+# its regex, blank strings, placeholders (any case, quoted), URLs.
+_non_literal_hint := concat("|", [
+	_not_literal_line_pattern,
+	`^[^\S\n]*$`,
+	`(?i:^[^\S\n]*["']*(?:change[-_]?me|change[-_]?it|replace[-_]?me|<nil>|nil|null|none|undefined|todo|tbd|placeholder|redacted|dummy|your-?password|~|true|false|yes|no|on|off|enabled|disabled|0|1)["']*[^\S\n]*$)`,
+	`://`,
+])
+
+# literal_reasons(names, values): {i: literal_reason(names[i], values[i])} for every i where
+# it is defined; names and values are arrays of strings of one length.
+literal_reasons(names, values) := object.union(
+	{i: sprintf("its name suggests %s", [r]) | some i, r in named_reasons(names, values); not kinds[values[i]]},
+	{i: sprintf("its value looks like %s", [kinds[v]]) | count(kinds) > 0; some i, v in values; kinds[v]},
+) if {
+	kinds = credential_kinds(values)
+}
+
+# named_reasons(names, values): {i: name_reason(names[i])} for the pairs whose name suggests a
+# secret and whose value is literal and does not echo the name: the second half of
+# literal_reason, without the credential formats.
+named_reasons(names, values) := {i: reasons[name] |
+	reasons = name_reasons(names)
+	suspects = [i | some i, n in names; reasons[n]]
+	excused = non_literals([values[i] | some i in suspects])
+	some i in suspects
+	name = names[i]
+	value = values[i]
+	is_string(value)
+	not value in excused
+	not echoes_name(name, value)
+}
+
+# ---------------------------------------------------------------------------------------------
 # Multi-line text (ConfigMap files: .env, properties, YAML, JSON, INI)
 # ---------------------------------------------------------------------------------------------
 
@@ -251,38 +381,71 @@ scan_text(text) := {hit |
 	is_string(text)
 	regex.match(_maybe, text)
 	candidates = {l | some l in regex.find_n(_maybe_lines, text, -1)}
-	lines = split(text, "\n")
-	line = lines[i]
-	line in candidates
-	hit = _line_hit(line, i + 1)
+	verdicts = _line_verdicts([l | some l in candidates])
+	some i, line in split(text, "\n")
+	hit = _line_hit(line, i + 1, verdicts)
 }
+
+# scan_texts(texts): {text: scan_text(text)} for the texts with a hit, the texts without
+# newline filtered with one regex call (a ConfigMap with millions of one-line values).
+scan_texts(texts) := {text: hits |
+	some text in _scan_candidates(texts)
+	hits = scan_text(text)
+	count(hits) > 0
+}
+
+_scan_candidates(texts) := lines_matching(_maybe, texts) | {t | some t in _multi_line_strings(texts)}
 
 # A cheap filter for lines that could hold a hit (most lines of large files cannot).
 _maybe := `(?i)pass|pwd|private|key|secret|token|credential|BEGIN|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox|AIza|service_account|_live_|eyJ|://[^/\s:@]*:[^/\s@]+@`
 
-# The whole lines of a text that _maybe matches, found in one pass: regorus builds a new
-# matcher state for every regex call, which dominated large ConfigMaps when each line was
-# matched on its own.
+# The whole lines of a text that _maybe matches, found in one pass.
 _maybe_lines := concat("", ["(?m)^.*(?:", _maybe, ").*$"])
 
-_line_hit(line, n) := {"line": n, "key": "", "reason": sprintf("looks like %s", [kind])} if {
-	kind = credential_kind(line)
+_line_hit(line, n, verdicts) := {"line": n, "key": "", "reason": sprintf("looks like %s", [kind])} if {
+	kind = verdicts.kinds[line]
 } else := {"line": n, "key": key, "reason": sprintf("sets %s, which suggests %s", [_q(key), reason])} if {
-	kv = _setting(line)
-	key = kv[0]
-	reason = name_reason(key)
-	not not_literal(kv[1])
-	not echoes_name(key, kv[1])
+	i = verdicts.setting_index[line]
+	key = verdicts.keys[i]
+	reason = verdicts.named[i]
 }
+
+# The verdicts on distinct candidate lines (without newline), in a few regex calls:
+#   kinds:         {line: credential format it looks like}
+#   keys:          the keys of the lines that are settings (see _setting), and
+#   setting_index: {line: index into keys},
+#   named:         {index: reason} for the settings whose key suggests a secret and whose value
+#                  is literal.
+_line_verdicts(lines) := {"kinds": kinds, "keys": keys, "setting_index": index, "named": named} if {
+	kinds = credential_kinds(lines)
+	settings = [m | some m in regex.find_all_string_submatch_n(_setting_lines, concat("\n", lines), -1); not kinds[m[0]]]
+	keys = [m[3] | some m in settings]
+	raw = concat("\n", [m[5] | some m in settings])
+	cleaned = split(regex.replace(raw, `(?m)[^\S\n]+#.*$`, ""), "\n")
+	values = [_clean_quotes(v) | some v in cleaned]
+	index = {m[0]: i | some i, m in settings}
+	named = _named_if_any(keys, values)
+}
+
+_named_if_any(keys, _) := {} if count(keys) == 0
+
+_named_if_any(keys, values) := named_reasons(keys, values) if count(keys) > 0
 
 # _setting(line): [key, value] of a settings line; the value without quotes, a trailing comma
 # and an inline `#` comment.
 _setting(line) := [m[3], _clean_value(m[5])] if {
-	ms = regex.find_all_string_submatch_n(`^[\s{\[,]*(?:-\s+)?(export\s+)?(["']?)([A-Za-z0-9_.\-]+)(["']?)\s*[:=]\s*(.*?)\s*$`, line, 1)
+	ms = regex.find_all_string_submatch_n(_setting_pattern, line, 1)
 	count(ms) == 1
 	m = ms[0]
 }
 
-_clean_value(v) := trim(trim_space(trim_suffix(regex.replace(v, `\s+#.*$`, ""), ",")), `"'`)
+_setting_pattern := `^[\s{\[,]*(?:-\s+)?(export\s+)?(["']?)([A-Za-z0-9_.\-]+)(["']?)\s*[:=]\s*(.*?)\s*$`
+
+# The same for lines joined one per line: whitespace but not a newline.
+_setting_lines := `(?m)^[[^\S\n]{\[,]*(?:-[^\S\n]+)?(export[^\S\n]+)?(["']?)([A-Za-z0-9_.\-]+)(["']?)[^\S\n]*[:=][^\S\n]*(.*?)[^\S\n]*$`
+
+_clean_value(v) := _clean_quotes(regex.replace(v, `\s+#.*$`, ""))
+
+_clean_quotes(v) := trim(trim_space(trim_suffix(v, ",")), `"'`)
 
 _q(s) := sprintf("%q", [s])

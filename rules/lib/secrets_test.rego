@@ -186,3 +186,79 @@ test_scan_nothing if {
 	count(secrets.scan_text(null)) == 0
 	count(secrets.scan_text("")) == 0
 }
+
+# The many-at-once helpers give, for every element, what the one-at-a-time helpers give.
+_batch_names := [
+	"DB_PASSWORD", "password", "PASSWORD_FILE", "accessToken", "apikey", "AZURE_STORAGEKEY",
+	"JWT_SIGNING_KEY", "TOKEN_URL", "plain", "SecretName", "x\npassword", "db-pwd", "db.pwd.x",
+	"GITHUB_TOKEN", "key", "KEY", "monkey", "Ünïcode_SECRET", "ÉPASSWORD", "pass\r", "",
+	"secret_key_base", "oauthTokenEndpoint", "DOCKER_CREDENTIALS", "azure__key", "my pass word",
+	"passwordPolicy", "-secret-", "TOKEN", "token_ttl_seconds", "SSH_PRIVATE_KEY",
+]
+
+_batch_values := [
+	"hunter2-Xq9", "", "  ", "changeme", "CHANGEME0000", "${DB_PASS}", "$(PASS)", "{{ .Values.x }}",
+	"/etc/secret", "<set me>", "< a\nb >", "***", "xxx", "...", "|", ">-", "{}", "[]",
+	"AKIAIOSFODNN7EXAMPLE", "https://u:p4ss@host/x", "https://host/x", "https://u:${P}@h",
+	"-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----", "a\nb", "true",
+	"your-token-here", "file:/x", "vault:secret/x", " <redacted> ", "a # comment", "x\n",
+	"\t${A\n}", "todo later", "todos", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig",
+	"GOOGLE_API_KEY_VAL", "db_password", 5, null, "password\r",
+]
+
+test_name_reasons_agree if {
+	names := _batch_names
+	secrets.name_reasons(names) == {n: r | some n in names; r := secrets.name_reason(n)}
+}
+
+test_credential_kinds_agree if {
+	values := _batch_values
+	secrets.credential_kinds(values) == {v: k | some v in values; k := secrets.credential_kind(v)}
+}
+
+test_non_literals_agree if {
+	values := _batch_values
+	secrets.non_literals(values) == {v | some v in values; is_string(v); secrets.not_literal(v)}
+}
+
+test_literal_reasons_agree if {
+	names := [n | some n in _batch_names; some _ in _batch_values]
+	values := [v | some _ in _batch_names; some v in _batch_values]
+	expected := {i: r | some i, n in names; r := secrets.literal_reason(n, values[i])}
+	count(expected) > 20
+	secrets.literal_reasons(names, values) == expected
+}
+
+# scan_text, line by line as it was written before it judged all lines at once.
+_line_hit_alone(line, n) := {"line": n, "key": "", "reason": sprintf("looks like %s", [kind])} if {
+	kind := secrets.credential_kind(line)
+} else := {"line": n, "key": key, "reason": sprintf("sets %q, which suggests %s", [key, reason])} if {
+	kv := secrets._setting(line)
+	key := kv[0]
+	reason := secrets.name_reason(key)
+	not secrets.not_literal(kv[1])
+	not secrets.echoes_name(key, kv[1])
+}
+
+test_scan_text_agrees_line_by_line if {
+	lines := [
+		"DB_PASSWORD=hunter2", "export API_TOKEN='abc' # c", `  "password": "x9-q",`,
+		"- SECRET: ${X}", "apiKey: changeme", "TOKEN=", "url=https://u:p4ss@h/", "AKIAIOSFODNN7EXAMPLE",
+		"plain=1", "PASSWORD_FILE=/x", "password: password_value", "\tkey = v4lue\r",
+		"SECRET=a  #  b # c", "db.pass = ' q '", "GOOGLE_API_KEY=GOOGLE_API_KEY_VAL",
+		"-----BEGIN PRIVATE KEY-----", "MIIB", "-----END PRIVATE KEY-----", "", "[section]",
+		"DB_PASSWORD=hunter2", "{\"token\": \"t0k3n-value\", \"x\": 1}", "a:b:c", "pass word = x",
+	]
+	text := concat("\n", lines)
+	expected := {h | some i, line in split(text, "\n"); h := _line_hit_alone(line, i + 1)}
+	count(expected) > 8
+	secrets.scan_text(text) == expected
+}
+
+test_scan_texts_keeps_texts_with_hits if {
+	texts := ["A=1", "DB_PASSWORD=hunter2", "x\nTOKEN=t0k3n-v", "plain\n", 7]
+	secrets.scan_texts(texts) == {
+		"DB_PASSWORD=hunter2": secrets.scan_text("DB_PASSWORD=hunter2"),
+		"x\nTOKEN=t0k3n-v": secrets.scan_text("x\nTOKEN=t0k3n-v"),
+	}
+}

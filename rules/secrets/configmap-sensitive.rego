@@ -35,12 +35,11 @@ _binary_data := d if {
 } else := {}
 
 # The verdict on every one-line value, judged together with its key: computed once per
-# ConfigMap (both rules below read it; a ConfigMap may have millions of keys).
-_one_line_reasons := {key: reason |
-	some key, value in _data
-	is_string(value)
-	not _multi_line(value)
-	reason = secrets.literal_reason(key, value)
+# ConfigMap, all keys at once (a ConfigMap may have millions of keys; see the secrets library).
+_one_line_reasons := {keys[i]: reason |
+	pairs = [[key, value] | some key, value in _data; is_string(value); not _multi_line(value)]
+	keys = [p[0] | some p in pairs]
+	some i, reason in secrets.literal_reasons(keys, [p[1] | some p in pairs])
 }
 
 # A one-line value: judged together with its key.
@@ -57,16 +56,19 @@ deny contains finding if {
 # A file (or a one-line `KEY=value` setting under an innocent key): every line is scanned.
 deny contains finding if {
 	some key, value in _data
-	is_string(value)
+	hits_of_value = _scanned[value]
 	not _single_line_hit(key, value)
 	not secrets.allowed(_rule_id, key, value)
-	hits = [h | some h in secrets.scan_text(value); not secrets.allowed(_rule_id, h.key, null)]
+	hits = [h | some h in hits_of_value; not secrets.allowed(_rule_id, h.key, null)]
 	count(hits) > 0
 	finding = {
 		"msg": sprintf("%s stores %s in plain text under key %s (%s)", [data.kubeward.lib.k8s.describe, _noun(count(hits)), k8s.quote(key), _hits_phrase(hits)]),
 		"path": ["data", key],
 	}
 }
+
+# The hits of every value with any, scanned once per distinct value.
+_scanned := secrets.scan_texts([v | some v in _data; is_string(v)])
 
 _single_line_hit(key, _) if _one_line_reasons[key]
 
@@ -99,7 +101,7 @@ _first_hits(hits) := concat("; ", [sprintf("line %d %s", [h.line, h.reason]) | s
 
 # The hits in line order (one hit per line): keyed by line, so sorting stays n log n.
 _sorted(hits) := [by_line[l] | some l in sort(object.keys(by_line))] if {
-	by_line := {h.line: h | some h in hits}
+	by_line = {h.line: h | some h in hits}
 }
 
 # base64 of "-----BEGIN": only the (ASCII) head of the value is decoded.

@@ -81,6 +81,12 @@ pub struct Plan {
     /// on its own when the group is stopped): the same budget user policies
     /// have (`--policy-timeout`). A stopped rule is a `kubeward/policy-error`.
     pub timeout: std::time::Duration,
+    /// The run's documents are large (more than [`WIDEN_MAX_BYTES`]): its
+    /// groups are compiled for the RVM even when the binary does not hold
+    /// their programs (`--only`, a config switching rules off), since
+    /// compiling costs ~60 ms and the interpreter is three times slower on a
+    /// 7 MB ConfigMap (47 s against 17 s).
+    large_input: bool,
 }
 
 /// The execution timer of every engine and VM: the budget, checked every few
@@ -124,13 +130,14 @@ const RVM_MIN_RESOURCES: usize = 64;
 
 /// Which engine evaluates the bundled rules: `KUBEWARD_ENGINE=rvm` or
 /// `interpreter` forces one (tests and measurements), otherwise the size of
-/// the run decides. User policies always run on the interpreter: their rules
+/// the run decides (`preferred`: the programs are embedded, or the input is
+/// large). User policies always run on the interpreter: their rules
 /// are not written around the RVM's bugs.
-fn rvm_enabled(resources: usize, precompiled: bool) -> bool {
+fn rvm_enabled(resources: usize, preferred: bool) -> bool {
     match std::env::var("KUBEWARD_ENGINE").as_deref() {
         Ok("rvm") => true,
         Ok("interpreter") => false,
-        _ => precompiled || resources >= RVM_MIN_RESOURCES,
+        _ => preferred || resources >= RVM_MIN_RESOURCES,
     }
 }
 
@@ -242,6 +249,7 @@ impl Plan {
             index_key: catalog.digest.map(|d| programs::key(d, PRECOMPUTE_RULE)),
             tables_value: OnceLock::new(),
             timeout: crate::policy::DEFAULT_TIMEOUT,
+            large_input: false,
         }
     }
 
@@ -272,7 +280,9 @@ impl Plan {
             && bundled().all(|r| r.meta.enabled || !enabled(r))
             && bundled().any(&enabled);
         if !widen {
-            return Plan::new(catalog, enabled, pod_kinds, data);
+            let mut plan = Plan::new(catalog, enabled, pod_kinds, data);
+            plan.large_input = input_bytes > WIDEN_MAX_BYTES;
+            return plan;
         }
         let mut plan = Plan::new(catalog, |r| r.meta.enabled, pod_kinds, data);
         plan.reported = plan.rules.iter().map(&enabled).collect();
@@ -564,7 +574,7 @@ impl<'p> Evaluator<'p> {
         let tables = plan.tables()?.clone();
         let resources = inventory_len(&plan.data);
         let needs_index = resources >= PRECOMPUTE_MIN_RESOURCES;
-        let rvm = rvm_enabled(resources, plan.precompiled());
+        let rvm = rvm_enabled(resources, plan.precompiled() || plan.large_input);
         let profile = super::profile::Profile::from_env();
         // The run index is computed once, by the first worker: with the
         // binary's own program when the run uses the RVM, else on an engine
