@@ -528,6 +528,17 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
             _ => default,
         }
     };
+    // Whether the file's config lets a rule that always runs report (`--only`
+    // does not select these: loader checks, policy errors).
+    let config_allows = |id: &str, file: usize| -> bool {
+        match file_cfg.get(file) {
+            Some((Some(c), rel)) => configs
+                .loaded
+                .get(*c)
+                .is_none_or(|c| c.enabled(id, true, rel.as_deref())),
+            _ => true,
+        }
+    };
     let severity_in = |id: &str, default: Severity, file: usize| -> Severity {
         match file_cfg.get(file) {
             Some((Some(c), rel)) => configs
@@ -633,7 +644,12 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
                     .map(|(meta, raw)| locate_finding(meta, &files, r, &mut locator, raw))
                     .collect::<Vec<_>>()
                     .into_iter()
-                    .filter(|f| enabled_in(&f.rule, true, f.file))
+                    // A rule stopped by its budget (or failing) must not vanish
+                    // with `--only`: its findings would be silently missing.
+                    .filter(|f| match f.rule == rules_builtin::POLICY_ERROR {
+                        true => config_allows(&f.rule, f.file),
+                        false => enabled_in(&f.rule, true, f.file),
+                    })
                     .map(|f| (ri, f))
                     .collect::<Vec<_>>()
             },
@@ -678,13 +694,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
     let mut kept_owners = Vec::with_capacity(findings.len());
     for (mut f, o) in findings.into_iter().zip(owners) {
         // Loader checks always run, but config may turn them off.
-        let loader_on = match file_cfg.get(f.file) {
-            Some((Some(c), rel)) => configs
-                .loaded
-                .get(*c)
-                .is_none_or(|c| c.enabled(&f.rule, true, rel.as_deref())),
-            _ => true,
-        };
+        let loader_on = config_allows(&f.rule, f.file);
         if f.resource.is_none() && !loader_on {
             continue;
         }

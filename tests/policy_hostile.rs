@@ -236,6 +236,42 @@ fn bundled_rules_are_stopped_at_the_time_budget() {
         .any(|f| f["rule"] == "pod-security/privileged" && f["file"] == "pod.yaml"));
 }
 
+/// With `--only`, the stopped rule's policy error is still reported: without
+/// it the rule's findings would vanish and the run pass.
+#[test]
+fn a_stopped_rule_is_reported_under_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut env = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  app.env: |\n",
+    );
+    for i in 0..60_000 {
+        env.push_str(&format!("    SERVICE_{i}_PASSWORD=s3cr3t-{i:08}-value\n"));
+    }
+    std::fs::write(dir.path().join("big.yaml"), env).expect("write");
+    let out = kubeward_in(
+        dir.path(),
+        &[
+            "--no-config",
+            "--only",
+            "secrets/configmap-sensitive",
+            "--policy-timeout",
+            "0.05",
+            "--format",
+            "json",
+            "big.yaml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let all = findings(&out);
+    assert!(
+        all.iter().any(|f| f["rule"] == "kubeward/policy-error"
+            && f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("secrets/configmap-sensitive was stopped"))),
+        "{all:#?}"
+    );
+}
+
 /// `kubeward rules`, `explain` and `kubeward test` print what policies say
 /// about themselves: from a repository, that text must not reach the terminal
 /// raw either.
