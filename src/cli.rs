@@ -16,7 +16,7 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations) and a summary line.
     Github,
-    /// JUnit XML: a testsuite per file, a testcase per resource and rule.
+    /// JUnit XML: a testsuite per file, a failed testcase per finding.
     Junit,
     /// GitLab Code Quality JSON.
     Gitlab,

@@ -161,7 +161,17 @@ impl FindingSource {
     /// `rendered from app/templates/web.yaml (values: values.yaml:12)`, for the
     /// formats whose only free text is the message.
     pub fn describe(&self) -> String {
+        self.describe_at(None)
+    }
+
+    /// [`describe`](Self::describe), with the finding's position in the
+    /// rendered text when a report names the template in its place:
+    /// `rendered from app/templates/web.yaml at charts/app:40:9`.
+    pub fn describe_at(&self, rendered: Option<&str>) -> String {
         let mut s = self.describe_template();
+        if let Some(at) = rendered {
+            s.push_str(&format!(" at {at}"));
+        }
         if let Some(v) = &self.values {
             s.push_str(&format!("; set by {}:{}", v.file, v.line));
         }

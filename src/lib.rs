@@ -140,6 +140,8 @@ pub struct Outcome {
     pub fail_on: Option<config::FailOn>,
     /// How many findings the baseline silenced.
     pub baselined: usize,
+    /// Secret values of the input, masked wherever a report shows source text.
+    pub redactions: report::redact::Redactions,
 }
 
 impl Outcome {
@@ -763,6 +765,8 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         &ids,
     );
     findings.extend(hygiene);
+    // No secret value in any report: scrubbed from messages, masked in snippets.
+    let redactions = report::redact::redact(&files, &resources, &mut findings, &kept_owners);
     let mut baselined = 0;
     if let Some(path) = &settings.baseline {
         let b = baseline::read(path, settings.limits.file_bytes())?;
@@ -783,6 +787,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         catalog,
         fail_on,
         baselined,
+        redactions,
     })
 }
 

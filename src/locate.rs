@@ -60,6 +60,19 @@ impl<'n> Locator<'n> {
         index.get(key).and_then(|&i| entries.get(i))
     }
 
+    /// The node `path` leads to, when every segment of it exists.
+    pub fn node(&mut self, path: &[PathSeg]) -> Option<&'n Node> {
+        let mut node = self.root;
+        for seg in path {
+            node = match (seg, &node.kind) {
+                (PathSeg::Key(k), NodeKind::Map(_)) => &self.entry(node, k)?.value,
+                (PathSeg::Index(i), NodeKind::Seq(items)) => items.get(*i)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
     pub fn locate(&mut self, path: &[PathSeg]) -> Located {
         let root = self.root;
         let mut node = root;

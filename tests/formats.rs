@@ -4,7 +4,7 @@
 //! for unique fingerprints.
 
 use kubeward::finding::{Severity, Suppression};
-use kubeward::report::{checkstyle, compact, github, gitlab, human, json, junit, sarif};
+use kubeward::report::{self, checkstyle, compact, github, gitlab, human, json, junit, sarif};
 use kubeward::{lint, ConfigChoice, Outcome, Settings};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -18,6 +18,33 @@ const CASES: &[&str] = &[
     "suppressed",
     "multi",
     "helm",
+    "secrets",
+    "secret-parse-error",
+];
+
+/// `secret-parse-error`: a Secret whose document does not parse, next to the
+/// syntax error.
+///
+/// `secrets`: a Pod with literal credentials in env, a Secret (stringData with
+/// a PEM block scalar, data) and a ConfigMap holding passwords, linted with the
+/// secrets rules and two careless user policies that quote the values they
+/// read (testdata/policies/leaky). No value may reach any report.
+const SECRET_RULES: &[&str] = &[
+    "secrets/env-literal",
+    "secrets/inline-secret-manifest",
+    "secrets/configmap-sensitive",
+    "team/leaky-secret",
+    "team/leaky-env",
+];
+
+/// Every secret value of testdata/formats/secrets.yaml (they all hold
+/// `TEST-SECRET` or `TESTSECRET`, or start a PEM block), and the base64 form
+/// of one.
+const SECRET_MARKERS: &[&str] = &[
+    "TEST-SECRET",
+    "BEGIN PRIVATE KEY",
+    "TESTSECRET",
+    "a3ctVEVTVC1TRUNSRVQtZGF0YS02",
 ];
 
 /// `helm`: saved `helm template` output of testdata/helm/app, whose findings
@@ -66,6 +93,16 @@ const FORMATS: &[&str] = &[
 ];
 
 fn lint_fixture(case: &str) -> Outcome {
+    let rules: Vec<&str> = match case {
+        "secrets" => RULES.iter().chain(SECRET_RULES).copied().collect(),
+        _ => RULES.to_vec(),
+    };
+    let mut policies = kubeward::policy::PolicyOptions::default();
+    if case == "secrets" {
+        policies
+            .paths
+            .push(PathBuf::from("testdata/policies/leaky"));
+    }
     let settings = Settings {
         paths: if case == "multi" {
             MULTI
@@ -78,15 +115,16 @@ fn lint_fixture(case: &str) -> Outcome {
             vec![PathBuf::from(format!("testdata/formats/{case}.yaml"))]
         },
         threads: 1,
-        only_rules: Some(RULES.iter().map(|r| r.to_string()).collect()),
+        only_rules: Some(rules.iter().map(|r| r.to_string()).collect()),
         config: ConfigChoice::Disabled,
+        policies,
         ..Default::default()
     };
     let mut o = lint(&settings).expect("lint runs");
     // SARIF lists the catalogue's rules: keep it to the rules that ran.
     o.catalog
         .rules
-        .retain(|r| RULES.contains(&r.meta.id.as_str()));
+        .retain(|r| rules.contains(&r.meta.id.as_str()));
     o
 }
 
@@ -216,15 +254,21 @@ fn json_format() {
 
 #[test]
 fn compact_format() {
-    matrix("compact", &["escaping", "helm-chart"], |_, o, out| {
+    matrix("compact", &["escaping", "helm-chart"], |case, o, out| {
         assert_eq!(out.lines().count(), o.active().count());
-        for line in out.lines() {
-            // path:line:col: severity: message [rule]
-            let rest = o
-                .files
-                .iter()
-                .find_map(|f| line.strip_prefix(&format!("{}:", f.path)))
-                .expect("starts with a linted file's path");
+        for (line, f) in out.lines().zip(o.active()) {
+            // path:line:col: severity: message [rule], where path:line is the
+            // linted file's, or for a rendered chart its template's.
+            let at = report::place(o, f);
+            if o.files[f.file].generated {
+                assert_ne!(at.path, o.files[f.file].path, "{case}: {line}");
+                let rendered = at.rendered.as_deref().expect("rendered position");
+                assert!(line.contains(&format!(" at {rendered}")), "{line}");
+            }
+            let rest = line
+                .strip_prefix(&format!("{}:", at.path))
+                .unwrap_or_else(|| panic!("{case}: {line} names {}", at.path));
+            assert!(rest.starts_with(&format!("{}:", at.line)), "{line}");
             let mut parts = rest.splitn(3, ':');
             assert!(
                 parts.next().is_some_and(|p| p.parse::<usize>().is_ok()),
@@ -393,12 +437,27 @@ fn junit_format() {
         let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
         assert_eq!(suites.len(), o.files.len());
         let (mut tests, mut failed, mut failures) = (0, 0, 0);
+        let mut places = Vec::new();
         for s in &suites {
             assert_eq!(s.tag_name().name(), "testsuite");
             let cases: Vec<_> = s
                 .children()
                 .filter(|n| n.has_tag_name("testcase"))
                 .collect();
+            // Testcase names are unique in their suite; each failed testcase
+            // holds exactly one finding.
+            let names: BTreeSet<&str> = cases.iter().filter_map(|c| c.attribute("name")).collect();
+            assert_eq!(names.len(), cases.len(), "{case}: {names:?}");
+            for c in &cases {
+                let n = c.children().filter(|n| n.has_tag_name("failure")).count();
+                assert!(n <= 1, "{case}: {n} failures in {c:?}");
+                if n == 1 {
+                    places.push((
+                        c.attribute("file").map(str::to_string),
+                        c.attribute("line").map(str::to_string),
+                    ));
+                }
+            }
             let failed_here = cases
                 .iter()
                 .filter(|c| c.children().any(|n| n.has_tag_name("failure")))
@@ -422,9 +481,25 @@ fn junit_format() {
             .filter_map(|n| n.attribute("message"))
             .collect();
         for f in o.active() {
-            let xml_safe = f.message.replace('\u{1}', "\u{FFFD}");
+            // On a template, the message also says where it was rendered.
+            let at = report::place(o, f);
+            let message = match at.rendered {
+                Some(_) => report::message_with_source_at(f, &at),
+                None => f.message.clone(),
+            };
+            let xml_safe = message.replace('\u{1}', "\u{FFFD}");
             assert!(messages.contains(xml_safe.as_str()), "{case}: {xml_safe}");
         }
+        // Each testcase names the file to open and its line: the linted
+        // file's, or for a rendered chart the template's.
+        let expected: Vec<_> = o
+            .active()
+            .map(|f| {
+                let at = report::place(o, f);
+                (Some(at.path), Some(at.line.to_string()))
+            })
+            .collect();
+        assert_eq!(places, expected, "{case}");
     });
 }
 
@@ -435,21 +510,53 @@ fn checkstyle_format() {
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "checkstyle");
         let files: Vec<_> = root.children().filter(|n| n.has_tag_name("file")).collect();
-        assert_eq!(files.len(), o.files.len());
-        assert_eq!(files[0].attribute("name"), Some(o.files[0].path.as_str()));
-        let errors: Vec<_> = doc
-            .descendants()
-            .filter(|n| n.has_tag_name("error"))
-            .collect();
-        assert_eq!(errors.len(), o.active().count(), "{case}");
-        for (e, f) in errors.iter().zip(o.active()) {
-            assert_eq!(e.attribute("source"), Some(f.rule.as_str()));
-            assert_eq!(e.attribute("line"), Some(f.line.to_string().as_str()));
-            assert_eq!(
-                e.attribute("message").map(str::to_string),
-                Some(f.message.replace('\u{1}', "\u{FFFD}"))
-            );
+        let names: Vec<&str> = files.iter().filter_map(|n| n.attribute("name")).collect();
+        let unique: BTreeSet<&str> = names.iter().copied().collect();
+        assert_eq!(unique.len(), names.len(), "{case}: one element per file");
+        // Every linted file has its element, except a rendered chart (no file
+        // on disk) whose findings all went to their templates.
+        for file in o.files.iter().filter(|f| !f.generated) {
+            assert!(names.contains(&file.path.as_str()), "{case}: {}", file.path);
         }
+        // (file, line, column, rule, message) of every error, against each
+        // active finding's place.
+        let mut got: Vec<_> = files
+            .iter()
+            .flat_map(|file| {
+                file.children()
+                    .filter(|n| n.has_tag_name("error"))
+                    .map(|e| {
+                        let a = |k: &str| e.attribute(k).map(str::to_string);
+                        (
+                            file.attribute("name").map(str::to_string),
+                            a("line"),
+                            a("column"),
+                            a("source"),
+                            a("message"),
+                        )
+                    })
+            })
+            .collect();
+        let mut want: Vec<_> = o
+            .active()
+            .map(|f| {
+                let at = report::place(o, f);
+                let message = match at.rendered {
+                    Some(_) => report::message_with_source_at(f, &at),
+                    None => f.message.clone(),
+                };
+                (
+                    Some(at.path.clone()),
+                    Some(at.line.to_string()),
+                    at.column.map(|c| c.to_string()),
+                    Some(f.rule.clone()),
+                    Some(message.replace('\u{1}', "\u{FFFD}")),
+                )
+            })
+            .collect();
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "{case}");
     });
 }
 
@@ -509,4 +616,128 @@ fn gitlab_fingerprints_stay_unique() {
         fp(0),
         o.findings[0].fingerprint("testdata/formats/findings.yaml")
     );
+}
+
+/// No secret value in any format, suppressed findings included: the snippet
+/// (every line of its window), messages (the leaky policies quote values),
+/// baselines.
+#[test]
+fn no_secret_in_any_output() {
+    let text = std::fs::read_to_string("testdata/formats/secrets.yaml").expect("fixture");
+    for m in SECRET_MARKERS {
+        assert!(text.contains(m), "the fixture holds {m}");
+    }
+    let leaks = |what: &str, out: &str| {
+        for m in SECRET_MARKERS {
+            assert!(!out.contains(m), "{what} shows {m}:\n{out}");
+        }
+    };
+    let mut o = outcome("secrets");
+    let rules: BTreeSet<&str> = o.findings.iter().map(|f| f.rule.as_str()).collect();
+    for id in SECRET_RULES.iter().chain(&["pod-security/privileged"]) {
+        assert!(rules.contains(id), "{id} reports on the fixture: {rules:?}");
+    }
+    // The careless policies did quote the values: scrubbed, not absent.
+    let scrubbed = o
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("team/leaky") && f.message.contains("«redacted»"))
+        .count();
+    assert!(scrubbed >= 5, "{scrubbed} scrubbed messages");
+    for format in FORMATS {
+        leaks(format, &render(format, &o));
+    }
+    // SARIF carries positions, never source text.
+    assert!(!render("sarif", &o).contains("\"snippet\""));
+    leaks("baseline", &baseline_text(&o));
+    // A Secret that does not parse: masked from its text alone.
+    let broken = outcome("secret-parse-error");
+    assert_eq!(broken.findings.len(), 1, "{:?}", broken.findings);
+    for format in FORMATS {
+        leaks(format, &render(format, &broken));
+    }
+    assert!(render("human", &broken).contains("token: «redacted»"));
+    // Suppressed findings: json and sarif keep them, human shows them on request.
+    for f in &mut o.findings {
+        f.suppressed = Some(Suppression {
+            kind: "comment",
+            reason: Some("accepted".into()),
+        });
+    }
+    for format in FORMATS {
+        leaks(format, &render(format, &o));
+    }
+    let human = render_human(&o, true);
+    assert!(human.contains("[suppressed by comment"), "{human}");
+    assert!(human.contains("«redacted, 4 lines»"), "{human}");
+    leaks("human --show-suppressed", &human);
+
+    // The test has teeth: without the masks the snippets show the values
+    // (those in a snippet window: the PEM's middle lines are in none).
+    o.redactions = Default::default();
+    let bare = render_human(&o, true);
+    for m in &SECRET_MARKERS[..2] {
+        assert!(bare.contains(m), "unmasked snippets show {m}");
+    }
+}
+
+/// A baseline of every active finding, as `--write-baseline` writes it.
+fn baseline_text(o: &Outcome) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("baseline.json");
+    kubeward::baseline::write(o, &path).expect("baseline written");
+    let text = std::fs::read_to_string(&path).expect("baseline read");
+    assert!(text.contains("secrets/env-literal"), "{text}");
+    text
+}
+
+fn render_human(o: &Outcome, show_suppressed: bool) -> String {
+    let mut buf = Vec::new();
+    human::write(
+        o,
+        human::HumanOptions {
+            color: false,
+            show_elapsed: false,
+            show_suppressed,
+            quiet: false,
+            statistics: false,
+            width: 100,
+        },
+        &mut buf,
+    )
+    .expect("writes");
+    String::from_utf8(buf).expect("utf-8 output")
+}
+
+/// Each finding is its own testcase: the same finding twice (two identical
+/// duplicate keys, say) gets a second, numbered name.
+#[test]
+fn junit_testcases_are_one_per_finding_and_unique() {
+    let mut o = lint_fixture("secrets");
+    let first = o
+        .findings
+        .iter()
+        .position(|f| f.rule == "secrets/env-literal")
+        .expect("env-literal finding");
+    let dup = o.findings[first].clone();
+    o.findings.insert(first + 1, dup);
+    let out = render("junit", &o);
+    let doc = roxmltree::Document::parse(&out).expect("xml");
+    let names: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .filter_map(|n| n.attribute("name"))
+        .collect();
+    let base = "secrets/env-literal (Pod prod/leaky) spec.containers[0].env[0].value";
+    assert!(names.contains(&base), "{names:?}");
+    assert!(names.contains(&format!("{base} #2").as_str()), "{names:?}");
+    // Two findings of one rule on one resource: two testcases.
+    assert!(names.contains(&"secrets/env-literal (Pod prod/leaky) spec.containers[0].env[1].value"));
+    let root = doc.root_element();
+    assert_eq!(
+        root.attribute("failures"),
+        Some(o.active().count().to_string().as_str())
+    );
+    // Deterministic: the same outcome, the same report.
+    assert_eq!(render("junit", &o), out);
 }

@@ -43,3 +43,45 @@ fn evicted_documents_report_like_small_ones() {
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }
+
+/// A Secret too large to keep as a tree is masked like a small one: its
+/// values never reach the snippet (`report::redact` decodes the evicted tree).
+#[test]
+fn evicted_secrets_are_masked() {
+    let mut text = String::from(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: big\n  namespace: shop\nstringData:\n",
+    );
+    for i in 0..400 {
+        text.push_str(&format!("  key_{i}: kw-TEST-SECRET-padding-value-{i:04}\n"));
+    }
+    assert!(text.len() >= kubeward::evict::MIN_BYTES);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("big-secret.yaml");
+    std::fs::write(&file, &text).expect("write");
+    let settings = kubeward::Settings {
+        paths: vec![file],
+        only_rules: Some(vec!["secrets/inline-secret-manifest".into()]),
+        threads: 1,
+        config: ConfigChoice::Disabled,
+        ..Default::default()
+    };
+    let outcome = kubeward::lint(&settings).expect("lint runs");
+    assert_eq!(outcome.findings.len(), 1, "{:?}", outcome.findings);
+    let mut out = Vec::new();
+    kubeward::report::human::write(
+        &outcome,
+        kubeward::report::human::HumanOptions {
+            color: false,
+            show_elapsed: false,
+            show_suppressed: true,
+            quiet: false,
+            statistics: false,
+            width: 100,
+        },
+        &mut out,
+    )
+    .expect("writes");
+    let out = String::from_utf8(out).expect("utf-8");
+    assert!(out.contains("key_0: «redacted, 33 chars»"), "{out}");
+    assert!(!out.contains("TEST-SECRET"), "{out}");
+}

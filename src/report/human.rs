@@ -2,7 +2,7 @@
 //! as the code, the rule's remediation as help) and a summary line.
 
 use super::escape::{self, Snippet};
-use super::{plural, remediation};
+use super::{anchor, plural, redact, remediation};
 use crate::finding::{Finding, Severity};
 use crate::source::SourceFile;
 use crate::Outcome;
@@ -44,23 +44,33 @@ impl SourceCode for Text {
     }
 }
 
-/// A file's text as the snippet shows it. miette prints source lines raw, so
-/// text holding characters a terminal acts on is shown escaped
-/// (`escape::snippet`), and spans are moved to match.
+/// A file's text as the snippet shows it: secret values masked
+/// (`redact::mask`), and, since miette prints source lines raw, text holding
+/// characters a terminal acts on shown escaped (`escape::snippet`); spans are
+/// moved to match.
 struct Shown {
     text: Arc<str>,
+    masked: Option<redact::Masked>,
     escaped: Option<Snippet>,
 }
 
 impl Shown {
-    fn of(file: &SourceFile) -> Shown {
-        match escape::snippet(&file.text) {
+    fn of(file: &SourceFile, hidden: &[redact::Hidden]) -> Shown {
+        let mut masked = redact::mask(&file.text, hidden);
+        let base: Arc<str> = match &mut masked {
+            // The map is kept; the text moves into the shared one.
+            Some(m) => std::mem::take(&mut m.text).into(),
+            None => file.text.clone(),
+        };
+        match escape::snippet(&base) {
             Some(s) => Shown {
                 text: s.text.clone(),
+                masked,
                 escaped: Some(s),
             },
             None => Shown {
-                text: file.text.clone(),
+                text: base,
+                masked,
                 escaped: None,
             },
         }
@@ -68,7 +78,10 @@ impl Shown {
 
     /// `(offset, length)` in the shown text of a span of the file's text.
     fn span(&self, start: usize, end: usize) -> (usize, usize) {
-        let at = |o: usize| self.escaped.as_ref().map_or(o, |s| s.offset(o));
+        let at = |o: usize| {
+            let o = self.masked.as_ref().map_or(o, |m| m.offset(o));
+            self.escaped.as_ref().map_or(o, |s| s.offset(o))
+        };
         let start = at(start);
         (start, at(end).saturating_sub(start))
     }
@@ -145,9 +158,12 @@ pub fn write(outcome: &Outcome, opts: HumanOptions, out: &mut dyn Write) -> io::
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // The header is written by `header`, not computed by miette from the
+    // shown text: rendered input names its template there.
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(opts.width)
-        .with_context_lines(1);
+        .with_context_lines(1)
+        .without_primary_span_start();
     if opts.statistics {
         write_statistics(outcome, out)?;
         return writeln!(out, "{}", summary(outcome, opts.show_elapsed));
@@ -171,22 +187,25 @@ pub fn write(outcome: &Outcome, opts: HumanOptions, out: &mut dyn Write) -> io::
         };
         if file.text.is_empty() {
             // Nothing to show (binary or oversized file): a plain located line.
-            writeln!(out, "{}: {}\n", f.severity, located(file, f))?;
+            writeln!(out, "{}: {}\n", f.severity, located(outcome, file, f))?;
             continue;
         }
         let text = match &shown {
             Some((i, t)) if *i == f.file => t,
-            _ => &shown.insert((f.file, Shown::of(file))).1,
+            _ => {
+                let hidden = outcome.redactions.hidden(f.file);
+                &shown.insert((f.file, Shown::of(file, hidden))).1
+            }
         };
         let diag = Diag {
             finding: f,
-            source: named(&file.path, text),
+            source: named(header(outcome, file, f), text),
             span: text.span(f.start, f.end),
             help: help.map(|h| escape::block(&h).into_owned()),
         };
         let mut rendered = String::new();
         if handler.render_report(&mut rendered, &diag).is_err() {
-            rendered = located(file, f);
+            rendered = located(outcome, file, f);
         }
         writeln!(out, "{rendered}")?;
     }
@@ -198,15 +217,30 @@ pub fn write(outcome: &Outcome, opts: HumanOptions, out: &mut dyn Write) -> io::
 
 /// `path:line:col: message [rule]`, escaped to one line, for a finding whose
 /// file has no text to show.
-fn located(file: &SourceFile, f: &Finding) -> String {
+fn located(outcome: &Outcome, file: &SourceFile, f: &Finding) -> String {
     format!(
-        "{}:{}:{}: {} [{}]",
-        escape::line(&file.path),
-        f.line,
-        f.column,
+        "{}: {} [{}]",
+        header(outcome, file, f),
         escape::line(&f.message),
         escape::line(&f.rule)
     )
+}
+
+/// Where a finding is, as the snippet's header says it (escaped to one line):
+/// `path:line:col`; for text kubeward rendered itself (a chart), which exists
+/// on no disk, the template file and its line when certain, then the rendered
+/// position: `charts/web/templates/api.yaml:21 (rendered at charts/web:40:9)`.
+fn header(outcome: &Outcome, file: &SourceFile, f: &Finding) -> String {
+    let own = format!("{}:{}:{}", escape::line(&file.path), f.line, f.column);
+    let at = anchor(outcome, f);
+    if at.own {
+        return own;
+    }
+    let template = escape::line(&at.path);
+    match at.line {
+        Some(line) => format!("{template}:{line} (rendered at {own})"),
+        None => format!("{template} (rendered at {own})"),
+    }
 }
 
 /// `--statistics`: active findings per rule, most frequent first.
@@ -228,9 +262,9 @@ fn write_statistics(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// The snippet source: the file name as one escaped line, the shown text.
-fn named(path: &str, text: &Shown) -> miette::NamedSource<Text> {
-    miette::NamedSource::new(escape::line(path), Text(text.text.clone())).with_language("yaml")
+/// The snippet source: its header (escaped already), the shown text.
+fn named(header: String, text: &Shown) -> miette::NamedSource<Text> {
+    miette::NamedSource::new(header, Text(text.text.clone())).with_language("yaml")
 }
 
 /// `Linted 3 files (12 resources): 2 errors, 1 warning, 0 infos in 0.04s`.
@@ -325,13 +359,48 @@ fn config_error_with_code(e: &crate::config::ConfigError, code: &'static str) ->
     if e.source.text.is_empty() {
         return plain();
     }
-    let shown = Shown::of(&e.source);
+    let shown = Shown::of(&e.source, &[]);
     let span = shown.span(e.span.start, e.span.end);
-    let d = D(e, named(&e.source.path, &shown), span, code);
+    let d = D(
+        e,
+        named(escape::line(&e.source.path).into_owned(), &shown),
+        span,
+        code,
+    );
     let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor());
     let mut out = String::new();
     match handler.render_report(&mut out, &d) {
         Ok(()) => out,
         Err(_) => plain(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Masks and terminal escapes together: spans still land on their text.
+    #[test]
+    fn shown_text_masks_then_escapes() {
+        let text = "a: \u{1b}[2J\nv: hunter2-Xq9 # x\nb: 1\n";
+        let file = SourceFile::new("f.yaml", text);
+        let start = text.find("hunter2").expect("in text");
+        let hidden = [redact::Hidden {
+            span: crate::yaml::Span::new(start, start + "hunter2-Xq9".len()),
+            label: "«redacted, 11 chars»".into(),
+        }];
+        let shown = Shown::of(&file, &hidden);
+        assert_eq!(
+            &*shown.text,
+            "a: \\x1b[2J\nv: «redacted, 11 chars» # x\nb: 1\n"
+        );
+        for what in ["b: 1", "# x", "v: "] {
+            let at = text.find(what).expect("in text");
+            let (s, len) = shown.span(at, at + what.len());
+            assert_eq!(&shown.text[s..s + len], what);
+        }
+        // Nothing hidden, nothing to escape: the file's own text, not a copy.
+        let plain = SourceFile::new("g.yaml", "a: 1\n");
+        assert!(Arc::ptr_eq(&Shown::of(&plain, &[]).text, &plain.text));
     }
 }

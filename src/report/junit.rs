@@ -2,27 +2,34 @@
 //! Pipelines, CircleCI, ...).
 //!
 //! - one `<testsuite>` per linted file, named by its path;
-//! - one `<testcase>` per (resource, rule) that has findings, named
-//!   `<rule> (<Kind> <namespace>/<name>)` with the file path as `classname`, and
-//!   one `<failure>` per finding (type = rule id, message = the finding's
-//!   message, body = location, field path and how to fix it);
+//! - one failed `<testcase>` per finding, so the counts are the summary's: two
+//!   findings of one rule on one resource are two testcases. A testcase is
+//!   named `<rule> (<Kind> <namespace>/<name>) <field path>` (`<rule> (line
+//!   <line>:<column>)` for a loader finding, which belongs to no resource), with
+//!   ` #2`, ` #3`, ... on repeats in report order, so names are unique in their
+//!   suite and stable across runs and moved lines. `classname` is the file
+//!   path; `file` and `line` name the place a person opens (for a chart
+//!   kubeward rendered, its template file and line, see `report::place`).
+//!   Its `<failure>` has type = rule id, message = the finding's message, body
+//!   = location, field path and how to fix it;
 //! - a file without findings has one passing testcase, `no findings`, so clean
 //!   files count as passed tests;
-//! - `tests` counts testcases and `failures` failed testcases (the JUnit
-//!   meaning), on every suite and summed on `<testsuites>`.
+//! - `tests` counts testcases and `failures` failed testcases, on every suite
+//!   and summed on `<testsuites>`.
 //!
-//! Suppressed findings are left out. Many readers show only the first
-//! `<failure>` of a testcase; each failure's body is complete on its own.
+//! Suppressed findings are left out.
 
-use super::remediation;
 use super::xml::{escape_attr, escape_text, DECLARATION};
+use super::{message_with_source_at, place, remediation, Place};
 use crate::finding::{display_path, Finding, ResourceRef};
 use crate::Outcome;
+use std::collections::HashSet;
 use std::io::{self, Write};
 
 struct Case<'a> {
     name: String,
-    failures: Vec<&'a Finding>,
+    finding: &'a Finding,
+    at: Place,
 }
 
 struct Suite<'a> {
@@ -54,20 +61,25 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
         for c in &s.cases {
+            let f = c.finding;
             writeln!(
                 out,
-                r#"    <testcase name="{}" classname="{path}">"#,
-                escape_attr(&c.name)
+                r#"    <testcase name="{}" classname="{path}" file="{}" line="{}">"#,
+                escape_attr(&c.name),
+                escape_attr(&c.at.path),
+                c.at.line
             )?;
-            for f in &c.failures {
-                writeln!(
-                    out,
-                    r#"      <failure type="{}" message="{}">{}</failure>"#,
-                    escape_attr(&f.rule),
-                    escape_attr(&f.message),
-                    escape_text(&body(outcome, s.path, f))
-                )?;
-            }
+            let message = match c.at.rendered {
+                Some(_) => message_with_source_at(f, &c.at),
+                None => f.message.clone(),
+            };
+            writeln!(
+                out,
+                r#"      <failure type="{}" message="{}">{}</failure>"#,
+                escape_attr(&f.rule),
+                escape_attr(&message),
+                escape_text(&body(outcome, &c.at, f))
+            )?;
             writeln!(out, "    </testcase>")?;
         }
         writeln!(out, "  </testsuite>")?;
@@ -75,8 +87,7 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "</testsuites>")
 }
 
-/// Every file in run order, its active findings grouped by (resource, rule) in
-/// order of first appearance (findings are sorted by position).
+/// Every file in run order, one case per active finding in report order.
 fn suites(outcome: &Outcome) -> Vec<Suite<'_>> {
     let mut suites: Vec<Suite> = outcome
         .files
@@ -86,36 +97,41 @@ fn suites(outcome: &Outcome) -> Vec<Suite<'_>> {
             cases: Vec::new(),
         })
         .collect();
-    let mut keys: Vec<Vec<(Option<&ResourceRef>, &str)>> = vec![Vec::new(); suites.len()];
+    let mut names: Vec<HashSet<String>> = vec![HashSet::new(); suites.len()];
     for f in outcome.active() {
-        let (Some(suite), Some(keys)) = (suites.get_mut(f.file), keys.get_mut(f.file)) else {
+        let (Some(suite), Some(names)) = (suites.get_mut(f.file), names.get_mut(f.file)) else {
             continue;
         };
-        let key = (f.resource.as_ref(), f.rule.as_str());
-        match keys.iter().position(|k| *k == key) {
-            Some(i) => {
-                if let Some(c) = suite.cases.get_mut(i) {
-                    c.failures.push(f);
-                }
-            }
-            None => {
-                keys.push(key);
-                suite.cases.push(Case {
-                    name: case_name(f),
-                    failures: vec![f],
-                });
-            }
+        let base = case_name(f);
+        let mut name = base.clone();
+        let mut n = 1;
+        while names.contains(&name) {
+            n += 1;
+            name = format!("{base} #{n}");
         }
+        names.insert(name.clone());
+        suite.cases.push(Case {
+            name,
+            finding: f,
+            at: place(outcome, f),
+        });
     }
     suites
 }
 
-/// `pod-security/privileged (Deployment prod/api)`; loader findings, which
-/// belong to no resource, are named by the rule alone.
+/// `pod-security/privileged (Deployment prod/api) spec.template.spec.containers[0].securityContext.privileged`;
+/// loader findings, which belong to no resource, are named by the rule and
+/// their position.
 fn case_name(f: &Finding) -> String {
     match &f.resource {
-        Some(r) => format!("{} ({})", f.rule, resource_label(r)),
-        None => f.rule.clone(),
+        Some(r) if f.path.is_empty() => format!("{} ({})", f.rule, resource_label(r)),
+        Some(r) => format!(
+            "{} ({}) {}",
+            f.rule,
+            resource_label(r),
+            display_path(&f.path)
+        ),
+        None => format!("{} (line {}:{})", f.rule, f.line, f.column),
     }
 }
 
@@ -128,11 +144,15 @@ fn resource_label(r: &ResourceRef) -> String {
 }
 
 /// The failure text: where, what, the field, and how to fix it.
-fn body(outcome: &Outcome, path: &str, f: &Finding) -> String {
-    let mut s = format!(
-        "{path}:{}:{}: {}: {}",
-        f.line, f.column, f.severity, f.message
-    );
+fn body(outcome: &Outcome, at: &Place, f: &Finding) -> String {
+    let mut s = match at.column {
+        Some(column) => format!("{}:{}:{column}", at.path, at.line),
+        None => format!("{}:{}", at.path, at.line),
+    };
+    s.push_str(&format!(": {}: {}", f.severity, f.message));
+    if let Some(r) = &at.rendered {
+        s.push_str(&format!("\nrendered at: {r}"));
+    }
     if let Some(r) = &f.resource {
         s.push_str(&format!(
             "\nresource: {} ({})",

@@ -9,6 +9,7 @@ pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod redact;
 pub mod sarif;
 pub mod xml;
 
@@ -82,6 +83,53 @@ pub fn anchor(outcome: &Outcome, f: &Finding) -> Anchor {
 pub fn message_with_source(f: &Finding) -> String {
     match &f.source {
         Some(s) => format!("{} ({})", f.message, s.describe()),
+        None => f.message.clone(),
+    }
+}
+
+/// Where the formats that give each finding one file and line (compact,
+/// checkstyle, JUnit) place it: the file as given, at the finding's line and
+/// column; for text kubeward rendered itself, which exists on no disk, the
+/// template file (see [`anchor`]) at its line, or line 1 when that is not
+/// certain, and no column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub path: String,
+    pub line: usize,
+    pub column: Option<usize>,
+    /// The finding's own position (`path:line:col` of the rendered text)
+    /// when the place is a template.
+    pub rendered: Option<String>,
+}
+
+pub fn place(outcome: &Outcome, f: &Finding) -> Place {
+    let at = anchor(outcome, f);
+    if at.own {
+        return Place {
+            path: file_path(outcome, f).to_string(),
+            line: f.line,
+            column: Some(f.column),
+            rendered: None,
+        };
+    }
+    Place {
+        path: at.path,
+        line: at.line.unwrap_or(1),
+        column: None,
+        rendered: Some(format!("{}:{}:{}", file_path(outcome, f), f.line, f.column)),
+    }
+}
+
+/// [`message_with_source`], with the rendered position when the finding is
+/// placed on its template ([`place`]):
+/// `... (rendered from app/templates/web.yaml at charts/app:40:9; set by ...)`.
+pub fn message_with_source_at(f: &Finding, place: &Place) -> String {
+    match &f.source {
+        Some(s) => format!(
+            "{} ({})",
+            f.message,
+            s.describe_at(place.rendered.as_deref())
+        ),
         None => f.message.clone(),
     }
 }

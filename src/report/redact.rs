@@ -1,0 +1,664 @@
+//! No secret in any report (issue 14). Two kinds of text are secret values:
+//!
+//! - every value under `data` and `stringData` of a Secret (and its
+//!   `kubectl.kubernetes.io/last-applied-configuration` annotation, which
+//!   repeats them), whether or not any rule reports the Secret;
+//! - the value a finding of a `secrets/` rule points at, when that is a scalar
+//!   (`env[].value`, a ConfigMap `data` or `binaryData` entry). Findings that
+//!   point at a mapping (`secretKeyRef`, a Secret's whole `data`) mask nothing
+//!   more than the Secret rule above already does.
+//!
+//! [`redact`] runs once at the end of the pipeline and works from the spans of
+//! the resources' node trees, so every format shares it:
+//!
+//! - finding messages (every format prints them) have any such value of their
+//!   resource replaced by [`REDACTED`]; the bundled rules never quote one, but
+//!   a user policy may;
+//! - the spans are kept per file ([`Redactions`]) and the human format masks
+//!   them in its source snippet ([`mask`]): a single-line value becomes
+//!   `«redacted, 12 chars»` and a multi-line one (a PEM block scalar)
+//!   `«redacted, 28 lines»`, its other lines left empty, so every line keeps its
+//!   number. The whole file is masked, so a context line of another finding
+//!   shows no value either.
+//!
+//! A Secret whose document does not parse has no tree: in such a `---` chunk,
+//! the lines under a top-level `data:` or `stringData:` key are masked from the
+//! text alone ([`unparsed_secret`]).
+//!
+//! Other formats print no source text; SARIF regions carry positions only, and
+//! baselines and fingerprints hold rule, file, resource and field path, never a
+//! value.
+
+use crate::finding::Finding;
+use crate::locate::Locator;
+use crate::resource::Resource;
+use crate::source::SourceFile;
+use crate::yaml::{Node, NodeKind, Scalar, Span};
+use base64::Engine as _;
+use std::collections::BTreeMap;
+
+/// What a secret value in a message becomes.
+pub const REDACTED: &str = "«redacted»";
+
+/// Values shorter than this (in characters) are masked in snippets but not
+/// searched for in messages: replacing every `abc` in a message would garble
+/// it and hide nothing worth hiding.
+const MIN_SCRUBBED_CHARS: usize = 4;
+
+/// A line of a multi-line value is searched for in messages on its own when it
+/// is at least this long (a line of a PEM block, a `KEY=value` line of an env
+/// file in a ConfigMap).
+const MIN_SCRUBBED_LINE_CHARS: usize = 8;
+
+/// One masked range of a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hidden {
+    pub span: Span,
+    /// What the snippet shows instead: `«redacted, 12 chars»`.
+    pub label: String,
+}
+
+/// The masked ranges of every file of a run, by file index (as
+/// `Outcome::files`): sorted, disjoint.
+#[derive(Debug, Clone, Default)]
+pub struct Redactions {
+    files: Vec<Vec<Hidden>>,
+}
+
+impl Redactions {
+    /// The masked ranges of a file (none for an unknown index).
+    pub fn hidden(&self, file: usize) -> &[Hidden] {
+        self.files.get(file).map(Vec::as_slice).unwrap_or_default()
+    }
+}
+
+/// Finds the secret values of a run, scrubs them from the findings' messages
+/// and returns their spans for the snippets. `owners[i]` is the index into
+/// `resources` of the resource `findings[i]` is about (shorter than `findings`
+/// when later findings belong to no resource).
+pub fn redact(
+    files: &[SourceFile],
+    resources: &[Resource],
+    findings: &mut [Finding],
+    owners: &[Option<usize>],
+) -> Redactions {
+    let mut hidden: Vec<Vec<Hidden>> = vec![Vec::new(); files.len()];
+    // Per resource: the values its findings' messages must not quote.
+    let mut values: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    // Secrets rules' findings, by the resource they are about.
+    let mut flagged: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, (f, owner)) in findings.iter().zip(owners).enumerate() {
+        if let (true, Some(ri)) = (is_secrets_rule(&f.rule), owner) {
+            flagged.entry(*ri).or_default().push(i);
+        }
+    }
+    for (ri, r) in resources.iter().enumerate() {
+        let is_secret = r.id.kind == "Secret";
+        let paths = flagged.get(&ri);
+        if !is_secret && paths.is_none() {
+            continue;
+        }
+        let (Some(file), Some(out)) = (files.get(r.file), hidden.get_mut(r.file)) else {
+            continue;
+        };
+        let full = r.full(files);
+        let mut found: Vec<(&Node, bool)> = Vec::new();
+        if is_secret {
+            for field in ["data", "stringData"] {
+                if let Some(NodeKind::Map(entries)) = full.root.get(field).map(|n| &n.kind) {
+                    found.extend(entries.iter().map(|e| (&e.value, field == "data")));
+                }
+            }
+            if let Some(n) = full
+                .root
+                .get("metadata")
+                .and_then(|m| m.get("annotations"))
+                .and_then(|a| a.get("kubectl.kubernetes.io/last-applied-configuration"))
+            {
+                found.push((n, false));
+            }
+        }
+        let mut locator = Locator::new(&full.root);
+        for &i in paths.into_iter().flatten() {
+            let Some(f) = findings.get(i) else { continue };
+            if let Some(n) = locator.node(&f.path) {
+                if matches!(n.kind, NodeKind::Scalar(_)) {
+                    found.push((n, false));
+                }
+            }
+        }
+        let vals = values.entry(ri).or_default();
+        for (node, base64) in found {
+            let Some(raw) = file.text.get(node.span.start..node.span.end) else {
+                continue;
+            };
+            let value = match &node.kind {
+                NodeKind::Scalar(Scalar::Str(s)) => s.as_str(),
+                _ => raw,
+            };
+            out.push(Hidden {
+                span: node.span,
+                label: label(raw, value),
+            });
+            push_value(vals, value);
+            if base64 {
+                if let Some(decoded) = decode_base64(value) {
+                    push_value(vals, &decoded);
+                }
+            }
+        }
+    }
+    // A Secret whose document did not parse is masked from its text.
+    let mut parsed: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
+    for r in resources {
+        if let Some(starts) = parsed.get_mut(r.file) {
+            starts.push(r.root.span.start);
+        }
+    }
+    for ((file, starts), out) in files.iter().zip(&mut parsed).zip(&mut hidden) {
+        if file.text.contains("Secret") {
+            starts.sort_unstable();
+            out.extend(unparsed_secret(&file.text, starts));
+        }
+    }
+    for list in &mut hidden {
+        normalize(list);
+    }
+    // Messages: a finding's own resource's values; a finding about no resource
+    // (loader, suppression hygiene) every value of its file.
+    let mut by_file: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (ri, v) in &values {
+        if let Some(r) = resources.get(*ri) {
+            by_file.entry(r.file).or_default().extend(v.iter().cloned());
+        }
+    }
+    for list in values.values_mut().chain(by_file.values_mut()) {
+        // Longest first, so a value containing another is replaced whole.
+        list.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        list.dedup();
+    }
+    for (i, f) in findings.iter_mut().enumerate() {
+        let list = match owners.get(i).copied().flatten() {
+            Some(ri) => values.get(&ri),
+            None => by_file.get(&f.file),
+        };
+        if let Some(list) = list {
+            if let Some(clean) = scrub(&f.message, list) {
+                f.message = clean;
+            }
+        }
+    }
+    Redactions { files: hidden }
+}
+
+/// Rules whose findings point at a secret value: the `secrets/` category.
+pub fn is_secrets_rule(id: &str) -> bool {
+    id.starts_with("secrets/")
+}
+
+/// `«redacted, 12 chars»` for a value written on one line, `«redacted, 28
+/// lines»` for one that spans lines (its resolved text's line count).
+fn label(raw: &str, value: &str) -> String {
+    if raw.contains(['\n', '\r']) {
+        let lines = value.lines().count().max(1);
+        if lines == 1 {
+            "«redacted, 1 line»".to_string()
+        } else {
+            format!("«redacted, {lines} lines»")
+        }
+    } else {
+        let chars = value.chars().count();
+        if chars == 1 {
+            "«redacted, 1 char»".to_string()
+        } else {
+            format!("«redacted, {chars} chars»")
+        }
+    }
+}
+
+/// Records a value (and the longer lines of a multi-line one) for scrubbing.
+fn push_value(vals: &mut Vec<String>, value: &str) {
+    // As written (a block scalar's final line break included) and trimmed.
+    for v in [value, value.trim()] {
+        if v.trim().chars().count() >= MIN_SCRUBBED_CHARS {
+            vals.push(v.to_string());
+        }
+    }
+    let value = value.trim();
+    if value.contains('\n') {
+        for line in value.lines().map(str::trim) {
+            if line.chars().count() >= MIN_SCRUBBED_LINE_CHARS {
+                vals.push(line.to_string());
+            }
+        }
+    }
+}
+
+/// A Secret `data` value's decoded text, when it is base64 of UTF-8 (what a
+/// rule would quote after decoding it).
+fn decode_base64(value: &str) -> Option<String> {
+    let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(compact.as_bytes())
+        .ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// `message` with every value of `values` (longest first) replaced by
+/// [`REDACTED`]; None when it quotes none.
+fn scrub(message: &str, values: &[String]) -> Option<String> {
+    if !values.iter().any(|v| message.contains(v.as_str())) {
+        return None;
+    }
+    let mut out = message.to_string();
+    for v in values {
+        if out.contains(v.as_str()) {
+            out = out.replace(v.as_str(), REDACTED);
+        }
+    }
+    Some(out)
+}
+
+/// Sorts ranges and merges the ones that overlap (a Secret value that a rule
+/// also flags; an anchored value reached twice). A merged range that is not
+/// one of its parts says only `«redacted»`.
+fn normalize(list: &mut Vec<Hidden>) {
+    list.sort_by(|a, b| {
+        (a.span.start, std::cmp::Reverse(a.span.end))
+            .cmp(&(b.span.start, std::cmp::Reverse(b.span.end)))
+    });
+    let mut merged: Vec<Hidden> = Vec::with_capacity(list.len());
+    for h in list.drain(..) {
+        if h.span.end <= h.span.start {
+            continue;
+        }
+        match merged.last_mut() {
+            Some(last) if h.span.start < last.span.end => {
+                if h.span.end > last.span.end {
+                    last.span.end = h.span.end;
+                    last.label = REDACTED.to_string();
+                }
+            }
+            _ => merged.push(h),
+        }
+    }
+    *list = merged;
+}
+
+/// Ranges to mask in the `---` chunks of `text` that hold a Secret but no
+/// parsed resource (`parsed`: where the file's resources start): the values
+/// under a top-level `data:` or `stringData:` key of YAML, or everything from
+/// the first `"data"`/`"stringData"` key on in JSON. A guess from the text,
+/// for documents the loader could not read. `parsed` is sorted.
+pub fn unparsed_secret(text: &str, parsed: &[usize]) -> Vec<Hidden> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chunks = Vec::new();
+    for (at, line) in lines(text) {
+        if at > 0 && is_separator(line) {
+            chunks.push((start, at));
+            start = at;
+        }
+    }
+    chunks.push((start, text.len()));
+    for (start, end) in chunks {
+        // Sorted: the first resource start at or after the chunk's.
+        let first = parsed.partition_point(|&p| p < start);
+        if parsed.get(first).is_some_and(|&p| p < end) {
+            continue;
+        }
+        let Some(chunk) = text.get(start..end) else {
+            continue;
+        };
+        if chunk.trim_start().starts_with('{') {
+            if json_secret(chunk) {
+                let from = ["\"data\"", "\"stringData\""]
+                    .iter()
+                    .filter_map(|k| chunk.find(k))
+                    .min();
+                if let Some(from) = from {
+                    out.extend(mask_lines(text, start + from, end));
+                }
+            }
+            continue;
+        }
+        if !chunk.lines().any(is_secret_kind_line) {
+            continue;
+        }
+        let mut in_data = false;
+        for (at, line) in lines(chunk) {
+            let content = line.trim_end_matches(['\n', '\r']);
+            let body = content.trim_start();
+            if body.is_empty() || body.starts_with('#') {
+                continue;
+            }
+            let indent = content.len() - body.len();
+            let line_start = start + at;
+            if indent == 0 {
+                in_data = false;
+                if let Some(rest) = top_level_value(body, &["data", "stringData"]) {
+                    let value = rest.trim();
+                    if value.is_empty() || value.starts_with('#') {
+                        in_data = true;
+                    } else {
+                        // `data: {a: b}` or `data: x` on the key's line.
+                        let from = line_start + (content.len() - rest.trim_start().len());
+                        out.push(Hidden {
+                            span: Span::new(from, line_start + content.len()),
+                            label: REDACTED.to_string(),
+                        });
+                    }
+                }
+                continue;
+            }
+            if !in_data {
+                continue;
+            }
+            // `key: value` under data: mask the value; a line without a key
+            // continues a block or quoted value: mask all of it.
+            let from = match body.find(": ") {
+                Some(i) => indent + i + 2,
+                None if body.ends_with(':') => continue,
+                None => indent,
+            };
+            if from < content.len() {
+                out.push(Hidden {
+                    span: Span::new(line_start + from, line_start + content.len()),
+                    label: REDACTED.to_string(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Each line of `text` with its start offset (line breaks included).
+fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_inclusive('\n').scan(0, |at, line| {
+        let start = *at;
+        *at += line.len();
+        Some((start, line))
+    })
+}
+
+/// A `---` document separator as kubectl reads it.
+fn is_separator(line: &str) -> bool {
+    line.strip_prefix("---").is_some_and(|rest| {
+        let rest = rest.trim();
+        rest.is_empty() || rest.starts_with('#')
+    })
+}
+
+/// `kind: Secret` at the top level of a YAML document.
+fn is_secret_kind_line(line: &str) -> bool {
+    top_level_value(line, &["kind"]).is_some_and(|v| {
+        let v = v.split('#').next().unwrap_or_default().trim();
+        v.trim_matches(|c| c == '"' || c == '\'') == "Secret"
+    })
+}
+
+/// The text after `key:` when `line` starts with one of `keys` (bare or
+/// quoted) followed by a colon.
+fn top_level_value<'a>(line: &'a str, keys: &[&str]) -> Option<&'a str> {
+    let quoted = |k: &str, q: char| {
+        line.strip_prefix(q)
+            .and_then(|r| r.strip_prefix(k))
+            .and_then(|r| r.strip_prefix(q))
+    };
+    keys.iter().find_map(|k| {
+        let rest = line
+            .strip_prefix(k)
+            .or_else(|| quoted(k, '"'))
+            .or_else(|| quoted(k, '\''))?;
+        let rest = rest.trim_start_matches([' ', '\t']);
+        rest.strip_prefix(':')
+            .filter(|r| r.is_empty() || r.starts_with([' ', '\t', '\n', '\r']))
+    })
+}
+
+/// A JSON chunk that says `"kind": "Secret"`.
+fn json_secret(chunk: &str) -> bool {
+    let mut rest = chunk;
+    while let Some(i) = rest.find("\"kind\"") {
+        let after = rest.get(i + 6..).unwrap_or_default().trim_start();
+        if let Some(v) = after.strip_prefix(':') {
+            if v.trim_start().starts_with("\"Secret\"") {
+                return true;
+            }
+        }
+        rest = rest.get(i + 6..).unwrap_or_default();
+    }
+    false
+}
+
+/// `start..end` of `text` as one masked range per line (line breaks kept out).
+fn mask_lines(text: &str, start: usize, end: usize) -> Vec<Hidden> {
+    let mut out = Vec::new();
+    let Some(region) = text.get(start..end) else {
+        return out;
+    };
+    for (at, line) in lines(region) {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if !content.trim().is_empty() {
+            out.push(Hidden {
+                span: Span::new(start + at, start + at + content.len()),
+                label: REDACTED.to_string(),
+            });
+        }
+    }
+    out
+}
+
+/// A file's text with ranges replaced by their labels, and the map from the
+/// file's offsets to this text's.
+#[derive(Debug, Clone)]
+pub struct Masked {
+    pub text: String,
+    /// `(original start, original end, masked start, masked end)` of each
+    /// replaced range, in order.
+    regions: Vec<(usize, usize, usize, usize)>,
+}
+
+/// Replaces each range of `hidden` (sorted, disjoint: see [`Redactions`]) by
+/// its label. The range's line breaks stay (its other lines become empty), so
+/// every line of the file keeps its number. None when nothing is hidden.
+pub fn mask(text: &str, hidden: &[Hidden]) -> Option<Masked> {
+    if hidden.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut regions = Vec::with_capacity(hidden.len());
+    let mut copied = 0;
+    for h in hidden {
+        let (Some(before), Some(secret)) = (
+            text.get(copied..h.span.start),
+            text.get(h.span.start..h.span.end),
+        ) else {
+            continue;
+        };
+        out.push_str(before);
+        let new_start = out.len();
+        out.push_str(&h.label);
+        let mut chars = secret.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\r' if chars.peek() == Some(&'\n') => {
+                    chars.next();
+                    out.push_str("\r\n");
+                }
+                '\r' | '\n' => out.push(c),
+                _ => {}
+            }
+        }
+        regions.push((h.span.start, h.span.end, new_start, out.len()));
+        copied = h.span.end;
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    Some(Masked { text: out, regions })
+}
+
+impl Masked {
+    /// Where an offset of the file's text is in [`Masked::text`]: an offset
+    /// inside a masked range goes to the start of its label.
+    pub fn offset(&self, original: usize) -> usize {
+        let done = self.regions.partition_point(|r| r.1 <= original);
+        if let Some(r) = self.regions.get(done) {
+            if r.0 < original {
+                return r.2;
+            }
+        }
+        match done.checked_sub(1).and_then(|i| self.regions.get(i)) {
+            Some(&(_, end, _, new_end)) => original - end + new_end,
+            None => original,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hide(text: &str, what: &str, label: &str) -> Hidden {
+        let start = text.find(what).expect("in text");
+        Hidden {
+            span: Span::new(start, start + what.len()),
+            label: label.into(),
+        }
+    }
+
+    #[test]
+    fn masking_keeps_lines_and_maps_offsets() {
+        let text = "a: 1\nv: \"supersecret\" # c\nb: |\n  line1\n  line2\nz: 2\n";
+        let h1 = hide(text, "\"supersecret\"", "«one»");
+        let h2 = hide(text, "|\n  line1\n  line2\n", "«two»");
+        let m = mask(text, &[h1, h2]).expect("masked");
+        assert_eq!(m.text, "a: 1\nv: «one» # c\nb: «two»\n\n\nz: 2\n");
+        assert_eq!(m.text.lines().count(), text.lines().count());
+        for what in ["a: 1", "# c", "z: 2", "b: "] {
+            let at = text.find(what).expect("in text");
+            assert_eq!(&m.text[m.offset(at)..m.offset(at) + what.len()], what);
+        }
+        // Inside a masked range: the start of its label.
+        let inside = text.find("secret\"").expect("in text");
+        assert!(m.text[m.offset(inside)..].starts_with("«one»"));
+        assert_eq!(m.offset(text.len()), m.text.len());
+        assert!(mask(text, &[]).is_none());
+    }
+
+    #[test]
+    fn crlf_is_kept() {
+        let text = "k: |\r\n  s1\r\n  s2\r\nz: 1\r\n";
+        let m = mask(text, &[hide(text, "|\r\n  s1\r\n  s2\r\n", "«x»")]).expect("masked");
+        assert_eq!(m.text, "k: «x»\r\n\r\n\r\nz: 1\r\n");
+    }
+
+    #[test]
+    fn overlapping_ranges_merge() {
+        let mut list = vec![
+            Hidden {
+                span: Span::new(10, 20),
+                label: "b".into(),
+            },
+            Hidden {
+                span: Span::new(5, 30),
+                label: "a".into(),
+            },
+            Hidden {
+                span: Span::new(5, 30),
+                label: "a2".into(),
+            },
+            Hidden {
+                span: Span::new(28, 40),
+                label: "c".into(),
+            },
+            Hidden {
+                span: Span::new(50, 50),
+                label: "empty".into(),
+            },
+        ];
+        normalize(&mut list);
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].span, Span::new(5, 40));
+        assert_eq!(list[0].label, REDACTED);
+    }
+
+    #[test]
+    fn labels_count_chars_or_lines() {
+        assert_eq!(label("\"abc\"", "abc"), "«redacted, 3 chars»");
+        assert_eq!(label("|\n  a\n  b\n", "a\nb\n"), "«redacted, 2 lines»");
+        assert_eq!(label("x", "x"), "«redacted, 1 char»");
+    }
+
+    #[test]
+    fn scrubbing_replaces_longest_values_first() {
+        let mut vals = Vec::new();
+        push_value(&mut vals, "hunter2-Xq9");
+        push_value(&mut vals, "hunter2-Xq9-long");
+        push_value(&mut vals, "abc");
+        push_value(
+            &mut vals,
+            "-----BEGIN KEY-----\nMIIEvQIBADANBgkq\nshort\n-----END KEY-----\n",
+        );
+        vals.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        assert!(!vals.contains(&"abc".to_string()));
+        assert!(!vals.contains(&"short".to_string()));
+        assert_eq!(
+            scrub("pw hunter2-Xq9-long and hunter2-Xq9 abc", &vals).as_deref(),
+            Some("pw «redacted» and «redacted» abc")
+        );
+        assert_eq!(
+            scrub("key MIIEvQIBADANBgkq", &vals).as_deref(),
+            Some("key «redacted»")
+        );
+        // A multi-line value quoted whole goes whole, its line break too.
+        assert_eq!(
+            scrub(
+                "is -----BEGIN KEY-----\nMIIEvQIBADANBgkq\nshort\n-----END KEY-----\n!",
+                &vals
+            )
+            .as_deref(),
+            Some("is «redacted»!")
+        );
+        assert_eq!(scrub("nothing here", &vals), None);
+        assert_eq!(
+            decode_base64("c3VwZXJzZWNyZXQ=").as_deref(),
+            Some("supersecret")
+        );
+        assert_eq!(decode_base64("not base64!"), None);
+    }
+
+    #[test]
+    fn unparsed_secrets_are_masked_from_the_text() {
+        let text = "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: visible\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  pw: c2VjcmV0\n  key: |\n    -----BEGIN-----\n    abc\n  bad: [unclosed\nstringData: {x: y}\ntype: Opaque\n";
+        let hidden = unparsed_secret(text, &[0]);
+        let shown: Vec<&str> = hidden
+            .iter()
+            .map(|h| &text[h.span.start..h.span.end])
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                "c2VjcmV0",
+                "|",
+                "-----BEGIN-----",
+                "abc",
+                "[unclosed",
+                "{x: y}"
+            ]
+        );
+        // The ConfigMap chunk parsed (a resource starts in it): left alone.
+        assert!(unparsed_secret(text, &[0, text.find("kind: Secret").expect("x")]).is_empty());
+        let json = "{\"kind\": \"Secret\", \"metadata\": {\"name\": \"s\"},\n \"data\": {\"pw\": \"c2VjcmV0\"}\n";
+        let hidden = unparsed_secret(json, &[]);
+        assert_eq!(hidden.len(), 1);
+        assert_eq!(
+            &json[hidden[0].span.start..hidden[0].span.end],
+            "\"data\": {\"pw\": \"c2VjcmV0\"}"
+        );
+        assert!(unparsed_secret("kind: Secretive\ndata:\n  a: b\n", &[]).is_empty());
+        let quoted = "kind: 'Secret'\n\"data\":\n  a: b\n";
+        let hidden = unparsed_secret(quoted, &[]);
+        assert_eq!(hidden.len(), 1);
+        assert_eq!(&quoted[hidden[0].span.start..hidden[0].span.end], "b");
+    }
+}
