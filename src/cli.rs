@@ -237,6 +237,20 @@ pub struct LintArgs {
     #[arg(long)]
     pub follow: bool,
 
+    /// Cross-resource rules read only the linted files, not the whole project
+    /// (the directory of the nearest .kubeward.yaml, else the repository)
+    #[arg(long)]
+    pub no_project_context: bool,
+
+    /// Where the project inventory cache lives (default: $KUBEWARD_CACHE_DIR,
+    /// else $XDG_CACHE_HOME/kubeward, else ~/.cache/kubeward)
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Do not read or write the project inventory cache
+    #[arg(long)]
+    pub no_cache: bool,
+
     /// Skip paths matching this glob (repeatable), e.g. 'vendor/**'.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,

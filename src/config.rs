@@ -90,6 +90,9 @@ pub struct Config {
     pub limits: crate::limits::Limits,
     /// Rule ids the config names that no rule has, with where and a suggestion.
     pub unknown_ids: Vec<ConfigWarning>,
+    /// `project-context: false`: cross-resource rules read only the linted
+    /// files (None: the default, on).
+    pub project_context: Option<bool>,
 }
 
 /// One `policies:` entry as written, and where (for located errors).
@@ -337,6 +340,10 @@ pub fn parse(
                 }
             }
             "limits" => config.limits = p.limits(v)?,
+            "project-context" => match &v.kind {
+                NodeKind::Scalar(Scalar::Bool(b)) => config.project_context = Some(*b),
+                _ => return Err(p.err(v.span, "project-context must be true or false".into())),
+            },
             other => {
                 return Err(p.unknown_key(
                     e.key_span,
@@ -354,6 +361,7 @@ pub fn parse(
                         "ignore",
                         "charts",
                         "limits",
+                        "project-context",
                     ],
                 ))
             }

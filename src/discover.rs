@@ -339,14 +339,14 @@ pub fn real_path(path: &Path) -> Result<PathBuf, String> {
 /// canonicalising the path costs a lookup per path component, ~80 ms for the
 /// 5,000 files of a large repository), its canonical path elsewhere.
 #[derive(PartialEq, Eq, Hash)]
-enum FileId {
+pub enum FileId {
     #[cfg(unix)]
     Inode(u64, u64),
     Path(PathBuf),
 }
 
 impl FileId {
-    fn of(path: &Path) -> FileId {
+    pub fn of(path: &Path) -> FileId {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;

@@ -17,6 +17,7 @@ pub mod limits;
 pub mod locate;
 pub mod parallel;
 pub mod policy;
+pub mod project;
 pub mod report;
 pub mod resource;
 pub mod rules_builtin;
@@ -83,6 +84,11 @@ pub struct Settings {
     /// `--follow`: follow symlinks met while walking directories (only to
     /// targets inside the directory walked).
     pub follow_symlinks: bool,
+    /// Cross-resource rules read the project's inventory, not only the linted
+    /// files' (see [`project`]); a root's config can still switch it off.
+    pub project_context: bool,
+    /// Where the project inventory cache lives; None: no cache.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -102,6 +108,8 @@ impl Default for Settings {
             policies: policy::PolicyOptions::default(),
             limits: limits::Limits::default(),
             follow_symlinks: false,
+            project_context: false,
+            cache_dir: None,
         }
     }
 }
@@ -337,6 +345,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
             },
         });
     }
+    let project_roots = project_roots(settings, &mut configs, &catalog)?;
     // Run-wide settings come from the first file's config.
     let primary = target_cfg
         .iter()
@@ -553,12 +562,21 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
     let file_count = files.len().max(1);
     let enabled =
         |r: &engine::Rule| (0..file_count).any(|f| enabled_in(&r.meta.id, r.meta.enabled, f));
+    let context = project_context(
+        settings,
+        &project_roots,
+        &targets,
+        &excludes,
+        &workloads,
+        target_limits.first().copied().unwrap_or_default(),
+    );
     let data = run_data(
         kube_version,
         settings.namespace.as_deref(),
         primary,
         &workloads,
         &resources,
+        &context.entries,
     );
     let user_plan = policy::UserPlan::new(
         &user,
@@ -902,6 +920,79 @@ fn rejected_template(e: &policy::PolicyError, files: &[SourceFile]) -> Finding {
     )
 }
 
+/// The project roots whose inventory the run reads (see [`project`]): none
+/// when the run is not asked for it; a root's config can switch it off.
+fn project_roots(
+    settings: &Settings,
+    configs: &mut Configs,
+    catalog: &Catalog,
+) -> Result<Vec<PathBuf>, RunError> {
+    if !settings.project_context {
+        return Ok(Vec::new());
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut kept = Vec::new();
+    for root in project::roots(settings, &cwd) {
+        // The root's own config decides (`project-context: false`); `--config`
+        // decides for every root, `--no-config` leaves it on.
+        let config = match &settings.config {
+            ConfigChoice::Disabled => None,
+            ConfigChoice::File(_) => Some(0),
+            // The root is the directory of its config, when it has one.
+            ConfigChoice::Discover => match config::in_dir(&root) {
+                Some(_) => configs.nearest_in_dir(&root, catalog)?,
+                None => None,
+            },
+        };
+        let on = config
+            .and_then(|i| configs.loaded.get(i))
+            .and_then(|c| c.project_context)
+            .unwrap_or(true);
+        if on {
+            kept.push(root);
+        }
+    }
+    Ok(kept)
+}
+
+/// The rest of the project's inventory under `roots`: every manifest the run
+/// does not lint itself.
+fn project_context(
+    settings: &Settings,
+    roots: &[PathBuf],
+    targets: &[discover::Target],
+    excludes: &globset::GlobSet,
+    workloads: &[config::Workload],
+    limits: limits::Limits,
+) -> project::Context {
+    if roots.is_empty() {
+        return project::Context::default();
+    }
+    let _span = engine::profile::Span::new("project context");
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut linted: std::collections::HashSet<discover::FileId> = targets
+        .iter()
+        .filter_map(|t| match t {
+            discover::Target::File(p) | discover::Target::Chart(p) => Some(discover::FileId::of(p)),
+            discover::Target::Stdin => None,
+        })
+        .collect();
+    // An editor's buffer stands for the file it names: the copy on disk is
+    // older and must not count too.
+    if let Some(name) = &settings.stdin_filename {
+        linted.insert(discover::FileId::of(std::path::Path::new(name)));
+    }
+    let opts = project::Options {
+        excludes,
+        follow: settings.follow_symlinks,
+        limits,
+        workloads,
+        cache_dir: settings.cache_dir.clone(),
+        threads: settings.threads,
+    };
+    project::read(roots, &cwd, &linted, settings, &opts)
+}
+
 /// Kinds the config declares as carrying a pod template.
 fn workload_kinds(workloads: &[config::Workload]) -> Vec<String> {
     workloads.iter().map(|w| w.kind.clone()).collect()
@@ -934,6 +1025,7 @@ pub(crate) fn run_data(
     primary: Option<&config::Config>,
     workloads: &[config::Workload],
     resources: &[Resource],
+    context: &[Value],
 ) -> Value {
     let (major, minor) = kube_version;
     let mut config = BTreeMap::new();
@@ -967,17 +1059,26 @@ pub(crate) fn run_data(
         })
         .collect();
     config.insert(Value::from("workloads"), Value::from(workload_values));
+    // What the inventory covers, for messages ("the project contains no
+    // NetworkPolicy").
+    let scope = match context.is_empty() {
+        true => "the linted files",
+        false => "the project",
+    };
+    config.insert(Value::from("inventory_scope"), Value::from(scope));
+    // The linted resources, then the rest of the project (project context).
     let inventory: Vec<Value> = resources
         .iter()
         .map(|r| inventory_entry(r, workloads))
+        .chain(context.iter().cloned())
         .collect();
     // The same entries grouped by kind: a cross-resource rule reads only its
     // partner kind (`inventory_by_kind.NetworkPolicy`) instead of scanning the
     // whole run for every resource, which would be quadratic.
     let mut by_kind: BTreeMap<Value, Vec<Value>> = BTreeMap::new();
-    for (r, entry) in resources.iter().zip(&inventory) {
+    for entry in &inventory {
         by_kind
-            .entry(Value::from(r.id.kind.as_str()))
+            .entry(entry["kind"].clone())
             .or_default()
             .push(entry.clone());
     }
@@ -985,7 +1086,7 @@ pub(crate) fn run_data(
         .into_iter()
         .map(|(k, v)| (k, Value::from(v)))
         .collect();
-    let by_ns = inventory_by_ns(resources, &inventory);
+    let by_ns = inventory_by_ns(&inventory);
     let mut kw = BTreeMap::new();
     kw.insert(Value::from("config"), Value::from(config));
     kw.insert(Value::from("inventory"), Value::from(inventory));
@@ -1005,7 +1106,7 @@ pub(crate) fn run_data(
 /// (the values are reference-counted, so this adds pointers, not copies).
 /// Entries without a metadata object belong to no namespace and are left out,
 /// as `selectors.entries_in` leaves them out.
-fn inventory_by_ns(resources: &[Resource], inventory: &[Value]) -> Value {
+fn inventory_by_ns(inventory: &[Value]) -> Value {
     #[derive(Default)]
     struct Bucket {
         all: Vec<Value>,
@@ -1033,11 +1134,14 @@ fn inventory_by_ns(resources: &[Resource], inventory: &[Value]) -> Value {
     }
     let mut namespaces: BTreeMap<Value, Bucket> = BTreeMap::new();
     let mut unset = Bucket::default();
-    for (r, entry) in resources.iter().zip(inventory) {
+    for entry in inventory {
         let Value::Object(meta) = &entry["metadata"] else {
             continue;
         };
-        let kind = r.id.kind.as_str();
+        let Value::String(kind) = &entry["kind"] else {
+            continue;
+        };
+        let kind: &str = kind.as_ref();
         match meta.get(&Value::from("namespace")) {
             Some(ns @ Value::String(s)) if !s.is_empty() => {
                 namespaces.entry(ns.clone()).or_default().push(kind, entry);
@@ -1082,7 +1186,7 @@ const INVENTORY_FULL_KINDS: &[&str] = &[
 /// - partner kinds (above): the whole object;
 /// - pod-bearing kinds: also `pod_labels` (pod template labels), `replicas`,
 ///   `selector`, `service_account` and `automount_token` when set.
-fn inventory_entry(r: &Resource, workloads: &[config::Workload]) -> Value {
+pub(crate) fn inventory_entry(r: &Resource, workloads: &[config::Workload]) -> Value {
     if INVENTORY_FULL_KINDS.contains(&r.id.kind.as_str()) {
         return engine::convert::to_value(&r.root);
     }

@@ -235,6 +235,14 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
             render_timeout: None,
         },
         policies: policy_options(&cli.policy, cli.gatekeeper),
+        project_context: !cli.no_project_context,
+        cache_dir: match cli.no_cache {
+            true => None,
+            false => cli
+                .cache_dir
+                .clone()
+                .or_else(kubeward::project::cache::default_dir),
+        },
         limits: kubeward::limits::Limits {
             max_file_bytes: cli.max_file_size,
             max_depth: cli.max_depth,

@@ -1,0 +1,249 @@
+//! The project a run belongs to. Cross-resource rules (a workload without a
+//! NetworkPolicy, a PDB, a ServiceAccount) must judge a file against the
+//! *project's* resources, not against whichever files the command line
+//! happened to name: pre-commit passes only the staged files, an editor only
+//! its buffer, CI the whole tree, and all three must agree.
+//!
+//! The project root of a named path is the directory of the nearest
+//! `.kubeward.yaml` above it, else the nearest directory holding `.git`, else
+//! the current directory (when the path is under it) or the path's own
+//! directory. Every manifest under the root that the run does not lint itself
+//! (same discovery and excludes as a walk) contributes its slim inventory
+//! entries. Chart directories are not rendered for context: rendering costs
+//! seconds, and a pre-commit run must not pay it for a chart nobody touched.
+//!
+//! Reading a large repository on every one-file run would be slow, so each
+//! file's entries are cached (see [`cache`]), keyed by path, size, mtime and
+//! what shapes an entry (kubeward's version, custom workloads, limits).
+
+pub mod cache;
+
+use crate::discover::{self, Target};
+use crate::{config, input, limits::Limits, resource, Settings};
+use globset::GlobSet;
+use regorus::Value;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// The resources of a run's project that the run does not lint.
+#[derive(Debug, Default)]
+pub struct Context {
+    /// Inventory entries (as `data.kubeward.inventory` holds them), in
+    /// discovery order.
+    pub entries: Vec<Value>,
+    /// Manifest files read for context (from disk or from the cache).
+    pub files: usize,
+    /// Of those, how many came from the cache.
+    pub cached: usize,
+}
+
+/// What reading the context needs from the run.
+pub struct Options<'a> {
+    pub excludes: &'a GlobSet,
+    pub follow: bool,
+    pub limits: Limits,
+    pub workloads: &'a [config::Workload],
+    /// Where the inventory cache lives; None: no cache (`--no-cache`).
+    pub cache_dir: Option<PathBuf>,
+    pub threads: usize,
+}
+
+/// The project root for a path named on the command line (a file or a
+/// directory), as an absolute path.
+pub fn root_of(named: &Path, cwd: &Path) -> PathBuf {
+    let abs = cwd.join(named);
+    let start = match std::fs::metadata(&abs) {
+        Ok(m) if m.is_dir() => abs.clone(),
+        _ => abs.parent().map_or_else(|| abs.clone(), Path::to_path_buf),
+    };
+    let start = std::fs::canonicalize(&start).unwrap_or(start);
+    if let Some(dir) = start.ancestors().find(|d| config::in_dir(d).is_some()) {
+        return dir.to_path_buf();
+    }
+    if let Some(dir) = start
+        .ancestors()
+        .find(|d| std::fs::symlink_metadata(d.join(".git")).is_ok())
+    {
+        return dir.to_path_buf();
+    }
+    let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+    match start.starts_with(&cwd) {
+        true => cwd,
+        false => start,
+    }
+}
+
+/// The roots of a run: one per path named (stdin counts through
+/// `--stdin-filename`; bare stdin has no project), without repeats. A root
+/// inside another root is dropped: the outer one's walk covers it.
+pub fn roots(settings: &Settings, cwd: &Path) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = Vec::new();
+    for p in &settings.paths {
+        let root = if p.as_os_str() == "-" {
+            match &settings.stdin_filename {
+                Some(name) => root_of(Path::new(name), cwd),
+                None => continue,
+            }
+        } else {
+            root_of(p, cwd)
+        };
+        if !roots.contains(&root) {
+            roots.push(root);
+        }
+    }
+    let all = roots.clone();
+    roots.retain(|r| !all.iter().any(|o| o != r && r.starts_with(o)));
+    roots.sort();
+    roots
+}
+
+/// How a walk of `root` should be written so that excludes match as they do
+/// in a walk from the current directory: `.` for the current directory,
+/// `../..` above it, the absolute path elsewhere.
+fn walk_path(root: &Path, cwd: &Path) -> PathBuf {
+    let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+    if let Ok(rest) = root.strip_prefix(&cwd) {
+        return Path::new(".").join(rest);
+    }
+    if let Ok(up) = cwd.strip_prefix(root) {
+        let mut p = PathBuf::new();
+        for _ in up.components() {
+            p.push("..");
+        }
+        return p;
+    }
+    root.to_path_buf()
+}
+
+/// Reads the project's manifests under `roots` that are not in `linted`,
+/// through the cache.
+pub fn read(
+    roots: &[PathBuf],
+    cwd: &Path,
+    linted: &HashSet<discover::FileId>,
+    settings: &Settings,
+    opts: &Options<'_>,
+) -> Context {
+    let mut context = Context::default();
+    for root in roots {
+        let walked = walk_path(root, cwd);
+        let (targets, _problems) =
+            discover::discover(std::slice::from_ref(&walked), opts.excludes, opts.follow);
+        // Problems met walking for context (an unreadable directory) are not
+        // the run's: the files it lints were found and reported on their own.
+        let files: Vec<PathBuf> = targets
+            .into_iter()
+            .filter_map(|t| match t {
+                Target::File(p) => Some(p),
+                _ => None,
+            })
+            .filter(|p| !linted.contains(&discover::FileId::of(p)))
+            .collect();
+        let mut store = opts
+            .cache_dir
+            .as_deref()
+            .map(|dir| cache::Store::open(dir, root, &salt(opts)));
+        let keys: Vec<Option<cache::Key>> =
+            files.iter().map(|p| cache::Key::of(&walked, p)).collect();
+        let mut found: Vec<Option<Vec<Value>>> = keys
+            .iter()
+            .map(|k| Some(store.as_ref()?.get(k.as_ref()?)?.clone()))
+            .collect();
+        context.files += files.len();
+        context.cached += found.iter().filter(|f| f.is_some()).count();
+        let missing: Vec<usize> = (0..files.len()).filter(|&i| found[i].is_none()).collect();
+        let threads = crate::parallel::threads_for(missing.len(), 8, opts.threads);
+        let fresh = crate::parallel::map(
+            &missing,
+            threads,
+            || Ok::<_, std::convert::Infallible>(()),
+            |_, &i| entries_of(&files[i], settings, opts),
+        )
+        .unwrap_or_default();
+        for (i, entries) in missing.into_iter().zip(fresh) {
+            if let (Some(store), Some(key)) = (store.as_mut(), &keys[i]) {
+                store.put(key, &entries);
+            }
+            found[i] = Some(entries);
+        }
+        context
+            .entries
+            .extend(found.into_iter().flatten().flatten());
+        if let Some(store) = store {
+            store.save(&keys);
+        }
+    }
+    context
+}
+
+/// What shapes an inventory entry besides the file's bytes: a cache written
+/// under other settings is ignored.
+fn salt(opts: &Options<'_>) -> String {
+    format!(
+        "{} {:?} {:?}",
+        env!("CARGO_PKG_VERSION"),
+        opts.workloads,
+        opts.limits
+    )
+}
+
+/// The inventory entries of one manifest file; nothing when it cannot be
+/// read or parsed (the run reports only on the files it lints).
+fn entries_of(path: &Path, settings: &Settings, opts: &Options<'_>) -> Vec<Value> {
+    let target = Target::File(path.to_path_buf());
+    match input::read_and_load(&target, settings, &opts.limits) {
+        input::Loaded::File {
+            source, documents, ..
+        } => {
+            let mut issues = Vec::new();
+            resource::resources_of(0, &source.text, documents, &mut issues)
+                .iter()
+                .map(|r| crate::inventory_entry(r, opts.workloads))
+                .collect()
+        }
+        input::Loaded::Failed(_) => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_is_the_nearest_config_then_the_repository() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let base = std::fs::canonicalize(dir.path()).expect("real");
+        std::fs::create_dir_all(base.join("repo/.git")).expect("git");
+        std::fs::create_dir_all(base.join("repo/apps/web")).expect("dirs");
+        std::fs::write(base.join("repo/apps/web/d.yaml"), "").expect("file");
+        assert_eq!(
+            root_of(Path::new("repo/apps/web/d.yaml"), &base),
+            base.join("repo")
+        );
+        std::fs::write(base.join("repo/apps/.kubeward.yaml"), "").expect("config");
+        assert_eq!(
+            root_of(Path::new("repo/apps/web/d.yaml"), &base),
+            base.join("repo/apps")
+        );
+        // No marker: the current directory when the path is under it.
+        std::fs::create_dir_all(base.join("plain/x")).expect("dirs");
+        assert_eq!(root_of(Path::new("plain/x/a.yaml"), &base), base);
+        // ... else the path's own directory.
+        let elsewhere = base.join("plain/x");
+        assert_eq!(
+            root_of(&elsewhere.join("a.yaml"), &base.join("repo")),
+            elsewhere
+        );
+    }
+
+    #[test]
+    fn walks_are_written_from_the_current_directory() {
+        let cwd = std::env::current_dir().expect("cwd");
+        let cwd = std::fs::canonicalize(cwd).expect("real");
+        assert_eq!(walk_path(&cwd, &cwd), Path::new("."));
+        if let Some(parent) = cwd.parent() {
+            assert_eq!(walk_path(parent, &cwd), Path::new(".."));
+        }
+        assert_eq!(walk_path(&cwd.join("a"), &cwd), Path::new("./a"));
+    }
+}
