@@ -181,20 +181,57 @@ fn anchor(id: &str) -> String {
         .to_lowercase()
 }
 
-/// The closest known rule id to a mistyped one, for "did you mean".
+/// The closest known rule id to a mistyped one, for "did you mean": a rule
+/// name without its category (`privileged` -> `pod-security/privileged`, or
+/// several ids joined with " or " when the name is in more than one category),
+/// else the nearest id (or `category/` prefix) by edit distance, else the id
+/// whose name is nearest to a bare name (`privilegd`).
 pub fn suggest(catalog: &Catalog, id: &str) -> Option<String> {
+    let infos = rule_infos(catalog);
+    let name_of = |known: &'_ str| known.rsplit('/').next().unwrap_or(known).to_string();
+    let bare = !id.is_empty() && !id.contains('/');
+    if bare {
+        let same: Vec<&str> = infos
+            .iter()
+            .filter(|i| name_of(i.id).eq_ignore_ascii_case(id))
+            .map(|i| i.id)
+            .collect();
+        if !same.is_empty() {
+            return Some(same.join(" or "));
+        }
+    }
+    // Ids, and the category prefixes `--only` and config accept.
+    let mut candidates: Vec<String> = infos.iter().map(|i| i.id.to_string()).collect();
+    let mut categories: Vec<String> = infos
+        .iter()
+        .filter_map(|i| i.id.split_once('/').map(|(c, _)| format!("{c}/")))
+        .collect();
+    categories.dedup();
+    candidates.extend(categories);
+    if let Some(near) = nearest(id, candidates.iter().map(|c| (c.as_str(), c.as_str()))) {
+        return Some(near.to_string());
+    }
+    if bare {
+        let names: Vec<(String, &str)> = infos.iter().map(|i| (name_of(i.id), i.id)).collect();
+        return nearest(id, names.iter().map(|(n, full)| (n.as_str(), *full))).map(str::to_string);
+    }
+    None
+}
+
+/// The candidate whose key is nearest to `id` by edit distance, when near
+/// enough: (key compared, what to suggest).
+fn nearest<'a>(id: &str, candidates: impl Iterator<Item = (&'a str, &'a str)>) -> Option<&'a str> {
     let near = |known: &str| 3.max(known.len() / 4);
     let chars = id.chars().count();
-    rule_infos(catalog)
-        .into_iter()
+    candidates
         // The distance is at least the difference in length: skip the
         // quadratic computation for ids that cannot be near (a hostile
         // suppression comment can hold a megabyte-long "id").
-        .filter(|i| i.id.chars().count().abs_diff(chars) <= near(i.id))
-        .map(|i| (edit_distance(i.id, id), i.id))
-        .filter(|(d, known)| *d <= near(known))
+        .filter(|(key, _)| key.chars().count().abs_diff(chars) <= near(key))
+        .map(|(key, shown)| (edit_distance(key, id), shown, key))
+        .filter(|(d, _, key)| *d <= near(key))
         .min()
-        .map(|(_, known)| known.to_string())
+        .map(|(_, shown, _)| shown)
 }
 
 /// Levenshtein distance, for "did you mean" hints.
@@ -228,6 +265,21 @@ mod tests {
             Some("pod-security/privileged")
         );
         assert_eq!(edit_distance("abc", "abd"), 1);
+        // A rule name without its category, exact or mistyped.
+        assert_eq!(
+            suggest(&catalog, "privileged").as_deref(),
+            Some("pod-security/privileged")
+        );
+        assert_eq!(
+            suggest(&catalog, "host-netwrk").as_deref(),
+            Some("pod-security/host-network")
+        );
+        // A mistyped category prefix.
+        assert_eq!(
+            suggest(&catalog, "pod-securty/").as_deref(),
+            Some("pod-security/")
+        );
+        assert_eq!(suggest(&catalog, "zzzzzzzzzzzz").as_deref(), None);
     }
 
     #[test]

@@ -315,8 +315,9 @@ pub struct LintArgs {
     pub helm_bin: Option<PathBuf>,
 
     /// Do not render charts, even with helm present (each chart yields one
-    /// helm/not-rendered finding); keeps pre-commit hooks instant.
-    #[arg(long, conflicts_with = "helm_bin", help_heading = "Helm charts")]
+    /// helm/not-rendered finding); keeps pre-commit hooks instant. Wins over
+    /// --helm-bin.
+    #[arg(long, help_heading = "Helm charts")]
     pub no_helm: bool,
 
     /// A values file for every chart rendered (repeatable; later files win).

@@ -141,6 +141,31 @@ impl std::fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// Every error found in a config file, in file order (never empty): a config
+/// with several mistakes reports them all at once, not one per run.
+#[derive(Debug, Clone)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl std::fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+impl From<ConfigError> for ConfigErrors {
+    fn from(e: ConfigError) -> Self {
+        ConfigErrors(vec![e])
+    }
+}
+
 /// The config file in `dir` itself, if any. Anything but a directory by that
 /// name counts, so a FIFO or device planted as `.kubeward.yaml` is refused
 /// with a message (`load`) rather than silently ignored.
@@ -177,7 +202,7 @@ pub fn load(
     max: u64,
     known: &dyn Fn(&str) -> bool,
     suggest: &dyn Fn(&str) -> Option<String>,
-) -> Result<Config, ConfigError> {
+) -> Result<Config, ConfigErrors> {
     let display = path.display().to_string();
     let text = crate::input::read_option_file(path, max).map_err(|e| ConfigError {
         source: SourceFile::new(display.clone(), ""),
@@ -255,68 +280,106 @@ fn project_root(dir: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-/// Parses config text (`name` is how errors refer to it).
+/// Parses config text (`name` is how errors refer to it). Every error is
+/// reported, each located: a bad value does not hide the next one.
 pub fn parse(
     name: &str,
     text: &str,
     known: &dyn Fn(&str) -> bool,
     suggest: &dyn Fn(&str) -> Option<String>,
-) -> Result<Config, ConfigError> {
+) -> Result<Config, ConfigErrors> {
     let source = SourceFile::new(name, text);
     let p = Parser {
         source: &source,
         known,
         suggest,
         warnings: std::cell::RefCell::new(Vec::new()),
+        errors: std::cell::RefCell::new(Vec::new()),
     };
     let loaded = yaml::load(text);
-    if let Some(issue) = loaded
+    let mut syntax = false;
+    for issue in loaded
         .issues
         .iter()
-        .find(|i| i.rule == crate::rules_builtin::YAML_SYNTAX || i.rule == "yaml/duplicate-key")
+        .filter(|i| i.rule == crate::rules_builtin::YAML_SYNTAX || i.rule == "yaml/duplicate-key")
     {
-        return Err(p.err(issue.span, issue.message.clone()));
+        syntax |= issue.rule == crate::rules_builtin::YAML_SYNTAX;
+        p.keep::<()>(Err(p.err(issue.span, issue.message.clone())));
     }
     let mut config = Config::default();
-    let Some(doc) = loaded.documents.first() else {
-        return Ok(config); // an empty config is a valid one
-    };
-    let entries = p.map(&doc.root, "the config")?;
-    for e in entries {
+    match loaded.documents.first() {
+        // What does not parse is not read further: its errors would be noise.
+        _ if syntax => {}
+        None => {} // an empty config is a valid one
+        Some(doc) => {
+            if let Some(entries) = p.keep(p.map(&doc.root, "the config")) {
+                for e in entries {
+                    p.top_level(e, &mut config);
+                }
+            }
+        }
+    }
+    config.unknown_ids = p.warnings.into_inner();
+    let mut errors = p.errors.into_inner();
+    if errors.is_empty() {
+        return Ok(config);
+    }
+    errors.sort_by_key(|e| (e.span.start, e.span.end));
+    errors.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+    Err(ConfigErrors(errors))
+}
+
+struct Parser<'a> {
+    source: &'a SourceFile,
+    known: &'a dyn Fn(&str) -> bool,
+    suggest: &'a dyn Fn(&str) -> Option<String>,
+    warnings: std::cell::RefCell<Vec<ConfigWarning>>,
+    /// Every error found so far; parsing goes on past each.
+    errors: std::cell::RefCell<Vec<ConfigError>>,
+}
+
+impl Parser<'_> {
+    /// The value, or None with the error recorded.
+    fn keep<T>(&self, r: Result<T, ConfigError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.errors.borrow_mut().push(e);
+                None
+            }
+        }
+    }
+
+    /// One top-level key of the config.
+    fn top_level(&self, e: &yaml::Entry, config: &mut Config) {
         let v = &e.value;
         match e.key.as_str() {
-            "kube-version" => config.kube_version = Some(p.kube_version(v)?),
-            "fail-on" => {
-                let s = p.string(v, "fail-on")?;
-                config.fail_on = Some(match s.as_str() {
-                    "never" => FailOn::Never,
-                    other => FailOn::Severity(Severity::parse(other).ok_or_else(|| {
-                        p.err(
-                            v.span,
-                            "fail-on must be error, warning, info or never".into(),
-                        )
-                    })?),
-                });
+            "kube-version" => config.kube_version = self.keep(self.kube_version(v)),
+            "fail-on" => config.fail_on = self.keep(self.fail_on(v)),
+            "exclude" => {
+                if let Some((_, globs)) = self.keep(self.globs(v, "exclude")) {
+                    config.exclude = globs;
+                }
             }
-            "exclude" => config.exclude = p.globs(v, "exclude")?.1,
-            "rules" => config.rules = p.switches(v)?,
-            "severity" => config.severity = p.severities(v)?,
+            "rules" => config.rules = self.switches(v),
+            "severity" => config.severity = self.severities(v),
             "params" => {
-                for pe in p.map(v, "params")? {
-                    p.rule_id(&pe.key, pe.key_span);
+                for pe in self.keep(self.map(v, "params")).unwrap_or_default() {
+                    self.rule_id(&pe.key, pe.key_span);
                     config
                         .params
                         .insert(pe.key.clone(), crate::engine::convert::to_value(&pe.value));
                 }
             }
             "workloads" => {
-                for item in p.seq(v, "workloads")? {
-                    config.workloads.push(p.workload(item)?);
+                for item in self.keep(self.seq(v, "workloads")).unwrap_or_default() {
+                    config.workloads.extend(self.workload(item));
                 }
             }
             "policies" => {
-                config.policies = p
-                    .strings(v, "policies")?
+                config.policies = self
+                    .keep(self.strings(v, "policies"))
+                    .unwrap_or_default()
                     .into_iter()
                     .map(|(span, s)| PolicyPath {
                         path: PathBuf::from(s),
@@ -325,27 +388,31 @@ pub fn parse(
                     .collect();
             }
             "overrides" => {
-                for item in p.seq(v, "overrides")? {
-                    config.overrides.push(p.override_entry(item)?);
+                for item in self.keep(self.seq(v, "overrides")).unwrap_or_default() {
+                    config.overrides.extend(self.override_entry(item));
                 }
             }
             "ignore" => {
-                for item in p.seq(v, "ignore")? {
-                    config.ignore.push(p.ignore_entry(item)?);
+                for item in self.keep(self.seq(v, "ignore")).unwrap_or_default() {
+                    config.ignore.extend(self.ignore_entry(item));
                 }
             }
             "charts" => {
-                for item in p.seq(v, "charts")? {
-                    config.charts.push(p.chart_entry(item)?);
+                for item in self.keep(self.seq(v, "charts")).unwrap_or_default() {
+                    config.charts.extend(self.chart_entry(item));
                 }
             }
-            "limits" => config.limits = p.limits(v)?,
+            "limits" => config.limits = self.limits(v),
             "project-context" => match &v.kind {
                 NodeKind::Scalar(Scalar::Bool(b)) => config.project_context = Some(*b),
-                _ => return Err(p.err(v.span, "project-context must be true or false".into())),
+                _ => {
+                    self.keep::<()>(Err(
+                        self.err(v.span, "project-context must be true or false".into())
+                    ));
+                }
             },
             other => {
-                return Err(p.unknown_key(
+                self.keep::<()>(Err(self.unknown_key(
                     e.key_span,
                     other,
                     &[
@@ -363,22 +430,23 @@ pub fn parse(
                         "limits",
                         "project-context",
                     ],
-                ))
+                )));
             }
         }
     }
-    config.unknown_ids = p.warnings.into_inner();
-    Ok(config)
-}
 
-struct Parser<'a> {
-    source: &'a SourceFile,
-    known: &'a dyn Fn(&str) -> bool,
-    suggest: &'a dyn Fn(&str) -> Option<String>,
-    warnings: std::cell::RefCell<Vec<ConfigWarning>>,
-}
-
-impl Parser<'_> {
+    fn fail_on(&self, v: &Node) -> Result<FailOn, ConfigError> {
+        let s = self.string(v, "fail-on")?;
+        Ok(match s.as_str() {
+            "never" => FailOn::Never,
+            other => FailOn::Severity(Severity::parse(other).ok_or_else(|| {
+                self.err(
+                    v.span,
+                    "fail-on must be error, warning, info or never".into(),
+                )
+            })?),
+        })
+    }
     fn err(&self, span: Span, message: String) -> ConfigError {
         ConfigError {
             source: self.source.clone(),
@@ -431,10 +499,11 @@ impl Parser<'_> {
     fn strings(&self, n: &Node, what: &str) -> Result<Vec<(Span, String)>, ConfigError> {
         match &n.kind {
             NodeKind::Scalar(Scalar::Str(s)) => Ok(vec![(n.span, s.clone())]),
-            NodeKind::Seq(items) => items
+            // Each bad item is an error of its own; the good ones are kept.
+            NodeKind::Seq(items) => Ok(items
                 .iter()
-                .map(|i| self.string(i, what).map(|s| (i.span, s)))
-                .collect(),
+                .filter_map(|i| self.keep(self.string(i, what).map(|s| (i.span, s))))
+                .collect()),
             _ => Err(self.err(
                 n.span,
                 format!("{what} must be a string or a list of strings"),
@@ -445,10 +514,25 @@ impl Parser<'_> {
     fn globs(&self, n: &Node, what: &str) -> Result<(globset::GlobSet, Vec<String>), ConfigError> {
         let items = self.strings(n, what)?;
         let mut b = globset::GlobSetBuilder::new();
+        // Every bad glob is reported: the first as this call's error, the
+        // others recorded.
+        let mut first = None;
         for (span, g) in &items {
-            let glob = globset::Glob::new(g)
-                .map_err(|e| self.err(*span, format!("invalid glob {g:?}: {}", e.kind())))?;
-            b.add(glob);
+            match globset::Glob::new(g) {
+                Ok(glob) => {
+                    b.add(glob);
+                }
+                Err(e) => {
+                    let e = self.err(*span, format!("invalid glob {g:?}: {}", e.kind()));
+                    match first {
+                        None => first = Some(e),
+                        Some(_) => self.errors.borrow_mut().push(e),
+                    }
+                }
+            }
+        }
+        if let Some(e) = first {
+            return Err(e);
         }
         let set = b
             .build()
@@ -472,57 +556,72 @@ impl Parser<'_> {
         }
     }
 
-    fn ids(&self, n: &Node, what: &str) -> Result<Vec<String>, ConfigError> {
-        let items = self.strings(n, what)?;
+    /// Rule ids (errors recorded; the valid ids are kept).
+    fn ids(&self, n: &Node, what: &str) -> Vec<String> {
+        let items = self.keep(self.strings(n, what)).unwrap_or_default();
         for (span, id) in &items {
             self.rule_id(id, *span);
         }
-        Ok(items.into_iter().map(|(_, s)| s).collect())
+        items.into_iter().map(|(_, s)| s).collect()
     }
 
-    fn switches(&self, n: &Node) -> Result<RuleSwitches, ConfigError> {
+    /// `rules:` (errors recorded; what is valid is kept).
+    fn switches(&self, n: &Node) -> RuleSwitches {
         let mut out = RuleSwitches::default();
-        for e in self.map(n, "rules")? {
+        for e in self.keep(self.map(n, "rules")).unwrap_or_default() {
             match e.key.as_str() {
-                "enable" => out.enable = self.ids(&e.value, "rules.enable")?,
-                "disable" => out.disable = self.ids(&e.value, "rules.disable")?,
-                other => return Err(self.unknown_key(e.key_span, other, &["enable", "disable"])),
+                "enable" => out.enable = self.ids(&e.value, "rules.enable"),
+                "disable" => out.disable = self.ids(&e.value, "rules.disable"),
+                other => {
+                    self.keep::<()>(Err(self.unknown_key(
+                        e.key_span,
+                        other,
+                        &["enable", "disable"],
+                    )));
+                }
             }
         }
-        Ok(out)
+        out
     }
 
-    fn severities(&self, n: &Node) -> Result<BTreeMap<String, Severity>, ConfigError> {
+    /// `severity:` (errors recorded; the valid entries are kept).
+    fn severities(&self, n: &Node) -> BTreeMap<String, Severity> {
         let mut out = BTreeMap::new();
-        for e in self.map(n, "severity")? {
+        for e in self.keep(self.map(n, "severity")).unwrap_or_default() {
             self.rule_id(&e.key, e.key_span);
-            let s = self.string(&e.value, "a severity")?;
-            let sev = Severity::parse(&s).ok_or_else(|| {
-                self.err(
-                    e.value.span,
-                    format!("severity must be error, warning or info, not {s:?}"),
-                )
-            })?;
-            out.insert(e.key.clone(), sev);
+            let sev = self.string(&e.value, "a severity").and_then(|s| {
+                Severity::parse(&s).ok_or_else(|| {
+                    self.err(
+                        e.value.span,
+                        format!("severity must be error, warning or info, not {s:?}"),
+                    )
+                })
+            });
+            if let Some(sev) = self.keep(sev) {
+                out.insert(e.key.clone(), sev);
+            }
         }
-        Ok(out)
+        out
     }
 
-    fn limits(&self, n: &Node) -> Result<crate::limits::Limits, ConfigError> {
+    /// `limits:` (errors recorded; the valid limits are kept).
+    fn limits(&self, n: &Node) -> crate::limits::Limits {
         use crate::limits::check_depth;
         let mut out = crate::limits::Limits::default();
-        for e in self.map(n, "limits")? {
+        for e in self.keep(self.map(n, "limits")).unwrap_or_default() {
             let v = &e.value;
             match e.key.as_str() {
-                "max-file-size" => out.max_file_bytes = Some(self.size(v, "max-file-size")?),
-                "max-alias-size" => out.max_alias_bytes = Some(self.size(v, "max-alias-size")?),
-                "max-aliases" => out.max_alias_nodes = Some(self.count(v, "max-aliases")?),
+                "max-file-size" => out.max_file_bytes = self.keep(self.size(v, "max-file-size")),
+                "max-alias-size" => out.max_alias_bytes = self.keep(self.size(v, "max-alias-size")),
+                "max-aliases" => out.max_alias_nodes = self.keep(self.count(v, "max-aliases")),
                 "max-depth" => {
-                    let d = self.count(v, "max-depth")?;
-                    out.max_depth = Some(check_depth(d).map_err(|m| self.err(v.span, m))?);
+                    let d = self
+                        .count(v, "max-depth")
+                        .and_then(|d| check_depth(d).map_err(|m| self.err(v.span, m)));
+                    out.max_depth = self.keep(d);
                 }
                 other => {
-                    return Err(self.unknown_key(
+                    self.keep::<()>(Err(self.unknown_key(
                         e.key_span,
                         other,
                         &[
@@ -531,11 +630,11 @@ impl Parser<'_> {
                             "max-aliases",
                             "max-alias-size",
                         ],
-                    ))
+                    )));
                 }
             }
         }
-        Ok(out)
+        out
     }
 
     /// A size: a byte count or a string with a K/M/G suffix (`100MiB`).
@@ -573,111 +672,147 @@ impl Parser<'_> {
         }
     }
 
-    fn workload(&self, n: &Node) -> Result<Workload, ConfigError> {
+    /// One `workloads:` entry; None when it has errors (recorded).
+    fn workload(&self, n: &Node) -> Option<Workload> {
         let (mut kind, mut api_version, mut template) = (None, None, None);
-        for e in self.map(n, "a workload")? {
+        let errors_before = self.errors.borrow().len();
+        // A key present with a bad value is reported as such, not as missing.
+        let (mut has_kind, mut has_template) = (false, false);
+        for e in self.keep(self.map(n, "a workload"))? {
             match e.key.as_str() {
-                "kind" => kind = Some(self.string(&e.value, "kind")?),
-                "api-version" => api_version = Some(self.string(&e.value, "api-version")?),
+                "kind" => {
+                    has_kind = true;
+                    kind = self.keep(self.string(&e.value, "kind"));
+                }
+                "api-version" => api_version = self.keep(self.string(&e.value, "api-version")),
                 "template" => {
-                    let t = self.string(&e.value, "template")?;
-                    let parts: Vec<String> = t.split('.').map(str::to_string).collect();
-                    if parts.iter().any(String::is_empty) {
-                        return Err(self.err(
-                            e.value.span,
-                            "template is a dotted path like spec.template".into(),
-                        ));
-                    }
-                    template = Some(parts);
+                    has_template = true;
+                    let parts = self.string(&e.value, "template").and_then(|t| {
+                        let parts: Vec<String> = t.split('.').map(str::to_string).collect();
+                        if parts.iter().any(String::is_empty) {
+                            return Err(self.err(
+                                e.value.span,
+                                "template is a dotted path like spec.template".into(),
+                            ));
+                        }
+                        Ok(parts)
+                    });
+                    template = self.keep(parts);
                 }
                 other => {
-                    return Err(self.unknown_key(
+                    self.keep::<()>(Err(self.unknown_key(
                         e.key_span,
                         other,
                         &["kind", "api-version", "template"],
-                    ))
+                    )));
                 }
             }
         }
-        match (kind, template) {
-            (Some(kind), Some(template)) => Ok(Workload {
-                kind,
-                api_version,
-                template,
-            }),
-            _ => Err(self.err(
+        if !(has_kind && has_template) {
+            self.keep::<()>(Err(self.err(
                 n.span,
                 "a workload needs `kind` and `template` (the path to its pod template, e.g. spec.template)".into(),
-            )),
+            )));
         }
+        if self.errors.borrow().len() > errors_before {
+            return None;
+        }
+        Some(Workload {
+            kind: kind?,
+            api_version,
+            template: template?,
+        })
     }
 
-    fn chart_entry(&self, n: &Node) -> Result<ChartRender, ConfigError> {
+    /// One `charts:` entry; None when it has errors (recorded).
+    fn chart_entry(&self, n: &Node) -> Option<ChartRender> {
         let mut c = ChartRender::default();
+        let errors_before = self.errors.borrow().len();
         let mut path = None;
-        for e in self.map(n, "a chart")? {
+        let mut has_path = false;
+        let text = |v: &Node, what: &str| self.keep(self.string(v, what));
+        for e in self.keep(self.map(n, "a chart"))? {
             let v = &e.value;
             match e.key.as_str() {
-                "path" => path = Some(PathBuf::from(self.string(v, "path")?)),
-                "name" => c.name = Some(self.string(v, "name")?),
-                "release-name" => c.release_name = Some(self.string(v, "release-name")?),
-                "namespace" => c.namespace = Some(self.string(v, "namespace")?),
+                "path" => {
+                    has_path = true;
+                    path = text(v, "path").map(PathBuf::from);
+                }
+                "name" => c.name = text(v, "name"),
+                "release-name" => c.release_name = text(v, "release-name"),
+                "namespace" => c.namespace = text(v, "namespace"),
                 "values" => {
                     c.values = self
-                        .strings(v, "values")?
+                        .keep(self.strings(v, "values"))
+                        .unwrap_or_default()
                         .into_iter()
                         .map(|(_, s)| PathBuf::from(s))
                         .collect()
                 }
                 "set" => {
                     c.set = self
-                        .strings(v, "set")?
+                        .keep(self.strings(v, "set"))
+                        .unwrap_or_default()
                         .into_iter()
                         .map(|(_, s)| s)
                         .collect()
                 }
                 other => {
-                    return Err(self.unknown_key(
+                    self.keep::<()>(Err(self.unknown_key(
                         e.key_span,
                         other,
                         &["path", "name", "release-name", "namespace", "values", "set"],
-                    ))
+                    )));
                 }
             }
         }
-        match path {
-            Some(p) => {
-                c.path = p;
-                Ok(c)
-            }
-            None => Err(self.err(
+        if !has_path {
+            self.keep::<()>(Err(self.err(
                 n.span,
                 "a chart needs `path` (the chart directory, relative to this file)".into(),
-            )),
+            )));
         }
+        if self.errors.borrow().len() > errors_before {
+            return None;
+        }
+        c.path = path?;
+        Some(c)
     }
 
-    fn override_entry(&self, n: &Node) -> Result<Override, ConfigError> {
+    /// One `overrides:` entry; None when it has errors (recorded).
+    fn override_entry(&self, n: &Node) -> Option<Override> {
+        let errors_before = self.errors.borrow().len();
         let mut files = None;
+        let mut has_files = false;
         let mut rules = RuleSwitches::default();
         let mut severity = BTreeMap::new();
-        for e in self.map(n, "an override")? {
+        for e in self.keep(self.map(n, "an override"))? {
             match e.key.as_str() {
-                "files" => files = Some(self.globs(&e.value, "files")?),
-                "rules" => rules = self.switches(&e.value)?,
-                "severity" => severity = self.severities(&e.value)?,
+                "files" => {
+                    has_files = true;
+                    files = self.keep(self.globs(&e.value, "files"));
+                }
+                "rules" => rules = self.switches(&e.value),
+                "severity" => severity = self.severities(&e.value),
                 other => {
-                    return Err(self.unknown_key(
+                    self.keep::<()>(Err(self.unknown_key(
                         e.key_span,
                         other,
                         &["files", "rules", "severity"],
-                    ))
+                    )));
                 }
             }
         }
-        let (files, file_globs) =
-            files.ok_or_else(|| self.err(n.span, "an override needs `files` (globs)".into()))?;
-        Ok(Override {
+        if !has_files {
+            self.keep::<()>(Err(
+                self.err(n.span, "an override needs `files` (globs)".into())
+            ));
+        }
+        if self.errors.borrow().len() > errors_before {
+            return None;
+        }
+        let (files, file_globs) = files?;
+        Some(Override {
             files,
             file_globs,
             rules,
@@ -685,7 +820,9 @@ impl Parser<'_> {
         })
     }
 
-    fn ignore_entry(&self, n: &Node) -> Result<Ignore, ConfigError> {
+    /// One `ignore:` entry; None when it has errors (recorded).
+    fn ignore_entry(&self, n: &Node) -> Option<Ignore> {
+        let errors_before = self.errors.borrow().len();
         let mut out = Ignore {
             rules: Vec::new(),
             kind: None,
@@ -695,42 +832,56 @@ impl Parser<'_> {
             reason: String::new(),
         };
         let mut has_rules = false;
-        for e in self.map(n, "an ignore entry")? {
+        let mut has_reason = false;
+        let text = |v: &Node, what: &str| self.keep(self.string(v, what));
+        for e in self.keep(self.map(n, "an ignore entry"))? {
             match e.key.as_str() {
                 "rules" => {
-                    out.rules = self.ids(&e.value, "rules")?;
+                    out.rules = self.ids(&e.value, "rules");
                     has_rules = true;
                 }
-                "kind" => out.kind = Some(self.string(&e.value, "kind")?),
-                "namespace" => out.namespace = Some(self.string(&e.value, "namespace")?),
-                "name" => out.name = Some(self.string(&e.value, "name")?),
+                "kind" => out.kind = text(&e.value, "kind"),
+                "namespace" => out.namespace = text(&e.value, "namespace"),
+                "name" => out.name = text(&e.value, "name"),
                 "labels" => {
-                    for le in self.map(&e.value, "labels")? {
-                        out.labels
-                            .insert(le.key.clone(), self.string(&le.value, "a label value")?);
+                    for le in self.keep(self.map(&e.value, "labels")).unwrap_or_default() {
+                        if let Some(v) = text(&le.value, "a label value") {
+                            out.labels.insert(le.key.clone(), v);
+                        }
                     }
                 }
-                "reason" => out.reason = self.string(&e.value, "reason")?,
+                "reason" => {
+                    has_reason = true;
+                    out.reason = text(&e.value, "reason").unwrap_or_default();
+                }
                 other => {
-                    return Err(self.unknown_key(
+                    self.keep::<()>(Err(self.unknown_key(
                         e.key_span,
                         other,
                         &["rules", "kind", "namespace", "name", "labels", "reason"],
-                    ))
+                    )));
                 }
             }
         }
-        if !has_rules || out.rules.is_empty() {
-            return Err(self.err(n.span, "an ignore entry needs `rules`".into()));
+        if !has_rules || (out.rules.is_empty() && self.errors.borrow().len() == errors_before) {
+            self.keep::<()>(Err(self.err(n.span, "an ignore entry needs `rules`".into())));
         }
-        if out.reason.trim().is_empty() {
-            return Err(self.err(
+        if !has_reason
+            || (out.reason.trim().is_empty() && self.errors.borrow().len() == errors_before)
+        {
+            self.keep::<()>(Err(self.err(
                 n.span,
                 "an ignore entry needs a `reason` (why is this acceptable?)".into(),
-            ));
+            )));
         }
-        Ok(out)
+        (self.errors.borrow().len() == errors_before).then_some(out)
     }
+}
+
+/// Whether `pattern` (an exact id or a `category/` prefix) selects rule `id`;
+/// `--only` takes the same patterns as config.
+pub fn selects_id(pattern: &str, id: &str) -> bool {
+    selects(pattern, id).is_some()
 }
 
 /// Whether `id` is selected by `pattern` (an exact id or a `category/` prefix),
@@ -939,6 +1090,41 @@ ignore:
         assert!(e.contains("1:"), "{e}");
         let e = parse_err("fail-on: error\nfail-on: info\n");
         assert!(e.contains("duplicate key"), "{e}");
+    }
+
+    #[test]
+    fn every_mistake_of_a_config_is_reported() {
+        let errors = parse(
+            ".kubeward.yaml",
+            "fail-on: sometimes\nkube-version: 1.30\nrules:\n  enabled: [a]\nseverity:\n  pod-security/host-pid: loud\n  pod-security/privileged: error\nexclude: [\"a[\", ok, \"b[\"]\nignore:\n  - rules: [pod-security/host-pid]\n  - rules: [pod-security/privileged]\n    reason: fine\n    colour: red\nlimits:\n  max-depth: 0\n  max-aliases: -1\nworkloads:\n  - kind: Rollout\n    template: spec..template\nbogus: 1\n",
+            &known,
+            &suggest,
+        )
+        .expect_err("invalid config");
+        let shown: Vec<String> = errors.0.iter().map(|e| e.to_string()).collect();
+        let expected = [
+            ".kubeward.yaml:1:10: fail-on must be",
+            ".kubeward.yaml:2:15: kube-version must be a quoted string",
+            ".kubeward.yaml:4:3: unknown key `enabled`",
+            ".kubeward.yaml:6:26: severity must be error, warning or info",
+            ".kubeward.yaml:8:11: invalid glob \"a[\"",
+            ".kubeward.yaml:8:21: invalid glob \"b[\"",
+            ".kubeward.yaml:10:5: an ignore entry needs a `reason`",
+            ".kubeward.yaml:13:5: unknown key `colour`",
+            ".kubeward.yaml:15:14: max-depth must be between 1 and 10000",
+            ".kubeward.yaml:16:16: max-aliases must not be negative",
+            ".kubeward.yaml:19:15: template is a dotted path",
+            ".kubeward.yaml:20:1: unknown key `bogus`",
+        ];
+        assert_eq!(shown.len(), expected.len(), "{shown:#?}");
+        for (got, want) in shown.iter().zip(expected) {
+            assert!(
+                got.starts_with(want),
+                "{got:?} does not start with {want:?}"
+            );
+        }
+        // Display lists them all, one per line.
+        assert_eq!(errors.to_string().lines().count(), expected.len());
     }
 
     #[test]

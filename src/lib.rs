@@ -177,14 +177,24 @@ pub enum RunError {
     Metadata(#[from] engine::metadata::MetadataError),
     #[error(transparent)]
     Engine(#[from] EngineError),
-    #[error("unknown rule id {0:?}")]
-    UnknownRule(String),
+    #[error("unknown rule id {0:?}{hint}", hint = .1.as_ref().map(|s| format!(" (did you mean {s}?)")).unwrap_or_default())]
+    UnknownRule(String, Option<String>),
+    /// `--helm-bin` names nothing that can run (checked when a chart is to be rendered).
+    #[error("{0}")]
+    HelmBin(String),
+    /// Every error of the config that cannot be used.
     #[error(transparent)]
-    Config(#[from] config::ConfigError),
+    Config(#[from] config::ConfigErrors),
     #[error(transparent)]
     Baseline(#[from] baseline::BaselineError),
     #[error(transparent)]
     Policy(#[from] policy::PolicyError),
+}
+
+impl From<config::ConfigError> for RunError {
+    fn from(e: config::ConfigError) -> Self {
+        RunError::Config(e.into())
+    }
 }
 
 /// The configs of a run: each linted file uses the nearest one above it.
@@ -201,7 +211,7 @@ impl Configs {
         &mut self,
         path: &std::path::Path,
         catalog: &Catalog,
-    ) -> Result<usize, config::ConfigError> {
+    ) -> Result<usize, config::ConfigErrors> {
         if let Some(i) = self.by_path.get(path) {
             return Ok(*i);
         }
@@ -219,7 +229,7 @@ impl Configs {
         &mut self,
         start: &std::path::Path,
         catalog: &Catalog,
-    ) -> Result<Option<usize>, config::ConfigError> {
+    ) -> Result<Option<usize>, config::ConfigErrors> {
         let dir = std::path::absolute(start)
             .ok()
             .map(|a| {
@@ -241,7 +251,7 @@ impl Configs {
         &mut self,
         dir: &std::path::Path,
         catalog: &Catalog,
-    ) -> Result<Option<usize>, config::ConfigError> {
+    ) -> Result<Option<usize>, config::ConfigErrors> {
         if let Some(hit) = self.by_dir.get(dir) {
             return Ok(*hit);
         }
@@ -356,6 +366,22 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         .kube_version
         .or(primary.and_then(|c| c.kube_version))
         .unwrap_or(DEFAULT_KUBE_VERSION);
+
+    // A `--helm-bin` that cannot run is a usage error (exit 2), found before
+    // anything is linted; it matters only when a chart is to be rendered.
+    if let Some(bin) = settings
+        .helm
+        .bin
+        .as_deref()
+        .filter(|_| !settings.helm.no_render)
+    {
+        if targets
+            .iter()
+            .any(|t| matches!(t, discover::Target::Chart(_)))
+        {
+            helm::render::check_bin(bin).map_err(RunError::HelmBin)?;
+        }
+    }
 
     // How each chart is rendered: its config's `charts:` entries, else once with
     // the command line's values.
@@ -498,9 +524,11 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         });
     }
     if let Some(only) = &settings.only_rules {
+        // Ids or category prefixes (`pod-security/`), as config takes them.
         for id in only {
-            if catalog.rule(id).is_none() && !rules_builtin::is_builtin(id) {
-                return Err(RunError::UnknownRule(id.clone()));
+            if !rule_exists(&catalog, id) {
+                let near = catalog_doc::suggest(&catalog, id);
+                return Err(RunError::UnknownRule(id.clone(), near));
             }
         }
     }
@@ -528,7 +556,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
     // switch them off for the files it covers.
     let enabled_in = |id: &str, default: bool, file: usize| -> bool {
         let default = match &settings.only_rules {
-            Some(only) => only.iter().any(|o| o == id),
+            Some(only) => only.iter().any(|o| config::selects_id(o, id)),
             None => default,
         };
         match file_cfg.get(file) {
@@ -746,6 +774,12 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         }
     }
 
+    // A chart rendered without a release namespace was rendered in a sentinel
+    // one, which is never shown (helm::namespace).
+    if renderings.iter().flatten().any(|r| r.namespace.is_none()) {
+        findings.iter_mut().for_each(helm::namespace::mask_finding);
+    }
+
     // Suppressions: comments, annotations, config ignores; then the baseline.
     let ran = |id: &str| {
         let hit = |rid: &str| rid == id || (id.ends_with('/') && rid.starts_with(id));
@@ -759,7 +793,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         settings
             .only_rules
             .as_ref()
-            .is_none_or(|only| only.iter().any(|o| o == id))
+            .is_none_or(|only| only.iter().any(|o| config::selects_id(o, id)))
     };
     let ignores = |file: usize| -> Vec<config::Ignore> {
         file_cfg

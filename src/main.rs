@@ -196,6 +196,14 @@ fn quiet_parser_panics() {
 fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let reports = plan_reports(&cli)?;
     let reads_stdin = cli.paths.iter().any(|p| p.as_os_str() == "-");
+    if let (Some(name), false) = (&cli.stdin_filename, reads_stdin) {
+        // Without `-` the flag would silently do nothing.
+        return Err(format!(
+            "--stdin-filename {name} names what stdin is reported as, but `-` (stdin) is not among \
+             the paths; add `-` to lint stdin"
+        )
+        .into());
+    }
     let stdin = if reads_stdin {
         // Bounded like a file: one byte past the limit is enough to report the
         // input as too big (--max-file-size, else the larger of the default and
@@ -256,9 +264,11 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     progress.stop();
     let outcome = match linted {
         Ok(o) => o,
-        Err(kubeward::RunError::Config(e)) => {
-            // A config error is shown with its source line, like a finding.
-            let _ = writeln!(io::stderr(), "{}", report::human::config_error(&e));
+        Err(kubeward::RunError::Config(errors)) => {
+            // Each config error is shown with its source line, like a finding.
+            for e in &errors.0 {
+                let _ = writeln!(io::stderr(), "{}", report::human::config_error(e));
+            }
             return Ok(ExitCode::from(2));
         }
         Err(kubeward::RunError::Policy(e)) => return Err(Box::new(e)),

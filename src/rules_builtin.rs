@@ -118,15 +118,15 @@ pub const BUILTIN: &[BuiltinRule] = &[
     BuiltinRule {
         id: HELM_CHART_METADATA,
         severity: Severity::Error,
-        title: "Chart.yaml lacks required fields",
-        remediation: "Set apiVersion (v2), name and version in Chart.yaml; helm refuses a chart without them.",
+        title: "Chart.yaml that Helm refuses to load",
+        remediation: "Give Chart.yaml a plain name, a semantic version (1.2.3), apiVersion v2 and, if any, type application or library: Helm refuses to load the chart otherwise.",
         selectable: true,
     },
     BuiltinRule {
         id: HELM_CHART_API_V1,
         severity: Severity::Warning,
-        title: "Chart uses the Helm 2 format (apiVersion v1)",
-        remediation: "Move to `apiVersion: v2`: list dependencies in Chart.yaml instead of requirements.yaml.",
+        title: "Chart uses the Helm 2 format (apiVersion v1, or none)",
+        remediation: "Set `apiVersion: v2` (Helm reads a Chart.yaml without apiVersion as v1) and list dependencies in Chart.yaml instead of requirements.yaml.",
         selectable: true,
     },
     BuiltinRule {
@@ -139,8 +139,8 @@ pub const BUILTIN: &[BuiltinRule] = &[
     BuiltinRule {
         id: HELM_NAMESPACE_UNKNOWN,
         severity: Severity::Info,
-        title: "Rendered resource without a namespace",
-        remediation: "Pass the release namespace with --namespace (or set metadata.namespace in the template) so namespace and cross-resource rules can judge the resource.",
+        title: "Rendered resource in an unknown release namespace",
+        remediation: "Pass the release namespace with --namespace (or `namespace:` in the config's `charts:` entry) so namespace and cross-resource rules can judge where the resource lands. Charts rendered without one get a placeholder namespace that kubeward treats as unknown, shown as <release-namespace>.",
         selectable: false,
     },
 ];

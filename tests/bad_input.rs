@@ -2,8 +2,12 @@
 //! file, and must give a located finding or a per-file problem, never a panic or a
 //! hang, while the good file's findings stay exactly what they are on their own.
 //! Small cases are committed; big ones and filesystem oddities are made here in a
-//! tempdir. The biggest (100 MB, 1M documents) are `#[ignore]`d:
-//! `cargo test --release --test bad_input -- --ignored`.
+//! tempdir. The biggest (100 MB, 1M documents) are ignored unless asked for:
+//! `cargo test --release --test bad_input -- --ignored`. Cases that cannot be
+//! made here (a file root cannot be kept from reading) are reported as
+//! SKIPPED by tests/harness, with the reason.
+
+mod harness;
 
 use kubeward::finding::Finding;
 use kubeward::limits::Limits;
@@ -129,7 +133,6 @@ fn bad(name: &str) -> PathBuf {
     Path::new("testdata/bad").join(name)
 }
 
-#[test]
 fn undecodable_files_are_located_findings() {
     let d = Limits::default();
     check(&bad("binary.yaml"), Expect::Syntax(1, 1, "binary file"), d);
@@ -153,7 +156,6 @@ fn undecodable_files_are_located_findings() {
     }
 }
 
-#[test]
 fn utf16_with_bom_and_cr_only_lines_are_linted_normally() {
     for f in ["utf16le-bom.yaml", "utf16be-bom.yaml", "cr-only.yaml"] {
         check(
@@ -164,7 +166,6 @@ fn utf16_with_bom_and_cr_only_lines_are_linted_normally() {
     }
 }
 
-#[test]
 fn nesting_and_alias_bombs_are_rejected() {
     let d = Limits::default();
     check(
@@ -200,7 +201,6 @@ fn nesting_and_alias_bombs_are_rejected() {
     );
 }
 
-#[test]
 fn depth_up_to_the_ceiling_is_usable() {
     // 10,000 levels inside a resource: parsed, converted and evaluated on the
     // worker stacks (also with one thread) when the limit is raised to the ceiling.
@@ -240,7 +240,6 @@ fn depth_up_to_the_ceiling_is_usable() {
     );
 }
 
-#[test]
 fn oversized_files_are_not_read() {
     let dir = tempfile::tempdir().expect("tempdir");
     let line = "k: v\n";
@@ -256,7 +255,6 @@ fn oversized_files_are_not_read() {
     );
 }
 
-#[test]
 fn megabyte_lines_are_linted() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mb = "x".repeat(1 << 20);
@@ -273,7 +271,6 @@ fn megabyte_lines_are_linted() {
     );
 }
 
-#[test]
 fn many_tiny_documents_in_one_stream() {
     // 100,000 here; the 1,000,000-document stream is in `huge_inputs`.
     let dir = tempfile::tempdir().expect("tempdir");
@@ -294,7 +291,6 @@ fn tiny_documents(n: usize) -> String {
 }
 
 #[cfg(unix)]
-#[test]
 fn filesystem_oddities_are_per_file_problems() {
     use std::os::unix::ffi::OsStrExt;
     let dir = tempfile::tempdir().expect("tempdir");
@@ -345,23 +341,6 @@ fn filesystem_oddities_are_per_file_problems() {
         Limits::default(),
     );
 
-    // A FIFO would block a reader forever: it is not opened.
-    let fifo = d.join("pipe.yaml");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    if made {
-        check(
-            &fifo,
-            Expect::Problem("not a regular file", true),
-            Limits::default(),
-        );
-    } else {
-        eprintln!("skipped the FIFO case: mkfifo is not available");
-    }
-
     // A path that is not UTF-8 is linted and reported with a replacement character.
     let odd = d.join(std::ffi::OsStr::from_bytes(b"caf\xe9.yaml"));
     std::fs::copy(bad("cr-only.yaml"), &odd).expect("copy");
@@ -372,24 +351,46 @@ fn filesystem_oddities_are_per_file_problems() {
     );
     let outcome = lint_within(vec![odd.clone()], Limits::default());
     assert!(outcome.files[0].path.ends_with("caf\u{FFFD}.yaml"));
+}
 
-    // An unreadable file: a per-file error. root reads it anyway, so say so and skip.
+/// A FIFO would block a reader forever: it is not opened.
+#[cfg(unix)]
+fn a_fifo_is_not_opened() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("pipe.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        harness::skip("no mkfifo command");
+    }
+    check(
+        &fifo,
+        Expect::Problem("not a regular file", true),
+        Limits::default(),
+    );
+}
+
+/// An unreadable file: a per-file error. (root reads a file of mode 000
+/// anyway, so the case cannot be made as root.)
+#[cfg(unix)]
+fn an_unreadable_file_is_a_per_file_error() {
     use std::os::unix::fs::PermissionsExt;
-    let locked = d.join("locked.yaml");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let locked = dir.path().join("locked.yaml");
     std::fs::copy(GOOD, &locked).expect("copy");
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
     if std::fs::read(&locked).is_ok() {
-        eprintln!("skipped the unreadable-file case: running as root, mode 000 is still readable");
-    } else {
-        check(
-            &locked,
-            Expect::Problem("permission denied", true),
-            Limits::default(),
-        );
+        harness::skip("running as root: a file of mode 000 is still readable");
     }
+    check(
+        &locked,
+        Expect::Problem("permission denied", true),
+        Limits::default(),
+    );
 }
 
-#[test]
 fn fuzz_regressions_load_with_valid_spans() {
     let mut inputs: Vec<PathBuf> = std::fs::read_dir("testdata/bad/fuzz")
         .expect("testdata/bad/fuzz")
@@ -435,8 +436,7 @@ fn fuzz_regressions_load_with_valid_spans() {
 }
 
 /// The big cases. Peak RSS is measured on the binary (README "Limits").
-#[test]
-#[ignore = "writes ~110 MB and takes minutes in a debug build"]
+/// Ignored (tests/harness): writes ~110 MB and takes minutes in a debug build.
 fn huge_inputs() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
@@ -491,4 +491,29 @@ fn written(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, contents).expect("write");
     path
+}
+
+fn main() -> std::process::ExitCode {
+    #[allow(unused_mut)]
+    let mut tests = harness::tests![
+        undecodable_files_are_located_findings,
+        utf16_with_bom_and_cr_only_lines_are_linted_normally,
+        nesting_and_alias_bombs_are_rejected,
+        depth_up_to_the_ceiling_is_usable,
+        oversized_files_are_not_read,
+        megabyte_lines_are_linted,
+        many_tiny_documents_in_one_stream,
+        fuzz_regressions_load_with_valid_spans,
+    ];
+    #[cfg(unix)]
+    tests.extend(harness::tests![
+        filesystem_oddities_are_per_file_problems,
+        a_fifo_is_not_opened,
+        an_unreadable_file_is_a_per_file_error,
+    ]);
+    tests.push(
+        harness::Test::new("huge_inputs", huge_inputs)
+            .ignore("writes ~110 MB and takes minutes in a debug build"),
+    );
+    harness::main(tests)
 }

@@ -198,6 +198,173 @@ fn rules_and_explain_subcommands() {
     let out = kubeward(&["explain", "pod-security/host-pids"], None);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("did you mean pod-security/host-pid?"));
+    // A rule name without its category.
+    let out = kubeward(&["explain", "privileged"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "kubeward: error: unknown rule id \"privileged\" (did you mean pod-security/privileged?); \
+         `kubeward rules` lists them\n"
+    );
+}
+
+#[test]
+fn only_takes_ids_and_category_prefixes_and_suggests_for_typos() {
+    let compact = |only: &str| {
+        let out = kubeward(&["--only", only, "--format", "compact", "examples/"], None);
+        let rules: std::collections::BTreeSet<String> = text(&out.stdout)
+            .lines()
+            .filter_map(|l| l.rsplit_once(" [")?.1.strip_suffix(']').map(str::to_string))
+            .collect();
+        (out, rules)
+    };
+    let (out, rules) = compact("pod-security/");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(rules.len() > 5, "{rules:?}");
+    assert!(
+        rules.iter().all(|r| r.starts_with("pod-security/")),
+        "{rules:?}"
+    );
+    // Opt-in rules of the category run too, as with an exact id.
+    assert!(rules.contains("pod-security/privileged"), "{rules:?}");
+    let (_, mixed) = compact("reliability/,pod-security/privileged");
+    assert!(mixed.contains("pod-security/privileged"), "{mixed:?}");
+    assert!(
+        mixed.iter().any(|r| r.starts_with("reliability/")),
+        "{mixed:?}"
+    );
+    assert!(
+        mixed
+            .iter()
+            .all(|r| r.starts_with("reliability/") || r == "pod-security/privileged"),
+        "{mixed:?}"
+    );
+    for (typo, near) in [
+        ("pod-security/privilegd", "pod-security/privileged"),
+        ("privileged", "pod-security/privileged"),
+        ("pod-securty/", "pod-security/"),
+    ] {
+        let (out, _) = compact(typo);
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(
+            text(&out.stderr),
+            format!("kubeward: error: unknown rule id {typo:?} (did you mean {near}?)\n")
+        );
+    }
+}
+
+#[test]
+fn stdin_filename_without_stdin_is_a_usage_error() {
+    let out = kubeward(
+        &[
+            "--stdin-filename",
+            "k8s/api.yaml",
+            "testdata/formats/clean.yaml",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).starts_with(
+            "kubeward: error: --stdin-filename k8s/api.yaml names what stdin is reported as, but `-`"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_config_with_several_mistakes_reports_them_all() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join(".kubeward.yaml");
+    std::fs::write(
+        &config,
+        "fail-on: sometimes\nrules:\n  enabled: [pod-security/]\nseverity:\n  pod-security/privileged: loud\n",
+    )
+    .expect("write config");
+    let config = config.display().to_string();
+    let out = kubeward(
+        &[
+            "--config",
+            &config,
+            "--color",
+            "never",
+            "testdata/formats/clean.yaml",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    for message in [
+        "fail-on must be error, warning, info or never",
+        "unknown key `enabled` (did you mean `enable`?)",
+        "severity must be error, warning or info, not \"loud\"",
+    ] {
+        assert!(
+            stderr.contains(message),
+            "{message} missing from:\n{stderr}"
+        );
+    }
+    // Each is shown with its own source line, in file order.
+    let at = |m: &str| stderr.find(m).expect("present");
+    assert!(at("fail-on must") < at("unknown key") && at("unknown key") < at("severity must"));
+}
+
+/// The human sample near the top of README.md is this binary's output for the
+/// command written above it (elapsed time aside), so it cannot drift.
+#[test]
+fn the_readme_sample_output_is_what_kubeward_prints() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let start = readme
+        .find("```text\n$ kubeward ")
+        .expect("a ```text block starting with `$ kubeward ...` in README.md");
+    let block = &readme[start + "```text\n".len()..];
+    let block = &block[..block.find("```\n").expect("the block ends")];
+    let (command, shown) = block.split_once('\n').expect("a command line, then output");
+    let args: Vec<&str> = command
+        .trim_start_matches("$ kubeward")
+        .split_whitespace()
+        .collect();
+    let out = kubeward_env(&args, &[("COLUMNS", "100"), ("NO_COLOR", "1")]);
+    // No colour (stdout is a pipe and NO_COLOR is set); strip any anyway.
+    let printed = strip_ansi(&text(&out.stdout));
+    let elapsed = |s: &str| {
+        s.lines()
+            .map(|l| match l.rfind(" in ") {
+                Some(i) if l.starts_with("Linted ") && l.ends_with('s') => {
+                    format!("{} in <time>", &l[..i])
+                }
+                _ => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        elapsed(&printed),
+        elapsed(shown),
+        "README.md's sample differs from what `{command}` prints; paste this:\n{printed}"
+    );
+}
+
+/// Text without ANSI escape sequences (CSI ... letter).
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' && chars.peek() == Some(&'[') {
+            chars.next();
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `kubeward` with environment overrides. `GITHUB_ACTIONS` is removed unless
@@ -498,7 +665,8 @@ fn helm_flags_reach_the_renderer() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout)
         .contains("testdata/helm/app/Chart.yaml:2:1: info: chart not rendered (--no-helm)"));
-    // A helm that cannot run is a located render error in the chart (exit 1).
+    // A --helm-bin that cannot run is a usage error (exit 2, on stderr), not a
+    // finding about the chart; with --no-helm it does not matter.
     let out = kubeward(
         &[
             "--helm-bin",
@@ -515,9 +683,24 @@ fn helm_flags_reach_the_renderer() {
         ],
         None,
     );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(text(&out.stdout)
-        .contains("testdata/helm/app/Chart.yaml:2:1: error: cannot run /nonexistent/helm"));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert_eq!(
+        text(&out.stderr),
+        "kubeward: error: --helm-bin /nonexistent/helm: no such file or directory\n"
+    );
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+    let out = kubeward(
+        &[
+            "--no-helm",
+            "--helm-bin",
+            "/nonexistent/helm",
+            "--format",
+            "compact",
+            "testdata/helm/app",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     // Piped rendered output: the template is named in the message.
     let rendered = std::fs::read("testdata/helm/app/rendered/default.yaml").expect("fixture");
     let out = kubeward(

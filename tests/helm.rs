@@ -1,11 +1,13 @@
 //! Helm and Kustomize end to end: chart directories rendered with a real helm
-//! (or scripts/helm, the helm-python-sdk stand-in; tests that render are skipped
-//! with a printed reason when neither is available), rendered streams
+//! (or scripts/helm, the helm-python-sdk stand-in; without either, the tests
+//! that render are reported as SKIPPED with the reason, by the harness of
+//! tests/harness, never as passed), rendered streams
 //! attributed to their templates and values files, chart discovery rules; and
 //! fake helms (shell scripts written at test time) that hang, flood their
 //! output or leave processes behind.
 
 mod common;
+mod harness;
 
 use kubeward::finding::Finding;
 use kubeward::helm::HelmSettings;
@@ -26,16 +28,16 @@ fn run(paths: &[&str], only: &[&str], helm: HelmSettings) -> Outcome {
     lint(&settings).expect("lint runs")
 }
 
-fn with_helm() -> Option<HelmSettings> {
+/// The test helm, or the calling test is skipped (reported as such).
+fn with_helm() -> HelmSettings {
     match common::helm() {
-        Some(bin) => Some(HelmSettings {
+        Some(bin) => HelmSettings {
             bin: Some(bin),
             ..Default::default()
-        }),
-        None => {
-            eprintln!("skipped: no helm (install helm or `pip install helm-python-sdk`)");
-            None
-        }
+        },
+        None => harness::skip(
+            "no helm (install helm, or `pip install helm-python-sdk` for scripts/helm)",
+        ),
     }
 }
 
@@ -47,9 +49,8 @@ fn path_of(o: &Outcome, f: &Finding) -> String {
     o.files[f.file].path.clone()
 }
 
-#[test]
 fn a_chart_directory_is_rendered_and_findings_lead_back_to_templates_and_values() {
-    let Some(helm) = with_helm() else { return };
+    let helm = with_helm();
     let o = run(
         &[APP],
         &["pod-security/privileged", "pod-security/host-network"],
@@ -100,9 +101,8 @@ fn a_chart_directory_is_rendered_and_findings_lead_back_to_templates_and_values(
     );
 }
 
-#[test]
 fn values_files_and_set_change_what_is_rendered() {
-    let Some(mut helm) = with_helm() else { return };
+    let mut helm = with_helm();
     helm.values = vec![PathBuf::from("testdata/helm/app/values-prod.yaml")];
     let o = run(
         &[APP],
@@ -137,9 +137,8 @@ fn values_files_and_set_change_what_is_rendered() {
     );
 }
 
-#[test]
 fn config_renders_a_chart_once_per_environment() {
-    let Some(helm) = with_helm() else { return };
+    let helm = with_helm();
     let dir = tempfile::tempdir().expect("tempdir");
     let chart = std::path::absolute(APP).expect("absolute");
     let config = dir.path().join(".kubeward.yaml");
@@ -179,27 +178,229 @@ fn config_renders_a_chart_once_per_environment() {
     );
 }
 
-#[test]
-fn render_failures_are_findings_in_the_chart() {
-    let o = run(
-        &[APP],
-        &[],
-        HelmSettings {
-            bin: Some(PathBuf::from("/nonexistent/helm")),
+fn a_helm_bin_that_cannot_run_is_a_usage_error_not_a_finding() {
+    let settings = |bin: &std::path::Path, paths: &[&str], no_render: bool| Settings {
+        paths: paths.iter().map(PathBuf::from).collect(),
+        threads: 1,
+        config: ConfigChoice::Disabled,
+        helm: HelmSettings {
+            bin: Some(bin.to_path_buf()),
+            no_render,
             ..Default::default()
         },
+        ..Default::default()
+    };
+    let refused = |bin: &std::path::Path| match lint(&settings(bin, &[APP], false)) {
+        Err(kubeward::RunError::HelmBin(m)) => m,
+        Err(e) => panic!("unexpected error {e}"),
+        Ok(o) => panic!("linted: {:?}", o.findings),
+    };
+    assert_eq!(
+        refused("/nonexistent/helm".as_ref()),
+        "--helm-bin /nonexistent/helm: no such file or directory"
     );
-    let errors = find(&o, "helm/render-error");
-    assert_eq!(errors.len(), 1, "{:?}", o.findings);
-    assert_eq!(path_of(&o, errors[0]), "testdata/helm/app/Chart.yaml");
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert!(refused(dir.path()).ends_with(": not a file"));
+    let plain = dir.path().join("helm");
+    std::fs::write(&plain, "#!/bin/sh\n").expect("write");
+    #[cfg(unix)]
+    assert!(refused(&plain).ends_with(": not executable"));
+    assert_eq!(
+        refused("no-such-helm-anywhere".as_ref()),
+        "--helm-bin no-such-helm-anywhere: no such command on PATH"
+    );
+    // It matters only when a chart is to be rendered.
+    let missing = std::path::Path::new("/nonexistent/helm");
+    assert!(lint(&settings(missing, &[APP], true)).is_ok());
+    assert!(lint(&settings(
+        missing,
+        &["testdata/helm/app/rendered/default.yaml"],
+        false
+    ))
+    .is_ok());
+
+    // A binary the system cannot execute: the run says so (exit 2 in the
+    // CLI), with no helm/render-error finding about the chart.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let garbage = dir.path().join("garbage-helm");
+        std::fs::write(&garbage, [0x7f, b'E', b'L', b'F', 0, 1, 2, 3]).expect("write");
+        std::fs::set_permissions(&garbage, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let o = lint(&settings(&garbage, &[APP], false)).expect("lint runs");
+        assert!(find(&o, "helm/render-error").is_empty(), "{:?}", o.findings);
+        assert!(
+            o.problems
+                .iter()
+                .any(|p| p.is_error && p.message.starts_with("cannot run ")),
+            "{:?}",
+            o.problems
+        );
+    }
+}
+
+/// The chart of tests/helm.rs's namespace cases: templates that print
+/// .Release.Namespace into metadata.namespace, a label, a URL, a
+/// ClusterRoleBinding's name and subject, and refuse a namespace that is not
+/// a DNS label.
+const RELEASE_NS: &str = "testdata/helm/release-ns";
+
+fn a_chart_rendered_without_namespace_lands_in_an_unknown_namespace() {
+    let helm = with_helm();
+    let rules = [
+        "metadata/default-namespace",
+        "helm/namespace-unknown",
+        "rbac/default-sa-binding",
+        "pod-security/privileged",
+    ];
+    let o = run(&[RELEASE_NS], &rules, helm.clone());
+    // The chart renders (the sentinel is a DNS label), and nothing is placed
+    // in `default`.
+    assert!(find(&o, "helm/render-error").is_empty(), "{:?}", o.findings);
     assert!(
-        errors[0].message.contains("cannot run"),
-        "{}",
-        errors[0].message
+        find(&o, "metadata/default-namespace").is_empty(),
+        "{:?}",
+        o.findings
+    );
+    let unknown: Vec<String> = find(&o, "helm/namespace-unknown")
+        .iter()
+        .map(|f| {
+            f.resource
+                .as_ref()
+                .and_then(|r| r.name.clone())
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(unknown, ["settings", "web"], "{:?}", o.findings);
+    // Resources are in no namespace, as plain manifests without one are.
+    for f in o.active() {
+        let r = f.resource.as_ref().expect("a resource");
+        assert_eq!(r.namespace, None, "{f:?}");
+    }
+    // The sentinel is never shown: messages and names show the placeholder.
+    let sentinel = kubeward::helm::namespace::UNKNOWN;
+    for f in &o.findings {
+        assert!(!format!("{f:?}").contains(sentinel), "{f:?}");
+    }
+    assert!(o.files.iter().all(|f| !f.text.contains(sentinel)));
+    let binding = find(&o, "rbac/default-sa-binding");
+    assert_eq!(binding.len(), 1, "{:?}", o.findings);
+    assert_eq!(
+        binding[0].message,
+        "ClusterRoleBinding \"view-<release-namespace>\" grants ClusterRole \"view\" to the default service account of namespace \"<release-namespace>\", which every pod without serviceAccountName runs as"
+    );
+    assert_eq!(find(&o, "pod-security/privileged").len(), 1);
+
+    // Given a namespace, the chart is rendered in it.
+    let settings = |ns: &str| Settings {
+        paths: vec![PathBuf::from(RELEASE_NS)],
+        only_rules: Some(rules.iter().map(|s| s.to_string()).collect()),
+        threads: 1,
+        config: ConfigChoice::Disabled,
+        namespace: Some(ns.to_string()),
+        helm: helm.clone(),
+        ..Default::default()
+    };
+    let o = lint(&settings("shop")).expect("lint runs");
+    assert!(
+        find(&o, "helm/namespace-unknown").is_empty(),
+        "{:?}",
+        o.findings
+    );
+    let namespaces: Vec<Option<String>> = o
+        .active()
+        .filter(|f| f.rule == "pod-security/privileged")
+        .map(|f| f.resource.as_ref().and_then(|r| r.namespace.clone()))
+        .collect();
+    assert_eq!(namespaces, [Some("shop".to_string())]);
+    let o = lint(&settings("default")).expect("lint runs");
+    assert_eq!(
+        find(&o, "metadata/default-namespace").len(),
+        2,
+        "{:?}",
+        o.findings
     );
 }
 
-#[test]
+fn json_and_human_output_of_an_unknown_namespace_match_plain_manifests() {
+    let helm = with_helm();
+    let bin = helm.bin.expect("a helm");
+    let bin = bin.to_string_lossy();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let human = dir.path().join("human.txt");
+    let human_arg = format!("human={}", human.display());
+    let out = common::kubeward_in(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[
+            "--helm-bin",
+            &bin,
+            "--format",
+            "json",
+            "--format",
+            &human_arg,
+            RELEASE_NS,
+        ],
+    );
+    let stdout = common::text(&out.stdout);
+    let human = std::fs::read_to_string(&human).expect("human report written");
+    for text in [&stdout, &human] {
+        assert!(!text.contains(kubeward::helm::namespace::UNKNOWN), "{text}");
+    }
+    // The rendered text shown in snippets says what the namespace is.
+    assert!(human.contains("namespace: <release-namespace>"), "{human}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("a JSON report");
+    let findings = json["findings"].as_array().expect("findings");
+    assert!(!findings.is_empty());
+    for f in findings {
+        assert!(f["resource"]["namespace"].is_null(), "{f}");
+        assert_ne!(f["rule"], "metadata/default-namespace");
+    }
+    // A plain manifest without a namespace reads the same way.
+    let plain = common::kubeward_in(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[
+            "--format",
+            "json",
+            "testdata/helm/app/rendered/default.yaml",
+        ],
+    );
+    let plain: serde_json::Value = serde_json::from_slice(&plain.stdout).expect("JSON report");
+    let first = &plain["findings"][0]["resource"];
+    assert!(first["namespace"].is_null(), "{first}");
+}
+
+/// The chart fixtures of rules that render (testdata/rules/helm/render-error):
+/// they need a helm, so they are checked here rather than in tests/rules.rs.
+fn render_fixtures_report_exactly_their_expectations() {
+    let _ = with_helm();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules");
+    let mut failures = Vec::new();
+    for rule in common::RENDERING_RULES {
+        let dir = root.join(rule);
+        let mut charts: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .expect("fixture directory")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.join("Chart.yaml").is_file())
+            .collect();
+        charts.sort();
+        assert!(
+            !charts.is_empty(),
+            "no chart fixtures under {}",
+            dir.display()
+        );
+        for chart in charts {
+            let shown = chart
+                .strip_prefix(&root)
+                .expect("under root")
+                .display()
+                .to_string();
+            failures.extend(common::check_chart(&chart, &shown, rule));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 fn without_helm_a_chart_is_one_finding_not_a_wall_of_parse_errors() {
     let no_helm = HelmSettings {
         no_render: true,
@@ -228,11 +429,10 @@ fn without_helm_a_chart_is_one_finding_not_a_wall_of_parse_errors() {
     }
     // Found while walking a parent directory, next to plain manifests.
     let o = run(&["testdata/helm"], &["helm/not-rendered"], no_helm);
-    assert_eq!(find(&o, "helm/not-rendered").len(), 1);
+    assert_eq!(find(&o, "helm/not-rendered").len(), 2, "one per chart");
     assert!(o.findings.iter().all(|f| f.rule != "yaml/syntax"));
 }
 
-#[test]
 fn saved_and_piped_streams_are_attributed() {
     let o = run(
         &["testdata/helm/app/rendered/prod.yaml"],
@@ -267,7 +467,6 @@ fn saved_and_piped_streams_are_attributed() {
     );
 }
 
-#[test]
 fn kustomize_origin_annotations_attribute_findings() {
     let o = run(
         &["testdata/kustomize/build.yaml"],
@@ -281,9 +480,8 @@ fn kustomize_origin_annotations_attribute_findings() {
     assert!(src.values.is_none());
 }
 
-#[test]
 fn an_image_tag_left_unset_in_values_is_reported_when_it_renders_latest() {
-    let Some(helm) = with_helm() else { return };
+    let helm = with_helm();
     let (_dir, chart) = empty_chart();
     std::fs::write(
         chart.join("values.yaml"),
@@ -417,7 +615,6 @@ fn ends(pid_file: &std::path::Path) -> bool {
 const PRIVILEGED_POD: &str = "---\n# Source: web/templates/pod.yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n";
 
 #[cfg(unix)]
-#[test]
 fn a_process_helm_leaves_holding_its_output_does_not_hang_the_run() {
     // helm prints a manifest and exits, but a background child keeps its stdout
     // open: reading until end of file would wait for the child.
@@ -449,7 +646,6 @@ fn a_process_helm_leaves_holding_its_output_does_not_hang_the_run() {
 }
 
 #[cfg(unix)]
-#[test]
 fn a_flood_on_helm_stderr_becomes_a_capped_message() {
     let (_dir, chart, helm) =
         fake_helm("yes 'Error: something went wrong' | head -c 104857600 >&2\nexit 1");
@@ -478,7 +674,6 @@ fn a_flood_on_helm_stderr_becomes_a_capped_message() {
 }
 
 #[cfg(unix)]
-#[test]
 fn a_helm_that_never_exits_is_stopped_with_its_whole_group() {
     // The background child has no pipe of helm's: only killing the process
     // group ends it.
@@ -498,7 +693,6 @@ fn a_helm_that_never_exits_is_stopped_with_its_whole_group() {
 }
 
 #[cfg(unix)]
-#[test]
 fn helm_output_beyond_the_file_size_limit_stops_the_render() {
     // A megabyte, then helm keeps running: the render stops on the size, long
     // before the timeout.
@@ -514,15 +708,13 @@ fn helm_output_beyond_the_file_size_limit_stops_the_render() {
 }
 
 #[cfg(unix)]
-#[test]
 fn a_process_that_left_helms_group_and_holds_its_output_fails_the_render() {
     let has_setsid = std::process::Command::new("sh")
         .args(["-c", "command -v setsid >/dev/null"])
         .status()
         .is_ok_and(|s| s.success());
     if !has_setsid {
-        eprintln!("skipped: no setsid command to start a process outside helm's group");
-        return;
+        harness::skip("no setsid command to start a process outside helm's group");
     }
     // Out of the group, the background child survives the group kill and its
     // copy of stdout never closes: kubeward stops waiting rather than lint what
@@ -543,4 +735,30 @@ fn a_process_that_left_helms_group_and_holds_its_output_fails_the_render() {
         errors[0].message,
         "helm exited but a process it started kept its output open; stopped"
     );
+}
+
+fn main() -> std::process::ExitCode {
+    #[allow(unused_mut)]
+    let mut tests = harness::tests![
+        a_chart_directory_is_rendered_and_findings_lead_back_to_templates_and_values,
+        values_files_and_set_change_what_is_rendered,
+        config_renders_a_chart_once_per_environment,
+        a_helm_bin_that_cannot_run_is_a_usage_error_not_a_finding,
+        a_chart_rendered_without_namespace_lands_in_an_unknown_namespace,
+        json_and_human_output_of_an_unknown_namespace_match_plain_manifests,
+        render_fixtures_report_exactly_their_expectations,
+        without_helm_a_chart_is_one_finding_not_a_wall_of_parse_errors,
+        saved_and_piped_streams_are_attributed,
+        kustomize_origin_annotations_attribute_findings,
+        an_image_tag_left_unset_in_values_is_reported_when_it_renders_latest,
+    ];
+    #[cfg(unix)]
+    tests.extend(harness::tests![
+        a_process_helm_leaves_holding_its_output_does_not_hang_the_run,
+        a_flood_on_helm_stderr_becomes_a_capped_message,
+        a_helm_that_never_exits_is_stopped_with_its_whole_group,
+        helm_output_beyond_the_file_size_limit_stops_the_render,
+        a_process_that_left_helms_group_and_holds_its_output_fails_the_render,
+    ]);
+    harness::main(tests)
 }

@@ -62,6 +62,10 @@ fn every_fixture_reports_exactly_its_expectations() {
             .map(|c| c.to_string_lossy().into_owned())
             .collect();
         let rule = format!("{}/{}", comps[0], comps[1]);
+        // Charts that must render need a helm: tests/helm.rs checks them.
+        if common::RENDERING_RULES.contains(&rule.as_str()) {
+            continue;
+        }
         failures.extend(common::check_chart(dir, &rel.display().to_string(), &rule));
     }
     assert!(

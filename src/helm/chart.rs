@@ -117,28 +117,56 @@ pub fn read(dir: &Path) -> Result<ChartFile, std::io::Error> {
     let Some(root) = loaded.documents.first().map(|d| &d.root) else {
         issues.push(LoadIssue {
             rule: HELM_CHART_METADATA,
-            message: "Chart.yaml is empty: a chart needs apiVersion, name and version".into(),
+            message: "Chart.yaml is empty: Helm refuses to load a chart without name and version"
+                .into(),
             span: Span::new(0, 0),
         });
         out.issues = issues;
         return Ok(out);
     };
+    // What Helm's loader refuses (helm.sh/helm pkg/chart/v2 Metadata.Validate,
+    // and Helm 4's loader dispatch on apiVersion) is an error; what it loads
+    // but `helm lint` objects to is the Helm 2 format warning.
     let text_of = |key: &str| root.get(key).and_then(scalar_text);
+    let refused = |what: String, span: Span| LoadIssue {
+        rule: HELM_CHART_METADATA,
+        message: format!("{what}; Helm refuses to load the chart"),
+        span,
+    };
     out.name = text_of("name");
-    let missing: Vec<&str> = ["apiVersion", "name", "version"]
+    let missing: Vec<&str> = ["name", "version"]
         .into_iter()
         .filter(|k| text_of(k).is_none_or(|v| v.is_empty()))
         .collect();
     if !missing.is_empty() {
-        issues.push(LoadIssue {
-            rule: HELM_CHART_METADATA,
-            message: format!(
-                "Chart.yaml lacks required field{} {}; helm refuses to load the chart",
+        issues.push(refused(
+            format!(
+                "Chart.yaml lacks required field{} {}",
                 if missing.len() > 1 { "s" } else { "" },
-                missing.join(", ")
+                missing.join(" and ")
             ),
-            span: Span::new(root.span.start, root.span.start),
-        });
+            Span::new(root.span.start, root.span.start),
+        ));
+    }
+    if let Some(name) = out.name.as_deref().filter(|n| n.contains('/')) {
+        issues.push(refused(
+            format!("Chart.yaml name {name:?} is not a plain name (it contains `/`)"),
+            value_span(root, "name"),
+        ));
+    }
+    if let Some(version) = text_of("version").filter(|v| !v.is_empty() && !is_semver(v)) {
+        issues.push(refused(
+            format!("Chart.yaml version {version:?} is not a semantic version (like 1.2.3)"),
+            value_span(root, "version"),
+        ));
+    }
+    if let Some(kind) =
+        text_of("type").filter(|t| !matches!(t.as_str(), "" | "application" | "library"))
+    {
+        issues.push(refused(
+            format!("Chart.yaml type {kind:?} is neither application nor library"),
+            value_span(root, "type"),
+        ));
     }
     match text_of("apiVersion").as_deref() {
         Some("v1") => issues.push(LoadIssue {
@@ -146,11 +174,20 @@ pub fn read(dir: &Path) -> Result<ChartFile, std::io::Error> {
             message: "Chart.yaml uses apiVersion v1, the Helm 2 chart format; Helm 3 charts use v2 (dependencies move from requirements.yaml into Chart.yaml)".into(),
             span: value_span(root, "apiVersion"),
         }),
-        Some("v2") | None => {}
-        Some("") => {}
+        // Helm's loader reads a chart without apiVersion as v1; only `helm
+        // lint` refuses it.
+        None | Some("") => issues.push(LoadIssue {
+            rule: HELM_CHART_API_V1,
+            message: "Chart.yaml has no apiVersion: Helm loads it as apiVersion v1, the Helm 2 chart format, and `helm lint` rejects it; set apiVersion: v2".into(),
+            span: root
+                .entry("apiVersion")
+                .map_or(Span::new(root.span.start, root.span.start), |e| e.key_span),
+        }),
+        // v3: the chart format Helm 4 adds.
+        Some("v2" | "v3") => {}
         Some(other) => issues.push(LoadIssue {
             rule: HELM_CHART_METADATA,
-            message: format!("Chart.yaml apiVersion {other:?} is not one Helm knows (v2, or v1 for Helm 2 charts)"),
+            message: format!("Chart.yaml apiVersion {other:?} is not a chart API version (v2, or v1 for Helm 2 charts): Helm 4 refuses to load the chart (\"unsupported chart version\"), and Helm 3 loads it but `helm lint` rejects it"),
             span: value_span(root, "apiVersion"),
         }),
     }
@@ -174,6 +211,32 @@ pub fn read(dir: &Path) -> Result<ChartFile, std::io::Error> {
     }
     out.issues = issues;
     Ok(out)
+}
+
+/// Whether Helm takes a chart version: a SemVer 2 version as the semver
+/// library Helm uses parses it loosely (`v` prefix, minor and patch optional:
+/// `1`, `v1.2`, `1.2.3-rc.1+build`).
+fn is_semver(v: &str) -> bool {
+    let v = v.strip_prefix('v').unwrap_or(v);
+    let (v, build) = match v.split_once('+') {
+        Some((v, b)) => (v, Some(b)),
+        None => (v, None),
+    };
+    let (core, pre) = match v.split_once('-') {
+        Some((c, p)) => (c, Some(p)),
+        None => (v, None),
+    };
+    let idents = |s: &str| {
+        s.split('.')
+            .all(|i| !i.is_empty() && i.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    (1..=3).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        && pre.is_none_or(idents)
+        && build.is_none_or(idents)
 }
 
 fn scalar_text(n: &Node) -> Option<String> {
@@ -239,6 +302,16 @@ mod tests {
         assert_eq!(chart_of(&base.join("app-rendered.yaml")), None);
         // Saved output kept inside the chart is a manifest file of its own.
         assert_eq!(chart_of(&app.join("rendered/default.yaml")), None);
+    }
+
+    #[test]
+    fn chart_versions_are_judged_as_helm_does() {
+        for ok in ["1", "1.0", "v1.2", "0.1.0", "01.2.3", "1.2.3-rc.1+build.5"] {
+            assert!(is_semver(ok), "{ok}");
+        }
+        for bad in ["one", "1.2.3.4", "1..2", "", "1.2.3-", "1.2.3+", "1.x"] {
+            assert!(!is_semver(bad), "{bad}");
+        }
     }
 
     #[test]

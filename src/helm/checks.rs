@@ -1,6 +1,8 @@
 //! Checks that only make sense for Helm-rendered resources: an image whose tag
 //! came out empty because a value was left unset, and namespaced resources
-//! rendered without a namespace while the release namespace is unknown.
+//! that go into the release namespace while it is unknown (no metadata.namespace,
+//! or the one a chart rendered without --namespace gives them, see
+//! `helm::namespace`).
 
 use crate::config::Workload;
 use crate::finding::{Finding, PathSeg};
@@ -55,7 +57,7 @@ pub fn check(
                 HELM_NAMESPACE_UNKNOWN.to_string(),
                 crate::finding::Severity::Info,
                 format!(
-                    "{} {:?} is rendered without metadata.namespace and the release namespace is unknown; pass --namespace so namespace and cross-resource rules can judge it",
+                    "{} {:?} goes into the release namespace, which is unknown (no --namespace): namespace and cross-resource rules cannot judge where it lands; pass --namespace",
                     r.id.kind,
                     r.id.name.as_deref().unwrap_or("")
                 ),

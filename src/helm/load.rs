@@ -5,12 +5,13 @@
 use super::chart::{self, ChartFile};
 use super::process::Bounds;
 use super::render::{self, RenderError, RenderSpec};
-use super::Rendering;
+use super::{namespace, Rendering};
 use crate::input::{self, Loaded};
 use crate::rules_builtin::{HELM_NOT_RENDERED, HELM_RENDER_ERROR};
 use crate::source::SourceFile;
 use crate::yaml::{LoadIssue, Span};
 use crate::Problem;
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -79,7 +80,18 @@ pub fn load_chart(
                     .as_ref()
                     .map(|l| format!(" (render {l:?})"))
                     .unwrap_or_default();
-                match render::render(helm, dir, spec, bounds) {
+                // Without a release namespace, render in a sentinel one that
+                // is then treated as unknown (`namespace`), not in `default`.
+                let unknown_namespace = spec.namespace.is_none();
+                let run = RenderSpec {
+                    namespace: Some(
+                        spec.namespace
+                            .clone()
+                            .unwrap_or_else(|| namespace::UNKNOWN.to_string()),
+                    ),
+                    ..spec.clone()
+                };
+                match render::render(helm, dir, &run, bounds) {
                     Ok(text) => {
                         let mut values = vec![dir.join("values.yaml")];
                         values.extend(spec.values.iter().cloned());
@@ -90,13 +102,25 @@ pub fn load_chart(
                             namespace: spec.namespace.clone(),
                         });
                         let mut loaded = input::load_bytes_with(shown, text.into_bytes(), limits);
-                        if let Loaded::File { source, .. } = &mut loaded {
+                        if let Loaded::File {
+                            source, documents, ..
+                        } = &mut loaded
+                        {
                             source.generated = true;
+                            if unknown_namespace {
+                                namespace::forget(documents);
+                                if let Cow::Owned(shown) = namespace::mask(&source.text) {
+                                    source.text = shown.into();
+                                }
+                            }
                         }
                         parts.push((loaded, Some(rendering)));
                     }
                     Err(RenderError::Helm(message)) => {
-                        let message = format!("helm template failed{what}: {message}");
+                        let message = format!(
+                            "helm template failed{what}: {}",
+                            namespace::mask(&message)
+                        );
                         let site = render::error_site(&message).and_then(|site| {
                             let file = render::template_file(dir, &site.template)?;
                             let text = std::fs::read_to_string(&file).ok()?;
@@ -125,6 +149,16 @@ pub fn load_chart(
                             }),
                         }
                     }
+                    // The binary cannot run at all: a problem of the run
+                    // (exit 2), not a finding about the chart.
+                    Err(RenderError::Spawn(message)) => parts.push((
+                        Loaded::Failed(Problem {
+                            path: dir.display().to_string(),
+                            message,
+                            is_error: true,
+                        }),
+                        None,
+                    )),
                     Err(RenderError::Run(message)) => issues.push(LoadIssue {
                         rule: HELM_RENDER_ERROR,
                         message: format!("{message}{what}"),

@@ -9,6 +9,7 @@ pub mod attribution;
 pub mod chart;
 pub mod checks;
 pub mod load;
+pub mod namespace;
 pub mod process;
 pub mod render;
 pub mod values;
@@ -46,6 +47,8 @@ pub struct Rendering {
     /// The values files the render used, lowest priority first (the chart's own
     /// `values.yaml`, then `-f` files in order).
     pub values: Vec<PathBuf>,
-    /// The release namespace it was rendered for, when one was given.
+    /// The release namespace it was rendered for, when one was given. None:
+    /// unknown (kubeward rendered it in `namespace::UNKNOWN`, which it then
+    /// treats as no namespace at all).
     pub namespace: Option<String>,
 }

@@ -36,6 +36,32 @@ pub fn find_helm(explicit: Option<&Path>) -> Option<PathBuf> {
         .find(|p| is_executable(p))
 }
 
+/// Checks a `--helm-bin` before any chart is rendered: it must be an
+/// executable file (a bare name, `helm`, is looked up on PATH as a command
+/// would be). A helm that cannot run is a usage error, not a finding.
+pub fn check_bin(bin: &Path) -> Result<(), String> {
+    let shown = bin.display();
+    if bin.components().count() == 1 && !bin.is_absolute() && !bin.exists() {
+        let on_path = std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).any(|d| is_executable(&d.join(bin))))
+            .unwrap_or(false);
+        return if on_path {
+            Ok(())
+        } else {
+            Err(format!("--helm-bin {shown}: no such command on PATH"))
+        };
+    }
+    let meta = std::fs::metadata(bin)
+        .map_err(|e| format!("--helm-bin {shown}: {}", crate::discover::io_message(&e)))?;
+    if !meta.is_file() {
+        return Err(format!("--helm-bin {shown}: not a file"));
+    }
+    if !is_executable(bin) {
+        return Err(format!("--helm-bin {shown}: not executable"));
+    }
+    Ok(())
+}
+
 fn is_executable(p: &Path) -> bool {
     #[cfg(unix)]
     {
@@ -53,7 +79,10 @@ fn is_executable(p: &Path) -> bool {
 pub enum RenderError {
     /// helm ran and refused: its message (without the `Error: ` prefix).
     Helm(String),
-    /// helm could not be started or did not finish.
+    /// helm could not be started at all: the binary cannot run (a usage
+    /// problem of the run, not of the chart).
+    Spawn(String),
+    /// helm started but did not finish.
     Run(String),
 }
 
@@ -87,7 +116,9 @@ pub fn render(
     cmd.env("HELM_NO_PLUGINS", "1");
     let done = process::run(&mut cmd, bounds).map_err(|stopped| {
         RenderError::Run(match stopped {
-            Stopped::Spawn(e) => format!("cannot run {}: {e}", helm.display()),
+            Stopped::Spawn(e) => {
+                return RenderError::Spawn(format!("cannot run {}: {e}", helm.display()))
+            }
             Stopped::Timeout => format!(
                 "helm did not finish within {}; stopped",
                 seconds(bounds.timeout)

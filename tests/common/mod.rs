@@ -98,7 +98,8 @@ pub fn check(file: &Path, display: &str, rules: Vec<String>, config: ConfigChoic
 
 /// A helm for tests: a real `helm` on PATH, else the repository's stand-in
 /// (scripts/helm, Helm's Go library through the PyPI package helm-python-sdk)
-/// when that package is installed. None: rendering tests are skipped.
+/// when that package is installed. None: rendering tests are reported as
+/// skipped (tests/harness).
 pub fn helm() -> Option<PathBuf> {
     static HELM: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
     HELM.get_or_init(|| {
@@ -118,21 +119,20 @@ pub fn helm() -> Option<PathBuf> {
     .clone()
 }
 
+/// The rules whose chart fixtures need a helm: tests/helm.rs checks them
+/// (its harness reports them as skipped without one), tests/rules.rs the rest.
+pub const RENDERING_RULES: &[&str] = &["helm/render-error"];
+
 /// Checks a chart fixture directory: `# expect:` comments in any of its files
 /// (Chart.yaml, templates) against the findings in those files. Charts are
-/// linted with `--no-helm` unless the rule is about rendering; rendering
-/// fixtures are skipped, with a printed reason, when no helm is available.
+/// linted with `--no-helm` unless the rule is about rendering (then a helm
+/// is required: without one, that is the mismatch reported).
 pub fn check_chart(dir: &Path, display: &str, rule: &str) -> Vec<String> {
-    let renders = rule == "helm/render-error";
+    let renders = RENDERING_RULES.contains(&rule);
     let helm = if renders {
         match helm() {
             Some(h) => Some(h),
-            None => {
-                eprintln!(
-                    "skipped {display}: no helm (install helm or `pip install helm-python-sdk`)"
-                );
-                return Vec::new();
-            }
+            None => return vec![format!("{display}: needs a helm to render")],
         }
     } else {
         None
