@@ -25,6 +25,11 @@ use regorus::Value;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+/// Projects with fewer manifests than this are read without the cache: they
+/// read in a few milliseconds anyway, and a cache file per small directory
+/// (every temporary checkout) would only litter the cache directory.
+pub const CACHE_MIN_FILES: usize = 256;
+
 /// The resources of a run's project that the run does not lint.
 #[derive(Debug, Default)]
 pub struct Context {
@@ -142,6 +147,7 @@ pub fn read(
         let mut store = opts
             .cache_dir
             .as_deref()
+            .filter(|_| files.len() >= CACHE_MIN_FILES)
             .map(|dir| cache::Store::open(dir, root, &salt(opts)));
         let keys: Vec<Option<cache::Key>> =
             files.iter().map(|p| cache::Key::of(&walked, p)).collect();

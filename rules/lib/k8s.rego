@@ -46,6 +46,18 @@ namespace := n if {
 
 # describe: the resource as messages name it, e.g. `Deployment "api"`; `Deployment` when it
 # has no name, `resource` when it has no kind either.
+# What the inventory of cross-resource rules covers, for messages: "the project" (every
+# manifest under the project root) or "the linted files" (--no-project-context).
+scope := s if {
+	s = data.kubeward.config.inventory_scope
+	is_string(s)
+} else := "the linted files"
+
+# "<scope> contains" / "<scope> contain", as English wants it.
+scope_contains := sprintf("%s contain", [scope]) if {
+	endswith(scope, "files")
+} else := sprintf("%s contains", [scope])
+
 describe := sprintf("%s %q", [kind, name]) if {
 	kind != ""
 	name != ""

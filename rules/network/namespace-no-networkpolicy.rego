@@ -39,8 +39,8 @@ deny contains finding if {
 	not _has_policy(ns)
 	finding = {
 		"msg": sprintf(
-			"namespace %q has no NetworkPolicy in the linted files: all its pods accept traffic from anywhere in the cluster",
-			[ns],
+			"namespace %q has no NetworkPolicy in %s: all its pods accept traffic from anywhere in the cluster",
+			[ns, data.kubeward.lib.k8s.scope],
 		),
 		"path": ["metadata", "name"],
 	}
@@ -81,8 +81,8 @@ deny contains finding if {
 	_members[0] == [input.kind, data.kubeward.lib.k8s.name]
 	finding = {
 		"msg": sprintf(
-			"%s has workloads, %s%s, but no NetworkPolicy in the linted files: all their pods accept traffic from anywhere in the cluster",
-			[_ns_text, data.kubeward.lib.k8s.describe, _also],
+			"%s has workloads, %s%s, but no NetworkPolicy in %s: all their pods accept traffic from anywhere in the cluster",
+			[_ns_text, data.kubeward.lib.k8s.describe, _also, data.kubeward.lib.k8s.scope],
 		),
 		"path": _path,
 	}

@@ -113,8 +113,8 @@ deny contains finding if {
 	not _any_counted
 	finding = {
 		"msg": sprintf(
-			"pods of %s (%s) cannot be verified as isolated: the linted files contain no NetworkPolicy; unless one is applied from elsewhere, any pod in the cluster can connect to them",
-			[data.kubeward.lib.k8s.describe, _labels_text],
+			"pods of %s (%s) cannot be verified as isolated: %s no NetworkPolicy; unless one is applied from elsewhere, any pod in the cluster can connect to them",
+			[data.kubeward.lib.k8s.describe, _labels_text, data.kubeward.lib.k8s.scope_contains],
 		),
 		"path": _path,
 		"severity": "info",

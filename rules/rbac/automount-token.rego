@@ -81,7 +81,7 @@ _sa_note := sprintf(" nor on ServiceAccount %q", [_sa.name]) if {
 	count(_bundled_sas) > 0
 }
 
-_sa_note := " (and its ServiceAccount is not among the linted manifests)" if count(_bundled_sas) == 0
+_sa_note := sprintf(" (and its ServiceAccount is not in %s)", [data.kubeward.lib.k8s.scope]) if count(_bundled_sas) == 0
 
 # Containers that can get the automatic token mount (ephemeral containers never do).
 _mountable contains c if {

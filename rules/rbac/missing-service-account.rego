@@ -37,8 +37,8 @@ deny contains finding if {
 	count(rbac.service_account_named(sa.name, data.kubeward.lib.scope.namespace_or_unknown)) == 0
 	finding = {
 		"msg": sprintf(
-			"%s runs as service account %q, which none of the linted manifests define%s; pods are only created once it exists",
-			[data.kubeward.lib.k8s.describe, sa.name, _where],
+			"%s runs as service account %q, which nothing in %s defines%s; pods are only created once it exists",
+			[data.kubeward.lib.k8s.describe, sa.name, data.kubeward.lib.k8s.scope, _where],
 		),
 		"path": array.concat(data.kubeward.lib.pods.spec_path, [sa.field]),
 	}

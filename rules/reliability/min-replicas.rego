@@ -31,8 +31,8 @@ deny contains finding if {
 	n < 2
 	finding = {
 		"msg": sprintf(
-			"%s %s and no HorizontalPodAutoscaler in the linted files targets it: %s",
-			[data.kubeward.lib.k8s.describe, _runs_text(n), _effect(n)],
+			"%s %s and no HorizontalPodAutoscaler in %s targets it: %s",
+			[data.kubeward.lib.k8s.describe, _runs_text(n), data.kubeward.lib.k8s.scope, _effect(n)],
 		),
 		"path": _path,
 	}

@@ -48,8 +48,8 @@ _message := sprintf(
 ) if {
 	count(_pdbs) > 0
 } else := sprintf(
-	"%s %s and the linted files contain no PodDisruptionBudget, so its protection against voluntary disruptions cannot be verified; without one, a node drain may evict them all at once",
-	[data.kubeward.lib.k8s.describe, _runs],
+	"%s %s and %s no PodDisruptionBudget, so its protection against voluntary disruptions cannot be verified; without one, a node drain may evict them all at once",
+	[data.kubeward.lib.k8s.describe, _runs, data.kubeward.lib.k8s.scope_contains],
 )
 
 deny contains finding if {

@@ -54,7 +54,7 @@ deny contains finding if {
 	data.kubeward.lib.k8s.name != ""
 	count(_missing) > 0
 	finding = {
-		"msg": sprintf("Namespace %q has no %s in the linted files", [data.kubeward.lib.k8s.name, concat(" and no ", _missing)]),
+		"msg": sprintf("Namespace %q has no %s in %s", [data.kubeward.lib.k8s.name, concat(" and no ", _missing), data.kubeward.lib.k8s.scope]),
 		"path": ["metadata", "name"],
 	}
 }
