@@ -15,6 +15,9 @@ pub struct RuleInfo<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pss: Option<&'a str>,
     pub kinds: Vec<&'a str>,
+    /// Rules whose finding at the same field makes this rule's redundant.
+    #[serde(rename = "implied_by", skip_serializing_if = "Vec::is_empty")]
+    pub implied_by: Vec<&'a str>,
 }
 
 /// Bundled Rego rules and the loader's own checks, sorted by id.
@@ -29,6 +32,7 @@ pub fn rule_infos(catalog: &Catalog) -> Vec<RuleInfo<'_>> {
             title: &r.meta.title,
             pss: r.meta.pss.as_deref(),
             kinds: r.meta.kinds.iter().map(String::as_str).collect(),
+            implied_by: r.meta.implied_by.iter().map(String::as_str).collect(),
         })
         .chain(BUILTIN.iter().map(|b| RuleInfo {
             id: b.id,
@@ -37,6 +41,7 @@ pub fn rule_infos(catalog: &Catalog) -> Vec<RuleInfo<'_>> {
             title: b.title,
             pss: None,
             kinds: vec!["*"],
+            implied_by: Vec::new(),
         }))
         .collect();
     out.sort_by(|a, b| a.id.cmp(b.id));
@@ -66,7 +71,7 @@ pub fn rules_table(catalog: &Catalog) -> String {
 /// `kubeward explain <id>`, or None for an unknown id.
 pub fn explain(catalog: &Catalog, id: &str) -> Option<String> {
     if let Some(rule) = catalog.rule(id) {
-        return Some(explain_rule(&rule.meta));
+        return Some(explain_rule(&rule.meta, &implies(catalog, id)));
     }
     let b = BUILTIN.iter().find(|b| b.id == id)?;
     Some(format!(
@@ -75,7 +80,20 @@ pub fn explain(catalog: &Catalog, id: &str) -> Option<String> {
     ))
 }
 
-fn explain_rule(m: &RuleMeta) -> String {
+/// The rules whose findings `id`'s findings imply (the reverse of `implied-by`).
+fn implies<'c>(catalog: &'c Catalog, id: &str) -> Vec<&'c str> {
+    catalog
+        .rules
+        .iter()
+        .filter(|r| r.meta.implied_by.iter().any(|a| a == id))
+        .map(|r| r.meta.id.as_str())
+        .collect()
+}
+
+/// What `implied-by` means, in the words `explain` and docs/rules.md use.
+const IMPLIED_NOTE: &str = "Not reported where such a rule reports the same field of the same resource at the same or a higher severity: that finding already says this. Reported as usual where none of them runs (--only, config, opt-in); suppressing the implying finding accepts this one too.";
+
+fn explain_rule(m: &RuleMeta, implies: &[&str]) -> String {
     let mut s = format!("{}  ({}", m.id, m.severity);
     if !m.enabled {
         s.push_str(", opt-in");
@@ -84,6 +102,18 @@ fn explain_rule(m: &RuleMeta) -> String {
     s.push_str(&format!("{}\n\n{}\n\n", m.title, m.description));
     s.push_str(&format!("How to fix: {}\n\n", m.remediation));
     s.push_str(&format!("Applies to: {}\n", m.kinds.join(", ")));
+    if !m.implied_by.is_empty() {
+        s.push_str(&format!(
+            "Implied by: {}. {IMPLIED_NOTE}\n",
+            m.implied_by.join(", ")
+        ));
+    }
+    if !implies.is_empty() {
+        s.push_str(&format!(
+            "Implies: {}: their findings at the same field are not reported beside this rule's.\n",
+            implies.join(", ")
+        ));
+    }
     if let Some(pss) = &m.pss {
         s.push_str(&format!("Pod Security Standards: {pss}\n"));
     }
@@ -127,6 +157,28 @@ pub fn markdown(catalog: &Catalog) -> String {
             i.title.replace('|', "\\|")
         ));
     }
+    let pairs: Vec<(&str, &str)> = infos
+        .iter()
+        .flat_map(|i| i.implied_by.iter().map(move |a| (i.id, *a)))
+        .collect();
+    if !pairs.is_empty() {
+        s.push_str(
+            "\n**One finding per problem.** Where a rule's finding says everything another's would at \
+             the same field of the same resource, only the first is reported (`implied-by` in the \
+             rule's METADATA). The implied finding comes back where the implying rule does not run \
+             (`--only`, config, opt-in) or reports at a lower severity; suppressing the implying \
+             finding accepts the implied one too. Pod Security controls are never implied: each \
+             control a pod breaks is reported, as Pod Security Admission does.\n\n\
+             | finding | not reported beside |\n|---|---|\n",
+        );
+        for (b, a) in &pairs {
+            s.push_str(&format!(
+                "| [`{b}`](#{}) | [`{a}`](#{}) |\n",
+                anchor(b),
+                anchor(a)
+            ));
+        }
+    }
     for i in &infos {
         s.push_str(&format!("\n## {}\n\n", i.id));
         match catalog.rule(i.id) {
@@ -145,6 +197,21 @@ pub fn markdown(catalog: &Catalog) -> String {
                     m.remediation,
                     m.kinds.join(", ")
                 ));
+                if !m.implied_by.is_empty() {
+                    let by: Vec<String> = m.implied_by.iter().map(|a| format!("`{a}`")).collect();
+                    s.push_str(&format!(
+                        "\n**Implied by:** {}. {IMPLIED_NOTE}\n",
+                        by.join(", ")
+                    ));
+                }
+                let implies = implies(catalog, &m.id);
+                if !implies.is_empty() {
+                    let of: Vec<String> = implies.iter().map(|b| format!("`{b}`")).collect();
+                    s.push_str(&format!(
+                        "\n**Implies:** {}: their findings at the same field are not reported beside this rule's.\n",
+                        of.join(", ")
+                    ));
+                }
                 if !m.peers.is_empty() {
                     let peers: Vec<String> = m
                         .peers

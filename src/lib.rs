@@ -808,6 +808,9 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         ran: &ran,
         report: &report,
     };
+    // One finding per problem: findings another rule's finding implies
+    // (`implied-by`) still meet their suppressions, then leave the report.
+    let implied = engine::implied::Implications::new(&catalog).implied(&findings, &kept_owners);
     let hygiene = suppress::apply(
         &mut findings,
         &kept_owners,
@@ -816,6 +819,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         &ignores,
         &ids,
     );
+    engine::implied::remove_implied(&mut findings, &implied);
     findings.extend(hygiene);
     // No secret value in any report: scrubbed from messages, masked in snippets.
     let redactions = report::redact::redact(&files, &resources, &mut findings, &kept_owners);

@@ -15,6 +15,7 @@
 #   remediation: Append the image digest to the reference (name:tag@sha256:...), and let a tool such as Renovate or Dependabot keep it up to date.
 #   references: [https://kubernetes.io/docs/concepts/containers/images/#image-names, https://github.com/opencontainers/image-spec/blob/main/descriptor.md#digests]
 #   peers: {checkov: CKV_K8S_43, kubescape: C-0306}
+#   implied-by: [image/latest-or-missing-tag]
 package kubeward.rules.image.digest_not_pinned
 
 import rego.v1

@@ -383,7 +383,11 @@ host_path_volumes contains object.union(v, {"host_path": p, "normalised": normal
 # segments dropped, `..` resolved (never above the root), no trailing `/`; and the /var/run
 # symlink resolved to /run, as the kubelet sees it on current distributions.
 # "" for a relative path or a non-string (e.g. a Windows named pipe, `\\.\pipe\docker_engine`).
-normalise_host_path(p) := _var_run(concat("", ["/", concat("/", _clean_segments(p))])) if _absolute(p) else := ""
+normalise_host_path(p) := _var_run(clean_host_path(p)) if _absolute(p) else := ""
+
+# clean_host_path(p): normalise_host_path(p) without reading /var/run as /run: the path as its
+# author wrote it, in canonical form (for messages, and for what holds /var/run itself).
+clean_host_path(p) := concat("", ["/", concat("/", _clean_segments(p))]) if _absolute(p) else := ""
 
 _absolute(p) if {
 	is_string(p)

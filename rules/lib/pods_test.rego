@@ -346,6 +346,16 @@ test_volume_label if {
 	pods.volume_label({"name": "", "index": 2}) == "volume #2"
 }
 
+test_clean_host_path_keeps_var_run if {
+	pods.clean_host_path("/var//run/./docker.sock") == "/var/run/docker.sock"
+	pods.normalise_host_path("/var//run/./docker.sock") == "/run/docker.sock"
+	pods.clean_host_path("/var/") == "/var"
+	pods.clean_host_path("/var/runner") == "/var/runner"
+	pods.normalise_host_path("/var/runner") == "/var/runner"
+	pods.clean_host_path("relative/path") == ""
+	pods.clean_host_path(7) == ""
+}
+
 test_normalise_host_path if {
 	pods.normalise_host_path("/var/lib/docker/") == "/var/lib/docker"
 	pods.normalise_host_path("//etc///kubernetes") == "/etc/kubernetes"

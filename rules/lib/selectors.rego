@@ -413,6 +413,69 @@ any_workload_matches_map(ns, sel) if {
 	}
 }
 
+# ---------------------------------------------------------------------------------------------
+# Selectors whose pods live in other namespaces (the "dangling" rules)
+# ---------------------------------------------------------------------------------------------
+
+# run_namespaces(_): the KNOWN effective namespaces of the run: every non-empty string
+# metadata.namespace, plus the release namespace when one is given. (A function, like
+# pod_bearing_entries, so that only the rules that call it compute it.)
+run_namespaces(_) := {ns | some ns, _ in data.kubeward.inventory_by_ns.namespaces; is_string(ns)} | _known_release(0) if {
+	is_object(data.kubeward.inventory_by_ns.namespaces)
+} else := {ns |
+	inv = data.kubeward.inventory
+	is_array(inv)
+	ns = inv[_].metadata.namespace
+	is_string(ns)
+	ns != ""
+} | _known_release(0)
+
+_known_release(_) := {ns | ns = release_namespace; is_string(ns)}
+
+# matching_namespaces(sel, kind): the known namespaces holding a workload whose pod labels the
+# selector selects; kind "label" for a LabelSelector, "map" for a plain label map.
+matching_namespaces(sel, kind) := {ns | some ns in run_namespaces(0); _workload_matches(ns, sel, kind)}
+
+_workload_matches(ns, sel, "label") if any_workload_matches(ns, sel)
+
+_workload_matches(ns, sel, "map") if any_workload_matches_map(ns, sel)
+
+# matches_in_unknown_namespace(sel, kind): a workload of an unknown namespace (no
+# metadata.namespace and no release namespace) has pod labels the selector selects: it may land
+# in any namespace.
+matches_in_unknown_namespace(sel, kind) if {
+	is_null(release_namespace)
+	_workload_matches(null, sel, kind)
+}
+
+# pods_elsewhere(ns, sel, kind): for a selector of namespace ns that selects no workload of ns,
+# the other namespaces (sorted) where workloads it selects are KNOWN to live. Empty when ns is
+# unknown (the object may be applied to any of them) or when a workload of an unknown namespace
+# matches (it may land in ns): a selector is only said to point elsewhere when it certainly does.
+pods_elsewhere(ns, sel, kind) := [] if {
+	not is_string(ns)
+} else := [] if {
+	matches_in_unknown_namespace(sel, kind)
+} else := sort([other | some other in matching_namespaces(sel, kind); other != ns])
+
+# may_select_here(ns, sel, kind): a workload the selector selects might still land in namespace
+# ns although none of ns is known to: ns is unknown and some workload matches anywhere, or a
+# matching workload's namespace is unknown.
+may_select_here(ns, sel, kind) if {
+	not is_string(ns)
+	count(matching_namespaces(sel, kind)) > 0
+}
+
+may_select_here(ns, sel, kind) if {
+	is_string(ns)
+	matches_in_unknown_namespace(sel, kind)
+}
+
+# namespaces_text(nss): `namespace "a"` or `namespaces "a", "b"` (nss sorted, non-empty).
+namespaces_text(nss) := sprintf("namespace %q", [nss[0]]) if {
+	count(nss) == 1
+} else := sprintf("namespaces %s", [concat(", ", [sprintf("%q", [n]) | some n in nss])])
+
 # Labels that controllers add to the pods they create (not in the pod template): a selector
 # may require them, e.g. a Service per StatefulSet pod (statefulset.kubernetes.io/pod-name).
 # The "dangling" checks treat them as satisfied.

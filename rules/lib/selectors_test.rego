@@ -317,3 +317,47 @@ test_null_label_value_is_present if {
 	not selectors.map_matches({"a": null}, {"b": null})
 	not selectors.map_matches({"a": null}, {})
 }
+
+# ---- selectors whose pods live elsewhere ------------------------------------------------------
+
+_spread := [
+	{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "front"}, "pod_labels": {"app": "web"}},
+	{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "edge"}, "pod_labels": {"app": "web"}},
+	{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "api", "namespace": "back"}, "pod_labels": {"app": "api"}},
+	{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "job"}, "pod_labels": {"app": "job"}},
+	{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "conf"}},
+]
+
+test_run_namespaces if {
+	nss := selectors.run_namespaces(0) with data.kubeward.inventory as _spread
+	nss == {"front", "edge", "back", "conf"}
+	rel := selectors.run_namespaces(0) with data.kubeward.inventory as _spread with data.kubeward.config.namespace as "rel"
+	rel == {"front", "edge", "back", "conf", "rel"}
+	idx := selectors.run_namespaces(0) with data.kubeward.inventory_by_ns as {"namespaces": {"a": {}, "b": {}}, "unset": {}}
+	idx == {"a", "b"}
+}
+
+test_pods_elsewhere if {
+	web := {"matchLabels": {"app": "web"}}
+	selectors.pods_elsewhere("back", web, "label") == ["edge", "front"] with data.kubeward.inventory as _spread
+	selectors.pods_elsewhere("back", {"app": "api"}, "map") == [] with data.kubeward.inventory as _spread
+	selectors.pods_elsewhere("back", {"app": "nothing"}, "map") == [] with data.kubeward.inventory as _spread
+
+	# The selector's own namespace is unknown: it may be applied next to the pods.
+	selectors.pods_elsewhere(null, web, "label") == [] with data.kubeward.inventory as _spread
+	selectors.may_select_here(null, web, "label") with data.kubeward.inventory as _spread
+	not selectors.may_select_here(null, {"matchLabels": {"app": "job"}}, "label") with data.kubeward.inventory as _spread
+
+	# A matching workload of an unknown namespace may land in "back".
+	selectors.pods_elsewhere("back", {"app": "job"}, "map") == [] with data.kubeward.inventory as _spread
+	selectors.may_select_here("back", {"app": "job"}, "map") with data.kubeward.inventory as _spread
+
+	# With a release namespace, that workload is known to be there.
+	selectors.pods_elsewhere("back", {"app": "job"}, "map") == ["rel"] with data.kubeward.inventory as _spread with data.kubeward.config.namespace as "rel"
+	not selectors.may_select_here("back", {"app": "job"}, "map") with data.kubeward.inventory as _spread with data.kubeward.config.namespace as "rel"
+}
+
+test_namespaces_text if {
+	selectors.namespaces_text(["a"]) == `namespace "a"`
+	selectors.namespaces_text(["a", "b"]) == `namespaces "a", "b"`
+}

@@ -7,9 +7,10 @@
 #   (policyTypes contains Ingress, or is absent); with param `strict: true` it also requires
 #   one for Egress. Cilium policies count too (param `policy_kinds`). When the linted files
 #   contain no policy at all, policies applied from elsewhere cannot be ruled out, so the
-#   finding is downgraded to info and says isolation could not be verified; hostNetwork pods,
-#   which policies do not govern, pods owned by another controller and PodTemplates (which run
-#   nothing themselves) are skipped.
+#   finding is downgraded to info and says isolation could not be verified. A hostNetwork pod
+#   is reported whatever the policies say: it uses the node's network, which NetworkPolicies do
+#   not govern, so no policy can isolate it. Pods owned by another controller and PodTemplates
+#   (which run nothing themselves) are skipped.
 # custom:
 #   id: network/workload-not-isolated
 #   severity: warning
@@ -44,11 +45,31 @@ _owned if {
 	count(refs) > 0
 }
 
-_applies if {
+_candidate if {
 	input.kind != "PodTemplate"
 	data.kubeward.lib.pods.spec
-	not data.kubeward.lib.pods.spec.hostNetwork == true
 	not _owned
+}
+
+_host_network if data.kubeward.lib.pods.spec.hostNetwork == true
+
+_applies if {
+	_candidate
+	not _host_network
+}
+
+# A hostNetwork pod shares the node's network namespace: NetworkPolicies only govern traffic of
+# the pod network, so none can isolate it, however the policies of the run select it.
+deny contains finding if {
+	_candidate
+	_host_network
+	finding = {
+		"msg": sprintf(
+			"pods of %s use the node's network (hostNetwork: true), which no NetworkPolicy can isolate: policies only govern the pod network, so anything that reaches the node can connect to them",
+			[data.kubeward.lib.k8s.describe],
+		),
+		"path": array.concat(data.kubeward.lib.pods.spec_path, ["hostNetwork"]),
+	}
 }
 
 # The counted policies that select these pods, computed once: each selection test is a

@@ -14,6 +14,7 @@
 #   remediation: 'Add NET_RAW, or better ALL, to securityContext.capabilities.drop of every container.'
 #   references: [https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container, https://media.defense.gov/2022/Aug/29/2003066362/-1/-1/0/CTR_KUBERNETES_HARDENING_GUIDANCE_1.2_20220829.PDF]
 #   peers: {kube-linter: drop-net-raw-capability, checkov: CKV_K8S_28, kubescape: C-0211, polaris: insecureCapabilities}
+#   implied-by: [pod-security/capabilities-restricted]
 package kubeward.rules.pod_security.drop_net_raw
 
 import rego.v1

@@ -14,6 +14,7 @@
 #   remediation: Set runAsUser and runAsGroup to values of 10000 or more (e.g. 10001) at pod level or on each container.
 #   references: [https://kubernetes.io/docs/tasks/configure-pod-container/security-context/]
 #   peers: {trivy: [KSV-0020, KSV-0021], checkov: CKV_K8S_40, kube-score: container-security-context-user-group-id}
+#   implied-by: [pod-security/run-as-root-user, pod-security/root-group]
 package kubeward.rules.pod_security.low_uid_gid
 
 import rego.v1

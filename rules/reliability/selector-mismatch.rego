@@ -7,13 +7,16 @@
 #   apps/v1 also rejects an empty selector. matchExpressions are evaluated as the API does; a
 #   missing selector is left alone (kustomize patches omit it), a ReplicationController's map
 #   selector defaults to the template labels, and a Job is only checked when it sets
-#   manualSelector: true.
+#   manualSelector: true (otherwise Kubernetes generates its selector). A CronJob's jobTemplate
+#   may not set a selector or manualSelector: true at all: Kubernetes generates the selector of
+#   every Job it creates and rejects the CronJob otherwise, so one written there is reported,
+#   saying whether it would even have selected the pod template.
 # custom:
 #   id: reliability/selector-mismatch
 #   severity: error
 #   enabled: true
-#   kinds: [Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, Rollout, DeploymentConfig]
-#   remediation: Make every spec.selector requirement match a label of spec.template.metadata.labels (usually by copying the selector labels into the template).
+#   kinds: [Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig]
+#   remediation: Make every spec.selector requirement match a label of spec.template.metadata.labels (usually by copying the selector labels into the template); in a CronJob, remove spec.jobTemplate.spec.selector and manualSelector and let Kubernetes generate them.
 #   references: [https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#selector]
 #   peers: {kube-linter: mismatching-selector, kube-score: [deployment-pod-selector-labels-match-template-metadata-labels, statefulset-pod-selector-labels-match-template-metadata-labels], kubescape: C-0296}
 package kubeward.rules.reliability.selector_mismatch
@@ -106,3 +109,52 @@ deny contains finding if {
 		"path": ["spec", "selector"],
 	}
 }
+
+# CronJob: the API generates the selector of every Job a CronJob creates and rejects a
+# jobTemplate that sets one, or that sets manualSelector: true (ValidateJobTemplateSpec).
+_job_spec := j if {
+	input.kind == "CronJob"
+	j = input.spec.jobTemplate.spec
+	is_object(j)
+}
+
+_job_selector_path := ["spec", "jobTemplate", "spec", "selector"]
+
+deny contains finding if {
+	sel = _job_spec.selector
+	sel != null
+	finding = {
+		"msg": sprintf(
+			"%s sets spec.jobTemplate.spec.selector%s, which the API rejects: Kubernetes generates the selector of each Job a CronJob creates%s",
+			[data.kubeward.lib.k8s.describe, _manual_too, _cron_selector_note(sel)],
+		),
+		"path": _job_selector_path,
+	}
+}
+
+deny contains finding if {
+	_job_spec.manualSelector == true
+	object.get(_job_spec, "selector", null) == null
+	finding = {
+		"msg": sprintf(
+			"%s sets spec.jobTemplate.spec.manualSelector: true, which the API rejects for a CronJob (only false or unset): Kubernetes generates the selector of each Job a CronJob creates",
+			[data.kubeward.lib.k8s.describe],
+		),
+		"path": ["spec", "jobTemplate", "spec", "manualSelector"],
+	}
+}
+
+_manual_too := " and manualSelector: true" if {
+	_job_spec.manualSelector == true
+} else := ""
+
+# Whether the selector would have selected the pods anyway: the usual mistake is a selector
+# copied from a Deployment that does not match the Job's pod template.
+_cron_selector_note(sel) := sprintf("; it would not even select %s", [_labels_text]) if {
+	_template
+	is_object(sel)
+	not selectors.problem(sel)
+	not selectors.matches(sel, data.kubeward.lib.pods.labels)
+} else := sprintf("; it is also invalid: %s", [msg]) if {
+	msg = selectors.problem(sel)
+} else := "; remove it"

@@ -128,6 +128,8 @@ impl Catalog {
                 message: format!("rule id {} is declared twice", w[1].meta.id),
             });
         }
+        super::implied::check(&catalog)
+            .map_err(|(file, message)| MetadataError { file, message })?;
         Ok(catalog)
     }
 

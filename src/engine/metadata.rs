@@ -18,6 +18,10 @@ pub struct RuleMeta {
     pub references: Vec<String>,
     pub pss: Option<String>,
     pub peers: BTreeMap<String, Vec<String>>,
+    /// `implied-by`: rules whose finding at the same field of the same resource
+    /// already says everything this rule's finding there would (see
+    /// `engine::implied`). Empty for most rules.
+    pub implied_by: Vec<String>,
     /// The Rego package, without the `data.` prefix.
     pub package: String,
     /// Where the rule came from (`rules/pod-security/privileged.rego`).
@@ -54,6 +58,8 @@ struct RawCustom {
     pss: Option<String>,
     #[serde(default)]
     peers: BTreeMap<String, OneOrMany>,
+    #[serde(default, rename = "implied-by")]
+    implied_by: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -126,6 +132,9 @@ pub fn parse(file: &str, src: &str) -> Result<RuleMeta, MetadataError> {
     if raw.custom.kinds.is_empty() {
         return Err(err("kinds must name at least one kind (or `*`)".into()));
     }
+    if raw.custom.implied_by.contains(&raw.custom.id) {
+        return Err(err("implied-by must not name the rule itself".into()));
+    }
     let peers = raw
         .custom
         .peers
@@ -149,6 +158,7 @@ pub fn parse(file: &str, src: &str) -> Result<RuleMeta, MetadataError> {
         references: raw.custom.references,
         pss: raw.custom.pss,
         peers,
+        implied_by: raw.custom.implied_by,
         package,
         file: file.to_string(),
     })
@@ -191,6 +201,13 @@ import rego.v1
         assert_eq!(m.peers["trivy"], vec!["KSV-0017", "KSV017"]);
         assert_eq!(m.pss.as_deref(), Some("baseline"));
         assert_eq!(expected_package(&m.id), m.package);
+        assert!(m.implied_by.is_empty());
+        let implied = SRC.replace(
+            "#   pss: baseline",
+            "#   implied-by: [pod-security/host-path]",
+        );
+        let m = parse("x.rego", &implied).expect("parses");
+        assert_eq!(m.implied_by, vec!["pod-security/host-path"]);
     }
 
     #[test]
@@ -200,5 +217,10 @@ import rego.v1
         let bad = SRC.replace("severity: error", "severity: fatal");
         assert!(parse("x.rego", &bad).is_err());
         assert!(parse("x.rego", "package a").is_err());
+        let own = SRC.replace(
+            "#   pss: baseline",
+            "#   implied-by: [pod-security/privileged]",
+        );
+        assert!(parse("x.rego", &own).is_err());
     }
 }

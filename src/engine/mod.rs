@@ -4,6 +4,7 @@ pub mod bundle;
 pub mod convert;
 mod deps;
 pub mod eval;
+pub mod implied;
 pub mod metadata;
 pub mod profile;
 pub mod programs;

@@ -372,6 +372,7 @@ pub(crate) fn synthetic_meta(
         references: Vec::new(),
         pss: None,
         peers: Default::default(),
+        implied_by: Vec::new(),
         package: package.to_string(),
         file: file.to_string(),
     }
