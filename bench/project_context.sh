@@ -13,7 +13,7 @@ runs=${1:-10}
 bin=$(realpath "${2:-target/release/kubeward}")
 bulk=$(realpath "${BULK:-../shared/corpus/bulk}")
 file=${FILE:-kube-prometheus/manifests/grafana-deployment.yaml}
-[ -e "$bulk/$file" ] || file=$(cd "$bulk" && grep -rl "^kind: Deployment" --include="*.yaml" . | sort | head -1)
+[ -e "$bulk/$file" ] || file=$(cd "$bulk" && grep -rl "^kind: Deployment" --include="*.yaml" . | sort | sed -n 1p)
 cache=$(mktemp -d)
 trap 'rm -rf "$cache"' EXIT
 
@@ -40,5 +40,5 @@ end=$(date +%s%N)
 echo "cold cache (first run):  $(( (end - start) / 1000000 )) ms, cache $(du -sh "$cache" | cut -f1)"
 echo "warm cache:              $(median_ms "$bulk" "$bin" --format json --cache-dir "$cache" "$file") ms"
 small=$(realpath "${SMALL:-../shared/corpus/variety/kubernetes-examples}")
-small_file=$(cd "$small" && find . -name '*.yaml' | sort | head -1)
+small_file=$(cd "$small" && find . -name '*.yaml' | sort | sed -n 1p)
 echo "small: $small ($(find "$small" -name '*.yaml' -o -name '*.yml' -o -name '*.json' | wc -l) files), one file, no cache: $(median_ms "$small" "$bin" --format json --no-cache "$small_file") ms; without context: $(median_ms "$small" "$bin" --format json --no-project-context "$small_file") ms"

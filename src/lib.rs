@@ -1008,18 +1008,22 @@ fn project_context(
     }
     let _span = engine::profile::Span::new("project context");
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let mut linted: std::collections::HashSet<discover::FileId> = targets
+    let mut linted_paths: Vec<PathBuf> = targets
         .iter()
         .filter_map(|t| match t {
-            discover::Target::File(p) | discover::Target::Chart(p) => Some(discover::FileId::of(p)),
+            discover::Target::File(p) | discover::Target::Chart(p) => Some(p.clone()),
             discover::Target::Stdin => None,
         })
         .collect();
     // An editor's buffer stands for the file it names: the copy on disk is
     // older and must not count too.
     if let Some(name) = &settings.stdin_filename {
-        linted.insert(discover::FileId::of(std::path::Path::new(name)));
+        linted_paths.push(PathBuf::from(name));
     }
+    let linted: std::collections::HashSet<discover::FileId> = linted_paths
+        .iter()
+        .map(|p| discover::FileId::of(p))
+        .collect();
     let opts = project::Options {
         excludes,
         follow: settings.follow_symlinks,
@@ -1028,7 +1032,7 @@ fn project_context(
         cache_dir: settings.cache_dir.clone(),
         threads: settings.threads,
     };
-    project::read(roots, &cwd, &linted, settings, &opts)
+    project::read(roots, &cwd, &linted_paths, &linted, settings, &opts)
 }
 
 /// Kinds the config declares as carrying a pod template.
