@@ -178,7 +178,7 @@ pub fn in_dir(dir: &Path) -> Option<PathBuf> {
 
 /// The nearest config file at or above `start` (a file's directory or a directory).
 pub fn find_upwards(start: &Path) -> Option<PathBuf> {
-    let abs = std::path::absolute(start).ok()?;
+    let abs = crate::discover::absolute_normal(start).ok()?;
     let mut dir = if abs.is_dir() {
         Some(abs.as_path())
     } else {
@@ -953,18 +953,18 @@ impl Config {
         let Some(base) = self.path.as_ref().and_then(|p| p.parent()) else {
             return Vec::new();
         };
-        let want = std::path::absolute(chart_dir).ok();
+        let want = crate::discover::absolute_normal(chart_dir).ok();
         self.charts
             .iter()
-            .filter(|c| std::path::absolute(base.join(&c.path)).ok() == want)
+            .filter(|c| crate::discover::absolute_normal(&base.join(&c.path)).ok() == want)
             .cloned()
             .collect()
     }
 
     pub fn relative(&self, path: &Path) -> Option<PathBuf> {
         let base = self.path.as_ref()?.parent()?;
-        let abs = std::path::absolute(path).ok()?;
-        let base = std::path::absolute(base).ok()?;
+        let abs = crate::discover::absolute_normal(path).ok()?;
+        let base = crate::discover::absolute_normal(base).ok()?;
         abs.strip_prefix(&base).ok().map(Path::to_path_buf)
     }
 }

@@ -171,6 +171,41 @@ pub fn discover(
     (targets, problems)
 }
 
+/// The manifest files under directory `root`, sorted, walked exactly as
+/// [`discover`] walks a directory (hidden directories, excludes, charts and
+/// symlinks alike) but without its check for files reached twice, which
+/// costs a `stat` per file: without `follow`, a walk of one directory meets
+/// each file once. Charts are left out. For the project context, which
+/// walks a whole repository on every one-file run.
+pub fn manifests_under(root: &Path, excludes: &GlobSet, follow: bool) -> Vec<PathBuf> {
+    let Ok(real_root) = real_path(root) else {
+        return Vec::new();
+    };
+    // A chart is rendered, not walked: its templates are not manifests.
+    if crate::helm::chart::is_chart_dir(root) {
+        return Vec::new();
+    }
+    let walk = Walk {
+        root,
+        real_root: &real_root,
+        excludes,
+        follow,
+    };
+    let mut problems = Vec::new();
+    let mut found: Vec<PathBuf> = walk
+        .run(&mut problems)
+        .into_iter()
+        .filter(|(f, chart)| !chart && !excluded(excludes, f))
+        .map(|(f, _)| f)
+        .collect();
+    found.sort();
+    if follow {
+        let mut seen = HashSet::new();
+        found.retain(|f| seen.insert(FileId::of(f)));
+    }
+    found
+}
+
 /// One directory named on the command line, walked.
 struct Walk<'a> {
     root: &'a Path,
@@ -358,6 +393,27 @@ impl FileId {
     }
 }
 
+/// `path` made absolute with `.` and `..` resolved by name, as a person
+/// reads it: `/work/main/../shared` is `/work/shared`. `std::path::absolute`
+/// keeps the `..`, and walking up from `/work/main/../shared` passes through
+/// `/work/main`, whose config (or `.git`) is not `/work/shared`'s. Symlinks
+/// are not resolved (no disk access): this is for looking upwards.
+pub fn absolute_normal(path: &Path) -> std::io::Result<PathBuf> {
+    use std::path::Component;
+    let abs = std::path::absolute(path)?;
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    Ok(out)
+}
+
 pub fn io_message(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
@@ -413,5 +469,23 @@ mod tests {
         assert!(targets.is_empty());
         assert_eq!(problems.len(), 1);
         assert!(problems[0].is_error);
+    }
+}
+
+#[cfg(test)]
+mod absolute_normal_tests {
+    use super::absolute_normal;
+    use std::path::Path;
+
+    #[test]
+    fn dot_dot_is_resolved_by_name() {
+        assert_eq!(
+            absolute_normal(Path::new("/work/main/../shared/./corpus")).expect("absolute"),
+            Path::new("/work/shared/corpus")
+        );
+        assert_eq!(
+            absolute_normal(Path::new("/../x")).expect("absolute"),
+            Path::new("/x")
+        );
     }
 }

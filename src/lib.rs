@@ -230,7 +230,7 @@ impl Configs {
         start: &std::path::Path,
         catalog: &Catalog,
     ) -> Result<Option<usize>, config::ConfigErrors> {
-        let dir = std::path::absolute(start)
+        let dir = crate::discover::absolute_normal(start)
             .ok()
             .map(|a| {
                 if a.is_dir() {
@@ -346,7 +346,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
             ConfigChoice::File(_) => Some(0),
             ConfigChoice::Disabled => None,
             // A file's directory is its parent: no need to ask the disk.
-            ConfigChoice::Discover => match (t, std::path::absolute(path)) {
+            ConfigChoice::Discover => match (t, crate::discover::absolute_normal(path)) {
                 (discover::Target::File(_), Ok(abs)) => match abs.parent() {
                     Some(dir) => configs.nearest_in_dir(dir, &catalog)?,
                     None => configs.nearest(path, &catalog)?,

@@ -98,6 +98,17 @@ pub fn roots(settings: &Settings, cwd: &Path) -> Vec<PathBuf> {
     }
     let all = roots.clone();
     roots.retain(|r| !all.iter().any(|o| o != r && r.starts_with(o)));
+    // A root the run walks itself (`kubeward .` at the top of the project)
+    // has nothing more to give: every manifest under it is linted.
+    let walked: Vec<PathBuf> = settings
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .map(|p| cwd.join(p))
+        .filter(|p| p.is_dir())
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    roots.retain(|r| !walked.contains(r));
     roots.sort();
     roots
 }
@@ -135,30 +146,37 @@ pub fn read(
         linted_paths.iter().filter_map(|p| p.file_name()).collect();
     for root in roots {
         let walked = walk_path(root, cwd);
-        let (targets, _problems) =
-            discover::discover(std::slice::from_ref(&walked), opts.excludes, opts.follow);
-        // Problems met walking for context (an unreadable directory) are not
-        // the run's: the files it lints were found and reported on their own.
-        let files: Vec<PathBuf> = targets
-            .into_iter()
-            .filter_map(|t| match t {
-                Target::File(p) => Some(p),
-                _ => None,
-            })
-            // A stat per file is most of a warm run's time in a large
-            // repository: only files named like a linted one are checked.
-            .filter(|p| {
-                !p.file_name().is_some_and(|n| linted_names.contains(n))
-                    || !linted.contains(&discover::FileId::of(p))
-            })
-            .collect();
-        let mut store = opts
-            .cache_dir
-            .as_deref()
-            .filter(|_| files.len() >= CACHE_MIN_FILES)
-            .map(|dir| cache::Store::open(dir, root, &salt(opts)));
-        let keys: Vec<Option<cache::Key>> =
-            files.iter().map(|p| cache::Key::of(&walked, p)).collect();
+        // The cache is parsed on another thread while the tree is walked:
+        // both take tens of milliseconds in a large repository.
+        let salt = salt(opts);
+        let cache_dir = opts.cache_dir.as_deref();
+        let (files, store) = std::thread::scope(|scope| {
+            let store = cache_dir.map(|dir| scope.spawn(|| cache::Store::open(dir, root, &salt)));
+            let files: Vec<PathBuf> =
+                discover::manifests_under(&walked, opts.excludes, opts.follow)
+                    .into_iter()
+                    // A stat per file is much of a warm run's time in a large
+                    // repository: only files named like a linted one are checked.
+                    .filter(|p| {
+                        !p.file_name().is_some_and(|n| linted_names.contains(n))
+                            || !linted.contains(&discover::FileId::of(p))
+                    })
+                    .collect();
+            (files, store.and_then(|h| h.join().ok()))
+        });
+        // Small projects are read without the cache (see CACHE_MIN_FILES).
+        let mut store = store.filter(|_| files.len() >= CACHE_MIN_FILES);
+        // A stat per file: on all cores (the kernel's lookups are the cost).
+        let keys: Vec<Option<cache::Key>> = match store.is_some() {
+            true => crate::parallel::map(
+                &files,
+                crate::parallel::threads_for(files.len(), 1024, opts.threads),
+                || Ok::<_, std::convert::Infallible>(()),
+                |_, p| cache::Key::of(&walked, p),
+            )
+            .unwrap_or_default(),
+            false => vec![None; files.len()],
+        };
         let mut found: Vec<Option<Vec<Value>>> = keys
             .iter()
             .map(|k| Some(store.as_ref()?.get(k.as_ref()?)?.clone()))

@@ -286,3 +286,32 @@ fn a_corrupt_cache_is_ignored() {
     assert_ne!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert_eq!(lines_for(&out, "apps/deploy.yaml"), fresh);
 }
+
+/// `kubeward ../other/x.yaml` looks for its config (and project) upwards from
+/// where the path points, not through the current directory: walking up
+/// `/repo/a/../b` by name would pass through `/repo/a` and apply its config.
+#[test]
+fn paths_with_dot_dot_use_their_own_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    std::fs::create_dir_all(&a).expect("a");
+    std::fs::create_dir_all(&b).expect("b");
+    std::fs::write(
+        a.join(".kubeward.yaml"),
+        "rules:\n  disable: [pod-security/privileged]\n",
+    )
+    .expect("config");
+    std::fs::write(
+        b.join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.25\n    securityContext:\n      privileged: true\n",
+    )
+    .expect("pod");
+    let out = lint(&a, &["../b/pod.yaml"]);
+    assert!(
+        text(&out.stdout).contains("pod-security/privileged"),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}

@@ -87,6 +87,9 @@ pub struct Plan {
     /// compiling costs ~60 ms and the interpreter is three times slower on a
     /// 7 MB ConfigMap (47 s against 17 s).
     large_input: bool,
+    /// How many resources the run evaluates (the inventory may hold more:
+    /// the project context).
+    evaluated: usize,
 }
 
 /// The execution timer of every engine and VM: the budget, checked every few
@@ -250,6 +253,7 @@ impl Plan {
             tables_value: OnceLock::new(),
             timeout: crate::policy::DEFAULT_TIMEOUT,
             large_input: false,
+            evaluated: usize::MAX,
         }
     }
 
@@ -282,11 +286,24 @@ impl Plan {
         if !widen {
             let mut plan = Plan::new(catalog, enabled, pod_kinds, data);
             plan.large_input = input_bytes > WIDEN_MAX_BYTES;
+            plan.evaluated = resources;
             return plan;
         }
         let mut plan = Plan::new(catalog, |r| r.meta.enabled, pod_kinds, data);
         plan.reported = plan.rules.iter().map(&enabled).collect();
+        plan.evaluated = resources;
         plan
+    }
+
+    /// Whether the run index is worth computing: the inventory is large, and
+    /// so many resources are evaluated against it that computing every
+    /// namespace's views once beats each resource computing its own. A
+    /// one-file run in a large project (pre-commit with the project context)
+    /// evaluates a few resources: the index over thousands of entries would
+    /// cost more than the run itself.
+    fn needs_index(&self) -> bool {
+        inventory_len(&self.data) >= PRECOMPUTE_MIN_RESOURCES
+            && self.evaluated >= PRECOMPUTE_MIN_EVALUATED
     }
 
     /// Whether rule `i` of the plan reports findings (see [`Plan::for_run`]).
@@ -372,7 +389,7 @@ impl Plan {
         roots.sort_unstable();
         roots.dedup();
         // The run index is computed by the engines when the run is big enough.
-        if inventory_len(&self.data) >= PRECOMPUTE_MIN_RESOURCES {
+        if self.needs_index() {
             let package = PRECOMPUTE_RULE
                 .strip_prefix("data.")
                 .and_then(|r| r.rsplit_once('.'))
@@ -573,7 +590,7 @@ impl<'p> Evaluator<'p> {
     pub fn new(plan: &'p Plan) -> Result<Evaluator<'p>, EngineError> {
         let tables = plan.tables()?.clone();
         let resources = inventory_len(&plan.data);
-        let needs_index = resources >= PRECOMPUTE_MIN_RESOURCES;
+        let needs_index = plan.needs_index();
         let rvm = rvm_enabled(resources, plan.precompiled() || plan.large_input);
         let profile = super::profile::Profile::from_env();
         // The run index is computed once, by the first worker: with the
@@ -918,6 +935,9 @@ fn kubeward_data(key: &str, value: Value) -> Value {
 /// prepares the engine a second time (about 30 ms with the full catalogue,
 /// most of a one-file run), and the rules compute the same values per resource.
 const PRECOMPUTE_MIN_RESOURCES: usize = 64;
+
+/// ... and below this many evaluated resources (see [`Plan::needs_index`]).
+const PRECOMPUTE_MIN_EVALUATED: usize = 16;
 
 fn inventory_len(data: &Value) -> usize {
     match &data["kubeward"]["inventory"] {

@@ -214,7 +214,10 @@ impl<'a> Attributor<'a> {
 /// A chart named `name` at or above `start`: `<dir>` itself, `<dir>/<name>` or
 /// `<dir>/charts/<name>`, whose Chart.yaml says `name: <name>`.
 fn find_chart(start: &Path, name: &str) -> Option<PathBuf> {
-    let levels = std::path::absolute(start).ok()?.ancestors().count();
+    let levels = crate::discover::absolute_normal(start)
+        .ok()?
+        .ancestors()
+        .count();
     let mut dir = chart::tidy(start);
     for _ in 0..levels {
         for candidate in [dir.clone(), dir.join(name), dir.join("charts").join(name)] {
