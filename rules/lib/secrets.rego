@@ -270,9 +270,26 @@ _matching(pattern, lines) := {l |
 	some l in regex.find_n(concat("", ["(?m)^.*(?:", pattern, ").*$"]), concat("\n", lines), -1)
 }
 
-_one_line_strings(strings) := [s | some s in strings; is_string(s); not contains(s, "\n")]
+# The strings without (with) a newline. Usually every element is a string without one, which
+# _none_has_newline tells without a loop in the VM; else the loop decides.
+_one_line_strings(strings) := strings if {
+	_none_has_newline(strings)
+} else := [s | some s in strings; is_string(s); not contains(s, "\n")]
 
-_multi_line_strings(strings) := [s | some s in strings; is_string(s); contains(s, "\n")]
+_multi_line_strings(strings) := [] if {
+	_none_has_newline(strings)
+} else := [s | some s in strings; is_string(s); contains(s, "\n")]
+
+# Every element a string and none with a newline, told by native code over the list as JSON
+# (a string's newline is the escape `\n` there; a literal backslash-n only sends the list to
+# the loop above, which then decides exactly).
+one_line_strings_only(strings) if _none_has_newline(strings)
+
+_none_has_newline(strings) if {
+	j = json.marshal(strings)
+	not contains(j, `\n`)
+	regex.match(`^\[(?:"(?:[^"\\]|\\.)*"(?:,"(?:[^"\\]|\\.)*")*)?\]$`, j)
+}
 
 # name_reasons(names): {name: name_reason(name)} for the names that have one.
 name_reasons(names) := object.union(
@@ -284,13 +301,18 @@ name_reasons(names) := object.union(
 # makes them), then the first pattern each matches, one regex call per pattern.
 _one_line_name_reasons(names) := {names[i]: _name_patterns[j][1] |
 	count(names) > 0
-	ws = [trim(w, "_") | some w in split(regex.replace(lower(regex.replace(concat("\n", names), `([a-z0-9])([A-Z])`, "${1}_${2}")), `[^a-z0-9\n]+`, "_"), "\n")]
+	# words(name) of every name, trimmed of "_" line by line (a loop fewer).
+	ws = split(regex.replace(regex.replace(lower(regex.replace(concat("\n", names), `([a-z0-9])([A-Z])`, "${1}_${2}")), `[^a-z0-9\n]+`, "_"), `(?m)^_+|_+$`, ""), "\n")
 	referring = _matching(_reference_suffix_pattern, ws)
-	holding = [w | some w in ws; not w in referring]
+	holding = _without(ws, referring)
 	matched = [_matching(p[0], holding) | some p in _name_patterns]
 	some i, w in ws
 	j = _first_matched(w, matched)
 }
+
+_without(ws, none) := ws if {
+	count(none) == 0
+} else := [w | some w in ws; not w in none]
 
 # What _refers tells of one name's words, for words joined one per line.
 _reference_suffix_pattern := concat("", ["(?:^|_)(?:", concat("|", sort(_reference_suffixes)), ")$"])
@@ -344,9 +366,14 @@ _non_literal_hint := concat("|", [
 
 # literal_reasons(names, values): {i: literal_reason(names[i], values[i])} for every i where
 # it is defined; names and values are arrays of strings of one length.
-literal_reasons(names, values) := object.union(
+literal_reasons(names, values) := {i: sprintf("its name suggests %s", [r]) |
+	some i, r in named_reasons(names, values)
+} if {
+	# Usually no value has a credential's shape: no merge, no loop over the values.
+	count(credential_kinds(values)) == 0
+} else := object.union(
 	{i: sprintf("its name suggests %s", [r]) | some i, r in named_reasons(names, values); not kinds[values[i]]},
-	{i: sprintf("its value looks like %s", [kinds[v]]) | count(kinds) > 0; some i, v in values; kinds[v]},
+	{i: sprintf("its value looks like %s", [kinds[v]]) | some i, v in values; kinds[v]},
 ) if {
 	kinds = credential_kinds(values)
 }

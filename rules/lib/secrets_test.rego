@@ -262,3 +262,18 @@ test_scan_texts_keeps_texts_with_hits if {
 		"x\nTOKEN=t0k3n-v": secrets.scan_text("x\nTOKEN=t0k3n-v"),
 	}
 }
+
+# The shortcut for lists of one-line strings: exact on newlines, non-strings and a literal
+# backslash-n (which only costs the slow path).
+test_one_line_strings_shortcut if {
+	secrets.one_line_strings_only([])
+	secrets.one_line_strings_only(["a", "b \"q\" c", `back\slash`, "ünï", "\t"])
+	not secrets.one_line_strings_only(["a", "b\nc"])
+	not secrets.one_line_strings_only(["a", 5])
+	not secrets.one_line_strings_only(["a", null])
+	not secrets.one_line_strings_only([`a\nb`])
+	secrets._one_line_strings([`a\nb`, "c\nd", 5, "e"]) == [`a\nb`, "e"]
+	secrets._multi_line_strings([`a\nb`, "c\nd", 5, "e"]) == ["c\nd"]
+	secrets._one_line_strings(["x", "y"]) == ["x", "y"]
+	secrets._multi_line_strings(["x", "y"]) == []
+}

@@ -37,9 +37,17 @@ _binary_data := d if {
 # The verdict on every one-line value, judged together with its key: computed once per
 # ConfigMap, all keys at once (a ConfigMap may have millions of keys; see the secrets library).
 _one_line_reasons := {keys[i]: reason |
+	keys = _one_line_pairs[0]
+	some i, reason in secrets.literal_reasons(keys, _one_line_pairs[1])
+}
+
+# [keys, values] of the string values without a line break but a trailing one, aligned. Usually
+# every value is such a string: one join and split tell, and no loop filters them.
+_one_line_pairs := [[k | some k, _ in _data], vs] if {
+	vs = [v | some _, v in _data]
+	secrets.one_line_strings_only(vs)
+} else := [[p[0] | some p in pairs], [p[1] | some p in pairs]] if {
 	pairs = [[key, value] | some key, value in _data; is_string(value); not _multi_line(value)]
-	keys = [p[0] | some p in pairs]
-	some i, reason in secrets.literal_reasons(keys, [p[1] | some p in pairs])
 }
 
 # A one-line value: judged together with its key.
@@ -55,6 +63,8 @@ deny contains finding if {
 
 # A file (or a one-line `KEY=value` setting under an innocent key): every line is scanned.
 deny contains finding if {
+	# Usually no value holds a line worth scanning: then no loop over the keys at all.
+	count(_scanned) > 0
 	some key, value in _data
 	hits_of_value = _scanned[value]
 	not _single_line_hit(key, value)
