@@ -147,7 +147,7 @@ pub enum RegoVersionArg {
     V1,
 }
 
-/// User policies (README, "User policies").
+/// User policies (docs/user-policies.md).
 #[derive(Debug, Clone, Default, Args)]
 pub struct PolicyArgs {
     /// Load user policies (native rules, conftest policies, Gatekeeper

@@ -1,4 +1,4 @@
-//! The input limits a run enforces (README "Limits"): file size, nesting depth and
+//! The input limits a run enforces (docs/limits.md): file size, nesting depth and
 //! alias expansion. They protect the linter itself, not policy: no hand-written
 //! manifest comes near them. Each can be set by a CLI flag or the config's
 //! `limits:` section; unset ones take the defaults below.

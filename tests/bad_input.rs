@@ -435,7 +435,7 @@ fn fuzz_regressions_load_with_valid_spans() {
     }
 }
 
-/// The big cases. Peak RSS is measured on the binary (README "Limits").
+/// The big cases. Peak RSS is measured on the binary (docs/limits.md).
 /// Ignored (tests/harness): writes ~110 MB and takes minutes in a debug build.
 fn huge_inputs() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -43,7 +43,7 @@ impl Catalog {
     /// suite, but a broken build must still fail loudly rather than lint less.
     pub fn bundled() -> Result<Catalog, MetadataError> {
         // Rule authors can point a built binary at the working tree instead of
-        // rebuilding after every edit (see README, "Adding a rule").
+        // rebuilding after every edit (see docs/development.md, "Adding a rule").
         if let Some(dir) = std::env::var_os("KUBEWARD_RULES_DIR") {
             return Catalog::from_dir(std::path::Path::new(&dir));
         }
