@@ -346,7 +346,7 @@ fn native_meta(m: &Module) -> Result<Option<RuleMeta>, PolicyError> {
             line,
             1,
             e.message,
-            Some("a native rule follows the bundled-rule contract (README, User policies)".into()),
+            Some("a native rule follows the bundled-rule contract (docs/user-policies.md)".into()),
         )
     })?;
     meta.package = m.package.clone();

@@ -177,15 +177,20 @@ pub fn redact(
         list.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         list.dedup();
     }
+    // One matcher per list, built when a finding first needs it.
+    let mut by_resource: BTreeMap<usize, Option<Scrubber>> = BTreeMap::new();
+    let mut by_file_matcher: BTreeMap<usize, Option<Scrubber>> = BTreeMap::new();
     for (i, f) in findings.iter_mut().enumerate() {
-        let list = match owners.get(i).copied().flatten() {
-            Some(ri) => values.get(&ri),
-            None => by_file.get(&f.file),
+        let scrubber = match owners.get(i).copied().flatten() {
+            Some(ri) => by_resource
+                .entry(ri)
+                .or_insert_with(|| values.get(&ri).and_then(|l| Scrubber::new(l))),
+            None => by_file_matcher
+                .entry(f.file)
+                .or_insert_with(|| by_file.get(&f.file).and_then(|l| Scrubber::new(l))),
         };
-        if let Some(list) = list {
-            if let Some(clean) = scrub(&f.message, list) {
-                f.message = clean;
-            }
+        if let Some(clean) = scrubber.as_ref().and_then(|s| s.scrub(&f.message)) {
+            f.message = clean;
         }
     }
     Redactions { files: hidden }
@@ -244,19 +249,56 @@ fn decode_base64(value: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-/// `message` with every value of `values` (longest first) replaced by
-/// [`REDACTED`]; None when it quotes none.
-fn scrub(message: &str, values: &[String]) -> Option<String> {
-    if !values.iter().any(|v| message.contains(v.as_str())) {
-        return None;
-    }
-    let mut out = message.to_string();
-    for v in values {
-        if out.contains(v.as_str()) {
-            out = out.replace(v.as_str(), REDACTED);
+/// Finds a list of secret values in messages in one pass per message.
+struct Scrubber(aho_corasick::AhoCorasick);
+
+impl Scrubber {
+    /// None for an empty list (or one the automaton cannot hold: then the
+    /// values are masked in snippets still, and messages of bundled rules
+    /// never quote them).
+    fn new(values: &[String]) -> Option<Scrubber> {
+        if values.is_empty() {
+            return None;
         }
+        aho_corasick::AhoCorasick::new(values).ok().map(Scrubber)
     }
-    Some(out)
+
+    /// `message` with every stretch that any value covers (occurrences that
+    /// overlap are merged, so no part of either survives) replaced by
+    /// [`REDACTED`]; None when it quotes none.
+    fn scrub(&self, message: &str) -> Option<String> {
+        let mut ranges: Vec<(usize, usize)> = self
+            .0
+            .find_overlapping_iter(message)
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        if ranges.is_empty() {
+            return None;
+        }
+        ranges.sort_unstable();
+        let mut out = String::with_capacity(message.len());
+        let mut at = 0;
+        let mut i = 0;
+        while i < ranges.len() {
+            let (start, mut end) = ranges[i];
+            while let Some(&(_, e)) = ranges.get(i + 1).filter(|(s, _)| *s <= end) {
+                end = end.max(e);
+                i += 1;
+            }
+            out.push_str(message.get(at..start).unwrap_or_default());
+            out.push_str(REDACTED);
+            at = end;
+            i += 1;
+        }
+        out.push_str(message.get(at..).unwrap_or_default());
+        Some(out)
+    }
+}
+
+/// `message` with the values of `values` replaced (see [`Scrubber::scrub`]).
+#[cfg(test)]
+fn scrub(message: &str, values: &[String]) -> Option<String> {
+    Scrubber::new(values)?.scrub(message)
 }
 
 /// Sorts ranges and merges the ones that overlap (a Secret value that a rule
@@ -587,6 +629,20 @@ mod tests {
         assert_eq!(label("\"abc\"", "abc"), "«redacted, 3 chars»");
         assert_eq!(label("|\n  a\n  b\n", "a\nb\n"), "«redacted, 2 lines»");
         assert_eq!(label("x", "x"), "«redacted, 1 char»");
+    }
+
+    #[test]
+    fn overlapping_values_are_masked_together() {
+        let vals = vec!["bcdef".to_string(), "abcd".to_string()];
+        assert_eq!(
+            scrub("x abcdef y", &vals).as_deref(),
+            Some("x «redacted» y")
+        );
+        assert_eq!(
+            scrub("abcd and bcdef", &vals).as_deref(),
+            Some("«redacted» and «redacted»")
+        );
+        assert_eq!(scrub("nothing here", &vals), None);
     }
 
     #[test]
