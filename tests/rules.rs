@@ -230,6 +230,27 @@ fn fixtures_live_in_category_name_file() {
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
+/// `# expect: rule@column` fails on the right line at another column, and
+/// two findings of one rule on one line are told apart by their columns.
+fn column_pins_are_checked() {
+    let fixture = root().join("pod-security/privileged/fail-flow-mapping.yaml");
+    let text = std::fs::read_to_string(&fixture).expect("fixture");
+    assert!(text.contains("privileged@199"), "{text}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let moved = dir.path().join("moved.yaml");
+    std::fs::write(&moved, text.replace("privileged@199", "privileged@82")).expect("write");
+    let problems = common::check(
+        &moved,
+        "moved.yaml",
+        vec!["pod-security/privileged".into()],
+        ConfigChoice::Disabled,
+    );
+    assert_eq!(
+        problems,
+        ["moved.yaml: line 8: expected pod-security/privileged at column 82, reported at column 199"]
+    );
+}
+
 /// Snapshots of rules that no longer exist (or lost their fail fixtures).
 fn no_stale_rule_snapshots() {
     let (cases, _) = cases();
@@ -258,6 +279,7 @@ fn main() -> std::process::ExitCode {
         fail_fixtures_expect_something,
         fixtures_live_in_category_name_file,
         no_stale_rule_snapshots,
+        column_pins_are_checked,
     ];
     let (cases, _) = cases();
     // The first fail fixture of each rule is snapshotted.
