@@ -10,6 +10,7 @@ pub mod discover;
 pub mod engine;
 pub mod evict;
 pub mod finding;
+pub mod fixtures;
 mod fnv;
 pub mod helm;
 pub mod input;

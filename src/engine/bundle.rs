@@ -47,12 +47,20 @@ impl Catalog {
         if let Some(dir) = std::env::var_os("KUBEWARD_RULES_DIR") {
             return Catalog::from_dir(std::path::Path::new(&dir));
         }
-        let files = BUNDLED
-            .iter()
-            .map(|(p, t)| ((*p).to_string(), (*t).to_string()));
-        let mut catalog = Catalog::from_files(files)?;
-        catalog.digest = Some(BUNDLE_DIGEST);
-        Ok(catalog)
+        // Read once per process: a library user linting many times (the
+        // fixture tests: one run per fixture) pays for a clone, not a parse.
+        static EMBEDDED: std::sync::OnceLock<Result<Catalog, MetadataError>> =
+            std::sync::OnceLock::new();
+        EMBEDDED
+            .get_or_init(|| {
+                let files = BUNDLED
+                    .iter()
+                    .map(|(p, t)| ((*p).to_string(), (*t).to_string()));
+                let mut catalog = Catalog::from_files(files)?;
+                catalog.digest = Some(BUNDLE_DIGEST);
+                Ok(catalog)
+            })
+            .clone()
     }
 
     /// Reads `<dir>/**/*.rego` (not `*_test.rego`) the way the build embeds it.

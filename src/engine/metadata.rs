@@ -28,7 +28,7 @@ pub struct RuleMeta {
     pub file: String,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
 #[error("{file}: {message}")]
 pub struct MetadataError {
     pub file: String,

@@ -1,11 +1,12 @@
 //! `kubeward test`: Rego unit tests (`test_*` rules, as `opa test` runs them)
 //! and fixture tests (manifests with `# expect: <rule-id>` comments, linted with
 //! the policies and compared as an exact set of (line, rule), the way
-//! kubeward's own rule fixtures are checked).
+//! kubeward's own rule fixtures are checked: both use [`crate::fixtures`]).
 
 use super::eval::{describe, eval_guarded, main_engine, prepare};
 use super::{Module, PolicyError, PolicyOptions, UserPolicies};
 use crate::engine::Catalog;
+use crate::fixtures::{mismatches, Fixture};
 use crate::report::xml::{escape_attr, escape_text, DECLARATION};
 use crate::{lint, ConfigChoice, RunError, Settings};
 use regorus::Value;
@@ -39,84 +40,6 @@ impl TestReport {
     pub fn failed(&self) -> usize {
         self.tests.len() - self.passed()
     }
-}
-
-/// (line, rule) pairs declared by `# expect: <id>[, <id>...]` comments.
-pub fn expectations(text: &str) -> BTreeSet<(usize, String)> {
-    let mut out = BTreeSet::new();
-    for (i, line) in text.lines().enumerate() {
-        if let Some(pos) = line.find("# expect:") {
-            for id in line[pos + "# expect:".len()..].split(',') {
-                let id = id.trim();
-                if !id.is_empty() {
-                    out.insert((i + 1, id.to_string()));
-                }
-            }
-        }
-    }
-    out
-}
-
-/// A fixture's `# namespace: NS` header: the release namespace it is linted
-/// with (`--namespace`).
-pub fn header_namespace(text: &str) -> Option<String> {
-    text.lines()
-        .find_map(|l| l.trim().strip_prefix("# namespace:"))
-        .map(|n| n.trim().to_string())
-}
-
-/// One difference between a fixture's `# expect:` set and what was reported.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mismatch {
-    pub line: usize,
-    pub rule: String,
-    /// None: expected but not reported; Some(message): reported, not expected.
-    pub unexpected: Option<String>,
-}
-
-impl std::fmt::Display for Mismatch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.unexpected {
-            None => write!(
-                f,
-                "line {}: expected {} but it was not reported",
-                self.line, self.rule
-            ),
-            Some(msg) => write!(f, "line {}: unexpected {} ({msg})", self.line, self.rule),
-        }
-    }
-}
-
-/// The exact-set check of fixtures (kubeward's own and `kubeward test`'s):
-/// (line, rule) of the active findings `in_file` selects against `expected`,
-/// both ways.
-pub fn mismatches(
-    expected: &BTreeSet<(usize, String)>,
-    outcome: &crate::Outcome,
-    in_file: impl Fn(&crate::finding::Finding) -> bool,
-) -> Vec<Mismatch> {
-    let findings = || outcome.active().filter(|f| in_file(f));
-    let got: BTreeSet<(usize, String)> = findings().map(|f| (f.line, f.rule.clone())).collect();
-    let mut out: Vec<Mismatch> = expected
-        .difference(&got)
-        .map(|(line, rule)| Mismatch {
-            line: *line,
-            rule: rule.clone(),
-            unexpected: None,
-        })
-        .collect();
-    for (line, rule) in got.difference(expected) {
-        let msg = findings()
-            .find(|f| f.line == *line && &f.rule == rule)
-            .map(|f| f.message.clone())
-            .unwrap_or_default();
-        out.push(Mismatch {
-            line: *line,
-            rule: rule.clone(),
-            unexpected: Some(msg),
-        });
-    }
-    out
 }
 
 /// Runs the unit tests of `opts.paths` and their fixtures plus `fixtures`.
@@ -231,19 +154,30 @@ fn fixture_test(
             })
         }
     };
-    let expected = expectations(&text);
-    let namespace = header_namespace(&text);
+    let header = match Fixture::parse(&text) {
+        Ok(h) => h,
+        Err(e) => {
+            return Ok(TestCase {
+                kind: "fixture",
+                name: shown.clone(),
+                file: shown,
+                line: 1,
+                passed: false,
+                message: e,
+            })
+        }
+    };
     let settings = Settings {
         paths: vec![file.clone()],
         only_rules: Some(ids.to_vec()),
         threads: 1,
         config: ConfigChoice::Disabled,
-        namespace,
+        namespace: header.namespace,
         policies: opts.clone(),
         ..Default::default()
     };
     let outcome = lint(&settings)?;
-    let problems = mismatches(&expected, &outcome, |_| true);
+    let problems = mismatches(&header.expected, &outcome, |_| true);
     let line = problems.first().map_or(1, |m| m.line);
     let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
     Ok(TestCase {

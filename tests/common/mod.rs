@@ -1,8 +1,10 @@
-//! Shared by the fixture harnesses: `# expect:` parsing and the exact-set check.
+//! Shared by the fixture harnesses: linting a fixture as its header says and
+//! the exact-set check (both from src/fixtures.rs).
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
-use kubeward::{lint, ConfigChoice, Settings};
+use kubeward::fixtures::{mismatches, Expectation, Fixture};
+use kubeward::{lint, ConfigChoice, Outcome, Settings};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -24,51 +26,29 @@ pub fn fixtures(dir: &Path, out: &mut Vec<PathBuf>) {
     out.sort();
 }
 
-/// (line, rule) pairs declared by `# expect: <id>[, <id>...]` comments (the
-/// same parser `kubeward test` uses for user policy fixtures).
-pub fn expectations(text: &str) -> BTreeSet<(usize, String)> {
-    kubeward::policy::testing::expectations(text)
+/// A fixture's comments (`# expect:`, `# rules:`, ...): the parser
+/// `kubeward test` uses too (src/fixtures.rs). Panics on an invalid header.
+pub fn header(text: &str) -> Fixture {
+    Fixture::parse(text).unwrap_or_else(|e| panic!("invalid fixture header: {e}"))
 }
 
-/// Header lines: `# rules: a/b, c/d` adds rules, `# kube-version: 1.30` pins it.
+/// The `# rules: a/b, c/d` a fixture adds to the rule it tests.
 pub fn header_rules(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|l| l.trim().strip_prefix("# rules:"))
-        .flat_map(|extra| extra.split(','))
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
+    header(text).rules
 }
 
-/// `# namespace: team` sets the release namespace (`--namespace`), as in
-/// `kubeward test` fixtures.
-pub fn header_namespace(text: &str) -> Option<String> {
-    kubeward::policy::testing::header_namespace(text)
-}
-
-pub fn header_version(text: &str) -> (u32, u32) {
-    text.lines()
-        .find_map(|l| l.trim().strip_prefix("# kube-version:"))
-        .map(|v| kubeward::parse_kube_version(v).expect("valid # kube-version"))
-        .unwrap_or(kubeward::DEFAULT_KUBE_VERSION)
-}
-
-/// `# params: {"rule/id": {...}}` (JSON) gives rule parameters, as a config's
-/// `params:` would.
-pub fn header_params(text: &str) -> Option<String> {
-    text.lines()
-        .find_map(|l| l.trim().strip_prefix("# params:"))
-        .map(|p| p.trim().to_string())
-}
-
-/// Lints `file` with exactly `rules` and compares the active findings with the
-/// file's expectations; returns one line per mismatch.
-pub fn check(file: &Path, display: &str, rules: Vec<String>, config: ConfigChoice) -> Vec<String> {
-    let text = std::fs::read_to_string(file).expect("fixture is UTF-8");
-    let expected = expectations(&text);
+/// Lints `file` with exactly `rules`, as its header says (kube version,
+/// namespace, parameters through a config file); the outcome and the header.
+pub fn lint_fixture(
+    file: &Path,
+    rules: Vec<String>,
+    config: ConfigChoice,
+) -> Result<(Outcome, Fixture), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read: {e}"))?;
+    let fixture = Fixture::parse(&text)?;
     // Parameters travel the way users give them: through a config file.
     let _dir;
-    let config = match header_params(&text) {
+    let config = match &fixture.params {
         Some(params) => {
             _dir = tempfile::tempdir().expect("tempdir");
             let path = _dir.path().join(".kubeward.yaml");
@@ -81,19 +61,29 @@ pub fn check(file: &Path, display: &str, rules: Vec<String>, config: ConfigChoic
         paths: vec![file.to_path_buf()],
         only_rules: Some(rules),
         threads: 1,
-        kube_version: Some(header_version(&text)),
-        namespace: header_namespace(&text),
+        kube_version: Some(
+            fixture
+                .kube_version
+                .unwrap_or(kubeward::DEFAULT_KUBE_VERSION),
+        ),
+        namespace: fixture.namespace.clone(),
         config,
         ..Default::default()
     };
-    let outcome = match lint(&settings) {
-        Ok(o) => o,
-        Err(e) => return vec![format!("{display}: lint failed: {e}")],
-    };
-    kubeward::policy::testing::mismatches(&expected, &outcome, |_| true)
-        .iter()
-        .map(|m| format!("{display}: {m}"))
-        .collect()
+    let outcome = lint(&settings).map_err(|e| format!("lint failed: {e}"))?;
+    Ok((outcome, fixture))
+}
+
+/// Lints `file` with exactly `rules` and compares the active findings with the
+/// file's expectations; returns one line per mismatch.
+pub fn check(file: &Path, display: &str, rules: Vec<String>, config: ConfigChoice) -> Vec<String> {
+    match lint_fixture(file, rules, config) {
+        Ok((outcome, fixture)) => mismatches(&fixture.expected, &outcome, |_| true)
+            .iter()
+            .map(|m| format!("{display}: {m}"))
+            .collect(),
+        Err(e) => vec![format!("{display}: {e}")],
+    }
 }
 
 /// A helm for tests: a real `helm` on PATH, else the repository's stand-in
@@ -128,11 +118,20 @@ pub const RENDERING_RULES: &[&str] = &["helm/render-error"];
 /// linted with `--no-helm` unless the rule is about rendering (then a helm
 /// is required: without one, that is the mismatch reported).
 pub fn check_chart(dir: &Path, display: &str, rule: &str) -> Vec<String> {
+    check_chart_outcome(dir, display, rule).1
+}
+
+/// [`check_chart`], with the outcome (None: the chart could not be linted).
+pub fn check_chart_outcome(
+    dir: &Path,
+    display: &str,
+    rule: &str,
+) -> (Option<Outcome>, Vec<String>) {
     let renders = RENDERING_RULES.contains(&rule);
     let helm = if renders {
         match helm() {
             Some(h) => Some(h),
-            None => return vec![format!("{display}: needs a helm to render")],
+            None => return (None, vec![format!("{display}: needs a helm to render")]),
         }
     } else {
         None
@@ -140,12 +139,15 @@ pub fn check_chart(dir: &Path, display: &str, rule: &str) -> Vec<String> {
     let mut files = Vec::new();
     fixtures(dir, &mut files);
     // Expectations per file of the chart, by path relative to the chart.
-    let mut expected: std::collections::BTreeMap<String, BTreeSet<(usize, String)>> =
+    let mut expected: std::collections::BTreeMap<String, BTreeSet<Expectation>> =
         Default::default();
     for f in &files {
         let text = std::fs::read_to_string(f).expect("fixture is UTF-8");
         let rel = f.strip_prefix(dir).expect("inside").display().to_string();
-        let e = expectations(&text);
+        let e = match kubeward::fixtures::expectations(&text) {
+            Ok(e) => e,
+            Err(e) => return (None, vec![format!("{display}/{rel}: {e}")]),
+        };
         if !e.is_empty() {
             expected.insert(rel, e);
         }
@@ -155,10 +157,16 @@ pub fn check_chart(dir: &Path, display: &str, rule: &str) -> Vec<String> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     if name.starts_with("pass") && !expected.is_empty() {
-        return vec![format!("{display}: a pass fixture must expect nothing")];
+        return (
+            None,
+            vec![format!("{display}: a pass fixture must expect nothing")],
+        );
     }
     if name.starts_with("fail") && expected.is_empty() {
-        return vec![format!("{display}: a fail fixture must expect something")];
+        return (
+            None,
+            vec![format!("{display}: a fail fixture must expect something")],
+        );
     }
     let settings = Settings {
         paths: vec![dir.to_path_buf()],
@@ -174,7 +182,7 @@ pub fn check_chart(dir: &Path, display: &str, rule: &str) -> Vec<String> {
     };
     let outcome = match lint(&settings) {
         Ok(o) => o,
-        Err(e) => return vec![format!("{display}: lint failed: {e}")],
+        Err(e) => return (None, vec![format!("{display}: lint failed: {e}")]),
     };
     let prefix = dir.display().to_string();
     let rel = |f: &kubeward::finding::Finding| {
@@ -187,15 +195,16 @@ pub fn check_chart(dir: &Path, display: &str, rule: &str) -> Vec<String> {
     let mut shown: BTreeSet<String> = expected.keys().cloned().collect();
     shown.extend(outcome.active().map(&rel));
     let none = BTreeSet::new();
-    shown
+    let problems = shown
         .iter()
         .flat_map(|file| {
             let want = expected.get(file).unwrap_or(&none);
-            kubeward::policy::testing::mismatches(want, &outcome, |f| rel(f) == *file)
+            mismatches(want, &outcome, |f| rel(f) == *file)
                 .into_iter()
                 .map(move |m| format!("{display}/{file}: {m}"))
         })
-        .collect()
+        .collect();
+    (Some(outcome), problems)
 }
 
 /// The binary run in `dir` with no colour and no stdin.

@@ -4,7 +4,9 @@
 //! to return early and count as a pass. These binaries are `harness = false`
 //! (Cargo.toml) and list their tests for [`main`]; a test that cannot run calls
 //! [`skip`] with the reason, and is reported as SKIPPED, counted, and listed
-//! with its reason at the end, never as passed.
+//! with its reason at the end, never as passed. Tests can also be made at
+//! run time, one per data file (tests/rules.rs: one per fixture), with names
+//! such as `fixture::pod-security/privileged/fail-pod.yaml`.
 //!
 //! `KUBEWARD_NO_SKIP=1` turns every skip into a failure (for a CI that must
 //! run everything). The usual libtest arguments work: name filters,
@@ -16,22 +18,25 @@
 use std::any::Any;
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// One test of a binary.
 pub struct Test {
-    pub name: &'static str,
-    pub run: fn(),
+    pub name: String,
+    pub run: Arc<dyn Fn() + Send + Sync + std::panic::RefUnwindSafe>,
     /// `#[ignore = "..."]`: run only with `--ignored` / `--include-ignored`.
     pub ignored: Option<&'static str>,
 }
 
 impl Test {
-    pub fn new(name: &'static str, run: fn()) -> Test {
+    pub fn new(
+        name: impl Into<String>,
+        run: impl Fn() + Send + Sync + std::panic::RefUnwindSafe + 'static,
+    ) -> Test {
         Test {
-            name,
-            run,
+            name: name.into(),
+            run: Arc::new(run),
             ignored: None,
         }
     }
@@ -130,8 +135,8 @@ pub fn main(tests: Vec<Test>) -> std::process::ExitCode {
     let total = tests.len();
     let selected: Vec<&Test> = tests
         .iter()
-        .filter(|t| args.filters.is_empty() || args.filters.iter().any(|f| matches(t.name, f)))
-        .filter(|t| !args.skips.iter().any(|s| matches(t.name, s)))
+        .filter(|t| args.filters.is_empty() || args.filters.iter().any(|f| matches(&t.name, f)))
+        .filter(|t| !args.skips.iter().any(|s| matches(&t.name, s)))
         .collect();
     let filtered_out = total - selected.len();
     let (to_run, ignored): (Vec<&Test>, Vec<&Test>) =
@@ -171,7 +176,7 @@ pub fn main(tests: Vec<Test>) -> std::process::ExitCode {
         .unwrap_or(1)
         .max(1);
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(&'static str, Outcome)>> = Mutex::new(Vec::new());
+    let results: Mutex<Vec<(&str, Outcome)>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..threads.min(to_run.len()) {
             scope.spawn(|| loop {
@@ -188,7 +193,7 @@ pub fn main(tests: Vec<Test>) -> std::process::ExitCode {
                     let _ = writeln!(out, "test {} ... {line}", t.name);
                 }
                 if let Ok(mut r) = results.lock() {
-                    r.push((t.name, outcome));
+                    r.push((t.name.as_str(), outcome));
                 }
             });
         }
@@ -237,10 +242,10 @@ pub fn main(tests: Vec<Test>) -> std::process::ExitCode {
 /// Runs one test on a thread named after it (as libtest does, so a panic
 /// message names the test).
 fn run_one(t: &Test) -> Outcome {
-    let run = t.run;
+    let run = Arc::clone(&t.run);
     let joined = std::thread::Builder::new()
-        .name(t.name.to_string())
-        .spawn(move || std::panic::catch_unwind(run))
+        .name(t.name.clone())
+        .spawn(move || std::panic::catch_unwind(move || run()))
         .map(|h| h.join());
     match joined {
         Ok(Ok(Ok(()))) => Outcome::Passed,
