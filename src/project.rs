@@ -152,16 +152,20 @@ pub fn read(
         let cache_dir = opts.cache_dir.as_deref();
         let (files, store) = std::thread::scope(|scope| {
             let store = cache_dir.map(|dir| scope.spawn(|| cache::Store::open(dir, root, &salt)));
-            let files: Vec<PathBuf> =
-                discover::manifests_under(&walked, opts.excludes, opts.follow)
-                    .into_iter()
-                    // A stat per file is much of a warm run's time in a large
-                    // repository: only files named like a linted one are checked.
-                    .filter(|p| {
-                        !p.file_name().is_some_and(|n| linted_names.contains(n))
-                            || !linted.contains(&discover::FileId::of(p))
-                    })
-                    .collect();
+            let files: Vec<PathBuf> = discover::manifests_under(
+                &walked,
+                opts.excludes,
+                opts.follow,
+                walk_threads(opts.threads),
+            )
+            .into_iter()
+            // A stat per file is much of a warm run's time in a large
+            // repository: only files named like a linted one are checked.
+            .filter(|p| {
+                !p.file_name().is_some_and(|n| linted_names.contains(n))
+                    || !linted.contains(&discover::FileId::of(p))
+            })
+            .collect();
             (files, store.and_then(|h| h.join().ok()))
         });
         // Small projects are read without the cache (see CACHE_MIN_FILES).
@@ -206,6 +210,15 @@ pub fn read(
         }
     }
     context
+}
+
+/// Threads for the project walk: one per CPU (`--threads` caps it).
+fn walk_threads(max: usize) -> usize {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match max {
+        0 => cpus,
+        n => n.min(cpus),
+    }
 }
 
 /// What shapes an inventory entry besides the file's bytes: a cache written
