@@ -285,10 +285,23 @@ _multi_line_strings(strings) := [] if {
 # the loop above, which then decides exactly).
 one_line_strings_only(strings) if _none_has_newline(strings)
 
+# Few strings (perhaps large ones: a ConfigMap of aliases to a 64 KiB value): the loop costs
+# less than writing them all as JSON.
 _none_has_newline(strings) if {
+	count(strings) < 1024
+	count([s | some s in strings; not _one_line_string(s)]) == 0
+}
+
+_none_has_newline(strings) if {
+	count(strings) >= 1024
 	j = json.marshal(strings)
 	not contains(j, `\n`)
 	regex.match(`^\[(?:"(?:[^"\\]|\\.)*"(?:,"(?:[^"\\]|\\.)*")*)?\]$`, j)
+}
+
+_one_line_string(s) if {
+	is_string(s)
+	not contains(s, "\n")
 }
 
 # name_reasons(names): {name: name_reason(name)} for the names that have one.

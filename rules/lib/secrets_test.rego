@@ -271,9 +271,21 @@ test_one_line_strings_shortcut if {
 	not secrets.one_line_strings_only(["a", "b\nc"])
 	not secrets.one_line_strings_only(["a", 5])
 	not secrets.one_line_strings_only(["a", null])
-	not secrets.one_line_strings_only([`a\nb`])
+	# Short lists are checked one by one: a backslash and an n is one line.
+	secrets.one_line_strings_only([`a\nb`])
 	secrets._one_line_strings([`a\nb`, "c\nd", 5, "e"]) == [`a\nb`, "e"]
 	secrets._multi_line_strings([`a\nb`, "c\nd", 5, "e"]) == ["c\nd"]
 	secrets._one_line_strings(["x", "y"]) == ["x", "y"]
 	secrets._multi_line_strings(["x", "y"]) == []
+}
+
+# The same for lists long enough to be checked as JSON.
+test_one_line_strings_shortcut_long_lists if {
+	many := [sprintf("key-%d \"q\" \\", [i]) | some i in numbers.range(1, 1100)]
+	secrets.one_line_strings_only(many)
+	not secrets.one_line_strings_only(array.concat(many, ["a\nb"]))
+	not secrets.one_line_strings_only(array.concat(many, [5]))
+	# As JSON a backslash and an n look like a newline: the slow path decides instead.
+	not secrets.one_line_strings_only(array.concat(many, [`a\nb`]))
+	count(secrets._one_line_strings(array.concat(many, [`a\nb`]))) == 1101
 }

@@ -51,7 +51,8 @@ test_messages_never_hold_values if {
 	fs1 := env_literal.deny with input as p
 	fs2 := configmap_sensitive.deny with input as c
 	fs3 := inline_secret_manifest.deny with input as s
-	msgs := {f.msg | some f in (fs1 | fs2) | fs3}
+	# configmap-sensitive's deny is an array (see the rule), the others are sets.
+	msgs := {f.msg | some f in (fs1 | {g | some g in fs2}) | fs3}
 	count(msgs) == 6
 	every m in msgs {
 		not contains(m, "hunter2")
@@ -71,7 +72,7 @@ test_malformed_shapes if {
 		fs1 := configmap_sensitive.deny with input as s
 		fs2 := inline_secret_manifest.deny with input as s
 		fs3 := env_literal.deny with input as s
-		is_set(fs1)
+		is_array(fs1)
 		is_set(fs2)
 		is_set(fs3)
 	}

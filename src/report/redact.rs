@@ -177,6 +177,13 @@ pub fn redact(
         list.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         list.dedup();
     }
+    // A value longer than every message cannot be quoted by one: leaving it
+    // out keeps the matcher small (a flagged 5 MB `.env` value would make an
+    // automaton of hundreds of MB).
+    let longest = findings.iter().map(|f| f.message.len()).max().unwrap_or(0);
+    for list in values.values_mut().chain(by_file.values_mut()) {
+        list.retain(|v| v.len() <= longest);
+    }
     // One matcher per list, built when a finding first needs it.
     let mut by_resource: BTreeMap<usize, Option<Scrubber>> = BTreeMap::new();
     let mut by_file_matcher: BTreeMap<usize, Option<Scrubber>> = BTreeMap::new();
