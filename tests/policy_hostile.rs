@@ -187,11 +187,10 @@ fn huge_messages_are_capped() {
     }
 }
 
-/// Bundled rules have the same per-resource time budget: a rule that runs out
-/// of it is a `kubeward/policy-error` on that resource, and every other rule
-/// and resource still reports.
-#[test]
-fn bundled_rules_are_stopped_at_the_time_budget() {
+/// A directory holding big.yaml: a ConfigMap whose `.env` value has 60,000
+/// secret lines, far more than `secrets/configmap-sensitive` checks in the
+/// budgets below.
+fn slow_configmap() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut env = String::from(
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  app.env: |\n",
@@ -200,6 +199,15 @@ fn bundled_rules_are_stopped_at_the_time_budget() {
         env.push_str(&format!("    SERVICE_{i}_PASSWORD=s3cr3t-{i:08}-value\n"));
     }
     std::fs::write(dir.path().join("big.yaml"), env).expect("write");
+    dir
+}
+
+/// Bundled rules have the same per-resource time budget: a rule that runs out
+/// of it is a `kubeward/policy-error` on that resource, and every other rule
+/// and resource still reports.
+#[test]
+fn bundled_rules_are_stopped_at_the_time_budget() {
+    let dir = slow_configmap();
     std::fs::write(
         dir.path().join("pod.yaml"),
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.25\n    securityContext:\n      privileged: true\n",
@@ -240,14 +248,7 @@ fn bundled_rules_are_stopped_at_the_time_budget() {
 /// it the rule's findings would vanish and the run pass.
 #[test]
 fn a_stopped_rule_is_reported_under_only() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut env = String::from(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  app.env: |\n",
-    );
-    for i in 0..60_000 {
-        env.push_str(&format!("    SERVICE_{i}_PASSWORD=s3cr3t-{i:08}-value\n"));
-    }
-    std::fs::write(dir.path().join("big.yaml"), env).expect("write");
+    let dir = slow_configmap();
     let out = kubeward_in(
         dir.path(),
         &[

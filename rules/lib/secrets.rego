@@ -271,28 +271,25 @@ _matching(pattern, lines) := {l |
 }
 
 # The strings without (with) a newline. Usually every element is a string without one, which
-# _none_has_newline tells without a loop in the VM; else the loop decides.
+# one_line_strings_only tells without a loop in the VM; else the loop decides.
 _one_line_strings(strings) := strings if {
-	_none_has_newline(strings)
-} else := [s | some s in strings; is_string(s); not contains(s, "\n")]
+	one_line_strings_only(strings)
+} else := [s | some s in strings; _one_line_string(s)]
 
 _multi_line_strings(strings) := [] if {
-	_none_has_newline(strings)
+	one_line_strings_only(strings)
 } else := [s | some s in strings; is_string(s); contains(s, "\n")]
 
-# Every element a string and none with a newline, told by native code over the list as JSON
-# (a string's newline is the escape `\n` there; a literal backslash-n only sends the list to
-# the loop above, which then decides exactly).
-one_line_strings_only(strings) if _none_has_newline(strings)
-
-# Few strings (perhaps large ones: a ConfigMap of aliases to a 64 KiB value): the loop costs
-# less than writing them all as JSON.
-_none_has_newline(strings) if {
+# one_line_strings_only(strings): every element a string without a newline. Few strings
+# (perhaps large ones: a ConfigMap of aliases to a 64 KiB value) are checked one by one; many
+# are checked by native code over the list as JSON (a string's newline is the escape `\n`
+# there; a literal backslash-n only sends the list to the loops above, which decide exactly).
+one_line_strings_only(strings) if {
 	count(strings) < 1024
 	count([s | some s in strings; not _one_line_string(s)]) == 0
 }
 
-_none_has_newline(strings) if {
+one_line_strings_only(strings) if {
 	count(strings) >= 1024
 	j = json.marshal(strings)
 	not contains(j, `\n`)

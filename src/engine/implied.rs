@@ -167,25 +167,15 @@ pub fn check(catalog: &Catalog) -> Result<(), (String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{PolicySource, Rule, RuleMeta};
+    use crate::engine::{PolicySource, Rule};
 
     fn rule(id: &str, implied_by: &[&str]) -> Rule {
+        let file = format!("rules/{id}.rego");
+        let mut meta =
+            crate::policy::synthetic_meta(id.into(), String::new(), Severity::Info, &file, "");
+        meta.implied_by = implied_by.iter().map(|s| s.to_string()).collect();
         Rule {
-            meta: RuleMeta {
-                id: id.into(),
-                title: String::new(),
-                description: String::new(),
-                severity: Severity::Info,
-                enabled: true,
-                kinds: vec!["*".into()],
-                remediation: String::new(),
-                references: Vec::new(),
-                pss: None,
-                peers: Default::default(),
-                implied_by: implied_by.iter().map(|s| s.to_string()).collect(),
-                package: String::new(),
-                file: format!("rules/{id}.rego"),
-            },
+            meta,
             source: PolicySource {
                 path: String::new(),
                 text: String::new(),

@@ -141,31 +141,22 @@ fn fixture_test(
     ids: &[String],
 ) -> Result<TestCase, RunError> {
     let shown = file.display().to_string();
+    // A fixture that cannot be read or whose headers do not parse fails at line 1.
+    let failed = |message: String| TestCase {
+        kind: "fixture",
+        name: shown.clone(),
+        file: shown.clone(),
+        line: 1,
+        passed: false,
+        message,
+    };
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
-        Err(e) => {
-            return Ok(TestCase {
-                kind: "fixture",
-                name: shown.clone(),
-                file: shown,
-                line: 1,
-                passed: false,
-                message: format!("cannot read: {e}"),
-            })
-        }
+        Err(e) => return Ok(failed(format!("cannot read: {e}"))),
     };
     let header = match Fixture::parse(&text) {
         Ok(h) => h,
-        Err(e) => {
-            return Ok(TestCase {
-                kind: "fixture",
-                name: shown.clone(),
-                file: shown,
-                line: 1,
-                passed: false,
-                message: e,
-            })
-        }
+        Err(e) => return Ok(failed(e)),
     };
     let settings = Settings {
         paths: vec![file.clone()],

@@ -172,17 +172,15 @@ pub fn redact(
             by_file.entry(r.file).or_default().extend(v.iter().cloned());
         }
     }
-    for list in values.values_mut().chain(by_file.values_mut()) {
-        // Longest first, so a value containing another is replaced whole.
-        list.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        list.dedup();
-    }
     // A value longer than every message cannot be quoted by one: leaving it
     // out keeps the matcher small (a flagged 5 MB `.env` value would make an
-    // automaton of hundreds of MB).
+    // automaton of hundreds of MB). Order does not matter: the scrubber masks
+    // every stretch any value covers.
     let longest = findings.iter().map(|f| f.message.len()).max().unwrap_or(0);
     for list in values.values_mut().chain(by_file.values_mut()) {
         list.retain(|v| v.len() <= longest);
+        list.sort_unstable();
+        list.dedup();
     }
     // One matcher per list, built when a finding first needs it.
     let mut by_resource: BTreeMap<usize, Option<Scrubber>> = BTreeMap::new();
@@ -662,7 +660,6 @@ mod tests {
             &mut vals,
             "-----BEGIN KEY-----\nMIIEvQIBADANBgkq\nshort\n-----END KEY-----\n",
         );
-        vals.sort_by_key(|v| std::cmp::Reverse(v.len()));
         assert!(!vals.contains(&"abc".to_string()));
         assert!(!vals.contains(&"short".to_string()));
         assert_eq!(
