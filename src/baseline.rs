@@ -3,7 +3,7 @@
 //! path), then report only findings that are not in the record.
 
 use crate::finding::{display_path, Finding, Suppression};
-use crate::Outcome;
+use crate::outcome::Outcome;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -661,7 +661,7 @@ impl Parser<'_> {
     fn kube_version(&self, n: &Node) -> Result<(u32, u32), ConfigError> {
         match &n.kind {
             NodeKind::Scalar(Scalar::Str(s)) => {
-                crate::parse_kube_version(s).map_err(|e| self.err(n.span, e))
+                crate::settings::parse_kube_version(s).map_err(|e| self.err(n.span, e))
             }
             // YAML reads `1.30` as the number 1.3: refuse to guess.
             NodeKind::Scalar(Scalar::Float(_) | Scalar::Int(_)) => Err(self.err(

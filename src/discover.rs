@@ -18,15 +18,10 @@ pub enum Target {
     Chart(PathBuf),
 }
 
-/// A problem met while walking that is not a lint finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WalkProblem {
-    pub path: PathBuf,
-    pub message: String,
-    /// Errors (a named path that does not exist, an unreadable directory) make
-    /// the run exit 2; skipped symlink loops are only reported.
-    pub is_error: bool,
-}
+// Problems met while walking: errors (a named path that does not exist, an
+// unreadable directory) make the run exit 2; skipped symlink loops are only
+// reported.
+use crate::outcome::Problem;
 
 #[derive(Debug, thiserror::Error)]
 #[error("invalid --exclude glob {glob:?}: {message}")]
@@ -92,7 +87,7 @@ pub fn discover(
     paths: &[PathBuf],
     excludes: &GlobSet,
     follow: bool,
-) -> (Vec<Target>, Vec<WalkProblem>) {
+) -> (Vec<Target>, Vec<Problem>) {
     let mut targets = Vec::new();
     let mut problems = Vec::new();
     let mut seen: HashSet<FileId> = HashSet::new();
@@ -117,8 +112,8 @@ pub fn discover(
         let real_root = match real_path(root) {
             Ok(real) => real,
             Err(message) => {
-                problems.push(WalkProblem {
-                    path: root.clone(),
+                problems.push(Problem {
+                    path: root.display().to_string(),
                     message,
                     is_error: true,
                 });
@@ -128,8 +123,8 @@ pub fn discover(
         let meta = std::fs::metadata(root);
         match meta {
             Err(e) => {
-                problems.push(WalkProblem {
-                    path: root.clone(),
+                problems.push(Problem {
+                    path: root.display().to_string(),
                     message: io_message(&e),
                     is_error: true,
                 });
@@ -285,7 +280,7 @@ struct Walk<'a> {
 
 impl Walk<'_> {
     /// The manifests and charts under the root, as (path, is a chart).
-    fn run(&self, problems: &mut Vec<WalkProblem>) -> Vec<(PathBuf, bool)> {
+    fn run(&self, problems: &mut Vec<Problem>) -> Vec<(PathBuf, bool)> {
         let mut found: Vec<(PathBuf, bool)> = Vec::new();
         let mut charts: Vec<PathBuf> = Vec::new();
         // Only a walk of `/` itself can meet /proc, /sys or /dev without
@@ -313,8 +308,8 @@ impl Walk<'_> {
                 // here, one read_dir, but nothing below it is walked or read.)
                 if self.follow && e.path_is_symlink() {
                     if let Err(message) = self.followable(e.path()) {
-                        problems.push(WalkProblem {
-                            path: e.path().to_path_buf(),
+                        problems.push(Problem {
+                            path: e.path().display().to_string(),
                             message,
                             is_error: false,
                         });
@@ -323,8 +318,8 @@ impl Walk<'_> {
                 } else if guard_system && e.file_type().is_dir() {
                     let rel = e.path().strip_prefix(self.root).unwrap_or(e.path());
                     if system_dir(&self.real_root.join(rel)).is_some() {
-                        problems.push(WalkProblem {
-                            path: e.path().to_path_buf(),
+                        problems.push(Problem {
+                            path: e.path().display().to_string(),
                             message: "a kernel pseudo-filesystem; not walked".into(),
                             is_error: false,
                         });
@@ -385,14 +380,14 @@ impl Walk<'_> {
     }
 
     /// A walk error as a problem (None: nothing worth saying).
-    fn walk_error(&self, e: &walkdir::Error) -> Option<WalkProblem> {
+    fn walk_error(&self, e: &walkdir::Error) -> Option<Problem> {
         let path = e
             .path()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| self.root.to_path_buf());
         if e.loop_ancestor().is_some() {
-            return Some(WalkProblem {
-                path,
+            return Some(Problem {
+                path: path.display().to_string(),
                 message: "symlink loop skipped".into(),
                 is_error: false,
             });
@@ -403,8 +398,8 @@ impl Walk<'_> {
         let dangling = std::fs::symlink_metadata(&path)
             .map(|m| m.file_type().is_symlink())
             .unwrap_or(false);
-        Some(WalkProblem {
-            path,
+        Some(Problem {
+            path: path.display().to_string(),
             message: if dangling {
                 "dangling symlink skipped".into()
             } else {

@@ -94,12 +94,20 @@ pub struct Suppression {
     pub reason: Option<String>,
 }
 
+/// Which tool rendered a resource from which source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Generator {
+    Helm,
+    Kustomize,
+}
+
 /// What rendered the resource a finding is in (Helm `# Source:`, Kustomize
 /// origin annotation), so a finding in generated YAML leads back to the file a
 /// person edits. The finding's own line and column stay those of the rendered text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FindingSource {
-    pub generator: crate::resource::Generator,
+    pub generator: Generator,
     /// As the generator names it: `mychart/templates/deployment.yaml`.
     pub template: String,
     /// The template's path on disk (as the chart directory was given, so
@@ -152,8 +160,8 @@ impl FindingSource {
     /// `rendered from app/templates/web.yaml` (`built from` for Kustomize).
     pub fn describe_template(&self) -> String {
         let what = match self.generator {
-            crate::resource::Generator::Helm => "rendered from",
-            crate::resource::Generator::Kustomize => "built from",
+            Generator::Helm => "rendered from",
+            Generator::Kustomize => "built from",
         };
         format!("{what} {}", self.template)
     }
@@ -199,9 +207,19 @@ pub struct Finding {
     pub suppressed: Option<Suppression>,
     /// Only for rendered input (Helm, Kustomize).
     pub source: Option<Box<FindingSource>>,
+    /// The index of the resource the finding is about in the run's resource
+    /// list (None: about a file, not a resource). Suppression annotations,
+    /// config ignores, secret masking and Helm attribution read the resource.
+    pub owner: Option<usize>,
 }
 
 impl Finding {
+    /// The finding, as one about resource `index` of the run.
+    pub fn owned_by(mut self, index: usize) -> Finding {
+        self.owner = Some(index);
+        self
+    }
+
     /// A fingerprint that survives reformatting and moved lines: rule, file,
     /// resource identity and field path, never line numbers. Loader findings
     /// (no resource) use the message instead of a path. Stable across versions:
@@ -262,6 +280,7 @@ mod tests {
             path: vec![PathSeg::Key("spec".into())],
             suppressed: None,
             source: None,
+            owner: None,
         };
         let mut moved = f.clone();
         moved.line = 40;

@@ -14,7 +14,7 @@
 //! The findings must be exactly the expected ones: (line, rule) both ways.
 
 use crate::finding::Finding;
-use crate::Outcome;
+use crate::outcome::Outcome;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One `# expect:` entry.
@@ -59,9 +59,10 @@ impl Fixture {
                 .map(|v| v.trim().to_string())
         };
         let kube_version = match header("# kube-version:") {
-            Some(v) => {
-                Some(crate::parse_kube_version(&v).map_err(|e| format!("# kube-version: {e}"))?)
-            }
+            Some(v) => Some(
+                crate::settings::parse_kube_version(&v)
+                    .map_err(|e| format!("# kube-version: {e}"))?,
+            ),
             None => None,
         };
         Ok(Fixture {

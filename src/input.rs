@@ -4,10 +4,11 @@
 use crate::discover::{io_message, Target};
 use crate::finding::{Finding, Severity};
 use crate::limits::Limits;
+use crate::outcome::Problem;
 use crate::rules_builtin::{builtin, YAML_SYNTAX};
+use crate::settings::Settings;
 use crate::source::SourceFile;
 use crate::yaml::{self, Document, LoadIssue, Span};
-use crate::{Problem, Settings};
 
 pub enum Loaded {
     Failed(Problem),

@@ -1,7 +1,9 @@
 //! Field path -> node -> byte span (DESIGN.md §4). Rules never compute lines:
 //! they return a path, and this resolves it to the deepest node that exists.
 
-use crate::finding::PathSeg;
+use crate::finding::{Finding, PathSeg, ResourceRef, Severity};
+use crate::resource::Resource;
+use crate::source::{Position, SourceFile};
 use crate::yaml::{Entry, Node, NodeKind, Span};
 use std::collections::HashMap;
 
@@ -113,6 +115,57 @@ fn item_span(n: &Node) -> Span {
             .map(|e| Span::new(n.span.start, e.key_span.end.max(n.span.start)))
             .unwrap_or(n.span),
         _ => n.span,
+    }
+}
+
+/// A finding on a resource at a field path, located as DESIGN.md §4 says.
+pub fn resource_finding(
+    files: &[SourceFile],
+    r: &Resource,
+    rule: String,
+    severity: Severity,
+    message: String,
+    path: Vec<PathSeg>,
+) -> Finding {
+    let full = r.full(files);
+    let mut locator = Locator::new(&full.root);
+    finding_at(files, &full, &mut locator, (rule, severity, message), path)
+}
+
+/// A finding at `path` in `r` (a whole resource, not an evicted one), found
+/// with the resource's `locator`.
+pub fn finding_at(
+    files: &[SourceFile],
+    r: &Resource,
+    locator: &mut Locator,
+    (rule, severity, message): (String, Severity, String),
+    path: Vec<PathSeg>,
+) -> Finding {
+    let located = locator.locate(&path);
+    let source = files.get(r.file);
+    let pos = |o: usize| {
+        source
+            .map(|s| s.position(o))
+            .unwrap_or(Position { line: 1, column: 1 })
+    };
+    let start = pos(located.span.start);
+    let end = pos(located.span.end);
+    Finding {
+        rule,
+        severity,
+        message,
+        file: r.file,
+        start: located.span.start,
+        end: located.span.end,
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        resource: Some(ResourceRef::clone(&r.id)),
+        path,
+        suppressed: None,
+        source: None,
+        owner: None,
     }
 }
 

@@ -19,7 +19,8 @@
 pub mod cache;
 
 use crate::discover::{self, Target};
-use crate::{config, input, limits::Limits, resource, Settings};
+use crate::settings::Settings;
+use crate::{config, input, limits::Limits, resource};
 use globset::GlobSet;
 use regorus::Value;
 use std::collections::HashSet;
@@ -243,7 +244,7 @@ fn entries_of(path: &Path, settings: &Settings, opts: &Options<'_>) -> Vec<Value
             let mut issues = Vec::new();
             resource::resources_of(0, &source.text, documents, &mut issues)
                 .iter()
-                .map(|r| crate::inventory_entry(r, opts.workloads))
+                .map(|r| crate::inventory::inventory_entry(r, opts.workloads))
                 .collect()
         }
         input::Loaded::Failed(_) => Vec::new(),

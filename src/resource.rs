@@ -9,13 +9,7 @@ use crate::rules_builtin::YAML_NOT_A_RESOURCE;
 use crate::yaml::{Document, LoadIssue, Node, NodeKind};
 use std::sync::Arc;
 
-/// Which tool rendered a resource from which source file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Generator {
-    Helm,
-    Kustomize,
-}
+pub use crate::finding::Generator;
 
 /// Where a rendered resource came from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

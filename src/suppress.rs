@@ -175,10 +175,9 @@ fn next_content_line(src: &SourceFile, line: usize) -> Option<usize> {
 }
 
 /// Applies every suppression and returns the hygiene findings it produced.
-/// `owners[i]` is the index into `resources` of the resource finding `i` is about.
+/// A finding's `owner` is the index into `resources` of the resource it is about.
 pub fn apply(
     findings: &mut [Finding],
-    owners: &[Option<usize>],
     files: &[SourceFile],
     resources: &[Resource],
     ignores: &dyn Fn(usize) -> Vec<Ignore>,
@@ -261,11 +260,11 @@ pub fn apply(
             comments_of.entry(d.file).or_default().push(di);
         }
     }
-    for (i, f) in findings.iter_mut().enumerate() {
+    for f in findings.iter_mut() {
         if f.suppressed.is_some() {
             continue;
         }
-        let owner = owners.get(i).copied().flatten();
+        let owner = f.owner;
         // Comments first (the most specific), then annotations, then config.
         let mut hit: Option<(usize, usize)> = None;
         for &di in comments_of.get(&f.file).map_or(&[][..], Vec::as_slice) {
@@ -429,6 +428,7 @@ pub fn located(
         path: Vec::new(),
         suppressed: None,
         source: None,
+        owner: None,
     }
 }
 

@@ -30,20 +30,20 @@ import data.kubeward.lib.k8s
 # [] for a Pod, ["spec", "template"] for controllers, ["spec", "jobTemplate", "spec",
 # "template"] for a CronJob, ["template"] for a PodTemplate (rules/data/pod_template_paths.json,
 # RULES.md §1.1). Undefined for other kinds.
-# Argo Rollouts (argoproj.io) and OpenShift DeploymentConfigs (apps.openshift.io, or the
-# legacy OpenShift 3 `v1`) embed a pod template at spec.template.
+# Well-known custom kinds embed a pod template too, in their own API groups only
+# (rules/data/crd_pod_template_paths.json): Argo Rollouts (argoproj.io) and OpenShift
+# DeploymentConfigs (apps.openshift.io, or the legacy OpenShift 3 `v1`). The Rust side reads
+# the same two tables (src/kinds.rs).
 # Custom resources that carry a pod template are declared in the config (`workloads:` with
 # kind, optional apiVersion and the path to the template); built-in kinds keep their own paths.
 template_path := p if {
 	p = data.kubeward.tables.pod_template_paths[input.kind]
-} else := ["spec", "template"] if {
-	input.kind == "Rollout"
-	data.kubeward.lib.k8s.api_group == "argoproj.io"
-} else := ["spec", "template"] if {
-	input.kind == "DeploymentConfig"
-	data.kubeward.lib.k8s.api_group in {"apps.openshift.io", ""}
+} else := p if {
+	crd = data.kubeward.tables.crd_pod_template_paths[input.kind]
+	data.kubeward.lib.k8s.api_group in crd.groups
+	p = crd.path
 } else := path if {
-	not input.kind in {"Rollout", "DeploymentConfig"}
+	not data.kubeward.tables.crd_pod_template_paths[input.kind]
 	ws = data.kubeward.config.workloads
 	is_array(ws)
 	some w in ws

@@ -14,22 +14,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, OnceLock};
 
-/// The kinds whose objects carry a PodSpec (RULES.md §1.1); a rule declaring
-/// `pod-bearing` runs on all of them.
-pub const POD_BEARING: &[&str] = &[
-    "Pod",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "ReplicationController",
-    "Job",
-    "CronJob",
-    "PodTemplate",
-    "Rollout",
-    "DeploymentConfig",
-];
-
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     #[error("rule {path} does not compile:\n{message}")]
@@ -185,7 +169,7 @@ impl Plan {
             for k in &r.meta.kinds {
                 match k.as_str() {
                     "pod-bearing" => {
-                        named.extend(POD_BEARING.iter().map(|s| s.to_string()));
+                        named.extend(crate::kinds::pod_bearing().iter().cloned());
                         named.extend(pod_kinds.iter().cloned());
                     }
                     "*" => {}
@@ -409,7 +393,7 @@ fn applies(rule: &Rule, kind: &str, pod_kinds: &[String]) -> bool {
 pub(crate) fn applies_to(kinds: &[String], kind: &str, pod_kinds: &[String]) -> bool {
     kinds.iter().any(|k| match k.as_str() {
         "*" => true,
-        "pod-bearing" => POD_BEARING.contains(&kind) || pod_kinds.iter().any(|p| p == kind),
+        "pod-bearing" => crate::kinds::is_pod_bearing(kind) || pod_kinds.iter().any(|p| p == kind),
         other => other == kind,
     })
 }

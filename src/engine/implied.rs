@@ -62,10 +62,9 @@ impl Implications {
         self.implied_by.is_empty()
     }
 
-    /// For each finding, whether it is implied by another finding of the list.
-    /// `owners[i]` is the resource finding `i` is about (None: not about a
-    /// resource, never implied).
-    pub fn implied(&self, findings: &[Finding], owners: &[Option<usize>]) -> Vec<bool> {
+    /// For each finding, whether it is implied by another finding of the list
+    /// about the same resource (a finding about no resource is never implied).
+    pub fn implied(&self, findings: &[Finding]) -> Vec<bool> {
         let mut out = vec![false; findings.len()];
         if self.is_empty() {
             return out;
@@ -78,22 +77,22 @@ impl Implications {
             .collect();
         // (resource, rule, path) -> the highest severity reported there.
         let mut at: HashMap<(usize, &str, &[PathSeg]), Severity> = HashMap::new();
-        for (f, o) in findings.iter().zip(owners) {
-            if let Some(o) = o {
+        for f in findings {
+            if let Some(o) = f.owner {
                 if implying.contains(f.rule.as_str()) {
                     let e = at
-                        .entry((*o, f.rule.as_str(), f.path.as_slice()))
+                        .entry((o, f.rule.as_str(), f.path.as_slice()))
                         .or_insert(f.severity);
                     *e = (*e).max(f.severity);
                 }
             }
         }
-        for ((f, o), flag) in findings.iter().zip(owners).zip(out.iter_mut()) {
-            let (Some(o), Some(by)) = (o, self.implied_by.get(&f.rule)) else {
+        for (f, flag) in findings.iter().zip(out.iter_mut()) {
+            let (Some(o), Some(by)) = (f.owner, self.implied_by.get(&f.rule)) else {
                 continue;
             };
             *flag = by.iter().any(|a| {
-                at.get(&(*o, a.as_str(), f.path.as_slice()))
+                at.get(&(o, a.as_str(), f.path.as_slice()))
                     .is_some_and(|sev| *sev >= f.severity)
             });
         }
@@ -209,7 +208,7 @@ mod tests {
     fn drops_only_at_the_same_field_of_the_same_resource() {
         let c = catalog(vec![rule("a/wide", &[]), rule("a/narrow", &["a/wide"])]);
         let imp = Implications::new(&c);
-        let fs = vec![
+        let mut fs = vec![
             finding("a/wide", Severity::Warning, &["spec", "x"]),
             finding("a/narrow", Severity::Info, &["spec", "x"]), // same place
             finding("a/narrow", Severity::Info, &["spec", "y"]), // other field
@@ -218,12 +217,15 @@ mod tests {
             finding("a/narrow", Severity::Info, &["spec", "x"]), // no resource
         ];
         let owners = [Some(0), Some(0), Some(0), Some(1), Some(0), None];
+        for (f, o) in fs.iter_mut().zip(owners) {
+            f.owner = o;
+        }
         assert_eq!(
-            imp.implied(&fs, &owners),
+            imp.implied(&fs),
             vec![false, true, false, false, false, false]
         );
         let mut kept = fs.clone();
-        remove_implied(&mut kept, &imp.implied(&fs, &owners));
+        remove_implied(&mut kept, &imp.implied(&fs));
         assert_eq!(kept.len(), 5);
     }
 
@@ -233,10 +235,10 @@ mod tests {
         assert!(check(&c).is_err());
         let imp = Implications::new(&c);
         let fs = vec![
-            finding("a/one", Severity::Info, &["k"]),
-            finding("a/two", Severity::Info, &["k"]),
+            finding("a/one", Severity::Info, &["k"]).owned_by(0),
+            finding("a/two", Severity::Info, &["k"]).owned_by(0),
         ];
-        assert_eq!(imp.implied(&fs, &[Some(0), Some(0)]), vec![false, false]);
+        assert_eq!(imp.implied(&fs), vec![false, false]);
         let unknown = catalog(vec![rule("a/one", &["a/none"])]);
         assert!(check(&unknown).is_err());
         assert!(check(&catalog(vec![rule("a/w", &[]), rule("a/n", &["a/w"])])).is_ok());

@@ -11,14 +11,14 @@ use crate::rules_builtin::{HELM_IMAGE_TAG_UNSET, HELM_NAMESPACE_UNKNOWN};
 use crate::source::SourceFile;
 use crate::yaml::{Node, NodeKind};
 
-/// Findings with the index of the resource they belong to.
+/// Findings about rendered resources (each knows its resource: `owner`).
 pub fn check(
     files: &[SourceFile],
     resources: &[Resource],
     workloads: &[Workload],
     namespace_known: &dyn Fn(usize) -> bool,
     unset_tag: &dyn Fn(usize) -> Option<String>,
-) -> Vec<(usize, Finding)> {
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for (ri, r) in resources.iter().enumerate() {
         if !r
@@ -38,7 +38,7 @@ pub fn check(
                         .map(|key| format!("image {image:?} has no fixed tag, so it pulls `latest`: the values leave {key} unset"))
                 });
             if let Some(message) = message {
-                let f = crate::resource_finding(
+                let f = crate::locate::resource_finding(
                     files,
                     r,
                     HELM_IMAGE_TAG_UNSET.to_string(),
@@ -46,12 +46,12 @@ pub fn check(
                     message,
                     path,
                 );
-                out.push((ri, f));
+                out.push(f.owned_by(ri));
             }
         }
         let namespaced = !crate::resource::is_cluster_scoped(&r.id.kind);
         if namespaced && r.id.namespace.is_none() && !namespace_known(r.file) {
-            let f = crate::resource_finding(
+            let f = crate::locate::resource_finding(
                 files,
                 r,
                 HELM_NAMESPACE_UNKNOWN.to_string(),
@@ -63,7 +63,7 @@ pub fn check(
                 ),
                 vec![PathSeg::Key("metadata".into())],
             );
-            out.push((ri, f));
+            out.push(f.owned_by(ri));
         }
     }
     out
@@ -101,10 +101,10 @@ fn empty_tag(image: &str) -> Option<&'static str> {
 /// Every container image of a pod-bearing resource, with its field path.
 fn images<'r>(r: &'r Resource, workloads: &[Workload]) -> Vec<(Vec<PathSeg>, &'r str)> {
     let mut out = Vec::new();
-    let Some(template) = crate::pod_template(r, workloads) else {
+    let Some(template) = crate::kinds::pod_template(r, workloads) else {
         return out;
     };
-    let Some(keys) = crate::pod_template_path(r, workloads) else {
+    let Some(keys) = crate::kinds::pod_template_path(r, workloads) else {
         return out;
     };
     let mut base: Vec<PathSeg> = keys.into_iter().map(PathSeg::Key).collect();

@@ -12,8 +12,9 @@
 
 use super::load::{scalar_str, GatekeeperDoc};
 use super::rego::{self, Embedded, Module};
-use super::{synthetic_meta, How, Note, PolicyError, UserRule};
+use super::{synthetic_meta, How, PolicyError, UserRule};
 use crate::finding::Severity;
+use crate::outcome::Problem;
 use crate::source::SourceFile;
 use crate::yaml::{Node, NodeKind};
 use regorus::Value;
@@ -252,7 +253,7 @@ pub fn input(object: Value, o: &Object, parameters: &Value) -> Value {
 /// What `build` makes of the Gatekeeper documents.
 /// Templates, the rules of their constraints, notes, and the errors of
 /// templates among the linted files that could not be used (skipped).
-pub type Built = (Vec<Template>, Vec<UserRule>, Vec<Note>, Vec<PolicyError>);
+pub type Built = (Vec<Template>, Vec<UserRule>, Vec<Problem>, Vec<PolicyError>);
 
 pub fn build(docs: Vec<GatekeeperDoc>) -> Result<Built, PolicyError> {
     let mut templates: Vec<Template> = Vec::new();
@@ -289,13 +290,13 @@ pub fn build(docs: Vec<GatekeeperDoc>) -> Result<Built, PolicyError> {
                 }
                 None => {
                     cel_kinds.push(constraint_kind(&d.root));
-                    notes.push(Note {
-                    path: d.file.path.clone(),
-                    message: format!(
+                    notes.push(Problem::note(
+                    d.file.path.clone(),
+                    format!(
                         "ConstraintTemplate {} has no Rego (CEL, engine K8sNativeValidation, is not supported); its constraints are skipped",
                         name_of(&d.root)
                     ),
-                    })
+                    ))
                 }
             }
         } else {
@@ -307,13 +308,13 @@ pub fn build(docs: Vec<GatekeeperDoc>) -> Result<Built, PolicyError> {
         let c = constraint(&d);
         let Some(t) = templates.iter().position(|t| t.kind == c.kind) else {
             if !cel_kinds.contains(&c.kind) && !rejected_kinds.contains(&c.kind) {
-                notes.push(Note {
-                    path: d.file.path.clone(),
-                    message: format!(
+                notes.push(Problem::note(
+                    d.file.path.clone(),
+                    format!(
                         "constraint {}/{}: no ConstraintTemplate defines kind {}; it is skipped",
                         c.kind, c.name, c.kind
                     ),
-                });
+                ));
             }
             continue;
         };

@@ -191,14 +191,6 @@ pub struct UserRule {
     pub how: How,
 }
 
-/// A remark about user policies that does not stop the run (a CEL-only
-/// template, a constraint without a template).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Note {
-    pub path: String,
-    pub message: String,
-}
-
 /// Every user policy of a run, parsed and classified; compiled per engine by
 /// `eval.rs`.
 #[derive(Debug, Clone, Default)]
@@ -211,7 +203,9 @@ pub struct UserPolicies {
     pub templates: Vec<gatekeeper::Template>,
     /// `--data` documents, merged into `data` in order.
     pub data: Vec<Value>,
-    pub notes: Vec<Note>,
+    /// Remarks that do not stop the run (a CEL-only template, a constraint
+    /// without a template).
+    pub notes: Vec<crate::outcome::Problem>,
     /// Templates among the linted files that cannot be used (they do not
     /// parse or compile, or recurse): reported as policy errors on their
     /// files, and skipped.

@@ -82,7 +82,14 @@ fn unit_tests(user: &UserPolicies, catalog: &Catalog) -> Result<Vec<TestCase>, P
         .any(|m| m.heads.iter().any(|h| h.name.starts_with("test_")));
     // The policies are compiled (and rejected, exit 2) even when nothing
     // tests them: `kubeward test` on a broken policy must not say "0 failed".
-    let kubeward = crate::run_data(crate::DEFAULT_KUBE_VERSION, None, None, &[], &[], &[]);
+    let kubeward = crate::inventory::run_data(
+        crate::settings::DEFAULT_KUBE_VERSION,
+        None,
+        None,
+        &[],
+        &[],
+        &[],
+    );
     let mut e = main_engine(user, &catalog.libs, &catalog.tables, &kubeward, &modules)?;
     prepare(&mut e, &modules)?;
     if !has_tests {

@@ -22,7 +22,7 @@
 use super::xml::{escape_attr, DECLARATION};
 use super::{message_with_source_at, place, Place};
 use crate::finding::Finding;
-use crate::Outcome;
+use crate::outcome::Outcome;
 use std::collections::HashMap;
 use std::io::{self, Write};
 

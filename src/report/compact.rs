@@ -5,7 +5,7 @@
 //! message.
 
 use super::escape;
-use crate::Outcome;
+use crate::outcome::Outcome;
 use std::io::{self, Write};
 
 pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {

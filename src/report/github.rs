@@ -10,7 +10,7 @@
 
 use super::{anchor, escape, human, message_with_source, Anchor};
 use crate::finding::{Finding, Severity};
-use crate::Outcome;
+use crate::outcome::Outcome;
 use std::io::{self, Write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -127,6 +127,7 @@ mod tests {
             path: Vec::new(),
             suppressed: None,
             source: None,
+            owner: None,
         }
     }
 

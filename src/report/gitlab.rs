@@ -16,7 +16,7 @@
 
 use super::{file_path, repo_path};
 use crate::finding::Severity;
-use crate::Outcome;
+use crate::outcome::Outcome;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::{self, Write};

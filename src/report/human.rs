@@ -4,8 +4,8 @@
 use super::escape::{self, Snippet};
 use super::{anchor, plural, redact, remediation};
 use crate::finding::{Finding, Severity};
+use crate::outcome::Outcome;
 use crate::source::SourceFile;
-use crate::Outcome;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, SourceCode,
     SourceSpan, SpanContents,

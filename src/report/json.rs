@@ -2,7 +2,7 @@
 
 use super::escape::is_unsafe_beyond_c0;
 use crate::finding::{display_path, FindingSource, ResourceRef, Severity, Suppression};
-use crate::Outcome;
+use crate::outcome::Outcome;
 use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
 use std::io::{self, Write};

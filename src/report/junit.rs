@@ -22,7 +22,7 @@
 use super::xml::{escape_attr, escape_text, DECLARATION};
 use super::{message_with_source_at, place, remediation, Place};
 use crate::finding::{display_path, Finding, ResourceRef};
-use crate::Outcome;
+use crate::outcome::Outcome;
 use std::collections::HashSet;
 use std::io::{self, Write};
 

@@ -15,8 +15,8 @@ pub mod xml;
 
 use crate::engine::Catalog;
 use crate::finding::Finding;
+use crate::outcome::Outcome;
 use crate::rules_builtin::builtin;
-use crate::Outcome;
 
 /// The remediation text shown as help for a rule id.
 pub fn remediation<'a>(catalog: &'a Catalog, rule: &str) -> Option<&'a str> {

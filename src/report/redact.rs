@@ -73,23 +73,21 @@ impl Redactions {
 }
 
 /// Finds the secret values of a run, scrubs them from the findings' messages
-/// and returns their spans for the snippets. `owners[i]` is the index into
-/// `resources` of the resource `findings[i]` is about (shorter than `findings`
-/// when later findings belong to no resource).
+/// and returns their spans for the snippets. A finding's `owner` is the index
+/// into `resources` of the resource it is about.
 pub fn redact(
     files: &[SourceFile],
     resources: &[Resource],
     findings: &mut [Finding],
-    owners: &[Option<usize>],
 ) -> Redactions {
     let mut hidden: Vec<Vec<Hidden>> = vec![Vec::new(); files.len()];
     // Per resource: the values its findings' messages must not quote.
     let mut values: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     // Secrets rules' findings, by the resource they are about.
     let mut flagged: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (i, (f, owner)) in findings.iter().zip(owners).enumerate() {
-        if let (true, Some(ri)) = (is_secrets_rule(&f.rule), owner) {
-            flagged.entry(*ri).or_default().push(i);
+    for (i, f) in findings.iter().enumerate() {
+        if let (true, Some(ri)) = (is_secrets_rule(&f.rule), f.owner) {
+            flagged.entry(ri).or_default().push(i);
         }
     }
     for (ri, r) in resources.iter().enumerate() {
@@ -185,8 +183,8 @@ pub fn redact(
     // One matcher per list, built when a finding first needs it.
     let mut by_resource: BTreeMap<usize, Option<Scrubber>> = BTreeMap::new();
     let mut by_file_matcher: BTreeMap<usize, Option<Scrubber>> = BTreeMap::new();
-    for (i, f) in findings.iter_mut().enumerate() {
-        let scrubber = match owners.get(i).copied().flatten() {
+    for f in findings.iter_mut() {
+        let scrubber = match f.owner {
             Some(ri) => by_resource
                 .entry(ri)
                 .or_insert_with(|| values.get(&ri).and_then(|l| Scrubber::new(l))),

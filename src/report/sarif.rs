@@ -22,8 +22,8 @@
 
 use super::{file_path, repo_path, repo_path_bytes};
 use crate::finding::{display_path, Finding, ResourceRef, Severity};
+use crate::outcome::Outcome;
 use crate::rules_builtin::{builtin, BUILTIN};
-use crate::Outcome;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};

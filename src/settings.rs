@@ -1,0 +1,96 @@
+//! What a run is asked to do: the paths, the configuration choice and every
+//! option, already validated (the CLI builds it; a library caller too).
+
+use crate::{helm, limits, policy};
+use std::path::PathBuf;
+
+/// The newest Kubernetes minor version the bundled rules know (RULES.md).
+pub const DEFAULT_KUBE_VERSION: (u32, u32) = (1, 35);
+
+/// Parses `1.29` / `v1.29` into (major, minor); only Kubernetes 1.x exists.
+pub fn parse_kube_version(s: &str) -> Result<(u32, u32), String> {
+    let t = s.trim().trim_start_matches('v');
+    let mut parts = t.split('.');
+    let major = parts.next().and_then(|p| p.parse::<u32>().ok());
+    let minor = parts.next().and_then(|p| p.parse::<u32>().ok());
+    // A patch version (`1.29.3`) is accepted and ignored.
+    let patch_ok = parts.next().is_none_or(|p| p.parse::<u32>().is_ok()) && parts.next().is_none();
+    match (major, minor) {
+        (Some(1), Some(minor)) if patch_ok && minor <= 99 => Ok((1, minor)),
+        _ => Err(format!(
+            "expected a Kubernetes version like 1.{}, got {s:?}",
+            DEFAULT_KUBE_VERSION.1
+        )),
+    }
+}
+
+/// Everything a run needs, already validated.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub paths: Vec<PathBuf>,
+    pub excludes: Vec<String>,
+    /// The name stdin is reported under (default `-`).
+    pub stdin_filename: Option<String>,
+    /// The bytes of stdin, when `-` is among the paths.
+    pub stdin: Option<Vec<u8>>,
+    /// Target Kubernetes version; None = the config's, else the newest known.
+    pub kube_version: Option<(u32, u32)>,
+    pub config: ConfigChoice,
+    /// Report only findings not recorded in this baseline file.
+    pub baseline: Option<PathBuf>,
+    /// The namespace resources without `metadata.namespace` land in (Helm's
+    /// release namespace, `kubectl apply -n`); None = unknown.
+    pub namespace: Option<String>,
+    /// Evaluate only these rule ids (loader checks always run).
+    pub only_rules: Option<Vec<String>>,
+    /// Worker threads; 0 = one per CPU.
+    pub threads: usize,
+    /// How Helm charts are rendered.
+    pub helm: helm::HelmSettings,
+    /// User policies (`--policy`, `--data`, ...).
+    pub policies: policy::PolicyOptions,
+    /// Input limits set on the command line (they override the config's `limits:`).
+    pub limits: limits::Limits,
+    /// `--follow`: follow symlinks met while walking directories (only to
+    /// targets inside the directory walked).
+    pub follow_symlinks: bool,
+    /// Cross-resource rules read the project's inventory, not only the linted
+    /// files' (see [`project`]); a root's config can still switch it off.
+    pub project_context: bool,
+    /// Where the project inventory cache lives; None: no cache.
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            paths: vec![PathBuf::from(".")],
+            excludes: Vec::new(),
+            stdin_filename: None,
+            stdin: None,
+            kube_version: None,
+            config: ConfigChoice::Discover,
+            baseline: None,
+            namespace: None,
+            only_rules: None,
+            threads: 0,
+            helm: helm::HelmSettings::default(),
+            policies: policy::PolicyOptions::default(),
+            limits: limits::Limits::default(),
+            follow_symlinks: false,
+            project_context: false,
+            cache_dir: None,
+        }
+    }
+}
+
+/// Where configuration comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigChoice {
+    /// The nearest `.kubeward.yaml` above each linted file (or `--stdin-filename`).
+    Discover,
+    /// `--config FILE` for every file.
+    File(PathBuf),
+    /// `--no-config`.
+    Disabled,
+}
