@@ -183,8 +183,23 @@ pub fn apply(
     ignores: &dyn Fn(usize) -> Vec<Ignore>,
     ids: &RuleIds,
 ) -> Vec<Finding> {
-    let mut directives: Vec<Directive> = Vec::new();
+    let mut directives = comment_directives_of(files, resources);
+    let annotation_of = annotation_directives(resources, &mut directives);
+    mark_suppressed(
+        findings,
+        &mut directives,
+        &annotation_of,
+        resources,
+        ignores,
+    );
+    hygiene(&directives, files, ids)
+}
 
+/// The suppression comments of every file, resolved against the node tree of
+/// their file (a comment covers the outermost node on its line, or on the next
+/// content line when it stands alone).
+fn comment_directives_of(files: &[SourceFile], resources: &[Resource]) -> Vec<Directive> {
+    let mut directives: Vec<Directive> = Vec::new();
     // Comments, resolved against the node tree of their file.
     for (fi, src) in files.iter().enumerate() {
         let parsed = comment_directives(fi, src);
@@ -214,7 +229,15 @@ pub fn apply(
             directives.push(d);
         }
     }
+    directives
+}
 
+/// The `kubeward.io/ignore` annotation of each resource, appended to
+/// `directives`; returns, per resource, the index of its directive.
+fn annotation_directives(
+    resources: &[Resource],
+    directives: &mut Vec<Directive>,
+) -> Vec<Option<usize>> {
     // Annotations on the resource itself.
     let mut annotation_of: Vec<Option<usize>> = vec![None; resources.len()];
     for (ri, r) in resources.iter().enumerate() {
@@ -251,7 +274,18 @@ pub fn apply(
             used,
         });
     }
+    annotation_of
+}
 
+/// Marks each finding a directive or a config `ignore:` covers, and the
+/// directive's id as used.
+fn mark_suppressed(
+    findings: &mut [Finding],
+    directives: &mut [Directive],
+    annotation_of: &[Option<usize>],
+    resources: &[Resource],
+    ignores: &dyn Fn(usize) -> Vec<Ignore>,
+) {
     // Each finding is checked against its own file's comments only.
     let mut comments_of: std::collections::HashMap<usize, Vec<usize>> =
         std::collections::HashMap::new();
@@ -309,13 +343,16 @@ pub fn apply(
             }
         }
     }
+}
 
+/// Hygiene findings: reasonless, unknown and unused suppressions.
+fn hygiene(directives: &[Directive], files: &[SourceFile], ids: &RuleIds) -> Vec<Finding> {
     // Hygiene: reasonless, unknown and unused suppressions.
     let mut out = Vec::new();
     // "Did you mean" costs an edit distance per known rule: once per distinct id.
     let mut suggestions: std::collections::HashMap<&str, Option<String>> =
         std::collections::HashMap::new();
-    for d in &directives {
+    for d in directives {
         let Some(src) = files.get(d.file) else {
             continue;
         };

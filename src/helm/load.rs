@@ -28,11 +28,10 @@ pub fn load_chart(
         Ok(c) => c,
         Err(e) => {
             return vec![(
-                Loaded::Failed(Problem {
-                    path: dir.join(chart::CHART_FILE).display().to_string(),
-                    message: crate::discover::io_message(&e),
-                    is_error: true,
-                }),
+                Loaded::Failed(Problem::error(
+                    dir.join(chart::CHART_FILE).display().to_string(),
+                    crate::discover::io_message(&e),
+                )),
                 None,
             )]
         }
@@ -82,7 +81,6 @@ pub fn load_chart(
                     .unwrap_or_default();
                 // Without a release namespace, render in a sentinel one that
                 // is then treated as unknown (`namespace`), not in `default`.
-                let unknown_namespace = spec.namespace.is_none();
                 let run = RenderSpec {
                     namespace: Some(
                         spec.namespace
@@ -93,70 +91,26 @@ pub fn load_chart(
                 };
                 match render::render(helm, dir, &run, bounds) {
                     Ok(text) => {
-                        let mut values = vec![dir.join("values.yaml")];
-                        values.extend(spec.values.iter().cloned());
-                        let rendering = Arc::new(Rendering {
-                            chart_dir: chart::tidy(dir),
-                            chart_name: name.clone().unwrap_or_default(),
-                            values,
-                            namespace: spec.namespace.clone(),
-                        });
-                        let mut loaded = input::load_bytes_with(shown, text.into_bytes(), limits);
-                        if let Loaded::File {
-                            source, documents, ..
-                        } = &mut loaded
-                        {
-                            source.generated = true;
-                            if unknown_namespace {
-                                namespace::forget(documents);
-                                if let Cow::Owned(shown) = namespace::mask(&source.text) {
-                                    source.text = shown.into();
-                                }
-                            }
-                        }
-                        parts.push((loaded, Some(rendering)));
+                        let chart = (dir, name.as_deref());
+                        parts.push(rendered(chart, spec, shown, text, limits));
                     }
                     Err(RenderError::Helm(message)) => {
                         let message = format!(
                             "helm template failed{what}: {}",
                             namespace::mask(&message)
                         );
-                        let site = render::error_site(&message).and_then(|site| {
-                            let file = render::template_file(dir, &site.template)?;
-                            let text = std::fs::read_to_string(&file).ok()?;
-                            Some((SourceFile::new(file.display().to_string(), text), site))
-                        });
-                        match site {
-                            Some((src, site)) => {
-                                let at = site
-                                    .line
-                                    .map_or(0, |l| src.offset(l, site.column.unwrap_or(1)));
-                                let issue = LoadIssue {
-                                    rule: HELM_RENDER_ERROR,
-                                    message,
-                                    span: Span::new(at, at),
-                                };
-                                match template_errors.iter_mut().find(|(s, _)| s.path == src.path)
-                                {
-                                    Some((_, list)) => list.push(issue),
-                                    None => template_errors.push((src, vec![issue])),
-                                }
-                            }
-                            None => issues.push(LoadIssue {
+                        if let Some(message) = template_error(dir, message, &mut template_errors) {
+                            issues.push(LoadIssue {
                                 rule: HELM_RENDER_ERROR,
                                 message,
                                 span: anchor,
-                            }),
+                            });
                         }
                     }
                     // The binary cannot run at all: a problem of the run
                     // (exit 2), not a finding about the chart.
                     Err(RenderError::Spawn(message)) => parts.push((
-                        Loaded::Failed(Problem {
-                            path: dir.display().to_string(),
-                            message,
-                            is_error: true,
-                        }),
+                        Loaded::Failed(Problem::error(dir.display().to_string(), message)),
                         None,
                     )),
                     Err(RenderError::Run(message)) => issues.push(LoadIssue {
@@ -188,6 +142,71 @@ pub fn load_chart(
     }
     out.extend(parts);
     out
+}
+
+/// One successful render of `chart` (its directory and name), loaded like a
+/// file named `shown`; a render without a release namespace forgets the
+/// sentinel namespace it was rendered in.
+fn rendered(
+    (dir, name): (&Path, Option<&str>),
+    spec: &RenderSpec,
+    shown: String,
+    text: String,
+    limits: &crate::limits::Limits,
+) -> ChartPart {
+    let mut values = vec![dir.join("values.yaml")];
+    values.extend(spec.values.iter().cloned());
+    let rendering = Arc::new(Rendering {
+        chart_dir: chart::tidy(dir),
+        chart_name: name.unwrap_or_default().to_string(),
+        values,
+        namespace: spec.namespace.clone(),
+    });
+    let mut loaded = input::load_bytes_with(shown, text.into_bytes(), limits);
+    if let Loaded::File {
+        source, documents, ..
+    } = &mut loaded
+    {
+        source.generated = true;
+        if spec.namespace.is_none() {
+            namespace::forget(documents);
+            if let Cow::Owned(shown) = namespace::mask(&source.text) {
+                source.text = shown.into();
+            }
+        }
+    }
+    (loaded, Some(rendering))
+}
+
+/// A `helm template` error that names a template line becomes an issue in
+/// that template (one file entry per template, however many renders hit it);
+/// otherwise the message is given back, for the chart itself.
+fn template_error(
+    dir: &Path,
+    message: String,
+    template_errors: &mut Vec<(SourceFile, Vec<LoadIssue>)>,
+) -> Option<String> {
+    let site = render::error_site(&message).and_then(|site| {
+        let file = render::template_file(dir, &site.template)?;
+        let text = std::fs::read_to_string(&file).ok()?;
+        Some((SourceFile::new(file.display().to_string(), text), site))
+    });
+    let Some((src, site)) = site else {
+        return Some(message);
+    };
+    let at = site
+        .line
+        .map_or(0, |l| src.offset(l, site.column.unwrap_or(1)));
+    let issue = LoadIssue {
+        rule: HELM_RENDER_ERROR,
+        message,
+        span: Span::new(at, at),
+    };
+    match template_errors.iter_mut().find(|(s, _)| s.path == src.path) {
+        Some((_, list)) => list.push(issue),
+        None => template_errors.push((src, vec![issue])),
+    }
+    None
 }
 
 /// Chart-level findings point at Chart.yaml's `name:` key (or its start).
