@@ -22,6 +22,10 @@ fn main() -> ExitCode {
         std::env::set_var("RUST_LIB_BACKTRACE", "0");
     }
     quiet_parser_panics();
+    // Environment variables are read here, at the edge, and passed in.
+    kubeward::engine::profile::set(kubeward::engine::profile::mode_of(
+        std::env::var_os("KUBEWARD_PROFILE").as_deref(),
+    ));
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Rules { format, policy }) => list_rules(format, &policy),
@@ -50,6 +54,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// `KUBEWARD_RULES_DIR`: rules read from a working tree instead of the
+/// binary (rule authors; CONTRIBUTING.md).
+fn rules_dir() -> Option<PathBuf> {
+    std::env::var_os("KUBEWARD_RULES_DIR")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+}
+
 /// `--policy` and friends as library options.
 fn policy_options(p: &cli::PolicyArgs, gatekeeper: bool) -> kubeward::policy::PolicyOptions {
     kubeward::policy::PolicyOptions {
@@ -74,7 +86,7 @@ fn policy_options(p: &cli::PolicyArgs, gatekeeper: bool) -> kubeward::policy::Po
 fn catalog_with(
     p: &cli::PolicyArgs,
 ) -> Result<kubeward::engine::Catalog, Box<dyn std::error::Error>> {
-    let mut catalog = kubeward::engine::Catalog::bundled()?;
+    let mut catalog = kubeward::engine::Catalog::load(rules_dir().as_deref())?;
     if !p.policy.is_empty() {
         let opts = policy_options(p, false);
         let bundled =
@@ -116,7 +128,7 @@ fn test_policies(
     for (dirs, fixtures) in runs {
         let mut opts = shared.clone();
         opts.paths.extend(dirs);
-        match kubeward::policy::testing::run(&opts, &fixtures) {
+        match kubeward::policy::testing::run(&opts, &fixtures, rules_dir().as_deref()) {
             Ok(r) => report.tests.extend(r.tests),
             Err(kubeward::RunError::Policy(e)) => return Err(Box::new(e)),
             Err(e) => return Err(e.into()),
@@ -258,6 +270,7 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
             max_alias_bytes: cli.max_alias_size,
         },
         follow_symlinks: cli.follow,
+        rules_dir: rules_dir(),
     };
     let progress = Progress::start(!cli.quiet && io::stderr().is_terminal());
     let linted = kubeward::lint(&settings);

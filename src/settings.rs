@@ -59,6 +59,9 @@ pub struct Settings {
     pub project_context: bool,
     /// Where the project inventory cache lives; None: no cache.
     pub cache_dir: Option<PathBuf>,
+    /// Rules read from this directory (laid out as `rules/`) instead of the
+    /// ones built into the binary (`KUBEWARD_RULES_DIR`, for rule authors).
+    pub rules_dir: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -80,6 +83,7 @@ impl Default for Settings {
             follow_symlinks: false,
             project_context: false,
             cache_dir: None,
+            rules_dir: None,
         }
     }
 }

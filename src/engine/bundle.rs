@@ -42,11 +42,6 @@ impl Catalog {
     /// The rules shipped in the binary. Their metadata was checked by the test
     /// suite, but a broken build must still fail loudly rather than lint less.
     pub fn bundled() -> Result<Catalog, MetadataError> {
-        // Rule authors can point a built binary at the working tree instead of
-        // rebuilding after every edit (see docs/development.md, "Adding a rule").
-        if let Some(dir) = std::env::var_os("KUBEWARD_RULES_DIR") {
-            return Catalog::from_dir(std::path::Path::new(&dir));
-        }
         // Read once per process: a library user linting many times (the
         // fixture tests: one run per fixture) pays for a clone, not a parse.
         static EMBEDDED: std::sync::OnceLock<Result<Catalog, MetadataError>> =
@@ -61,6 +56,17 @@ impl Catalog {
                 Ok(catalog)
             })
             .clone()
+    }
+
+    /// The rules of `rules_dir` when given, else the bundled ones. Rule authors
+    /// point a built binary at the working tree instead of rebuilding after
+    /// every edit (`KUBEWARD_RULES_DIR`, read by the binary; see
+    /// CONTRIBUTING.md).
+    pub fn load(rules_dir: Option<&std::path::Path>) -> Result<Catalog, MetadataError> {
+        match rules_dir {
+            Some(dir) => Catalog::from_dir(dir),
+            None => Catalog::bundled(),
+        }
     }
 
     /// Reads `<dir>/**/*.rego` (not `*_test.rego`) the way the build embeds it.

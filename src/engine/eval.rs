@@ -576,7 +576,7 @@ impl<'p> Evaluator<'p> {
         let resources = inventory_len(&plan.data);
         let needs_index = plan.needs_index();
         let rvm = rvm_enabled(resources, plan.precompiled() || plan.large_input);
-        let profile = super::profile::Profile::from_env();
+        let profile = super::profile::Profile::when_enabled();
         // The run index is computed once, by the first worker: with the
         // binary's own program when the run uses the RVM, else on an engine
         // of its own that is dropped afterwards.

@@ -1,19 +1,45 @@
-//! Opt-in timing of rule evaluation (`KUBEWARD_PROFILE=1`, for finding hot
-//! spots; see docs/performance.md). Off, it costs one branch per resource.
+//! Opt-in timing of rule evaluation (`KUBEWARD_PROFILE=1`, which the binary
+//! reads and passes to [`set`]; for finding hot spots, see docs/performance.md). Off, it costs one branch per resource.
 //! On, every rule of a resource's group is ALSO evaluated on its own, so the
 //! per-rule times include the shared helpers each rule pulls in; they rank
 //! rules, they do not add up to the run time.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
-/// Whether `KUBEWARD_PROFILE` is set (read once).
+/// What is timed: a process-wide switch, like a log level, set once by the
+/// binary before the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Off = 0,
+    /// The fixed-cost phases only (timings of a normal, multi-threaded run).
+    Phases = 1,
+    /// Phases, and every rule of a resource's group also evaluated on its
+    /// own (slower: every rule runs twice).
+    Rules = 2,
+}
+
+static MODE: AtomicU8 = AtomicU8::new(Mode::Off as u8);
+
+/// Switches profiling on or off for the rest of the process.
+pub fn set(mode: Mode) {
+    MODE.store(mode as u8, Ordering::Relaxed);
+}
+
+/// The mode `KUBEWARD_PROFILE` asks for: unset, empty or `0` is off,
+/// `phases` the phases only, anything else everything.
+pub fn mode_of(value: Option<&std::ffi::OsStr>) -> Mode {
+    match value.and_then(|v| v.to_str()) {
+        None | Some("") | Some("0") => Mode::Off,
+        Some("phases") => Mode::Phases,
+        Some(_) => Mode::Rules,
+    }
+}
+
+/// Whether any profiling is on.
 pub fn enabled() -> bool {
-    static ON: OnceLock<bool> = OnceLock::new();
-    *ON.get_or_init(|| {
-        std::env::var_os("KUBEWARD_PROFILE").is_some_and(|v| !v.is_empty() && v != "0")
-    })
+    MODE.load(Ordering::Relaxed) != Mode::Off as u8
 }
 
 /// A timed phase of the run's fixed cost (policy load, engine preparation):
@@ -57,12 +83,9 @@ pub struct Profile {
 const KEEP_SLOWEST: usize = 20;
 
 impl Profile {
-    /// The evaluation profile, unless `KUBEWARD_PROFILE=phases` asks for the
-    /// fixed-cost phases only (timings of a normal, multi-threaded run: the
-    /// evaluation profile evaluates every rule a second time).
-    pub fn from_env() -> Option<Profile> {
-        let phases_only = std::env::var_os("KUBEWARD_PROFILE").is_some_and(|v| v == "phases");
-        (enabled() && !phases_only).then(Profile::default)
+    /// The evaluation profile, when rules are profiled ([`Mode::Rules`]).
+    pub fn when_enabled() -> Option<Profile> {
+        (MODE.load(Ordering::Relaxed) == Mode::Rules as u8).then(Profile::default)
     }
 
     pub fn start() -> Instant {

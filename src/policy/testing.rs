@@ -8,7 +8,9 @@ use super::{Module, PolicyError, PolicyOptions, UserPolicies};
 use crate::engine::Catalog;
 use crate::fixtures::{mismatches, Fixture};
 use crate::report::xml::{escape_attr, escape_text, DECLARATION};
-use crate::{lint, ConfigChoice, RunError, Settings};
+// `kubeward test` is a client of the run, as the binary is: it lints fixtures.
+use crate::run::{lint, RunError};
+use crate::settings::{ConfigChoice, Settings};
 use regorus::Value;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -43,8 +45,14 @@ impl TestReport {
 }
 
 /// Runs the unit tests of `opts.paths` and their fixtures plus `fixtures`.
-pub fn run(opts: &PolicyOptions, fixtures: &[PathBuf]) -> Result<TestReport, RunError> {
-    let catalog = Catalog::bundled()?;
+/// `rules_dir`: the rules to use instead of the bundled ones (see
+/// [`Settings::rules_dir`]).
+pub fn run(
+    opts: &PolicyOptions,
+    fixtures: &[PathBuf],
+    rules_dir: Option<&std::path::Path>,
+) -> Result<TestReport, RunError> {
+    let catalog = Catalog::load(rules_dir)?;
     let bundled = |id: &str| catalog.rule(id).is_some() || crate::rules_builtin::is_builtin(id);
     let user = UserPolicies::load(opts, &opts.paths, Vec::new(), &bundled)?;
     let mut report = TestReport::default();
@@ -59,7 +67,7 @@ pub fn run(opts: &PolicyOptions, fixtures: &[PathBuf]) -> Result<TestReport, Run
     let mut ids: Vec<String> = user.rules.iter().map(|r| r.meta.id.clone()).collect();
     ids.push(crate::rules_builtin::POLICY_ERROR.to_string());
     for f in &all_fixtures {
-        report.tests.push(fixture_test(opts, f, &ids)?);
+        report.tests.push(fixture_test(opts, f, &ids, rules_dir)?);
     }
     Ok(report)
 }
@@ -146,6 +154,7 @@ fn fixture_test(
     opts: &PolicyOptions,
     file: &PathBuf,
     ids: &[String],
+    rules_dir: Option<&std::path::Path>,
 ) -> Result<TestCase, RunError> {
     let shown = file.display().to_string();
     // A fixture that cannot be read or whose headers do not parse fails at line 1.
@@ -172,6 +181,7 @@ fn fixture_test(
         config: ConfigChoice::Disabled,
         namespace: header.namespace,
         policies: opts.clone(),
+        rules_dir: rules_dir.map(PathBuf::from),
         ..Default::default()
     };
     let outcome = lint(&settings)?;

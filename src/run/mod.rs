@@ -97,7 +97,7 @@ impl Linter {
     /// and the options of `settings`; its `paths` are what [`Linter::lint`]
     /// lints.
     pub fn new(settings: Settings) -> Result<Linter, RunError> {
-        let catalog = Catalog::bundled()?;
+        let catalog = Catalog::load(settings.rules_dir.as_deref())?;
         Ok(Linter { settings, catalog })
     }
 
@@ -138,7 +138,7 @@ impl Linter {
 
 /// Lints the settings' paths with the bundled rules (a [`Linter`] used once).
 pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
-    run(Catalog::bundled()?, settings)
+    run(Catalog::load(settings.rules_dir.as_deref())?, settings)
 }
 
 /// One run, top-down through the stages.
