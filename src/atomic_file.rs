@@ -25,7 +25,7 @@ pub fn write_atomically(
     // `/dev/stderr`, `/dev/fd/3`, `/proc/self/fd/1`: names of an open stream
     // even when it is redirected to a regular file (`2> log`); replacing them
     // would swap the system's link for a plain file.
-    let names_stream = crate::discover::absolute_normal(path)
+    let names_stream = crate::paths::absolute_normal(path)
         .is_ok_and(|p| p.starts_with("/dev") || p.starts_with("/proc"));
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => return Err(io::Error::other("is a directory")),

@@ -295,25 +295,10 @@ fn nearest<'a>(id: &str, candidates: impl Iterator<Item = (&'a str, &'a str)>) -
         // quadratic computation for ids that cannot be near (a hostile
         // suppression comment can hold a megabyte-long "id").
         .filter(|(key, _)| key.chars().count().abs_diff(chars) <= near(key))
-        .map(|(key, shown)| (edit_distance(key, id), shown, key))
+        .map(|(key, shown)| (crate::suggest::edit_distance(key, id), shown, key))
         .filter(|(d, _, key)| *d <= near(key))
         .min()
         .map(|(_, shown, _)| shown)
-}
-
-/// Levenshtein distance, for "did you mean" hints.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -331,7 +316,7 @@ mod tests {
             suggest(&catalog, "pod-security/priviledged").as_deref(),
             Some("pod-security/privileged")
         );
-        assert_eq!(edit_distance("abc", "abd"), 1);
+        assert_eq!(crate::suggest::edit_distance("abc", "abd"), 1);
         // A rule name without its category, exact or mistyped.
         assert_eq!(
             suggest(&catalog, "privileged").as_deref(),

@@ -4,6 +4,7 @@
 //! an unknown key or a bad value is an error, never a silent default.
 
 use crate::finding::Severity;
+use crate::kinds::Workload;
 use crate::source::SourceFile;
 use crate::yaml::{self, Node, NodeKind, Scalar, Span};
 use std::collections::BTreeMap;
@@ -23,15 +24,6 @@ pub enum FailOn {
 pub struct RuleSwitches {
     pub enable: Vec<String>,
     pub disable: Vec<String>,
-}
-
-/// A custom resource that carries a pod template (e.g. Argo Rollout).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Workload {
-    pub kind: String,
-    pub api_version: Option<String>,
-    /// Path to the object holding the pod's `metadata` and `spec`.
-    pub template: Vec<String>,
 }
 
 /// One way to render a chart (`charts:`): CI can lint each chart under each
@@ -178,7 +170,7 @@ pub fn in_dir(dir: &Path) -> Option<PathBuf> {
 
 /// The nearest config file at or above `start` (a file's directory or a directory).
 pub fn find_upwards(start: &Path) -> Option<PathBuf> {
-    let abs = crate::discover::absolute_normal(start).ok()?;
+    let abs = crate::paths::absolute_normal(start).ok()?;
     let mut dir = if abs.is_dir() {
         Some(abs.as_path())
     } else {
@@ -239,7 +231,7 @@ fn check_policies(
         _ => Path::new("."),
     };
     let real_dir = std::fs::canonicalize(dir).map_err(|e| {
-        let why = crate::discover::io_message(&e);
+        let why = crate::paths::io_message(&e);
         err(
             Span::default(),
             format!("cannot resolve the config's directory: {why}"),
@@ -248,7 +240,7 @@ fn check_policies(
     let root = project_root(&real_dir);
     for p in &config.policies {
         let shown = p.path.display();
-        let real = crate::discover::real_path(&dir.join(&p.path))
+        let real = crate::paths::real_path(&dir.join(&p.path))
             .map_err(|why| err(p.span, format!("policy path {shown}: {why}")))?;
         if real.parent().is_none() {
             return Err(err(
@@ -458,8 +450,8 @@ impl Parser<'_> {
     fn unknown_key(&self, span: Span, key: &str, expected: &[&str]) -> ConfigError {
         let near = expected
             .iter()
-            .min_by_key(|k| crate::catalog_doc::edit_distance(k, key))
-            .filter(|k| crate::catalog_doc::edit_distance(k, key) <= 3);
+            .min_by_key(|k| crate::suggest::edit_distance(k, key))
+            .filter(|k| crate::suggest::edit_distance(k, key) <= 3);
         let hint = near
             .map(|k| format!(" (did you mean `{k}`?)"))
             .unwrap_or_default();
@@ -661,7 +653,7 @@ impl Parser<'_> {
     fn kube_version(&self, n: &Node) -> Result<(u32, u32), ConfigError> {
         match &n.kind {
             NodeKind::Scalar(Scalar::Str(s)) => {
-                crate::settings::parse_kube_version(s).map_err(|e| self.err(n.span, e))
+                crate::kube_version::parse_kube_version(s).map_err(|e| self.err(n.span, e))
             }
             // YAML reads `1.30` as the number 1.3: refuse to guess.
             NodeKind::Scalar(Scalar::Float(_) | Scalar::Int(_)) => Err(self.err(
@@ -953,18 +945,18 @@ impl Config {
         let Some(base) = self.path.as_ref().and_then(|p| p.parent()) else {
             return Vec::new();
         };
-        let want = crate::discover::absolute_normal(chart_dir).ok();
+        let want = crate::paths::absolute_normal(chart_dir).ok();
         self.charts
             .iter()
-            .filter(|c| crate::discover::absolute_normal(&base.join(&c.path)).ok() == want)
+            .filter(|c| crate::paths::absolute_normal(&base.join(&c.path)).ok() == want)
             .cloned()
             .collect()
     }
 
     pub fn relative(&self, path: &Path) -> Option<PathBuf> {
         let base = self.path.as_ref()?.parent()?;
-        let abs = crate::discover::absolute_normal(path).ok()?;
-        let base = crate::discover::absolute_normal(base).ok()?;
+        let abs = crate::paths::absolute_normal(path).ok()?;
+        let base = crate::paths::absolute_normal(base).ok()?;
         abs.strip_prefix(&base).ok().map(Path::to_path_buf)
     }
 }

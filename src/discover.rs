@@ -9,19 +9,13 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
-/// A file to lint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    File(PathBuf),
-    Stdin,
-    /// A Helm chart directory.
-    Chart(PathBuf),
-}
+use crate::input::Target;
+use crate::paths::{io_message, real_path, system_dir, FileId, SYSTEM_DIRS};
 
 // Problems met while walking: errors (a named path that does not exist, an
 // unreadable directory) make the run exit 2; skipped symlink loops are only
 // reported.
-use crate::outcome::Problem;
+use crate::problem::Problem;
 
 #[derive(Debug, thiserror::Error)]
 #[error("invalid --exclude glob {glob:?}: {message}")]
@@ -410,81 +404,6 @@ impl Walk<'_> {
     }
 }
 
-/// Kernel pseudo-filesystems. Nothing in them is a manifest, and reading them
-/// can block (`/dev/tty`, a FIFO), never end (`/dev/zero`, the `/sys` tree) or
-/// hand a hostile repository the runner's secrets (`/proc/self/environ`).
-const SYSTEM_DIRS: [&str; 3] = ["/proc", "/sys", "/dev"];
-
-/// The system directory an absolute, symlink-free path lies in, if any.
-fn system_dir(real: &Path) -> Option<&'static str> {
-    SYSTEM_DIRS.into_iter().find(|d| real.starts_with(d))
-}
-
-/// A path named by the user or a config with its symlinks resolved; refused
-/// (with the reason) when it does not exist or resolves into /proc, /sys or /dev.
-pub fn real_path(path: &Path) -> Result<PathBuf, String> {
-    let real = std::fs::canonicalize(path).map_err(|e| io_message(&e))?;
-    match system_dir(&real) {
-        Some(dir) => Err(format!(
-            "resolves into {dir}, a kernel pseudo-filesystem: kubeward never reads \
-             /proc, /sys or /dev"
-        )),
-        None => Ok(real),
-    }
-}
-
-/// What identifies a file on disk: its device and inode on Unix (one `stat`;
-/// canonicalising the path costs a lookup per path component, ~80 ms for the
-/// 5,000 files of a large repository), its canonical path elsewhere.
-#[derive(PartialEq, Eq, Hash)]
-pub enum FileId {
-    #[cfg(unix)]
-    Inode(u64, u64),
-    Path(PathBuf),
-}
-
-impl FileId {
-    pub fn of(path: &Path) -> FileId {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            if let Ok(m) = std::fs::metadata(path) {
-                return FileId::Inode(m.dev(), m.ino());
-            }
-        }
-        FileId::Path(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
-    }
-}
-
-/// `path` made absolute with `.` and `..` resolved by name, as a person
-/// reads it: `/work/main/../shared` is `/work/shared`. `std::path::absolute`
-/// keeps the `..`, and walking up from `/work/main/../shared` passes through
-/// `/work/main`, whose config (or `.git`) is not `/work/shared`'s. Symlinks
-/// are not resolved (no disk access): this is for looking upwards.
-pub fn absolute_normal(path: &Path) -> std::io::Result<PathBuf> {
-    use std::path::Component;
-    let abs = std::path::absolute(path)?;
-    let mut out = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    Ok(out)
-}
-
-pub fn io_message(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -532,24 +451,6 @@ mod tests {
         assert!(targets.is_empty());
         assert_eq!(problems.len(), 1);
         assert!(problems[0].is_error);
-    }
-}
-
-#[cfg(test)]
-mod absolute_normal_tests {
-    use super::absolute_normal;
-    use std::path::Path;
-
-    #[test]
-    fn dot_dot_is_resolved_by_name() {
-        assert_eq!(
-            absolute_normal(Path::new("/work/main/../shared/./corpus")).expect("absolute"),
-            Path::new("/work/shared/corpus")
-        );
-        assert_eq!(
-            absolute_normal(Path::new("/../x")).expect("absolute"),
-            Path::new("/x")
-        );
     }
 }
 

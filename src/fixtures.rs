@@ -60,7 +60,7 @@ impl Fixture {
         };
         let kube_version = match header("# kube-version:") {
             Some(v) => Some(
-                crate::settings::parse_kube_version(&v)
+                crate::kube_version::parse_kube_version(&v)
                     .map_err(|e| format!("# kube-version: {e}"))?,
             ),
             None => None,

@@ -1,14 +1,23 @@
 //! Bytes -> text -> loaded documents for one target. Bad input never stops the
 //! run: unreadable files become problems, undecodable ones `yaml/syntax` findings.
 
-use crate::discover::{io_message, Target};
 use crate::finding::{Finding, Severity};
 use crate::limits::Limits;
-use crate::outcome::Problem;
+use crate::paths::io_message;
+use crate::problem::Problem;
 use crate::rules_builtin::{builtin, YAML_SYNTAX};
-use crate::settings::Settings;
 use crate::source::SourceFile;
 use crate::yaml::{self, Document, LoadIssue, Span};
+use std::path::PathBuf;
+
+/// A file to lint: what discovery finds and this module reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    File(PathBuf),
+    Stdin,
+    /// A Helm chart directory.
+    Chart(PathBuf),
+}
 
 pub enum Loaded {
     Failed(Problem),
@@ -19,8 +28,16 @@ pub enum Loaded {
     },
 }
 
-pub fn read_and_load(target: &Target, settings: &Settings, limits: &Limits) -> Loaded {
-    let mut loaded = read_and_load_named(target, settings, limits);
+/// Standard input, already read: the name it is reported under
+/// (`--stdin-filename`, else `-`) and its bytes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stdin<'a> {
+    pub name: Option<&'a str>,
+    pub bytes: &'a [u8],
+}
+
+pub fn read_and_load(target: &Target, stdin: Stdin, limits: &Limits) -> Loaded {
+    let mut loaded = read_and_load_named(target, stdin, limits);
     if let (Loaded::File { source, .. }, Target::File(path) | Target::Chart(path)) =
         (&mut loaded, target)
     {
@@ -30,16 +47,10 @@ pub fn read_and_load(target: &Target, settings: &Settings, limits: &Limits) -> L
     loaded
 }
 
-fn read_and_load_named(target: &Target, settings: &Settings, limits: &Limits) -> Loaded {
+fn read_and_load_named(target: &Target, stdin: Stdin, limits: &Limits) -> Loaded {
     let max = limits.file_bytes();
     let (name, bytes) = match target {
-        Target::Stdin => (
-            settings
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| "-".to_string()),
-            settings.stdin.clone().unwrap_or_default(),
-        ),
+        Target::Stdin => (stdin.name.unwrap_or("-").to_string(), stdin.bytes.to_vec()),
         Target::File(path) | Target::Chart(path) => {
             let name = path.display().to_string();
             match read_file(path, max) {
@@ -95,7 +106,7 @@ fn read_file(path: &std::path::Path, max: u64) -> Result<Read, String> {
 /// never a FIFO, socket or device (opening one can block forever), at most
 /// `max` bytes. The error says why, for a message that names the file.
 pub fn read_option_file(path: &std::path::Path, max: u64) -> Result<String, String> {
-    crate::discover::real_path(path)?;
+    crate::paths::real_path(path)?;
     let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
     if !meta.is_file() {
         return Err(format!(
@@ -299,7 +310,7 @@ pub fn issue_finding(file: usize, source: &SourceFile, issue: &LoadIssue) -> Fin
     let severity = builtin(issue.rule)
         .map(|r| r.severity)
         .unwrap_or(Severity::Error);
-    crate::suppress::located(
+    crate::locate::located(
         file,
         source,
         issue.span,

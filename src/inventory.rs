@@ -13,7 +13,7 @@ pub fn run_data(
     kube_version: (u32, u32),
     namespace: Option<&str>,
     primary: Option<&config::Config>,
-    workloads: &[config::Workload],
+    workloads: &[crate::kinds::Workload],
     resources: &[Resource],
     context: &[Value],
 ) -> Value {
@@ -155,7 +155,7 @@ fn inventory_by_ns(inventory: &[Value]) -> Value {
 /// - partner kinds ([`kinds::is_inventory_partner`]): the whole object;
 /// - pod-bearing kinds: also `pod_labels` (pod template labels), `replicas`,
 ///   `selector`, `service_account` and `automount_token` when set.
-pub fn inventory_entry(r: &Resource, workloads: &[config::Workload]) -> Value {
+pub fn inventory_entry(r: &Resource, workloads: &[crate::kinds::Workload]) -> Value {
     if kinds::is_inventory_partner(&r.id.kind) {
         return engine::convert::to_value(&r.root);
     }

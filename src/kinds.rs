@@ -11,11 +11,20 @@
 //!
 //! Custom workloads declared in a config (`workloads:`) come on top.
 
-use crate::config::Workload;
 use crate::resource::Resource;
 use crate::yaml::Node;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
+
+/// A custom resource that carries a pod template (e.g. Argo Rollout), as a
+/// config declares it (`workloads:`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workload {
+    pub kind: String,
+    pub api_version: Option<String>,
+    /// Path to the object holding the pod's `metadata` and `spec`.
+    pub template: Vec<String>,
+}
 
 /// A custom kind's pod template: where it is, and in which API groups the
 /// kind means that (another group's `Rollout` is some other resource).

@@ -13,7 +13,9 @@
 //! ```
 
 // The pipeline and its API.
+pub mod kube_version;
 pub mod outcome;
+pub mod problem;
 pub mod run;
 pub mod settings;
 
@@ -23,6 +25,7 @@ pub mod evict;
 pub mod helm;
 pub mod input;
 pub mod limits;
+pub mod paths;
 pub mod project;
 pub mod resource;
 pub mod source;
@@ -35,7 +38,9 @@ mod fnv;
 pub mod inventory;
 pub mod kinds;
 pub mod policy;
+pub mod policy_test;
 pub mod rules_builtin;
+pub mod suggest;
 
 // Findings: where they point, what silences them, how they are reported.
 pub mod atomic_file;
@@ -45,9 +50,12 @@ pub mod finding;
 pub mod fixtures;
 pub mod locate;
 pub mod parallel;
+pub mod redact;
 pub mod report;
 pub mod suppress;
 
-pub use outcome::{Outcome, Problem};
+pub use kube_version::{parse_kube_version, DEFAULT_KUBE_VERSION};
+pub use outcome::Outcome;
+pub use problem::Problem;
 pub use run::{lint, Linter, RunError};
-pub use settings::{parse_kube_version, ConfigChoice, Settings, DEFAULT_KUBE_VERSION};
+pub use settings::{ConfigChoice, Settings};

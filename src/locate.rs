@@ -169,6 +169,37 @@ pub fn finding_at(
     }
 }
 
+/// A file-level finding at a span (no resource, no path): the one shape shared
+/// by loader issues and suppression hygiene.
+pub fn located(
+    file: usize,
+    src: &SourceFile,
+    span: Span,
+    rule: &str,
+    severity: Severity,
+    message: String,
+) -> Finding {
+    let start = src.position(span.start);
+    let end = src.position(span.end);
+    Finding {
+        rule: rule.to_string(),
+        severity,
+        message,
+        file,
+        start: span.start,
+        end: span.end,
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        resource: None,
+        path: Vec::new(),
+        suppressed: None,
+        source: None,
+        owner: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -62,6 +62,51 @@ fn rules_dir() -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
+/// The library's settings from the command line (and `KUBEWARD_RULES_DIR`).
+fn settings_of(cli: &LintArgs, stdin: Option<Vec<u8>>) -> kubeward::Settings {
+    kubeward::Settings {
+        paths: cli.paths.clone(),
+        excludes: cli.exclude.clone(),
+        stdin_filename: cli.stdin_filename.clone(),
+        stdin,
+        only_rules: (!cli.only.is_empty()).then(|| cli.only.clone()),
+        threads: cli.threads,
+        kube_version: cli.kube_version,
+        config: match (&cli.config, cli.no_config) {
+            (Some(p), _) => kubeward::ConfigChoice::File(p.clone()),
+            (None, true) => kubeward::ConfigChoice::Disabled,
+            (None, false) => kubeward::ConfigChoice::Discover,
+        },
+        baseline: cli.baseline.clone(),
+        namespace: cli.namespace.clone(),
+        helm: kubeward::helm::HelmSettings {
+            bin: cli.helm_bin.clone(),
+            no_render: cli.no_helm,
+            values: cli.values.clone(),
+            set: cli.set.clone(),
+            release_name: cli.release_name.clone(),
+            render_timeout: None,
+        },
+        policies: policy_options(&cli.policy, cli.gatekeeper),
+        project_context: !cli.no_project_context,
+        cache_dir: match cli.no_cache {
+            true => None,
+            false => cli
+                .cache_dir
+                .clone()
+                .or_else(kubeward::project::cache::default_dir),
+        },
+        limits: kubeward::limits::Limits {
+            max_file_bytes: cli.max_file_size,
+            max_depth: cli.max_depth,
+            max_alias_nodes: cli.max_aliases,
+            max_alias_bytes: cli.max_alias_size,
+        },
+        follow_symlinks: cli.follow,
+        rules_dir: rules_dir(),
+    }
+}
+
 /// `--policy` and friends as library options.
 fn policy_options(p: &cli::PolicyArgs, gatekeeper: bool) -> kubeward::policy::PolicyOptions {
     kubeward::policy::PolicyOptions {
@@ -124,11 +169,11 @@ fn test_policies(
     if !fixtures.is_empty() || runs.is_empty() {
         runs.push((dirs.clone(), fixtures));
     }
-    let mut report = kubeward::policy::testing::TestReport::default();
+    let mut report = kubeward::policy_test::TestReport::default();
     for (dirs, fixtures) in runs {
         let mut opts = shared.clone();
         opts.paths.extend(dirs);
-        match kubeward::policy::testing::run(&opts, &fixtures, rules_dir().as_deref()) {
+        match kubeward::policy_test::run(&opts, &fixtures, rules_dir().as_deref()) {
             Ok(r) => report.tests.extend(r.tests),
             Err(kubeward::RunError::Policy(e)) => return Err(Box::new(e)),
             Err(e) => return Err(e.into()),
@@ -137,10 +182,10 @@ fn test_policies(
     let text = match format {
         // Test names and messages come from the policies under test.
         cli::TestFormat::Human => {
-            report::escape::block(&kubeward::policy::testing::human(&report)).into_owned()
+            report::escape::block(&kubeward::policy_test::human(&report)).into_owned()
         }
-        cli::TestFormat::Json => kubeward::policy::testing::json(&report),
-        cli::TestFormat::Junit => kubeward::policy::testing::junit(&report),
+        cli::TestFormat::Json => kubeward::policy_test::json(&report),
+        cli::TestFormat::Junit => kubeward::policy_test::junit(&report),
     };
     print_or_pipe(&text)?;
     Ok(if report.failed() > 0 {
@@ -231,47 +276,7 @@ fn run(cli: LintArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     } else {
         None
     };
-    let settings = kubeward::Settings {
-        paths: cli.paths.clone(),
-        excludes: cli.exclude.clone(),
-        stdin_filename: cli.stdin_filename.clone(),
-        stdin,
-        only_rules: (!cli.only.is_empty()).then(|| cli.only.clone()),
-        threads: cli.threads,
-        kube_version: cli.kube_version,
-        config: match (&cli.config, cli.no_config) {
-            (Some(p), _) => kubeward::ConfigChoice::File(p.clone()),
-            (None, true) => kubeward::ConfigChoice::Disabled,
-            (None, false) => kubeward::ConfigChoice::Discover,
-        },
-        baseline: cli.baseline.clone(),
-        namespace: cli.namespace.clone(),
-        helm: kubeward::helm::HelmSettings {
-            bin: cli.helm_bin.clone(),
-            no_render: cli.no_helm,
-            values: cli.values.clone(),
-            set: cli.set.clone(),
-            release_name: cli.release_name.clone(),
-            render_timeout: None,
-        },
-        policies: policy_options(&cli.policy, cli.gatekeeper),
-        project_context: !cli.no_project_context,
-        cache_dir: match cli.no_cache {
-            true => None,
-            false => cli
-                .cache_dir
-                .clone()
-                .or_else(kubeward::project::cache::default_dir),
-        },
-        limits: kubeward::limits::Limits {
-            max_file_bytes: cli.max_file_size,
-            max_depth: cli.max_depth,
-            max_alias_nodes: cli.max_aliases,
-            max_alias_bytes: cli.max_alias_size,
-        },
-        follow_symlinks: cli.follow,
-        rules_dir: rules_dir(),
-    };
+    let settings = settings_of(&cli, stdin);
     let progress = Progress::start(!cli.quiet && io::stderr().is_terminal());
     let linted = kubeward::lint(&settings);
     progress.stop();

@@ -1,43 +1,12 @@
 //! What a run gives back: findings, per-file problems and the rules that ran,
 //! for the reports (`crate::report`) and the exit code.
 
+use crate::config;
 use crate::engine::Catalog;
 use crate::finding::{Finding, Severity};
+use crate::problem::Problem;
 use crate::source::SourceFile;
-use crate::{config, report};
 use std::time::Duration;
-
-/// A problem that is not a finding: an unreadable file, a skipped symlink
-/// loop, a constraint without a template, a config naming an unknown rule.
-/// The one notice type of every stage.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The path (or `path:line:column`) it is about, as shown to the user.
-    pub path: String,
-    pub message: String,
-    /// Errors make the run exit 2; the other files are still linted.
-    pub is_error: bool,
-}
-
-impl Problem {
-    /// A problem that makes the run exit 2.
-    pub fn error(path: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem {
-            path: path.into(),
-            message: message.into(),
-            is_error: true,
-        }
-    }
-
-    /// A problem that is only reported.
-    pub fn note(path: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem {
-            path: path.into(),
-            message: message.into(),
-            is_error: false,
-        }
-    }
-}
 
 /// The result of a run: findings sorted by file, line, column, rule.
 #[derive(Debug)]
@@ -54,7 +23,7 @@ pub struct Outcome {
     /// How many findings the baseline silenced.
     pub baselined: usize,
     /// Secret values of the input, masked wherever a report shows source text.
-    pub redactions: report::redact::Redactions,
+    pub redactions: crate::redact::Redactions,
 }
 
 impl Outcome {

@@ -18,7 +18,8 @@
 
 pub mod cache;
 
-use crate::discover::{self, Target};
+use crate::discover;
+use crate::input::Target;
 use crate::settings::Settings;
 use crate::{config, input, limits::Limits, resource};
 use globset::GlobSet;
@@ -48,7 +49,7 @@ pub struct Options<'a> {
     pub excludes: &'a GlobSet,
     pub follow: bool,
     pub limits: Limits,
-    pub workloads: &'a [config::Workload],
+    pub workloads: &'a [crate::kinds::Workload],
     /// Where the inventory cache lives; None: no cache (`--no-cache`).
     pub cache_dir: Option<PathBuf>,
     pub threads: usize,
@@ -138,7 +139,7 @@ pub fn read(
     roots: &[PathBuf],
     cwd: &Path,
     linted_paths: &[PathBuf],
-    linted: &HashSet<discover::FileId>,
+    linted: &HashSet<crate::paths::FileId>,
     settings: &Settings,
     opts: &Options<'_>,
 ) -> Context {
@@ -164,7 +165,7 @@ pub fn read(
             // repository: only files named like a linted one are checked.
             .filter(|p| {
                 !p.file_name().is_some_and(|n| linted_names.contains(n))
-                    || !linted.contains(&discover::FileId::of(p))
+                    || !linted.contains(&crate::paths::FileId::of(p))
             })
             .collect();
             (files, store.and_then(|h| h.join().ok()))
@@ -237,7 +238,7 @@ fn salt(opts: &Options<'_>) -> String {
 /// read or parsed (the run reports only on the files it lints).
 fn entries_of(path: &Path, settings: &Settings, opts: &Options<'_>) -> Vec<Value> {
     let target = Target::File(path.to_path_buf());
-    match input::read_and_load(&target, settings, &opts.limits) {
+    match input::read_and_load(&target, settings.stdin_input(), &opts.limits) {
         input::Loaded::File {
             source, documents, ..
         } => {

@@ -4,26 +4,6 @@
 use crate::{helm, limits, policy};
 use std::path::PathBuf;
 
-/// The newest Kubernetes minor version the bundled rules know (RULES.md).
-pub const DEFAULT_KUBE_VERSION: (u32, u32) = (1, 35);
-
-/// Parses `1.29` / `v1.29` into (major, minor); only Kubernetes 1.x exists.
-pub fn parse_kube_version(s: &str) -> Result<(u32, u32), String> {
-    let t = s.trim().trim_start_matches('v');
-    let mut parts = t.split('.');
-    let major = parts.next().and_then(|p| p.parse::<u32>().ok());
-    let minor = parts.next().and_then(|p| p.parse::<u32>().ok());
-    // A patch version (`1.29.3`) is accepted and ignored.
-    let patch_ok = parts.next().is_none_or(|p| p.parse::<u32>().is_ok()) && parts.next().is_none();
-    match (major, minor) {
-        (Some(1), Some(minor)) if patch_ok && minor <= 99 => Ok((1, minor)),
-        _ => Err(format!(
-            "expected a Kubernetes version like 1.{}, got {s:?}",
-            DEFAULT_KUBE_VERSION.1
-        )),
-    }
-}
-
 /// Everything a run needs, already validated.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -84,6 +64,16 @@ impl Default for Settings {
             project_context: false,
             cache_dir: None,
             rules_dir: None,
+        }
+    }
+}
+
+impl Settings {
+    /// Standard input as the loader reads it.
+    pub fn stdin_input(&self) -> crate::input::Stdin<'_> {
+        crate::input::Stdin {
+            name: self.stdin_filename.as_deref(),
+            bytes: self.stdin.as_deref().unwrap_or_default(),
         }
     }
 }

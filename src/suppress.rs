@@ -359,7 +359,7 @@ fn hygiene(directives: &[Directive], files: &[SourceFile], ids: &RuleIds) -> Vec
         // Every finding of one directive points at the directive: its position
         // is computed once (a comment may list thousands of ids on one long
         // line, and each position counts the characters before it).
-        let at = located(d.file, src, d.at, "", Severity::Info, String::new());
+        let at = crate::locate::located(d.file, src, d.at, "", Severity::Info, String::new());
         let mut emit = |rule: &'static str, severity: Severity, message: String| {
             if (ids.report)(rule) {
                 out.push(Finding {
@@ -436,37 +436,6 @@ fn matches(ig: &Ignore, r: &Resource) -> bool {
     ig.labels
         .iter()
         .all(|(k, v)| labels.and_then(|l| l.get(k)).and_then(Node::as_str) == Some(v.as_str()))
-}
-
-/// A file-level finding at a span (no resource, no path): the one shape shared
-/// by loader issues and suppression hygiene.
-pub fn located(
-    file: usize,
-    src: &SourceFile,
-    span: Span,
-    rule: &str,
-    severity: Severity,
-    message: String,
-) -> Finding {
-    let start = src.position(span.start);
-    let end = src.position(span.end);
-    Finding {
-        rule: rule.to_string(),
-        severity,
-        message,
-        file,
-        start: span.start,
-        end: span.end,
-        line: start.line,
-        column: start.column,
-        end_line: end.line,
-        end_column: end.column,
-        resource: None,
-        path: Vec::new(),
-        suppressed: None,
-        source: None,
-        owner: None,
-    }
 }
 
 #[cfg(test)]

@@ -61,7 +61,7 @@ fn policy_directories_pass_their_own_tests() {
             data,
             ..opts(vec![root().join(mode)])
         };
-        let report = policy::testing::run(&o, &[], None).expect("policies load");
+        let report = kubeward::policy_test::run(&o, &[], None).expect("policies load");
         let fixtures = report.tests.iter().filter(|t| t.kind == "fixture").count();
         assert!(fixtures >= 1, "{mode}: no fixtures ran");
         let failed: Vec<String> = report

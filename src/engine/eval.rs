@@ -235,7 +235,7 @@ impl Plan {
             reported: vec![true; rules_len],
             index_key: catalog.digest.map(|d| programs::key(d, PRECOMPUTE_RULE)),
             tables_value: OnceLock::new(),
-            timeout: crate::policy::DEFAULT_TIMEOUT,
+            timeout: super::DEFAULT_TIMEOUT,
             large_input: false,
             evaluated: usize::MAX,
         }

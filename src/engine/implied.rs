@@ -184,7 +184,7 @@ mod tests {
     }
 
     fn finding(rule: &str, sev: Severity, path: &[&str]) -> Finding {
-        let mut f = crate::suppress::located(
+        let mut f = crate::locate::located(
             0,
             &crate::source::SourceFile::new("x.yaml", String::new()),
             crate::yaml::Span::new(0, 0),

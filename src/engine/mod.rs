@@ -12,3 +12,8 @@ pub mod programs;
 pub use bundle::{Catalog, PolicySource, Rule};
 pub use eval::{ahead_of_time_programs, EngineError, Evaluator, Plan, RawFinding};
 pub use metadata::RuleMeta;
+
+/// How long one rule may evaluate on one resource before it is stopped (and
+/// reported as a `kubeward/policy-error` on that resource): bundled rules and
+/// user policies alike (`--policy-timeout`).
+pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);

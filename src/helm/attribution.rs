@@ -214,7 +214,7 @@ impl<'a> Attributor<'a> {
 /// A chart named `name` at or above `start`: `<dir>` itself, `<dir>/<name>` or
 /// `<dir>/charts/<name>`, whose Chart.yaml says `name: <name>`.
 fn find_chart(start: &Path, name: &str) -> Option<PathBuf> {
-    let levels = crate::discover::absolute_normal(start)
+    let levels = crate::paths::absolute_normal(start)
         .ok()?
         .ancestors()
         .count();

@@ -38,8 +38,8 @@ pub fn chart_of(file: &Path) -> Option<PathBuf> {
     let inner: PathBuf = match tidy(file).strip_prefix(&chart) {
         Ok(p) => p.to_path_buf(),
         Err(_) => {
-            let abs_chart = crate::discover::absolute_normal(&chart).ok()?;
-            crate::discover::absolute_normal(file)
+            let abs_chart = crate::paths::absolute_normal(&chart).ok()?;
+            crate::paths::absolute_normal(file)
                 .ok()?
                 .strip_prefix(abs_chart)
                 .ok()?

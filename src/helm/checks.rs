@@ -4,8 +4,8 @@
 //! or the one a chart rendered without --namespace gives them, see
 //! `helm::namespace`).
 
-use crate::config::Workload;
 use crate::finding::{Finding, PathSeg};
+use crate::kinds::Workload;
 use crate::resource::{Generator, Resource};
 use crate::rules_builtin::{HELM_IMAGE_TAG_UNSET, HELM_NAMESPACE_UNKNOWN};
 use crate::source::SourceFile;

@@ -7,7 +7,7 @@ use super::process::Bounds;
 use super::render::{self, RenderError, RenderSpec};
 use super::{namespace, Rendering};
 use crate::input::{self, Loaded};
-use crate::outcome::Problem;
+use crate::problem::Problem;
 use crate::rules_builtin::{HELM_NOT_RENDERED, HELM_RENDER_ERROR};
 use crate::source::SourceFile;
 use crate::yaml::{LoadIssue, Span};
@@ -30,7 +30,7 @@ pub fn load_chart(
             return vec![(
                 Loaded::Failed(Problem::error(
                     dir.join(chart::CHART_FILE).display().to_string(),
-                    crate::discover::io_message(&e),
+                    crate::paths::io_message(&e),
                 )),
                 None,
             )]

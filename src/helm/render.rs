@@ -52,7 +52,7 @@ pub fn check_bin(bin: &Path) -> Result<(), String> {
         };
     }
     let meta = std::fs::metadata(bin)
-        .map_err(|e| format!("--helm-bin {shown}: {}", crate::discover::io_message(&e)))?;
+        .map_err(|e| format!("--helm-bin {shown}: {}", crate::paths::io_message(&e)))?;
     if !meta.is_file() {
         return Err(format!("--helm-bin {shown}: not a file"));
     }

@@ -318,7 +318,7 @@ impl Scope<'_> {
             .copied()
             .chain(self.defined.iter().filter_map(|d| d.strip_prefix(&own)))
             .filter(|c| !c.starts_with("__"))
-            .map(|c| (crate::catalog_doc::edit_distance(c, path), c))
+            .map(|c| (crate::suggest::edit_distance(c, path), c))
             .filter(|(d, _)| *d <= 2 && *d < path.len() / 2)
             .min();
         if let Some((_, name)) = near {

@@ -199,7 +199,7 @@ pub fn capped_message(message: String) -> String {
 /// One rule evaluation of a user policy, with a fresh memory budget. A panic
 /// inside regorus (a policy can reach corners of it no bundled rule does)
 /// becomes this rule's error on this resource instead of ending the process.
-pub(super) fn eval_guarded(
+pub(crate) fn eval_guarded(
     engine: &mut Engine,
     panicked: &mut bool,
     rule: String,
@@ -428,7 +428,7 @@ pub(super) fn new_engine(timeout: std::time::Duration) -> Engine {
 
 /// An engine with the bundled libraries and tables, `data.kubeward`, the
 /// given user modules and `--data` (not yet analysed).
-pub(super) fn main_engine(
+pub(crate) fn main_engine(
     p: &UserPolicies,
     libs: &[PolicySource],
     tables: &[(String, String)],
@@ -472,7 +472,7 @@ fn nest(keys: &[&str], leaf: Value) -> Value {
 /// variables, conflicts and bad imports stop the run now; then calls to
 /// functions that exist nowhere (which regorus only notices when it reaches
 /// them) are rejected too.
-pub(super) fn prepare(e: &mut Engine, modules: &[Module]) -> Result<(), PolicyError> {
+pub(crate) fn prepare(e: &mut Engine, modules: &[Module]) -> Result<(), PolicyError> {
     if let Err(err) = e.eval_query("true".into(), false) {
         let text = err.to_string();
         return Err(module_for(modules, &text)
@@ -503,7 +503,7 @@ pub(super) fn module_for<'m>(modules: &'m [Module], error: &str) -> Option<&'m M
 }
 
 /// `file:line:col: message` for a runtime error, located in the user's file.
-pub(super) fn describe(p: &UserPolicies, error: &str) -> String {
+pub(crate) fn describe(p: &UserPolicies, error: &str) -> String {
     let all: Vec<Module> = p
         .modules
         .iter()

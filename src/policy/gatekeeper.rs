@@ -14,7 +14,7 @@ use super::load::{scalar_str, GatekeeperDoc};
 use super::rego::{self, Embedded, Module};
 use super::{synthetic_meta, How, PolicyError, UserRule};
 use crate::finding::Severity;
-use crate::outcome::Problem;
+use crate::problem::Problem;
 use crate::source::SourceFile;
 use crate::yaml::{Node, NodeKind};
 use regorus::Value;

@@ -61,7 +61,7 @@ pub fn load_paths(
     for p in paths {
         let mut files: Vec<(PathBuf, bool)> = Vec::new();
         let shown = p.display().to_string();
-        crate::discover::real_path(p).map_err(|why| {
+        crate::paths::real_path(p).map_err(|why| {
             PolicyError::file(&shown, format!("cannot use this policy path: {why}"))
         })?;
         if p.is_dir() {

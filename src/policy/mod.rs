@@ -22,7 +22,6 @@ pub mod eval;
 pub mod gatekeeper;
 pub mod load;
 pub mod rego;
-pub mod testing;
 
 use crate::engine::{PolicySource, Rule, RuleMeta};
 use crate::finding::Severity;
@@ -34,9 +33,9 @@ use std::time::Duration;
 pub use eval::{UserEvaluator, UserPlan};
 pub use rego::{Module, RegoVersion};
 
-/// How long one user rule may evaluate on one resource before it is stopped
-/// (and reported as a `kubeward/policy-error` on that resource).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long one rule may evaluate on one resource (see
+/// [`crate::engine::DEFAULT_TIMEOUT`]): user policies have the bundled rules' budget.
+pub use crate::engine::DEFAULT_TIMEOUT;
 
 /// The user-policy part of a run's settings.
 #[derive(Debug, Clone)]
@@ -205,7 +204,7 @@ pub struct UserPolicies {
     pub data: Vec<Value>,
     /// Remarks that do not stop the run (a CEL-only template, a constraint
     /// without a template).
-    pub notes: Vec<crate::outcome::Problem>,
+    pub notes: Vec<crate::problem::Problem>,
     /// Templates among the linted files that cannot be used (they do not
     /// parse or compile, or recurse): reported as policy errors on their
     /// files, and skipped.

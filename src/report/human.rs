@@ -2,9 +2,10 @@
 //! as the code, the rule's remediation as help) and a summary line.
 
 use super::escape::{self, Snippet};
-use super::{anchor, plural, redact, remediation};
+use super::{anchor, plural, remediation};
 use crate::finding::{Finding, Severity};
 use crate::outcome::Outcome;
+use crate::redact;
 use crate::source::SourceFile;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, SourceCode,

@@ -9,7 +9,6 @@ pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
-pub mod redact;
 pub mod sarif;
 pub mod xml;
 

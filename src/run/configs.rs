@@ -2,8 +2,8 @@
 //! one above it, or `--config` for all; found once per directory.
 
 use crate::engine::Catalog;
-use crate::outcome::Problem;
-use crate::{catalog_doc, config, discover, rules_builtin};
+use crate::problem::Problem;
+use crate::{catalog_doc, config, rules_builtin};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -75,7 +75,7 @@ impl Configs {
         start: &Path,
         catalog: &Catalog,
     ) -> Result<Option<usize>, config::ConfigErrors> {
-        let dir = discover::absolute_normal(start)
+        let dir = crate::paths::absolute_normal(start)
             .ok()
             .map(|a| {
                 if a.is_dir() {

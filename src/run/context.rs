@@ -4,8 +4,8 @@
 use super::configs::Configs;
 use super::discovery::Discovery;
 use super::RunError;
-use crate::discover::{self, Target};
 use crate::engine::{self, Catalog};
+use crate::input::Target;
 use crate::settings::{ConfigChoice, Settings};
 use crate::{config, project};
 use std::path::PathBuf;
@@ -67,9 +67,9 @@ pub fn project_context(settings: &Settings, d: &Discovery) -> project::Context {
     if let Some(name) = &settings.stdin_filename {
         linted_paths.push(PathBuf::from(name));
     }
-    let linted: std::collections::HashSet<discover::FileId> = linted_paths
+    let linted: std::collections::HashSet<crate::paths::FileId> = linted_paths
         .iter()
-        .map(|p| discover::FileId::of(p))
+        .map(|p| crate::paths::FileId::of(p))
         .collect();
     let opts = project::Options {
         excludes: &d.excludes,

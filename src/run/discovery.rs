@@ -5,11 +5,14 @@
 
 use super::configs::Configs;
 use super::{context, RunError};
-use crate::config::{Config, Workload};
-use crate::discover::{self, Target};
+use crate::config::Config;
+use crate::discover;
 use crate::engine::Catalog;
-use crate::outcome::Problem;
-use crate::settings::{ConfigChoice, Settings, DEFAULT_KUBE_VERSION};
+use crate::input::Target;
+use crate::kinds::Workload;
+use crate::kube_version::DEFAULT_KUBE_VERSION;
+use crate::problem::Problem;
+use crate::settings::{ConfigChoice, Settings};
 use crate::{helm, limits};
 use std::path::{Path, PathBuf};
 
@@ -101,7 +104,7 @@ pub fn discover(settings: &Settings, catalog: &Catalog) -> Result<Discovery, Run
             ConfigChoice::File(_) => Some(0),
             ConfigChoice::Disabled => None,
             // A file's directory is its parent: no need to ask the disk.
-            ConfigChoice::Discover => match (t, discover::absolute_normal(path)) {
+            ConfigChoice::Discover => match (t, crate::paths::absolute_normal(path)) {
                 (Target::File(_), Ok(abs)) => match abs.parent() {
                     Some(dir) => configs.nearest_in_dir(dir, catalog)?,
                     None => configs.nearest(path, catalog)?,

@@ -12,7 +12,7 @@ use crate::locate::{self, finding_at};
 use crate::resource::Resource;
 use crate::settings::Settings;
 use crate::source::SourceFile;
-use crate::{config, parallel, policy, rules_builtin, suppress, yaml};
+use crate::{config, parallel, policy, rules_builtin, yaml};
 
 /// Runs the plans on every resource: the findings of each, in resource order,
 /// those of the rules the resource's file enables (and every policy error the
@@ -185,7 +185,7 @@ pub fn rejected_template(e: &policy::PolicyError, files: &[SourceFile]) -> Findi
     // Linted templates come from the run's files; the error's own copy of the
     // text is only a fallback.
     let src = files.get(file).unwrap_or(&e.source);
-    suppress::located(
+    crate::locate::located(
         file,
         src,
         yaml::Span::new(at, at),

@@ -8,9 +8,9 @@ use super::select::Selection;
 use super::RunError;
 use crate::engine::{self, Catalog, Plan};
 use crate::finding::Finding;
-use crate::outcome::Problem;
+use crate::problem::Problem;
 use crate::settings::Settings;
-use crate::{baseline, catalog_doc, config, helm, report, rules_builtin, suppress};
+use crate::{baseline, catalog_doc, helm, rules_builtin, suppress};
 
 /// Adds the Helm checks of rendered resources, then keeps the findings the
 /// files' configs let through, at the severity they give; loader findings
@@ -19,7 +19,7 @@ pub fn checked(
     mut findings: Vec<Finding>,
     settings: &Settings,
     loaded: &LoadedFiles,
-    workloads: &[config::Workload],
+    workloads: &[crate::kinds::Workload],
     select: &Selection,
 ) -> Vec<Finding> {
     let (files, resources, renderings) = (&loaded.files, &loaded.resources, &loaded.renderings);
@@ -91,7 +91,7 @@ pub fn suppressed(
     loaded: &LoadedFiles,
     rules: &RulesOfRun,
     select: &Selection,
-) -> Result<(report::redact::Redactions, usize), RunError> {
+) -> Result<(crate::redact::Redactions, usize), RunError> {
     let (files, resources, renderings) = (&loaded.files, &loaded.resources, &loaded.renderings);
     // Rendered input: lead each finding back to its template and values.
     let mut attributor = helm::attribution::Attributor::new(files, renderings, &settings.helm);
@@ -131,7 +131,7 @@ pub fn suppressed(
     engine::implied::remove_implied(findings, &implied);
     findings.extend(hygiene);
     // No secret value in any report: scrubbed from messages, masked in snippets.
-    let redactions = report::redact::redact(files, resources, findings);
+    let redactions = crate::redact::redact(files, resources, findings);
     let mut baselined = 0;
     if let Some(path) = &settings.baseline {
         let b = baseline::read(path, settings.limits.file_bytes())?;

@@ -4,9 +4,9 @@
 
 use super::discovery::Discovery;
 use super::RunError;
-use crate::discover::Target;
 use crate::finding::Finding;
-use crate::outcome::Problem;
+use crate::input::Target;
+use crate::problem::Problem;
 use crate::resource::{self, Resource};
 use crate::settings::Settings;
 use crate::source::SourceFile;
@@ -61,7 +61,7 @@ pub fn load(settings: &Settings, d: &Discovery) -> Result<LoadedFiles, RunError>
                     &limits,
                 ),
                 t => {
-                    let mut loaded = input::read_and_load(t, settings, &limits);
+                    let mut loaded = input::read_and_load(t, settings.stdin_input(), &limits);
                     if let input::Loaded::File {
                         documents, source, ..
                     } = &mut loaded

@@ -3,10 +3,10 @@
 //! the policies and compared as an exact set of (line, rule), the way
 //! kubeward's own rule fixtures are checked: both use [`crate::fixtures`]).
 
-use super::eval::{describe, eval_guarded, main_engine, prepare};
-use super::{Module, PolicyError, PolicyOptions, UserPolicies};
 use crate::engine::Catalog;
 use crate::fixtures::{mismatches, Fixture};
+use crate::policy::eval::{describe, eval_guarded, main_engine, prepare};
+use crate::policy::{Module, PolicyError, PolicyOptions, UserPolicies};
 use crate::report::xml::{escape_attr, escape_text, DECLARATION};
 // `kubeward test` is a client of the run, as the binary is: it lints fixtures.
 use crate::run::{lint, RunError};
@@ -91,7 +91,7 @@ fn unit_tests(user: &UserPolicies, catalog: &Catalog) -> Result<Vec<TestCase>, P
     // The policies are compiled (and rejected, exit 2) even when nothing
     // tests them: `kubeward test` on a broken policy must not say "0 failed".
     let kubeward = crate::inventory::run_data(
-        crate::settings::DEFAULT_KUBE_VERSION,
+        crate::kube_version::DEFAULT_KUBE_VERSION,
         None,
         None,
         &[],
