@@ -2,6 +2,7 @@
 //! run: unreadable files become problems, undecodable ones `yaml/syntax` findings.
 
 use crate::discover::{io_message, Target};
+use crate::evict::Tree;
 use crate::finding::{Finding, Severity};
 use crate::limits::Limits;
 use crate::rules_builtin::{builtin, YAML_SYNTAX};
@@ -14,7 +15,8 @@ pub enum Loaded {
     File {
         source: SourceFile,
         issues: Vec<LoadIssue>,
-        documents: Vec<Document>,
+        /// Whole as loaded; the run may then evict large ones (`crate::evict`).
+        documents: Vec<Document<Tree>>,
     },
 }
 
@@ -196,7 +198,11 @@ pub fn load_bytes_with(name: String, bytes: Vec<u8>, limits: &Limits) -> Loaded 
     Loaded::File {
         source: SourceFile::new(name, text),
         issues: loaded.issues,
-        documents: loaded.documents,
+        documents: loaded
+            .documents
+            .into_iter()
+            .map(|d| d.map(Tree::whole))
+            .collect(),
     }
 }
 

@@ -611,7 +611,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         &user,
         &catalog,
         data.clone(),
-        (&resources, &files),
+        &resources,
         pod_kinds.clone(),
         settings.namespace.as_deref(),
         |id| (0..file_count).any(|f| enabled_in(id, true, f)),
@@ -659,14 +659,14 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
                 if cached.as_ref().is_some_and(Vec::is_empty) {
                     return Vec::new();
                 }
-                let full = resources[ri].full(&files);
-                let r = full.as_ref();
+                let r = &resources[ri];
+                let full = r.tree();
                 let bundled_of = |i: usize| plan.rules.get(i).map(|r| &r.meta);
                 let user_of = |i: usize| user.rules.get(i).map(|r| &r.meta);
                 let (raw, user_raw) = match cached {
                     Some(raw) => (raw, Vec::new()),
                     None => {
-                        let input = engine::convert::to_value(&r.root);
+                        let input = engine::convert::to_value(&full);
                         let user_raw = match user_ev {
                             Some(u) => u.evaluate(r, &input),
                             None => Vec::new(),
@@ -681,7 +681,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
                 };
                 // One locator for the resource's findings: it indexes large
                 // mappings once (a finding on each of a million keys).
-                let mut locator = locate::Locator::new(&r.root);
+                let mut locator = locate::Locator::new(&full);
                 let bundled = raw
                     .into_iter()
                     .map(|raw| (raw.rule.and_then(bundled_of), raw));
@@ -762,7 +762,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
     for (f, o) in findings.iter().zip(kept_owners.iter_mut()) {
         if o.is_none() {
             *o = resources.iter().position(|r| {
-                r.file == f.file && r.root.span.start <= f.start && f.start <= r.root.span.end
+                r.file == f.file && r.span().start <= f.start && f.start <= r.span().end
             });
         }
     }
@@ -911,11 +911,11 @@ fn load_user_policies(
     let mut linted = Vec::new();
     if settings.policies.gatekeeper {
         for r in resources {
-            if policy::load::GatekeeperDoc::is_gatekeeper(&r.root) {
+            if policy::load::GatekeeperDoc::is_gatekeeper_kind(&r.id.api_version, &r.id.kind) {
                 if let Some(file) = files.get(r.file) {
                     linted.push(policy::load::GatekeeperDoc {
                         file: file.clone(),
-                        root: r.full(files).root.clone(),
+                        root: r.tree().into_owned(),
                         linted: true,
                     });
                 }
@@ -1052,7 +1052,7 @@ fn workload_kinds(workloads: &[config::Workload]) -> Vec<String> {
 fn memo_key_of(r: &Resource, files: &[SourceFile]) -> Option<(u64, u64)> {
     use std::hash::{DefaultHasher, Hash, Hasher};
     let file = files.get(r.file)?;
-    let text = file.text.get(r.doc_start..r.root.span.end)?;
+    let text = file.text.get(r.doc_start..r.span().end)?;
     let json = yaml::is_json_stream(&file.text);
     let digest = |salt: u8| {
         let mut h = DefaultHasher::new();
@@ -1231,7 +1231,7 @@ const INVENTORY_FULL_KINDS: &[&str] = &[
 ///   `selector`, `service_account` and `automount_token` when set.
 pub(crate) fn inventory_entry(r: &Resource, workloads: &[config::Workload]) -> Value {
     if INVENTORY_FULL_KINDS.contains(&r.id.kind.as_str()) {
-        return engine::convert::to_value(&r.root);
+        return engine::convert::to_value(&r.tree());
     }
     let mut meta = BTreeMap::new();
     if let Some(n) = &r.id.name {
@@ -1240,16 +1240,12 @@ pub(crate) fn inventory_entry(r: &Resource, workloads: &[config::Workload]) -> V
     if let Some(ns) = &r.id.namespace {
         meta.insert(Value::from("namespace"), Value::from(ns.as_str()));
     }
-    if let Some(labels) = r.root.get("metadata").and_then(|m| m.get("labels")) {
+    if let Some(labels) = r.metadata().and_then(|m| m.get("labels")) {
         meta.insert(Value::from("labels"), engine::convert::to_value(labels));
     }
     // Owned objects (a ReplicaSet of a Deployment in a cluster dump) must not be
     // counted twice by cross-resource rules.
-    if let Some(owners) = r
-        .root
-        .get("metadata")
-        .and_then(|m| m.get("ownerReferences"))
-    {
+    if let Some(owners) = r.metadata().and_then(|m| m.get("ownerReferences")) {
         meta.insert(
             Value::from("ownerReferences"),
             engine::convert::to_value(owners),
@@ -1263,7 +1259,7 @@ pub(crate) fn inventory_entry(r: &Resource, workloads: &[config::Workload]) -> V
     obj.insert(Value::from("kind"), Value::from(r.id.kind.as_str()));
     obj.insert(Value::from("metadata"), Value::from(meta));
     if let Some(template) = pod_template(r, workloads) {
-        let spec = r.root.get("spec");
+        let spec = r.as_whole().and_then(|n| n.get("spec"));
         let mut put = |key: &str, node: Option<&yaml::Node>| {
             if let Some(n) = node {
                 obj.insert(Value::from(key), engine::convert::to_value(n));
@@ -1296,7 +1292,7 @@ pub(crate) fn pod_template<'r>(
 ) -> Option<&'r yaml::Node> {
     pod_template_path(r, workloads)?
         .iter()
-        .try_fold(&r.root, |n, k| n.get(k))
+        .try_fold(r.as_whole()?, |n, k| n.get(k))
 }
 
 /// The keys from a pod-bearing resource's root to its pod template (empty for
@@ -1349,13 +1345,13 @@ pub(crate) fn resource_finding(
     message: String,
     path: Vec<PathSeg>,
 ) -> Finding {
-    let full = r.full(files);
-    let mut locator = locate::Locator::new(&full.root);
-    finding_at(files, &full, &mut locator, (rule, severity, message), path)
+    let full = r.tree();
+    let mut locator = locate::Locator::new(&full);
+    finding_at(files, r, &mut locator, (rule, severity, message), path)
 }
 
-/// A finding at `path` in `r` (a whole resource, not an evicted one), found
-/// with the resource's `locator`.
+/// A finding at `path` in `r`, found with a `locator` of its whole tree
+/// (`Resource::tree`).
 fn finding_at(
     files: &[SourceFile],
     r: &Resource,
