@@ -1,6 +1,7 @@
 //! Bytes -> text -> loaded documents for one target. Bad input never stops the
 //! run: unreadable files become problems, undecodable ones `yaml/syntax` findings.
 
+use crate::evict::Tree;
 use crate::finding::{Finding, Severity};
 use crate::limits::Limits;
 use crate::paths::io_message;
@@ -24,7 +25,8 @@ pub enum Loaded {
     File {
         source: SourceFile,
         issues: Vec<LoadIssue>,
-        documents: Vec<Document>,
+        /// Whole as loaded; the run may then evict large ones (`crate::evict`).
+        documents: Vec<Document<Tree>>,
     },
 }
 
@@ -208,7 +210,11 @@ pub fn load_bytes_with(name: String, bytes: Vec<u8>, limits: &Limits) -> Loaded 
     Loaded::File {
         source: SourceFile::new(name, text),
         issues: loaded.issues,
-        documents: loaded.documents,
+        documents: loaded
+            .documents
+            .into_iter()
+            .map(|d| d.map(Tree::whole))
+            .collect(),
     }
 }
 

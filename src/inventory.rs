@@ -157,7 +157,7 @@ fn inventory_by_ns(inventory: &[Value]) -> Value {
 ///   `selector`, `service_account` and `automount_token` when set.
 pub fn inventory_entry(r: &Resource, workloads: &[crate::kinds::Workload]) -> Value {
     if kinds::is_inventory_partner(&r.id.kind) {
-        return engine::convert::to_value(&r.root);
+        return engine::convert::to_value(&r.tree());
     }
     let mut meta = BTreeMap::new();
     if let Some(n) = &r.id.name {
@@ -166,16 +166,12 @@ pub fn inventory_entry(r: &Resource, workloads: &[crate::kinds::Workload]) -> Va
     if let Some(ns) = &r.id.namespace {
         meta.insert(Value::from("namespace"), Value::from(ns.as_str()));
     }
-    if let Some(labels) = r.root.get("metadata").and_then(|m| m.get("labels")) {
+    if let Some(labels) = r.metadata().and_then(|m| m.get("labels")) {
         meta.insert(Value::from("labels"), engine::convert::to_value(labels));
     }
     // Owned objects (a ReplicaSet of a Deployment in a cluster dump) must not be
     // counted twice by cross-resource rules.
-    if let Some(owners) = r
-        .root
-        .get("metadata")
-        .and_then(|m| m.get("ownerReferences"))
-    {
+    if let Some(owners) = r.metadata().and_then(|m| m.get("ownerReferences")) {
         meta.insert(
             Value::from("ownerReferences"),
             engine::convert::to_value(owners),
@@ -189,7 +185,7 @@ pub fn inventory_entry(r: &Resource, workloads: &[crate::kinds::Workload]) -> Va
     obj.insert(Value::from("kind"), Value::from(r.id.kind.as_str()));
     obj.insert(Value::from("metadata"), Value::from(meta));
     if let Some(template) = kinds::pod_template(r, workloads) {
-        let spec = r.root.get("spec");
+        let spec = r.as_whole().and_then(|n| n.get("spec"));
         let mut put = |key: &str, node: Option<&yaml::Node>| {
             if let Some(n) = node {
                 obj.insert(Value::from(key), engine::convert::to_value(n));

@@ -128,7 +128,7 @@ pub fn pod_template_path(r: &Resource, workloads: &[Workload]) -> Option<Vec<Str
 pub fn pod_template<'r>(r: &'r Resource, workloads: &[Workload]) -> Option<&'r Node> {
     pod_template_path(r, workloads)?
         .iter()
-        .try_fold(&r.root, |n, k| n.get(k))
+        .try_fold(r.as_whole()?, |n, k| n.get(k))
 }
 
 #[cfg(test)]

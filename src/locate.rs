@@ -127,13 +127,13 @@ pub fn resource_finding(
     message: String,
     path: Vec<PathSeg>,
 ) -> Finding {
-    let full = r.full(files);
-    let mut locator = Locator::new(&full.root);
-    finding_at(files, &full, &mut locator, (rule, severity, message), path)
+    let full = r.tree();
+    let mut locator = Locator::new(&full);
+    finding_at(files, r, &mut locator, (rule, severity, message), path)
 }
 
-/// A finding at `path` in `r` (a whole resource, not an evicted one), found
-/// with the resource's `locator`.
+/// A finding at `path` in `r`, found with a `locator` of its whole tree
+/// (`Resource::tree`).
 pub fn finding_at(
     files: &[SourceFile],
     r: &Resource,

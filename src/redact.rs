@@ -99,16 +99,15 @@ pub fn redact(
         let (Some(file), Some(out)) = (files.get(r.file), hidden.get_mut(r.file)) else {
             continue;
         };
-        let full = r.full(files);
+        let full = r.tree();
         let mut found: Vec<(&Node, bool)> = Vec::new();
         if is_secret {
             for field in ["data", "stringData"] {
-                if let Some(NodeKind::Map(entries)) = full.root.get(field).map(|n| &n.kind) {
+                if let Some(NodeKind::Map(entries)) = full.get(field).map(|n| &n.kind) {
                     found.extend(entries.iter().map(|e| (&e.value, field == "data")));
                 }
             }
             if let Some(n) = full
-                .root
                 .get("metadata")
                 .and_then(|m| m.get("annotations"))
                 .and_then(|a| a.get("kubectl.kubernetes.io/last-applied-configuration"))
@@ -116,7 +115,7 @@ pub fn redact(
                 found.push((n, false));
             }
         }
-        let mut locator = Locator::new(&full.root);
+        let mut locator = Locator::new(&full);
         for &i in paths.into_iter().flatten() {
             let Some(f) = findings.get(i) else { continue };
             if let Some(n) = locator.node(&f.path) {
@@ -150,7 +149,7 @@ pub fn redact(
     let mut parsed: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
     for r in resources {
         if let Some(starts) = parsed.get_mut(r.file) {
-            starts.push(r.root.span.start);
+            starts.push(r.span().start);
         }
     }
     for ((file, starts), out) in files.iter().zip(&mut parsed).zip(&mut hidden) {

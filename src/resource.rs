@@ -4,9 +4,11 @@
 //! resources remember what wrote them (`# Source:` from Helm, the
 //! `config.kubernetes.io/origin` annotation from Kustomize).
 
+use crate::evict::Tree;
 use crate::finding::{PathSeg, ResourceRef};
 use crate::rules_builtin::YAML_NOT_A_RESOURCE;
-use crate::yaml::{Document, LoadIssue, Node, NodeKind};
+use crate::yaml::{Document, LoadIssue, Node, NodeKind, Span};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 pub use crate::finding::Generator;
@@ -20,8 +22,11 @@ pub struct Origin {
     pub template: Arc<str>,
 }
 
-/// One resource of the run. `root` is the resource's own node (for a List item,
-/// the item), so rule paths are relative to it and spans still index the file.
+/// One resource of the run. Its tree is the resource's own node (for a List
+/// item, the item), so rule paths are relative to it and spans still index the
+/// file. The tree is private: a large document's is evicted (`crate::evict`),
+/// and the accessors say which part a reader gets, so no reader can take the
+/// identity-only part for the whole resource.
 #[derive(Debug, Clone)]
 pub struct Resource {
     pub file: usize,
@@ -32,39 +37,38 @@ pub struct Resource {
     /// For a List item, its path inside the List document (`items[3]`).
     pub prefix: Vec<PathSeg>,
     pub id: ResourceRef,
-    pub root: Node,
     pub origin: Option<Origin>,
-    /// The document was too large to keep as a tree (`crate::evict`): `root`
-    /// holds only apiVersion, kind and metadata, and this compact encoding
-    /// the whole tree ([`Resource::full`]).
-    pub evicted: Option<std::sync::Arc<[u8]>>,
+    tree: Tree,
 }
 
 impl Resource {
-    /// The resource with its whole tree: itself, or for an evicted document
-    /// a copy with its tree decoded. Should that fail (it cannot for bytes it
-    /// encoded from the same text), the identity-only resource.
-    pub fn full<'a>(
-        &'a self,
-        files: &[crate::source::SourceFile],
-    ) -> std::borrow::Cow<'a, Resource> {
-        use std::borrow::Cow;
-        let (Some(tree), Some(file)) = (&self.evicted, files.get(self.file)) else {
-            return Cow::Borrowed(self);
-        };
-        match crate::yaml::compact::decode(tree, &file.text) {
-            Some(root) => Cow::Owned(Resource {
-                file: self.file,
-                doc: self.doc,
-                doc_start: self.doc_start,
-                prefix: self.prefix.clone(),
-                id: self.id.clone(),
-                root,
-                origin: self.origin.clone(),
-                evicted: None,
-            }),
-            None => Cow::Borrowed(self),
-        }
+    /// The whole tree, decoded when the document was evicted (a copy per
+    /// call: a reader decodes once and keeps it). Borrowed otherwise.
+    pub fn tree(&self) -> Cow<'_, Node> {
+        self.tree.full()
+    }
+
+    /// The whole tree if it was kept as one, without decoding: `None` for an
+    /// evicted document. Only for kinds that are never evicted (pod-bearing
+    /// kinds, the inventory's whole kinds), where the caller must return
+    /// references into the tree.
+    pub fn as_whole(&self) -> Option<&Node> {
+        self.tree.as_whole()
+    }
+
+    /// The resource's span in its file (the whole document's or List
+    /// item's), whether or not its tree is evicted.
+    pub fn span(&self) -> Span {
+        self.tree.span()
+    }
+
+    /// `metadata`, which every resource keeps as a tree (labels, annotations).
+    pub fn metadata(&self) -> Option<&Node> {
+        self.tree.metadata()
+    }
+
+    pub fn is_evicted(&self) -> bool {
+        self.tree.is_evicted()
     }
 }
 
@@ -76,21 +80,29 @@ impl Resource {
 pub fn resources_of(
     file: usize,
     text: &str,
-    documents: Vec<Document>,
+    documents: Vec<Document<Tree>>,
     issues: &mut Vec<LoadIssue>,
 ) -> Vec<Resource> {
     let mut out = Vec::new();
     for doc in documents {
-        let Some(id) = identity(&doc.root) else {
-            issues.extend(not_a_resource(&doc.root, false));
+        // Identity, origin and the `not a resource` checks read only what an
+        // evicted document keeps.
+        let kept = doc.root.kept_root();
+        let Some(id) = identity(kept) else {
+            issues.extend(not_a_resource(kept, false));
             continue;
         };
-        let helm = helm_source(text, &doc);
-        if is_list(&id.kind) && list_items(&doc.root).is_some() {
+        let helm = helm_source(text, doc.start, kept.span);
+        // Lists are never evicted (`crate::evict`).
+        let list = doc
+            .root
+            .as_whole()
+            .filter(|root| is_list(&id.kind) && list_items(root).is_some());
+        if let Some(root) = list {
             // kubectl unpacks Lists, and Lists inside them (its
             // FlattenListVisitor), item by item; so does the loader. The stack
             // holds (List node, its path); depth is bounded by the loader's.
-            let mut lists: Vec<(&Node, Vec<PathSeg>)> = vec![(&doc.root, Vec::new())];
+            let mut lists: Vec<(&Node, Vec<PathSeg>)> = vec![(root, Vec::new())];
             let mut found = Vec::new();
             while let Some((list, path)) = lists.pop() {
                 for (i, item) in list_items(list).into_iter().flatten().enumerate() {
@@ -114,21 +126,20 @@ pub fn resources_of(
                     prefix,
                     id: item_id,
                     origin: kustomize_origin(item).or_else(|| helm.clone()),
-                    root: item.clone(),
-                    evicted: None,
+                    tree: Tree::whole(item.clone()),
                 });
             }
             continue;
         }
+        let origin = kustomize_origin(kept).or(helm);
         out.push(Resource {
             file,
             doc: doc.index,
             doc_start: doc.start,
             prefix: Vec::new(),
             id,
-            origin: kustomize_origin(&doc.root).or(helm),
-            root: doc.root,
-            evicted: doc.evicted,
+            origin,
+            tree: doc.root,
         });
     }
     out
@@ -185,9 +196,10 @@ fn not_a_resource(root: &Node, in_list: bool) -> Option<LoadIssue> {
 }
 
 /// Helm writes `# Source: <chart>/templates/<file>` as the first line of every
-/// document it renders (after the `---`); only comments may precede it.
-fn helm_source(text: &str, doc: &Document) -> Option<Origin> {
-    let head = text.get(doc.start..doc.root.span.start)?;
+/// document it renders (after the `---`); only comments may precede it. The
+/// document's chunk starts at `start` and its root spans `root`.
+fn helm_source(text: &str, start: usize, root: Span) -> Option<Origin> {
+    let head = text.get(start..root.start)?;
     head.lines()
         .map(str::trim)
         .take_while(|l| l.is_empty() || l.starts_with('#') || *l == "---")
@@ -277,10 +289,53 @@ mod tests {
     use super::*;
     use crate::yaml::load;
 
+    /// A file's documents as the run holds them before eviction.
+    fn trees(text: &str) -> Vec<Document<Tree>> {
+        load(text)
+            .documents
+            .into_iter()
+            .map(|d| d.map(Tree::whole))
+            .collect()
+    }
+
+    /// An evicted document's resource keeps its identity, metadata, origin
+    /// and span, and gives its whole tree only decoded.
+    #[test]
+    fn evicted_documents_become_resources_read_whole_through_tree() {
+        let mut text = String::from(
+            "# Source: app/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\n  labels: {team: a}\ndata:\n",
+        );
+        for i in 0..1_000 {
+            text.push_str(&format!("  key_{i}: value {i}\n"));
+        }
+        text.push_str("  deep: here\n");
+        let text: Arc<str> = text.into();
+        let whole = load(&text).documents[0].root.clone();
+        let mut docs = trees(&text);
+        crate::evict::evict(&mut docs, &text, |_| false);
+        let res = resources_of(0, &text, docs, &mut Vec::new());
+        let [r] = res.as_slice() else {
+            panic!("one resource: {res:?}")
+        };
+        assert!(r.is_evicted());
+        assert_eq!(r.id.name.as_deref(), Some("big"));
+        assert_eq!(
+            r.origin.as_ref().map(|o| o.template.as_ref()),
+            Some("app/templates/cm.yaml")
+        );
+        assert_eq!(r.span(), whole.span);
+        assert_eq!(r.metadata(), whole.get("metadata"));
+        assert_eq!(r.as_whole(), None);
+        let tree = r.tree();
+        assert_eq!(tree.as_ref(), &whole);
+        let deep = tree.get("data").and_then(|d| d.get("deep"));
+        assert_eq!(deep.and_then(Node::as_str), Some("here"));
+    }
+
     #[test]
     fn unrolls_lists_and_skips_non_resources() {
         let text = "replicas: 3\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Service\n  metadata: {name: b, namespace: x}\n";
-        let res = resources_of(0, text, load(text).documents, &mut Vec::new());
+        let res = resources_of(0, text, trees(text), &mut Vec::new());
         assert_eq!(res.len(), 2);
         assert_eq!(res[0].id.kind, "Pod");
         assert_eq!(res[0].id.name.as_deref(), Some("a"));
@@ -289,7 +344,7 @@ mod tests {
             res[1].prefix,
             vec![PathSeg::Key("items".into()), PathSeg::Index(1)]
         );
-        assert!(text[res[1].root.span.start..].starts_with("apiVersion: v1\n  kind: Service"));
+        assert!(text[res[1].span().start..].starts_with("apiVersion: v1\n  kind: Service"));
         assert!(res[0].origin.is_none());
     }
 
@@ -303,7 +358,7 @@ mod tests {
     #[test]
     fn attributes_helm_and_kustomize_sources() {
         let text = "---\n# Source: app/templates/svc.yaml\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n# Source: app/charts/db/templates/sts.yaml\n# more\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: b}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    config.kubernetes.io/origin: |\n      path: base/cm.yaml\n";
-        let res = resources_of(0, text, load(text).documents, &mut Vec::new());
+        let res = resources_of(0, text, trees(text), &mut Vec::new());
         let got: Vec<_> = res
             .iter()
             .map(|r| {

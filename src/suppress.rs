@@ -208,9 +208,9 @@ fn comment_directives_of(files: &[SourceFile], resources: &[Resource]) -> Vec<Di
         }
         let mut ranges = Vec::new();
         for r in resources.iter().filter(|r| r.file == fi) {
-            let r = r.full(files);
-            ranges.push((r.root.span.start, r.root.span.end));
-            node_ranges(&r.root, &mut ranges);
+            let tree = r.tree();
+            ranges.push((tree.span.start, tree.span.end));
+            node_ranges(&tree, &mut ranges);
         }
         for (mut d, standalone) in parsed {
             if d.range.is_some() {
@@ -241,7 +241,7 @@ fn annotation_directives(
     // Annotations on the resource itself.
     let mut annotation_of: Vec<Option<usize>> = vec![None; resources.len()];
     for (ri, r) in resources.iter().enumerate() {
-        let Some(ann) = r.root.get("metadata").and_then(|m| m.get("annotations")) else {
+        let Some(ann) = r.metadata().and_then(|m| m.get("annotations")) else {
             continue;
         };
         let Some(entry) = ann.entry(ANNOTATION) else {
@@ -432,7 +432,7 @@ fn matches(ig: &Ignore, r: &Resource) -> bool {
     if ig.labels.is_empty() {
         return true;
     }
-    let labels = r.root.get("metadata").and_then(|m| m.get("labels"));
+    let labels = r.metadata().and_then(|m| m.get("labels"));
     ig.labels
         .iter()
         .all(|(k, v)| labels.and_then(|l| l.get(k)).and_then(Node::as_str) == Some(v.as_str()))

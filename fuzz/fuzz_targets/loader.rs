@@ -28,26 +28,34 @@ fuzz_target!(|data: &[u8]| {
     }
     for doc in &documents {
         assert!(doc.start <= text.len(), "document start past the end");
-        common::check_tree(text, &doc.root);
+        // Nothing is evicted yet: `full` borrows the loaded tree.
+        let root = doc.root.full();
+        common::check_tree(text, &root);
         // The JSON view and the engine's value conversion walk the whole tree.
-        let _ = kubeward::yaml::to_json(&doc.root);
-        let _ = kubeward::engine::convert::to_value(&doc.root);
+        let _ = kubeward::yaml::to_json(&root);
+        let _ = kubeward::engine::convert::to_value(&root);
         // Large documents are kept in the compact encoding until evaluated:
         // decoding must give the tree back (compared encoded, so NaN equals itself).
-        let bytes = kubeward::yaml::compact::encode(&doc.root, text);
+        let bytes = kubeward::yaml::compact::encode(&root, text);
         let back = kubeward::yaml::compact::decode(&bytes, text).expect("decodes");
         assert!(kubeward::yaml::compact::encode(&back, text) == bytes, "round trip");
-        assert!(back.span == doc.root.span);
+        assert!(back.span == root.span);
     }
-    // And the eviction itself keeps every span inside the text.
+    // And the eviction itself keeps every span inside the text, and an
+    // evicted tree decodes to the whole one.
     let mut documents = documents;
-    kubeward::evict::evict(&mut documents, text, |_| false);
+    kubeward::evict::evict(&mut documents, &source.text, |_| false);
     for doc in &documents {
-        common::check_tree(text, &doc.root);
+        common::check(text, doc.root.span(), "document span");
+        if let Some(meta) = doc.root.metadata() {
+            common::check_tree(text, meta);
+        }
+        common::check_tree(text, &doc.root.full());
     }
     for r in resources_of(0, text, documents, &mut Vec::new()) {
-        common::check_tree(text, &r.root);
-        let at = kubeward::locate::locate(&r.root, &[]);
+        let tree = r.tree();
+        common::check_tree(text, &tree);
+        let at = kubeward::locate::locate(&tree, &[]);
         common::check(text, at.span, "resource location");
     }
 });

@@ -135,14 +135,16 @@ impl<'a> Attributor<'a> {
         f: &Finding,
         r: &Resource,
     ) -> Option<crate::finding::ValuesLocation> {
-        // An evicted document is decoded only when the finding's field is not
-        // among the parts it keeps as a tree (metadata).
-        let full;
-        let node = match node_at(&r.root, &f.path) {
-            Some(node) => node,
-            None => {
-                full = r.full(self.files);
-                node_at(&full.root, &f.path)?
+        // A saved rendered stream may be evicted: its tree is decoded only
+        // when the finding's field is outside metadata, which every resource
+        // keeps as a tree. The root itself is a mapping, never a value.
+        let tree;
+        let node = match f.path.split_first() {
+            None => return None,
+            Some((PathSeg::Key(k), rest)) if k == "metadata" => node_at(r.metadata()?, rest)?,
+            Some(_) => {
+                tree = r.tree();
+                node_at(&tree, &f.path)?
             }
         };
         let NodeKind::Scalar(value) = &node.kind else {

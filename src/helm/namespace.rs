@@ -14,6 +14,7 @@
 //! The sentinel is a valid DNS label, so charts that check
 //! `.Release.Namespace` (length, pattern) still render.
 
+use crate::evict::Tree;
 use crate::yaml::{Document, Node, NodeKind};
 use std::borrow::Cow;
 
@@ -52,10 +53,11 @@ pub fn mask_finding(f: &mut crate::finding::Finding) {
 
 /// Rewrites documents rendered in the [`UNKNOWN`] namespace so their namespace
 /// is unknown: `metadata.namespace` set to the sentinel is removed, in every
-/// resource and every item of a `*List`.
-pub fn forget(documents: &mut [Document]) {
-    for d in documents {
-        forget_in(&mut d.root, 0);
+/// resource and every item of a `*List`. Rendered documents are never
+/// evicted, so every tree here is whole (an evicted one would be left as is).
+pub fn forget(documents: &mut [Document<Tree>]) {
+    for root in documents.iter_mut().filter_map(|d| d.root.as_whole_mut()) {
+        forget_in(root, 0);
     }
 }
 
@@ -98,20 +100,27 @@ mod tests {
         let text = format!(
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: {UNKNOWN}\ndata:\n  url: http://db.{UNKNOWN}.svc\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {{name: b, namespace: \"{UNKNOWN}\"}}\n- apiVersion: v1\n  kind: Service\n  metadata: {{name: c, namespace: other}}\n"
         );
-        let mut docs = crate::yaml::load(&text).documents;
+        let mut docs: Vec<Document<Tree>> = crate::yaml::load(&text)
+            .documents
+            .into_iter()
+            .map(|d| d.map(Tree::whole))
+            .collect();
         forget(&mut docs);
+        let docs: Vec<Node> = docs
+            .iter()
+            .filter_map(|d| d.root.as_whole().cloned())
+            .collect();
         let meta = |n: &Node| n.get("metadata").and_then(|m| m.get("namespace")).cloned();
-        assert_eq!(meta(&docs[0].root), None);
+        assert_eq!(meta(&docs[0]), None);
         // Only metadata.namespace is the namespace; other text keeps the value.
         assert_eq!(
             docs[0]
-                .root
                 .get("data")
                 .and_then(|d| d.get("url"))
                 .and_then(Node::as_str),
             Some(format!("http://db.{UNKNOWN}.svc").as_str())
         );
-        let NodeKind::Seq(items) = &docs[1].root.get("items").expect("items").kind else {
+        let NodeKind::Seq(items) = &docs[1].get("items").expect("items").kind else {
             panic!("items is a sequence")
         };
         assert_eq!(meta(&items[0]), None);

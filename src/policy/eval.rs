@@ -38,8 +38,7 @@ impl<'a> UserPlan<'a> {
         policies: &'a UserPolicies,
         catalog: &'a Catalog,
         kubeward: Value,
-        // The run's resources and the files they come from (for evicted trees).
-        (resources, files): (&[Resource], &[crate::source::SourceFile]),
+        resources: &[Resource],
         pod_kinds: Vec<String>,
         default_namespace: Option<&str>,
         enabled: impl Fn(&str) -> bool,
@@ -51,7 +50,7 @@ impl<'a> UserPlan<'a> {
             .flat_map(|t| &t.modules)
             .any(|m| m.text.contains("inventory"));
         let inventory =
-            reads_inventory.then(|| gatekeeper_inventory(resources, files, &default_namespace));
+            reads_inventory.then(|| gatekeeper_inventory(resources, &default_namespace));
         let namespace_labels = resources
             .iter()
             .filter(|r| r.id.kind == "Namespace" && r.id.api_version == "v1")
@@ -80,7 +79,7 @@ fn labels_of(r: &Resource) -> BTreeMap<String, String> {
     if let Some(crate::yaml::Node {
         kind: crate::yaml::NodeKind::Map(entries),
         ..
-    }) = r.root.get("metadata").and_then(|m| m.get("labels"))
+    }) = r.metadata().and_then(|m| m.get("labels"))
     {
         for e in entries {
             if let Some(v) = super::load::scalar_str(&e.value) {
@@ -96,18 +95,14 @@ type ByApi = BTreeMap<String, BTreeMap<String, BTreeMap<String, Value>>>;
 
 /// `data.inventory` as Gatekeeper syncs it: `namespace.<ns>.<apiVersion>.<kind>.<name>`
 /// and `cluster.<apiVersion>.<kind>.<name>`, whole objects.
-fn gatekeeper_inventory(
-    resources: &[Resource],
-    files: &[crate::source::SourceFile],
-    default_ns: &str,
-) -> Value {
+fn gatekeeper_inventory(resources: &[Resource], default_ns: &str) -> Value {
     let mut namespaced: BTreeMap<String, ByApi> = BTreeMap::new();
     let mut cluster: ByApi = BTreeMap::new();
     for r in resources {
         let Some(name) = r.id.name.clone() else {
             continue;
         };
-        let value = crate::engine::convert::to_value(&r.full(files).root);
+        let value = crate::engine::convert::to_value(&r.tree());
         let (api, kind) = (r.id.api_version.clone(), r.id.kind.clone());
         match namespace_of(r, default_ns) {
             Some(ns) => {

@@ -27,8 +27,14 @@ impl GatekeeperDoc {
             .and_then(scalar_str)
             .unwrap_or_default();
         let kind = root.get("kind").and_then(scalar_str).unwrap_or_default();
-        (kind == "ConstraintTemplate" && api.starts_with("templates.gatekeeper.sh/"))
-            || api.starts_with("constraints.gatekeeper.sh/")
+        Self::is_gatekeeper_kind(&api, &kind)
+    }
+
+    /// [`GatekeeperDoc::is_gatekeeper`] of a resource's identity (which every
+    /// resource keeps, evicted or not).
+    pub fn is_gatekeeper_kind(api_version: &str, kind: &str) -> bool {
+        (kind == "ConstraintTemplate" && api_version.starts_with("templates.gatekeeper.sh/"))
+            || api_version.starts_with("constraints.gatekeeper.sh/")
     }
 }
 

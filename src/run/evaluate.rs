@@ -53,14 +53,14 @@ pub fn evaluate(
             if cached.as_ref().is_some_and(Vec::is_empty) {
                 return Vec::new();
             }
-            let full = resources[ri].full(files);
-            let r = full.as_ref();
+            let r = &resources[ri];
+            let full = r.tree();
             let bundled_of = |i: usize| plan.rules.get(i).map(|r| &r.meta);
             let user_of = |i: usize| user.rules.get(i).map(|r| &r.meta);
             let (raw, user_raw) = match cached {
                 Some(raw) => (raw, Vec::new()),
                 None => {
-                    let input = engine::convert::to_value(&r.root);
+                    let input = engine::convert::to_value(&full);
                     let user_raw = match user_ev {
                         Some(u) => u.evaluate(r, &input),
                         None => Vec::new(),
@@ -75,7 +75,7 @@ pub fn evaluate(
             };
             // One locator for the resource's findings: it indexes large
             // mappings once (a finding on each of a million keys).
-            let mut locator = locate::Locator::new(&r.root);
+            let mut locator = locate::Locator::new(&full);
             let bundled = raw
                 .into_iter()
                 .map(|raw| (raw.rule.and_then(bundled_of), raw));
@@ -147,11 +147,11 @@ pub fn load_user_policies(
     let mut linted = Vec::new();
     if settings.policies.gatekeeper {
         for r in resources {
-            if policy::load::GatekeeperDoc::is_gatekeeper(&r.root) {
+            if policy::load::GatekeeperDoc::is_gatekeeper_kind(&r.id.api_version, &r.id.kind) {
                 if let Some(file) = files.get(r.file) {
                     linted.push(policy::load::GatekeeperDoc {
                         file: file.clone(),
-                        root: r.full(files).root.clone(),
+                        root: r.tree().into_owned(),
                         linted: true,
                     });
                 }
@@ -204,7 +204,7 @@ pub fn rejected_template(e: &policy::PolicyError, files: &[SourceFile]) -> Findi
 fn memo_key_of(r: &Resource, files: &[SourceFile]) -> Option<(u64, u64)> {
     use std::hash::{DefaultHasher, Hash, Hasher};
     let file = files.get(r.file)?;
-    let text = file.text.get(r.doc_start..r.root.span.end)?;
+    let text = file.text.get(r.doc_start..r.span().end)?;
     let json = yaml::is_json_stream(&file.text);
     let digest = |salt: u8| {
         let mut h = DefaultHasher::new();

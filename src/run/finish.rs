@@ -67,7 +67,7 @@ pub fn checked(
         // Loader findings inside a resource belong to it (for config ignores).
         if f.owner.is_none() {
             f.owner = resources.iter().position(|r| {
-                r.file == f.file && r.root.span.start <= f.start && f.start <= r.root.span.end
+                r.file == f.file && r.span().start <= f.start && f.start <= r.span().end
             });
         }
     }

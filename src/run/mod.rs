@@ -196,7 +196,7 @@ fn run(mut catalog: Catalog, settings: &Settings) -> Result<Outcome, RunError> {
         &user,
         &catalog,
         data.clone(),
-        (&loaded.resources, &loaded.files),
+        &loaded.resources,
         kinds::workload_kinds(&discovery.workloads),
         settings.namespace.as_deref(),
         |id| select.enabled_anywhere(id, true),

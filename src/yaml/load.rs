@@ -104,7 +104,6 @@ fn load_chunk(text: &str, chunk: Chunk, index: usize, limits: &Limits, out: &mut
             index,
             start: chunk.start,
             root,
-            evicted: None,
         });
     }
 }
@@ -231,12 +230,7 @@ fn load_json(text: &str, limits: &Limits, out: &mut Loaded) {
         }
         out.issues.extend(built.issues);
         if let Some(root) = built.root.filter(|r| !r.is_null()) {
-            out.documents.push(Document {
-                index,
-                start,
-                root,
-                evicted: None,
-            });
+            out.documents.push(Document { index, start, root });
         }
         index += 1;
     }

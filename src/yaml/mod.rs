@@ -47,16 +47,28 @@ pub struct LoadIssue {
 /// One document of a stream that Kubernetes accepts. Documents that are empty,
 /// comment-only or `null` are not returned; documents Kubernetes rejects are not
 /// returned either (they yield a `yaml/syntax` issue instead).
+///
+/// The loader's documents hold their whole tree (`T` = [`Node`]); a linted
+/// file's are turned into `Document<crate::evict::Tree>`, which may evict the
+/// tree of a large one and then gives it whole only through a decode.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Document {
+pub struct Document<T = Node> {
     /// 0-based position of the `---` chunk in the stream.
     pub index: usize,
     /// Byte offset where the chunk starts.
     pub start: usize,
-    pub root: Node,
-    /// Set when the document was too large to keep as a tree (`crate::evict`):
-    /// `root` holds only its identity, and this [`compact`] encoding the rest.
-    pub evicted: Option<std::sync::Arc<[u8]>>,
+    pub root: T,
+}
+
+impl<T> Document<T> {
+    /// The same document with its root turned into another form.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Document<U> {
+        Document {
+            index: self.index,
+            start: self.start,
+            root: f(self.root),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
