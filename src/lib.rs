@@ -88,7 +88,7 @@ pub struct Settings {
     /// Cross-resource rules read the project's inventory, not only the linted
     /// files' (see [`project`]); a root's config can still switch it off.
     pub project_context: bool,
-    /// Where the project inventory cache lives; None: no cache.
+    /// Where the project inventory and rule program caches live; None: no cache.
     pub cache_dir: Option<PathBuf>,
 }
 
@@ -623,6 +623,7 @@ pub fn lint(settings: &Settings) -> Result<Outcome, RunError> {
         &pod_kinds,
         data,
         (resources.len(), input_bytes),
+        settings.cache_dir.as_deref(),
     );
     plan.timeout = settings.policies.timeout;
     plan.restrict_to_kinds(resources.iter().map(|r| r.id.kind.as_str()));

@@ -10,5 +10,5 @@ pub mod profile;
 pub mod programs;
 
 pub use bundle::{Catalog, PolicySource, Rule};
-pub use eval::{ahead_of_time_programs, EngineError, Evaluator, Plan, RawFinding, POD_BEARING};
+pub use eval::{default_programs, EngineError, Evaluator, Plan, RawFinding, POD_BEARING};
 pub use metadata::RuleMeta;
