@@ -1,11 +1,11 @@
 //! The on-disk cache of the bundled rule groups' RVM programs. Compiling a
-//! group's program costs a run ~50 ms (parse and prepare its Rego modules, then
-//! compile: a Deployment's group), loading it from the cache ~1 ms, so a run
-//! that finds its programs here lints one file in ~12 ms. The first run with a
-//! rule bundle compiles the groups it needs and writes them here; nothing is
-//! generated into the source tree, and a rule change touches only that rule
-//! and its fixtures (docs/performance.md, "Session 6", has the numbers and the
-//! designs measured against this one).
+//! group's program costs a run ~60–90 ms (parse and prepare its Rego modules,
+//! then compile: a Deployment's group), reading it from the cache ~3 ms, what
+//! the programs once embedded in the binary cost, so a warm one-file run is as
+//! fast as it was. The first run with a rule bundle compiles the groups it
+//! needs and writes them here; nothing is generated into the source tree, and
+//! a rule change touches only that rule and its fixtures (docs/performance.md,
+//! "Session 6", has the numbers and the designs measured against this one).
 //!
 //! Layout: `<cache dir>/programs/<bundle>/<key>.rvm`, both names 32 hex
 //! digits. `<bundle>` is [`bundle_id`] (the build's digest of the bundled rules
