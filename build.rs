@@ -57,9 +57,10 @@ fn main() {
         .expect("write");
     }
     writeln!(f, "];").expect("write");
-    // What the ahead-of-time RVM programs (rules/programs.bin) were compiled
-    // from: every bundled file and the regorus release that compiled them. A
-    // program is used only when its key, derived from this digest, matches.
+    // What the RVM programs in the program cache (src/engine/programs.rs) are
+    // compiled from: every bundled file and the regorus release that compiles
+    // them. A cached program is used only when its key, derived from this
+    // digest, matches.
     let mut digest = Fnv128::new();
     for path in &files {
         let rel = path.strip_prefix(&root).unwrap_or(path);
@@ -70,7 +71,16 @@ fn main() {
     }
     println!("cargo:rerun-if-changed=Cargo.lock");
     let lock = fs::read_to_string(root.join("Cargo.lock")).unwrap_or_default();
-    digest.write(regorus_version(&lock).as_bytes());
+    let regorus = regorus_version(&lock);
+    digest.write(regorus.as_bytes());
+    if regorus.is_empty() {
+        // Unknown compiler: a digest of this build alone, so no program
+        // another build cached is ever taken for these rules.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        digest.write(&now.as_nanos().to_le_bytes());
+    }
     writeln!(
         f,
         "/// Digest of the bundled files and the regorus release (see build.rs)."
@@ -96,8 +106,7 @@ fn main() {
     }
 }
 
-/// The locked regorus version ("" when Cargo.lock cannot be read: the digest
-/// then matches no precompiled program and the RVM compiles at run time).
+/// The locked regorus version ("" when Cargo.lock cannot be read).
 fn regorus_version(lock: &str) -> String {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {

@@ -242,12 +242,14 @@ pub struct LintArgs {
     #[arg(long)]
     pub no_project_context: bool,
 
-    /// Where the project inventory cache lives (default: $KUBEWARD_CACHE_DIR,
-    /// else $XDG_CACHE_HOME/kubeward, else ~/.cache/kubeward)
+    /// Where the caches live: project inventories, compiled rule programs
+    /// (default: $KUBEWARD_CACHE_DIR, else $XDG_CACHE_HOME/kubeward, else
+    /// ~/.cache/kubeward)
     #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
     pub cache_dir: Option<PathBuf>,
 
-    /// Do not read or write the project inventory cache
+    /// Do not read or write the caches (project inventories, compiled rule
+    /// programs)
     #[arg(long)]
     pub no_cache: bool,
 

@@ -37,7 +37,7 @@ pub struct Settings {
     /// Cross-resource rules read the project's inventory, not only the linted
     /// files' (see [`project`]); a root's config can still switch it off.
     pub project_context: bool,
-    /// Where the project inventory cache lives; None: no cache.
+    /// Where the project inventory and rule program caches live; None: no cache.
     pub cache_dir: Option<PathBuf>,
     /// Rules read from this directory (laid out as `rules/`) instead of the
     /// ones built into the binary (`KUBEWARD_RULES_DIR`, for rule authors).

@@ -1,10 +1,12 @@
 //! The binary end to end: exit codes, stdin, bad input, help.
 
+mod common;
+
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 fn kubeward(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubeward"));
+    let mut cmd = common::kubeward_command();
     cmd.args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
@@ -370,7 +372,7 @@ fn strip_ansi(s: &str) -> String {
 /// `kubeward` with environment overrides. `GITHUB_ACTIONS` is removed unless
 /// given here, so the CI runner's own value cannot change the default format.
 fn kubeward_env(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubeward"));
+    let mut cmd = common::kubeward_command();
     cmd.args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")

@@ -1,5 +1,7 @@
 //! The same input gives byte-identical JSON and SARIF across runs and thread counts.
 
+mod common;
+
 use kubeward::{lint, report, ConfigChoice, Outcome, Settings};
 use std::path::PathBuf;
 
@@ -48,7 +50,7 @@ fn json_and_sarif_are_identical_across_runs_and_thread_counts() {
 #[test]
 fn binary_output_is_identical_across_processes() {
     let out = |threads: &str| {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_kubeward"))
+        let o = common::kubeward_command()
             .args(["--no-config", "--format", "json", "--format"])
             .arg("sarif=/dev/stderr")
             .args([

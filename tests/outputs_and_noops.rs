@@ -210,7 +210,7 @@ fn dev_stderr_redirected_to_a_file_is_written_not_replaced() {
     let dir = project();
     let was_link = std::fs::symlink_metadata("/dev/stderr").map(|m| m.file_type().is_symlink());
     let log = dir.path().join("stderr.log");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_kubeward"))
+    let status = common::kubeward_command()
         .args([
             "--no-config",
             "--format",

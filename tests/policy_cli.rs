@@ -1,11 +1,13 @@
 //! User policies through the binary: `kubeward test` (exit codes, json and
 //! junit), `kubeward rules --policy`, and a policy that does not parse.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 fn kubeward(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kubeward"))
+    common::kubeward_command()
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")

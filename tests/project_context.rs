@@ -7,7 +7,7 @@ mod common;
 use common::{kubeward_in, text};
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      serviceAccountName: web\n      automountServiceAccountToken: false\n      containers:\n      - name: web\n        image: nginx:1.25\n";
 const NETPOL: &str = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n";
@@ -129,7 +129,7 @@ fn an_editor_buffer_replaces_its_file_on_disk() {
         "{}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector: {{app: web}}\n  ports:\n  - port: 80\n",
         DEPLOY.replace("app: web", "app: api")
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kubeward"))
+    let mut child = common::kubeward_command()
         .args([
             "--format",
             "compact",
@@ -219,16 +219,27 @@ fn cached(dir: &Path, cache: &Path) -> std::process::Output {
     )
 }
 
+/// The inventory files in a cache directory (it also holds `programs/`, the
+/// compiled rule programs).
+fn inventories(cache: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(cache)
+        .expect("cache dir")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("inventory-"))
+        })
+        .collect()
+}
+
 #[test]
 fn the_cache_gives_what_a_fresh_read_gives_and_follows_changes() {
     let (dir, cache) = big_repo();
     let fresh = lines_for(&lint(dir.path(), &["apps/deploy.yaml"]), "apps/deploy.yaml");
     let cold = cached(dir.path(), cache.path());
     assert_eq!(lines_for(&cold, "apps/deploy.yaml"), fresh);
-    let written: Vec<_> = std::fs::read_dir(cache.path())
-        .expect("cache dir")
-        .flatten()
-        .collect();
+    let written = inventories(cache.path());
     assert_eq!(written.len(), 1, "one cache file per project");
     let warm = cached(dir.path(), cache.path());
     assert_eq!(lines_for(&warm, "apps/deploy.yaml"), fresh);
@@ -262,11 +273,8 @@ fn a_corrupt_cache_is_ignored() {
     let (dir, cache) = big_repo();
     let fresh = lines_for(&lint(dir.path(), &["apps/deploy.yaml"]), "apps/deploy.yaml");
     let _ = cached(dir.path(), cache.path());
-    for entry in std::fs::read_dir(cache.path())
-        .expect("cache dir")
-        .flatten()
-    {
-        std::fs::write(entry.path(), b"{\"format\": 1, \"files\": [\x00garbage").expect("corrupt");
+    for file in inventories(cache.path()) {
+        std::fs::write(file, b"{\"format\": 1, \"files\": [\x00garbage").expect("corrupt");
     }
     let out = cached(dir.path(), cache.path());
     assert_ne!(out.status.code(), Some(2), "{}", text(&out.stderr));

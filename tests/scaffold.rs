@@ -3,6 +3,8 @@
 //! accept an id the catalogue would reject. The scaffold is written into a temporary copy
 //! of `rules/`, which a built binary reads through `KUBEWARD_RULES_DIR`.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -155,7 +157,7 @@ fn scaffolded_rules_pass_their_fixtures_on_both_engines() {
             let fail = file.ends_with("fail-basic.yaml");
             assert_eq!(!expected.is_empty(), fail, "{}", file.display());
             for engine in ["interpreter", "rvm"] {
-                let out = Command::new(env!("CARGO_BIN_EXE_kubeward"))
+                let out = common::kubeward_command()
                     .args(["--no-config", "--only", id, "--format", "json"])
                     .args(["--fail-on", "never", "--threads", "1"])
                     .arg(file)

@@ -4,12 +4,15 @@
 //! files whose names are not UTF-8. The binary runs end to end on a tree
 //! generated here. On Linux every name is made (a refusal fails the test);
 //! elsewhere a name the filesystem refuses is left out, with a message.
+
 #![cfg(unix)]
+
+mod common;
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 /// A Pod whose name and container name carry OSC (set title), CSI (clear
 /// screen), BEL, NUL, a C1 CSI and a bidi override, all as YAML escapes.
@@ -109,7 +112,7 @@ impl Tree {
     }
 
     fn run(&self, args: &[&str], color: bool) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubeward"));
+        let mut cmd = common::kubeward_command();
         cmd.args(args)
             .args(self.files.iter().map(|f| OsStr::from_bytes(f)))
             .current_dir(self.dir.path())
@@ -305,7 +308,7 @@ fn stderr_diagnostics_are_escaped() {
     let tree = Tree::new();
     let dir = tree.dir.path();
     let stderr = |args: &[&OsStr], cwd: &Path| {
-        let out = Command::new(env!("CARGO_BIN_EXE_kubeward"))
+        let out = common::kubeward_command()
             .args(args)
             .current_dir(cwd)
             .env("NO_COLOR", "1")

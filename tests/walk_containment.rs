@@ -5,7 +5,10 @@
 //! guards (size cap, no FIFOs or devices); a config's `policies:` stays inside
 //! its project. Every run has a deadline: a hang fails the test instead of
 //! blocking it forever. Unix only (symlinks, FIFOs, /proc).
+
 #![cfg(unix)]
+
+mod common;
 
 use kubeward::limits::Limits;
 use kubeward::policy::PolicyOptions;
@@ -104,7 +107,7 @@ fn kubeward(args: &[&str], dir: &Path) -> (Option<i32>, String, Duration) {
     let out = dir.join("kubeward.out");
     let err = dir.join("kubeward.err");
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kubeward"))
+    let mut child = common::kubeward_command()
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")

@@ -33,8 +33,9 @@ pub struct Catalog {
     /// resource, while data is built once per engine.
     pub tables: Vec<(String, String)>,
     /// For the rules shipped in the binary, the build's digest of them (and of
-    /// the regorus release): it selects the RVM programs compiled ahead of
-    /// time (`engine::programs`). None for rules read from a directory.
+    /// the regorus release): it keys their RVM programs in the program cache
+    /// (`engine::programs`). None for rules read from a directory (never
+    /// cached).
     pub digest: Option<u128>,
 }
 

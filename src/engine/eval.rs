@@ -47,18 +47,22 @@ pub struct Plan {
     /// only `input` and the run's `data`, so equal inputs give equal results.
     memo: Mutex<HashMap<(u64, u64), Vec<RawFinding>>>,
     /// Per group: its RVM program, compiled by the first worker that needs it
-    /// (or taken from the binary) and shared by all (None: the group does not
-    /// compile for the RVM).
+    /// (or read from the program cache) and shared by all (None: the group
+    /// does not compile for the RVM).
     programs: Vec<OnceLock<Option<Arc<Program>>>>,
-    /// Per group: the key of its ahead-of-time program (`engine::programs`);
-    /// None for rules that are not the binary's own.
+    /// Per group: the key of its program in the program cache
+    /// (`engine::programs`); None for rules that are not the binary's own.
     keys: Vec<Option<programs::Key>>,
     /// Per rule: whether its findings are reported. All, unless the plan was
-    /// widened to the default rule set to use the embedded programs
+    /// widened to the default rule set to use the cached programs
     /// ([`Plan::for_run`]); the others are evaluated and their results dropped.
     reported: Vec<bool>,
-    /// The key of the run index's ahead-of-time program.
+    /// The key of the run index's program in the program cache.
     index_key: Option<programs::Key>,
+    /// Where compiled programs are read from and written to; None: the run
+    /// has no cache directory (`--no-cache`, a library caller's default),
+    /// the rules are not the binary's own, or `KUBEWARD_PROGRAMS=compile`.
+    cache: Option<programs::Cache>,
     /// `data.kubeward.tables`, parsed once per run.
     tables_value: OnceLock<Result<Value, (String, String)>>,
     /// How long the rules may spend on one resource (a group, then each rule
@@ -117,9 +121,9 @@ const RVM_MIN_RESOURCES: usize = 64;
 
 /// Which engine evaluates the bundled rules: `KUBEWARD_ENGINE=rvm` or
 /// `interpreter` forces one (tests and measurements), otherwise the size of
-/// the run decides (`preferred`: the programs are embedded, or the input is
-/// large). User policies always run on the interpreter: their rules
-/// are not written around the RVM's bugs.
+/// the run decides (`preferred`: the programs are cached, or compiled once
+/// for the next runs, or the input is large). User policies always run on
+/// the interpreter: their rules are not written around the RVM's bugs.
 fn rvm_enabled(resources: usize, preferred: bool) -> bool {
     match std::env::var("KUBEWARD_ENGINE").as_deref() {
         Ok("rvm") => true,
@@ -234,6 +238,7 @@ impl Plan {
             keys,
             reported: vec![true; rules_len],
             index_key: catalog.digest.map(|d| programs::key(d, PRECOMPUTE_RULE)),
+            cache: None,
             tables_value: OnceLock::new(),
             timeout: super::DEFAULT_TIMEOUT,
             large_input: false,
@@ -241,12 +246,14 @@ impl Plan {
         }
     }
 
-    /// The plan of a run of `resources` resources. A small run whose rules
-    /// are all enabled by default (a config or `--only` may switch some off)
-    /// evaluates the whole default rule set instead, with the programs embedded
-    /// in the binary, and reports only its own rules: compiling a plan of its
-    /// own would cost more (one Deployment: ~30 ms with the interpreter, ~60 ms
-    /// compiling RVM programs, ~10 ms with the embedded ones). Large runs keep
+    /// The plan of a run of `resources` resources, with its RVM programs
+    /// cached under `cache_dir` (None: no program cache, see
+    /// `engine::programs`). A small run whose rules are all enabled by
+    /// default (a config or `--only` may switch some off) evaluates the whole
+    /// default rule set instead, with the cached programs every small run
+    /// shares, and reports only its own rules: compiling a plan of its own
+    /// would cost more (one Deployment: ~30 ms with the interpreter, ~60 ms
+    /// compiling RVM programs, ~10 ms with cached ones). Large runs keep
     /// their exact plan: evaluating rules that are off would cost more there,
     /// and so do runs of few but large documents (`input_bytes`): a rule
     /// switched off must not be what makes a 50 MB ConfigMap slow.
@@ -256,14 +263,19 @@ impl Plan {
         pod_kinds: &[String],
         data: Value,
         (resources, input_bytes): (usize, usize),
+        cache_dir: Option<&std::path::Path>,
     ) -> Plan {
+        let cache = catalog
+            .digest
+            .zip(cache_dir)
+            .filter(|_| use_cached_programs())
+            .map(|(digest, dir)| programs::Cache::new(dir, digest));
         let bundled = || catalog.rules.iter().filter(|r| !r.user);
         // `enabled` asks every file's config: only small runs ask it twice.
         let widen = resources < RVM_MIN_RESOURCES
             && input_bytes <= WIDEN_MAX_BYTES
             && pod_kinds.is_empty()
-            && catalog.digest.is_some()
-            && use_embedded_programs()
+            && cache.is_some()
             && std::env::var_os("KUBEWARD_ENGINE").is_none()
             && bundled().all(|r| r.meta.enabled || !enabled(r))
             && bundled().any(&enabled);
@@ -271,11 +283,13 @@ impl Plan {
             let mut plan = Plan::new(catalog, enabled, pod_kinds, data);
             plan.large_input = input_bytes > WIDEN_MAX_BYTES;
             plan.evaluated = resources;
+            plan.cache = cache;
             return plan;
         }
         let mut plan = Plan::new(catalog, |r| r.meta.enabled, pod_kinds, data);
         plan.reported = plan.rules.iter().map(&enabled).collect();
         plan.evaluated = resources;
+        plan.cache = cache;
         plan
     }
 
@@ -309,15 +323,10 @@ impl Plan {
         !self.active.contains(&true)
     }
 
-    /// Whether the binary holds the RVM program of every group the run
-    /// evaluates (so no engine needs to be built to evaluate them).
-    fn precompiled(&self) -> bool {
-        use_embedded_programs()
-            && self
-                .active
-                .iter()
-                .zip(&self.keys)
-                .all(|(active, key)| !active || key.is_some_and(programs::has))
+    /// Whether the run's programs are cached (or compiled once and cached
+    /// for the next runs): small runs then use the RVM too.
+    fn cached_programs(&self) -> bool {
+        self.cache.is_some() && self.keys.iter().all(Option::is_some)
     }
 
     /// The constant tables as `data.kubeward.tables`; Err((path, message))
@@ -427,8 +436,9 @@ fn group_source(rules: &[Rule], g: usize, members: &[usize]) -> String {
 /// A worker's own engine over the plan's rules.
 pub struct Evaluator<'p> {
     plan: &'p Plan,
-    /// The interpreter; None until needed when every group's program is
-    /// embedded (`engine::programs`).
+    /// The interpreter; None until needed when the run uses the RVM (to
+    /// compile a program the cache does not hold, or for a resource the RVM
+    /// fails on).
     engine: Option<Engine>,
     /// Per rule group: its compiled RVM program, compiled on first use (a
     /// one-file run compiles only the groups it needs).
@@ -460,15 +470,26 @@ fn vm_data(plan: &Plan, tables: &Value, precomputed: Option<&Value>) -> Value {
     data
 }
 
-/// The run index computed by the binary's own RVM program of
-/// `PRECOMPUTE_RULE`; None when it holds none for these rules.
-fn precompute_rvm(plan: &Plan, data: Value) -> Option<Value> {
+/// The run index computed by the RVM program of `PRECOMPUTE_RULE`: the
+/// cached one, else compiled (and cached) on `engine`, an interpreter built
+/// here and left for the caller; None when it does not compile or fails.
+fn precompute_rvm(plan: &Plan, tables: &Value, engine: &mut Option<Engine>) -> Option<Value> {
     let _span = super::profile::Span::new("engine: run index (RVM)");
-    let program = plan
-        .index_key
-        .filter(|_| use_embedded_programs())
-        .and_then(programs::load)?;
-    let mut vm = new_vm(program, data, RUN_INDEX_TIMEOUT)?;
+    let cache = plan.cache.as_ref().zip(plan.index_key);
+    let program = match cache.and_then(|(c, key)| c.load(key, PRECOMPUTE_RULE)) {
+        Some(p) => p,
+        None => {
+            if engine.is_none() {
+                *engine = Some(build_engine(plan, tables).ok()?);
+            }
+            let program = compile_entry(engine.as_mut()?, PRECOMPUTE_RULE).ok()?;
+            if let Some((c, key)) = cache {
+                c.store(key, &program);
+            }
+            program
+        }
+    };
+    let mut vm = new_vm(program, vm_data(plan, tables, None), RUN_INDEX_TIMEOUT)?;
     vm.set_input(Value::new_object());
     match vm.execute_entry_point_by_name(PRECOMPUTE_RULE) {
         Ok(v @ Value::Object(_)) => Some(v),
@@ -575,21 +596,26 @@ impl<'p> Evaluator<'p> {
         let tables = plan.tables()?.clone();
         let resources = inventory_len(&plan.data);
         let needs_index = plan.needs_index();
-        let rvm = rvm_enabled(resources, plan.precompiled() || plan.large_input);
+        let rvm = rvm_enabled(resources, plan.cached_programs() || plan.large_input);
         let profile = super::profile::Profile::when_enabled();
-        // The run index is computed once, by the first worker: with the
-        // binary's own program when the run uses the RVM, else on an engine
-        // of its own that is dropped afterwards.
+        // The run index is computed once, by the first worker: with its RVM
+        // program when the run uses the RVM, else on an engine of its own
+        // that is dropped afterwards.
         let precomputed = plan.precomputed.get_or_init(|| {
-            needs_index
-                .then(|| {
-                    rvm.then(|| precompute_rvm(plan, vm_data(plan, &tables, None)))
-                        .flatten()
-                        .or_else(|| {
-                            precompute(&mut build_engine(plan, &tables).ok()?, plan.timeout)
-                        })
-                })
-                .flatten()
+            if !needs_index {
+                return None;
+            }
+            let mut engine = None;
+            if let Some(index) = rvm.then(|| precompute_rvm(plan, &tables, &mut engine)) {
+                if index.is_some() {
+                    return index;
+                }
+            }
+            let mut engine = match engine {
+                Some(e) => e,
+                None => build_engine(plan, &tables).ok()?,
+            };
+            precompute(&mut engine, plan.timeout)
         });
         // The interpreter is needed to evaluate or to profile; the RVM's
         // workers build it only if they need it (a program the binary does not
@@ -731,14 +757,19 @@ impl<'p> Evaluator<'p> {
     fn compile_vm(&mut self, group: usize) -> Option<regorus::rvm::vm::RegoVM> {
         let plan = self.plan;
         let program = plan.programs.get(group)?.get_or_init(|| {
-            let embedded = plan.keys.get(group).copied().flatten();
-            if let Some(p) = embedded
-                .filter(|_| use_embedded_programs())
-                .and_then(programs::load)
-            {
+            let entry = format!("data.kubeward.dispatch.g{group}");
+            let cache = plan
+                .cache
+                .as_ref()
+                .zip(plan.keys.get(group).copied().flatten());
+            if let Some(p) = cache.and_then(|(c, key)| c.load(key, &entry)) {
                 return Some(p);
             }
-            compile_program(self.engine()?, group)
+            let program = compile_program(self.engine()?, group)?;
+            if let Some((c, key)) = cache {
+                c.store(key, &program);
+            }
+            Some(program)
         });
         new_vm(program.clone()?, self.vm_data.clone(), plan.timeout)
     }
@@ -846,9 +877,10 @@ impl<'p> Evaluator<'p> {
 }
 
 /// The RVM programs of the bundled catalogue's default plan (the rules enabled
-/// by default, no custom workload kinds), encoded for `rules/programs.bin`.
-/// Programs read `data` at run time, so the plan is compiled without any.
-pub fn ahead_of_time_programs() -> Result<Vec<u8>, String> {
+/// by default, no custom workload kinds) under their cache keys: what small
+/// runs cache, for tests that inspect them. Programs read `data` at run
+/// time, so the plan is compiled without any.
+pub fn default_programs() -> Result<Vec<(programs::Key, Arc<Program>)>, String> {
     let catalog = Catalog::bundled().map_err(|e| e.to_string())?;
     let plan = Plan::new(&catalog, |r| r.meta.enabled, &[], Value::new_object());
     let tables = plan.tables().map_err(|e| e.to_string())?.clone();
@@ -859,15 +891,15 @@ pub fn ahead_of_time_programs() -> Result<Vec<u8>, String> {
         let key = plan.keys[g].ok_or("the bundled catalogue has no digest")?;
         let program = compile_program(&mut engine, g)
             .ok_or_else(|| format!("rule group {g} does not compile for the RVM"))?;
-        out.push((key, programs::serialize(&program)?));
+        out.push((key, program));
     }
     let key = plan
         .index_key
         .ok_or("the bundled catalogue has no digest")?;
     let program = compile_entry(&mut engine, PRECOMPUTE_RULE)
         .map_err(|e| format!("the run index does not compile for the RVM: {e}"))?;
-    out.push((key, programs::serialize(&program)?));
-    Ok(programs::encode(&out))
+    out.push((key, program));
+    Ok(out)
 }
 
 /// Compiles group `group` of the engine's dispatch module to an RVM program.
@@ -899,9 +931,9 @@ fn new_vm(
     Some(vm)
 }
 
-/// `KUBEWARD_PROGRAMS=compile` ignores the embedded programs (tests of the
-/// run-time compilation, and writing the programs anew).
-fn use_embedded_programs() -> bool {
+/// `KUBEWARD_PROGRAMS=compile` neither reads nor writes the program cache
+/// (tests and measurements of the run-time compilation).
+fn use_cached_programs() -> bool {
     static USE: OnceLock<bool> = OnceLock::new();
     *USE.get_or_init(|| std::env::var("KUBEWARD_PROGRAMS").map_or(true, |v| v != "compile"))
 }
@@ -1030,6 +1062,7 @@ mod tests {
     #[test]
     fn small_runs_with_fewer_rules_widen_to_the_default_set_and_report_only_theirs() {
         let catalog = Catalog::bundled().expect("bundled rules load");
+        let cache = tempfile::tempdir().expect("cache dir");
         let off = "pod-security/host-pid";
         let enabled = |r: &Rule| r.meta.enabled && r.meta.id != off;
         let pod = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},
@@ -1045,9 +1078,10 @@ mod tests {
                 &[],
                 Value::new_object(),
                 (resources, bytes),
+                Some(cache.path()),
             );
             let i = p.rules.iter().position(|r| r.meta.id == off);
-            // Small runs keep the switched-off rule in the plan (the embedded
+            // Small runs keep the switched-off rule in the plan (the cached
             // programs hold it) but do not report it; runs with many or large
             // resources leave it out.
             let small = resources == 1 && bytes <= WIDEN_MAX_BYTES;
@@ -1067,7 +1101,10 @@ mod tests {
             assert!(!ids.contains(&off), "{ids:?}");
             assert!(ids.contains(&"pod-security/host-ipc"), "{ids:?}");
         }
-        // Opt-in rules are not in the embedded programs: no widening.
+        // Without a program cache, no widening.
+        let p = Plan::for_run(&catalog, enabled, &[], Value::new_object(), (1, 1000), None);
+        assert!(!p.rules.iter().any(|r| r.meta.id == off));
+        // Opt-in rules are not in the default plan's programs: no widening.
         let opt_in = catalog
             .rules
             .iter()
@@ -1080,6 +1117,7 @@ mod tests {
                 &[],
                 Value::new_object(),
                 (1, 1000),
+                Some(cache.path()),
             );
             assert!((0..p.rules.len()).all(|i| p.reports(i)));
         }

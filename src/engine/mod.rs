@@ -10,7 +10,7 @@ pub mod profile;
 pub mod programs;
 
 pub use bundle::{Catalog, PolicySource, Rule};
-pub use eval::{ahead_of_time_programs, EngineError, Evaluator, Plan, RawFinding};
+pub use eval::{default_programs, EngineError, Evaluator, Plan, RawFinding};
 pub use metadata::RuleMeta;
 
 /// How long one rule may evaluate on one resource before it is stopped (and

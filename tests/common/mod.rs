@@ -68,6 +68,8 @@ pub fn lint_fixture(
         ),
         namespace: fixture.namespace.clone(),
         config,
+        // Rules run as users run them: RVM programs from the program cache.
+        cache_dir: Some(PathBuf::from(TEST_CACHE_DIR)),
         ..Default::default()
     };
     let outcome = lint(&settings).map_err(|e| format!("lint failed: {e}"))?;
@@ -178,6 +180,7 @@ pub fn check_chart_outcome(
             no_render: !renders,
             ..Default::default()
         },
+        cache_dir: Some(PathBuf::from(TEST_CACHE_DIR)),
         ..Default::default()
     };
     let outcome = match lint(&settings) {
@@ -207,9 +210,22 @@ pub fn check_chart_outcome(
     (Some(outcome), problems)
 }
 
+/// Where the binaries the tests run keep their caches (compiled rule
+/// programs, project inventories): a directory of the test build, shared by
+/// the test binaries, never the user's own cache.
+pub const TEST_CACHE_DIR: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/kubeward-cache");
+
+/// The binary, with its caches in [`TEST_CACHE_DIR`] (a test's own
+/// `--cache-dir`, `--no-cache` or `KUBEWARD_CACHE_DIR` still wins).
+pub fn kubeward_command() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kubeward"));
+    cmd.env("KUBEWARD_CACHE_DIR", TEST_CACHE_DIR);
+    cmd
+}
+
 /// The binary run in `dir` with no colour and no stdin.
 pub fn kubeward_in(dir: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_kubeward"))
+    kubeward_command()
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
