@@ -162,37 +162,53 @@ pub fn redact(
         normalize(list);
     }
     // Messages: a finding's own resource's values; a finding about no resource
-    // (loader, suppression hygiene) every value of its file.
-    let mut by_file: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for (ri, v) in &values {
-        if let Some(r) = resources.get(*ri) {
-            by_file.entry(r.file).or_default().extend(v.iter().cloned());
+    // (loader, suppression hygiene) every value of its file. The findings are
+    // grouped by the list that applies to them, and each list is matched
+    // against its group's messages only.
+    let mut of_resource: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut of_file: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        match f.owner {
+            Some(ri) if values.contains_key(&ri) => of_resource.entry(ri).or_default().push(i),
+            Some(_) => {}
+            None => of_file.entry(f.file).or_default().push(i),
         }
     }
-    // A value longer than every message cannot be quoted by one: leaving it
-    // out keeps the matcher small (a flagged 5 MB `.env` value would make an
-    // automaton of hundreds of MB). Order does not matter: the scrubber masks
-    // every stretch any value covers.
-    let longest = findings.iter().map(|f| f.message.len()).max().unwrap_or(0);
-    for list in values.values_mut().chain(by_file.values_mut()) {
-        list.retain(|v| v.len() <= longest);
-        list.sort_unstable();
-        list.dedup();
+    // The file lists only when some finding is about no resource (they copy
+    // every value of the file).
+    let mut by_file: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    if !of_file.is_empty() {
+        for (ri, v) in &values {
+            if let Some(r) = resources.get(*ri).filter(|r| of_file.contains_key(&r.file)) {
+                by_file.entry(r.file).or_default().extend(v.iter().cloned());
+            }
+        }
     }
-    // One matcher per list, built when a finding first needs it.
-    let mut by_resource: BTreeMap<usize, Option<Scrubber>> = BTreeMap::new();
-    let mut by_file_matcher: BTreeMap<usize, Option<Scrubber>> = BTreeMap::new();
-    for f in findings.iter_mut() {
-        let scrubber = match f.owner {
-            Some(ri) => by_resource
-                .entry(ri)
-                .or_insert_with(|| values.get(&ri).and_then(|l| Scrubber::new(l))),
-            None => by_file_matcher
-                .entry(f.file)
-                .or_insert_with(|| by_file.get(&f.file).and_then(|l| Scrubber::new(l))),
+    let groups = (of_resource
+        .into_iter()
+        .filter_map(|(ri, g)| Some((values.remove(&ri)?, g))))
+    .chain(
+        of_file
+            .into_iter()
+            .filter_map(|(file, g)| Some((by_file.remove(&file)?, g))),
+    );
+    for (mut list, group) in groups {
+        keep_quotable(
+            &mut list,
+            group
+                .iter()
+                .filter_map(|&i| findings.get(i))
+                .map(|f| f.message.as_str()),
+        );
+        let Some(scrubber) = Scrubber::new(&list) else {
+            continue;
         };
-        if let Some(clean) = scrubber.as_ref().and_then(|s| s.scrub(&f.message)) {
-            f.message = clean;
+        for &i in &group {
+            if let Some(f) = findings.get_mut(i) {
+                if let Some(clean) = scrubber.scrub(&f.message) {
+                    f.message = clean;
+                }
+            }
         }
     }
     Redactions { files: hidden }
@@ -249,6 +265,75 @@ fn decode_base64(value: &str) -> Option<String> {
         .decode(compact.as_bytes())
         .ok()?;
     String::from_utf8(bytes).ok()
+}
+
+/// Leaves in `values` only those that may occur in one of `messages`,
+/// deduplicated (order is irrelevant: the scrubber masks every stretch any
+/// value covers). A value longer than every message cannot be quoted by one:
+/// leaving it out keeps the matcher small (a flagged 5 MB `.env` value would
+/// make an automaton of hundreds of MB). Nor can a value with a 4-byte window
+/// that no message has: on a ConfigMap of 200,000 flagged keys, building the
+/// automaton of all their values cost more than testing each value's windows
+/// against a bitmap of the messages' windows (one pass over the messages).
+fn keep_quotable<'a>(values: &mut Vec<String>, messages: impl Iterator<Item = &'a str> + Clone) {
+    let longest = messages.clone().map(str::len).max().unwrap_or(0);
+    values.retain(|v| v.len() <= longest);
+    // A few values make a small automaton; the bitmap is for many.
+    if values.len() > 64 {
+        let windows = Windows::of(messages);
+        values.retain(|v| windows.may_hold(v));
+    }
+    values.sort_unstable();
+    values.dedup();
+}
+
+/// The 4-byte windows of some texts, hashed into a bitmap: a text whose
+/// windows are not all in it occurs in none of them (false positives only).
+struct Windows {
+    bits: Vec<u64>,
+    shift: u32,
+}
+
+impl Windows {
+    fn of<'a>(texts: impl Iterator<Item = &'a str> + Clone) -> Windows {
+        let bytes: usize = texts.clone().map(str::len).sum();
+        // About 8 bits per window: few false positives, and a bitmap of at
+        // most 4 MiB.
+        let log2 = (bytes.max(1) * 8)
+            .next_power_of_two()
+            .trailing_zeros()
+            .clamp(12, 25);
+        let mut w = Windows {
+            bits: vec![0; 1 << (log2 - 6)],
+            shift: 32 - log2,
+        };
+        for text in texts {
+            for win in text.as_bytes().windows(4) {
+                let h = w.hash(win);
+                if let Some(word) = w.bits.get_mut(h >> 6) {
+                    *word |= 1 << (h & 63);
+                }
+            }
+        }
+        w
+    }
+
+    fn hash(&self, win: &[u8]) -> usize {
+        let mut four = [0u8; 4];
+        four.copy_from_slice(win.get(..4).unwrap_or(&[0; 4]));
+        (u32::from_le_bytes(four).wrapping_mul(0x9E37_79B1) >> self.shift) as usize
+    }
+
+    /// Whether `text` may occur in one of the texts (always, for one shorter
+    /// than a window).
+    fn may_hold(&self, text: &str) -> bool {
+        text.as_bytes().windows(4).all(|win| {
+            let h = self.hash(win);
+            self.bits
+                .get(h >> 6)
+                .is_some_and(|word| word & (1 << (h & 63)) != 0)
+        })
+    }
 }
 
 /// Finds a list of secret values in messages in one pass per message.
@@ -645,6 +730,27 @@ mod tests {
             Some("«redacted» and «redacted»")
         );
         assert_eq!(scrub("nothing here", &vals), None);
+    }
+
+    #[test]
+    fn values_no_message_can_quote_are_left_out() {
+        let mut values: Vec<String> = (0..200).map(|i| format!("secret-value-{i:04}")).collect();
+        values.push("abc".to_string());
+        values.push("secret-value-0042".to_string());
+        let messages = [
+            "quotes secret-value-0042 here",
+            "and secret-value-0199, abc",
+        ];
+        keep_quotable(&mut values, messages.iter().copied());
+        // Every value a message quotes is kept (once); most others are not.
+        for v in ["secret-value-0042", "secret-value-0199", "abc"] {
+            assert_eq!(
+                values.iter().filter(|x| *x == v).count(),
+                1,
+                "{v}: {values:?}"
+            );
+        }
+        assert!(values.len() < 20, "{values:?}");
     }
 
     #[test]

@@ -391,7 +391,85 @@ literal_reasons(names, values) := {i: sprintf("its name suggests %s", [r]) |
 # named_reasons(names, values): {i: name_reason(names[i])} for the pairs whose name suggests a
 # secret and whose value is literal and does not echo the name: the second half of
 # literal_reason, without the credential formats.
-named_reasons(names, values) := {i: reasons[name] |
+named_reasons(names, values) := {} if {
+	# No name holds a word any pattern needs (a ConfigMap of innocent keys): one regex call.
+	one_line_strings_only(names)
+	not regex.match(_name_hint, concat("\n", names))
+} else := _one_line_named_reasons(names, values) if {
+	one_line_strings_only(names)
+} else := _named_reasons(names, values)
+
+# The same for names that are all strings without newline (a ConfigMap's keys): every name's
+# verdict is read off _name_codes by index, with no set or object of names built.
+_one_line_named_reasons(names, values) := {i: r |
+	some i, r in _unexcused(names, values)
+	not echoes_name(names[i], values[i])
+} if {
+	_may_echo(values)
+} else := _unexcused(names, values)
+
+# {i: name_reason(names[i])} for the names with a reason whose value is a string that
+# not_literal does not excuse. Usually no value could be excused (none matches
+# _non_literal_hint, one regex call over them all): then one loop over the names does.
+_unexcused(names, values) := {i: _name_patterns[j][1] |
+	some i, c in _name_codes(names)
+	j = _code_index[c]
+} if {
+	one_line_strings_only(values)
+	count(regex.find_n(_whole_lines(_non_literal_hint), concat("\n", values), 1)) == 0
+} else := {i: _name_patterns[j][1] |
+	codes = _name_codes(names)
+	suspects = [i | some i, c in codes; _code_index[c]]
+	excused = non_literals([values[i] | some i in suspects])
+	some i in suspects
+	j = _code_index[codes[i]]
+	value = values[i]
+	is_string(value)
+	not value in excused
+}
+
+# Whether a value may echo a name that has a reason: it would hold the name (case aside), and
+# with it a word of _name_hint (see _name_codes). Usually no value does, and no pair needs
+# echoes_name, a call per pair.
+_may_echo(values) if not one_line_strings_only(values)
+
+_may_echo(values) if {
+	one_line_strings_only(values)
+	regex.match(_name_hint, concat("\n", values))
+}
+
+# _name_codes(names): for names that are all strings without newline, an array aligned with
+# them: "#<j>" for a name whose name_reason is _name_patterns[j][1], anything else (not in
+# _code_index) for a name without one. The names' words, one per line as in
+# _one_line_name_reasons, are rewritten one pattern at a time, in order: the reference suffixes
+# first (to "#"), then each pattern of _name_patterns rewrites the lines it matches to its code,
+# which no later pattern matches; so the first pattern that matches a line decides it, as in
+# name_reason, in a dozen regex calls and no loop. Every pattern needs a word of _name_hint in
+# words(name), and the name then holds it too, in any case (words only inserts "_", lower-cases
+# and replaces other characters by "_"): _name_may_match needs no test of its own.
+_name_codes(names) := [] if {
+	count(names) == 0
+} else := split(coded, "\n") if {
+	ws = regex.replace(regex.replace(lower(regex.replace(concat("\n", names), `([a-z0-9])([A-Z])`, "${1}_${2}")), `[^a-z0-9\n]+`, "_"), `(?m)^_+|_+$`, "")
+	referring = regex.replace(ws, _whole_lines(_reference_suffix_pattern), "#")
+	coded = regex.replace(regex.replace(regex.replace(regex.replace(regex.replace(regex.replace(regex.replace(regex.replace(
+		referring,
+		_whole_lines(_name_patterns[0][0]), "#0"),
+		_whole_lines(_name_patterns[1][0]), "#1"),
+		_whole_lines(_name_patterns[2][0]), "#2"),
+		_whole_lines(_name_patterns[3][0]), "#3"),
+		_whole_lines(_name_patterns[4][0]), "#4"),
+		_whole_lines(_name_patterns[5][0]), "#5"),
+		_whole_lines(_name_patterns[6][0]), "#6"),
+		_whole_lines(_name_patterns[7][0]), "#7")
+}
+
+_code_index := {"#0": 0, "#1": 1, "#2": 2, "#3": 3, "#4": 4, "#5": 5, "#6": 6, "#7": 7}
+
+# The whole lines in which pattern matches (pattern unable to match a newline).
+_whole_lines(pattern) := concat("", ["(?m)^.*(?:", pattern, ").*$"])
+
+_named_reasons(names, values) := {i: reasons[name] |
 	reasons = name_reasons(names)
 	suspects = [i | some i, n in names; reasons[n]]
 	excused = non_literals([values[i] | some i in suspects])

@@ -229,6 +229,44 @@ test_literal_reasons_agree if {
 	secrets.literal_reasons(names, values) == expected
 }
 
+# named_reasons of names that are all one-line strings: names read off _name_codes, with and
+# without values that could be excused or echo a name.
+_one_line_batch_names := [n | some n in _batch_names; not contains(n, "\n")]
+
+test_name_codes_agree if {
+	names := _one_line_batch_names
+	codes := secrets._name_codes(names)
+	count(codes) == count(names)
+	{i: r | some i, c in codes; r := secrets._name_patterns[secrets._code_index[c]][1]} == {i: r | some i, n in names; r := secrets.name_reason(n)}
+	secrets._name_codes([]) == []
+	secrets._name_codes([""]) == [""]
+}
+
+test_named_reasons_agree_on_one_line_names if {
+	names := [n | some n in _one_line_batch_names; some _ in _batch_values]
+	values := [v | some _ in _one_line_batch_names; some v in _batch_values]
+	expected := {i: r |
+		some i, n in names
+		r := secrets.name_reason(n)
+		v := values[i]
+		is_string(v)
+		not secrets.not_literal(v)
+		not secrets.echoes_name(n, v)
+	}
+	count(expected) > 20
+	secrets.named_reasons(names, values) == expected
+	# Values that none could excuse or echo (the shortcuts), and values that all echo.
+	plain := [sprintf("v4lue-%d-x", [i]) | some i, _ in _one_line_batch_names]
+	secrets.named_reasons(_one_line_batch_names, plain) == {i: r | some i, n in _one_line_batch_names; r := secrets.name_reason(n)}
+	echoes := [sprintf("%s_VAL", [n]) | some n in _one_line_batch_names]
+	secrets.named_reasons(_one_line_batch_names, echoes) == {i: r |
+		some i, n in _one_line_batch_names
+		r := secrets.name_reason(n)
+		not secrets.not_literal(echoes[i])
+		not secrets.echoes_name(n, echoes[i])
+	}
+}
+
 # scan_text, line by line as it was written before it judged all lines at once.
 _line_hit_alone(line, n) := {"line": n, "key": "", "reason": sprintf("looks like %s", [kind])} if {
 	kind := secrets.credential_kind(line)

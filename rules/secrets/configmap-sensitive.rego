@@ -34,8 +34,9 @@ _binary_data := d if {
 	is_object(d)
 } else := {}
 
-# The verdict on every one-line value, judged together with its key: computed once per
-# ConfigMap, all keys at once (a ConfigMap may have millions of keys; see the secrets library).
+# The verdict on every one-line value, judged together with its key, by key: all keys at once
+# (a ConfigMap may have millions of keys; see the secrets library). Only a value with lines
+# worth scanning needs it (_single_line_hit); the findings read the verdicts by index.
 _one_line_reasons := {keys[i]: reason |
 	keys = _one_line_pairs[0]
 	some i, reason in secrets.literal_reasons(keys, _one_line_pairs[1])
@@ -56,13 +57,40 @@ _one_line_pairs := [[k | some k, _ in _data], vs] if {
 # key per path are distinct anyway.
 deny := array.concat(_one_line_findings, [f | some f in _other_findings])
 
-# A one-line value: judged together with its key.
-_one_line_findings := [finding |
-	some key, reason in _one_line_reasons
-	value = _data[key]
-	not secrets.allowed(_rule_id, key, value)
+# A one-line value: judged together with its key. Usually no allow list is set for the rule,
+# and then no key needs secrets.allowed.
+_one_line_findings := fs if {
+	not _may_allow
+	fs = _one_line_candidates
+} else := [f |
+	some f in _one_line_candidates
+	key = f.path[1]
+	not secrets.allowed(_rule_id, key, _data[key])
+]
+
+_may_allow if data.kubeward.config.params[_rule_id].allowed_names
+
+_may_allow if data.kubeward.config.params[_rule_id].allowed_values
+
+# The one-line findings before the allow lists, one sprintf each (`%q` is k8s.quote for a
+# string key). Usually no value has a credential's shape: then every reason is the key's, and
+# named_reasons gives it without literal_reasons building "its name suggests ..." phrases.
+_one_line_candidates := [finding |
+	keys = _one_line_pairs[0]
+	some i, reason in secrets.named_reasons(keys, _one_line_pairs[1])
+	key = keys[i]
 	finding = {
-		"msg": sprintf("%s stores a credential in plain text under key %s (%s)", [data.kubeward.lib.k8s.describe, k8s.quote(key), _key_phrase(reason)]),
+		"msg": sprintf("%s stores a credential in plain text under key %q (the key suggests %s)", [data.kubeward.lib.k8s.describe, key, reason]),
+		"path": ["data", key],
+	}
+] if {
+	count(secrets.credential_kinds(_one_line_pairs[1])) == 0
+} else := [finding |
+	keys = _one_line_pairs[0]
+	some i, reason in secrets.literal_reasons(keys, _one_line_pairs[1])
+	key = keys[i]
+	finding = {
+		"msg": sprintf("%s stores a credential in plain text under key %q (%s)", [data.kubeward.lib.k8s.describe, key, _key_phrase(reason)]),
 		"path": ["data", key],
 	}
 ]

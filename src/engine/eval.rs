@@ -407,9 +407,13 @@ pub(crate) fn applies_to(kinds: &[String], kind: &str, pod_kinds: &[String]) -> 
     })
 }
 
-/// `g<N> contains [<rule index>, finding]` for every rule of group N: one
+/// `g<N> contains [<rule index>, deny]` for every rule of group N: one
 /// `eval_rule` per resource evaluates exactly the rules that apply, and shared
-/// helpers (`data.kubeward.lib.pods`) are computed once per call.
+/// helpers (`data.kubeward.lib.pods`) are computed once per call. Each rule's
+/// whole `deny` is one element, not each finding: a set of `[i, finding]`
+/// pairs inserted every finding into a set, comparing finding objects, a
+/// tenth of the time of a ConfigMap with 200,000 findings
+/// ([`Evaluator::collect_group`] gives the findings in the set's order).
 fn dispatch_module(rules: &[Rule], groups: &[Vec<usize>], active: &[bool]) -> String {
     let mut src = String::from("package kubeward.dispatch\n\nimport rego.v1\n\nready := true\n\n");
     for (g, members) in groups.iter().enumerate() {
@@ -426,7 +430,7 @@ fn group_source(rules: &[Rule], g: usize, members: &[usize]) -> String {
     for &i in members {
         let _ = writeln!(
             src,
-            "g{g} contains [{i}, f] if {{\n\tsome f in data.{}.deny\n}}\n",
+            "g{g} contains [{i}, d] if {{\n\td = data.{}.deny\n}}\n",
             rules[i].meta.package
         );
     }
@@ -857,11 +861,14 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// The findings of a group's `[rule index, deny]` pairs, rule by rule,
+    /// each rule's findings in set order (sorted, distinct), as the dispatch
+    /// module's former set of `[i, finding]` pairs gave them.
     fn collect_group(&self, v: &Value) -> Vec<RawFinding> {
         let mut out = Vec::new();
         for pair in iter_values(v) {
             let Ok(items) = pair.as_array() else { continue };
-            let (Some(idx), Some(f)) = (items.first(), items.get(1)) else {
+            let (Some(idx), Some(deny)) = (items.first(), items.get(1)) else {
                 continue;
             };
             let Some(i) = idx.as_u64().ok().map(|i| i as usize) else {
@@ -870,7 +877,9 @@ impl<'p> Evaluator<'p> {
             let Some(rule) = self.plan.rules.get(i).filter(|_| self.plan.reports(i)) else {
                 continue;
             };
-            out.push(parse_finding(Some(i), &rule.meta.id, f));
+            for f in as_set(deny) {
+                out.push(parse_finding(Some(i), &rule.meta.id, f));
+            }
         }
         out
     }
@@ -998,6 +1007,26 @@ fn iter_values(v: &Value) -> Box<dyn Iterator<Item = &Value> + '_> {
         Value::Array(a) => Box::new(a.iter()),
         _ => Box::new(std::iter::empty()),
     }
+}
+
+/// The elements of a rule's `deny` as `some f in deny` gives them, in set
+/// order without duplicates. A set is already; an array (a rule may build
+/// `deny` as one to skip the set inserts) usually is too, which one pass
+/// tells, and is sorted only when not; an object's values likewise.
+fn as_set(deny: &Value) -> Box<dyn Iterator<Item = &Value> + '_> {
+    let items: Vec<&Value> = match deny {
+        Value::Set(s) => return Box::new(s.iter()),
+        Value::Array(a) => a.iter().collect(),
+        Value::Object(o) => o.values().collect(),
+        _ => return Box::new(std::iter::empty()),
+    };
+    if items.windows(2).all(|w| w[0] < w[1]) {
+        return Box::new(items.into_iter());
+    }
+    let mut items = items;
+    items.sort();
+    items.dedup();
+    Box::new(items.into_iter())
 }
 
 /// Validates a rule's output at the boundary: `{msg, path, severity?}`. A bad

@@ -84,10 +84,15 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
 /// bidi overrides raw, and JSON reports are often printed to a terminal or a
 /// CI log: those are written as `\uNNNN` escapes, which decode to the same text.
 pub fn write_pretty<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(&mut *out, Inert(PrettyFormatter::new()));
+    // A buffer of a known type: the serializer's many small writes (a quote,
+    // an indent) are inlined copies instead of calls through `dyn Write`.
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
+    let mut ser =
+        serde_json::Serializer::with_formatter(&mut buffered, Inert(PrettyFormatter::new()));
     // `from`, not `other`: keeps the I/O error kind, so a closed pipe stays one.
     value.serialize(&mut ser).map_err(io::Error::from)?;
-    writeln!(out)
+    writeln!(buffered)?;
+    buffered.flush()
 }
 
 /// serde_json's pretty layout, with string contents passed through
@@ -98,7 +103,14 @@ struct Inert<'a>(PrettyFormatter<'a>);
 /// terminal-active characters it left raw as `\uNNNN` (a surrogate pair for an
 /// astral character, though none is in the set today).
 fn write_inert<W: ?Sized + Write>(w: &mut W, fragment: &str) -> io::Result<()> {
-    let mut rest = fragment;
+    // Every such character is U+007F or above: the ASCII text before the
+    // first one is written without decoding characters (usually all of it).
+    let plain = fragment
+        .bytes()
+        .position(|b| b >= 0x7F)
+        .unwrap_or(fragment.len());
+    let (head, mut rest) = fragment.split_at_checked(plain).unwrap_or(("", fragment));
+    w.write_all(head.as_bytes())?;
     while let Some((i, c)) = rest.char_indices().find(|&(_, c)| is_unsafe_beyond_c0(c)) {
         let (head, tail) = rest.split_at(i);
         w.write_all(head.as_bytes())?;
