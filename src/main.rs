@@ -62,7 +62,8 @@ fn rules_dir() -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
-/// The library's settings from the command line (and `KUBEWARD_RULES_DIR`).
+/// The library's settings from the command line and the environment
+/// (`KUBEWARD_RULES_DIR`, `KUBEWARD_ENGINE`, `KUBEWARD_PROGRAMS`).
 fn settings_of(cli: &LintArgs, stdin: Option<Vec<u8>>) -> kubeward::Settings {
     kubeward::Settings {
         paths: cli.paths.clone(),
@@ -104,6 +105,10 @@ fn settings_of(cli: &LintArgs, stdin: Option<Vec<u8>>) -> kubeward::Settings {
         },
         follow_symlinks: cli.follow,
         rules_dir: rules_dir(),
+        engine: kubeward::engine::EngineOptions::from_env_values(
+            std::env::var("KUBEWARD_ENGINE").ok().as_deref(),
+            std::env::var("KUBEWARD_PROGRAMS").ok().as_deref(),
+        ),
     }
 }
 

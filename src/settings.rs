@@ -42,6 +42,8 @@ pub struct Settings {
     /// Rules read from this directory (laid out as `rules/`) instead of the
     /// ones built into the binary (`KUBEWARD_RULES_DIR`, for rule authors).
     pub rules_dir: Option<PathBuf>,
+    /// How the bundled rules are evaluated (engine, compiled programs).
+    pub engine: crate::engine::EngineOptions,
 }
 
 impl Default for Settings {
@@ -64,6 +66,7 @@ impl Default for Settings {
             project_context: false,
             cache_dir: None,
             rules_dir: None,
+            engine: crate::engine::EngineOptions::default(),
         }
     }
 }

@@ -107,3 +107,27 @@ fn removing_implied_findings_does_not_unmask_secrets() {
         );
     }
 }
+
+/// The rule programs a linter's first run compiles serve its later runs: an
+/// editor server must not compile them on every keystroke.
+#[test]
+fn a_linter_compiles_its_programs_once() {
+    let linter = linter();
+    let memory = linter
+        .settings()
+        .engine
+        .memory
+        .clone()
+        .expect("a linter keeps its programs");
+    assert!(memory.is_empty());
+    linter.lint_text("a.yaml", PRIVILEGED).expect("a run");
+    let compiled = memory.len();
+    assert!(compiled > 0, "the first run compiles the programs it uses");
+    for _ in 0..3 {
+        let outcome = linter.lint_text("a.yaml", PRIVILEGED).expect("a run");
+        assert!(outcome
+            .active()
+            .any(|f| f.rule == "pod-security/privileged"));
+    }
+    assert_eq!(memory.len(), compiled, "later runs compile nothing");
+}

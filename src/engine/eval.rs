@@ -63,6 +63,10 @@ pub struct Plan {
     /// has no cache directory (`--no-cache`, a library caller's default),
     /// the rules are not the binary's own, or `KUBEWARD_PROGRAMS=compile`.
     cache: Option<programs::Cache>,
+    /// Programs this process already has (a `Linter`'s runs share them).
+    memory: Option<programs::Memory>,
+    /// The engine the run is held to, if any.
+    force: Option<super::EngineKind>,
     /// `data.kubeward.tables`, parsed once per run.
     tables_value: OnceLock<Result<Value, (String, String)>>,
     /// How long the rules may spend on one resource (a group, then each rule
@@ -119,16 +123,16 @@ const WIDEN_MAX_BYTES: usize = 256 << 10;
 /// the RVM), and pays off over many (bulk: 6.5 s -> 3.4 s wall).
 const RVM_MIN_RESOURCES: usize = 64;
 
-/// Which engine evaluates the bundled rules: `KUBEWARD_ENGINE=rvm` or
-/// `interpreter` forces one (tests and measurements), otherwise the size of
+/// Which engine evaluates the bundled rules: `force` (`KUBEWARD_ENGINE=rvm`
+/// or `interpreter`, for tests and measurements) holds the run to one, otherwise the size of
 /// the run decides (`preferred`: the programs are cached, or compiled once
 /// for the next runs, or the input is large). User policies always run on
 /// the interpreter: their rules are not written around the RVM's bugs.
-fn rvm_enabled(resources: usize, preferred: bool) -> bool {
-    match std::env::var("KUBEWARD_ENGINE").as_deref() {
-        Ok("rvm") => true,
-        Ok("interpreter") => false,
-        _ => preferred || resources >= RVM_MIN_RESOURCES,
+fn rvm_enabled(resources: usize, preferred: bool, force: Option<super::EngineKind>) -> bool {
+    match force {
+        Some(super::EngineKind::Rvm) => true,
+        Some(super::EngineKind::Interpreter) => false,
+        None => preferred || resources >= RVM_MIN_RESOURCES,
     }
 }
 
@@ -239,6 +243,8 @@ impl Plan {
             reported: vec![true; rules_len],
             index_key: catalog.digest.map(|d| programs::key(d, PRECOMPUTE_RULE)),
             cache: None,
+            memory: None,
+            force: None,
             tables_value: OnceLock::new(),
             timeout: super::DEFAULT_TIMEOUT,
             large_input: false,
@@ -263,20 +269,23 @@ impl Plan {
         pod_kinds: &[String],
         data: Value,
         (resources, input_bytes): (usize, usize),
-        cache_dir: Option<&std::path::Path>,
+        (cache_dir, options): (Option<&std::path::Path>, &super::EngineOptions),
     ) -> Plan {
+        let keep = !options.no_program_cache;
         let cache = catalog
             .digest
             .zip(cache_dir)
-            .filter(|_| use_cached_programs())
+            .filter(|_| keep)
             .map(|(digest, dir)| programs::Cache::new(dir, digest));
+        let memory = options.memory.clone().filter(|_| keep);
+        let stored = cache.is_some() || memory.is_some();
         let bundled = || catalog.rules.iter().filter(|r| !r.user);
         // `enabled` asks every file's config: only small runs ask it twice.
         let widen = resources < RVM_MIN_RESOURCES
             && input_bytes <= WIDEN_MAX_BYTES
             && pod_kinds.is_empty()
-            && cache.is_some()
-            && std::env::var_os("KUBEWARD_ENGINE").is_none()
+            && stored
+            && options.force.is_none()
             && bundled().all(|r| r.meta.enabled || !enabled(r))
             && bundled().any(&enabled);
         if !widen {
@@ -284,13 +293,44 @@ impl Plan {
             plan.large_input = input_bytes > WIDEN_MAX_BYTES;
             plan.evaluated = resources;
             plan.cache = cache;
+            plan.memory = memory;
+            plan.force = options.force;
             return plan;
         }
         let mut plan = Plan::new(catalog, |r| r.meta.enabled, pod_kinds, data);
         plan.reported = plan.rules.iter().map(&enabled).collect();
         plan.evaluated = resources;
         plan.cache = cache;
+        plan.memory = memory;
+        plan.force = options.force;
         plan
+    }
+
+    /// The stored program under `key` (entry point `entry`): from memory,
+    /// else from the cache directory; None: it must be compiled.
+    fn stored_program(&self, key: Option<programs::Key>, entry: &str) -> Option<Arc<Program>> {
+        let key = key?;
+        if let Some(p) = self.memory.as_ref().and_then(|m| m.get(key)) {
+            return Some(p);
+        }
+        let p = self.cache.as_ref()?.load(key, entry)?;
+        if let Some(m) = &self.memory {
+            m.put(key, p.clone());
+        }
+        Some(p)
+    }
+
+    /// Keeps a program compiled under `key` for the next runs.
+    fn keep_program(&self, key: Option<programs::Key>, program: &Arc<Program>) {
+        let Some(key) = key else {
+            return;
+        };
+        if let Some(m) = &self.memory {
+            m.put(key, program.clone());
+        }
+        if let Some(c) = &self.cache {
+            c.store(key, program);
+        }
     }
 
     /// Whether the run index is worth computing: the inventory is large, and
@@ -326,7 +366,7 @@ impl Plan {
     /// Whether the run's programs are cached (or compiled once and cached
     /// for the next runs): small runs then use the RVM too.
     fn cached_programs(&self) -> bool {
-        self.cache.is_some() && self.keys.iter().all(Option::is_some)
+        (self.cache.is_some() || self.memory.is_some()) && self.keys.iter().all(Option::is_some)
     }
 
     /// The constant tables as `data.kubeward.tables`; Err((path, message))
@@ -479,17 +519,14 @@ fn vm_data(plan: &Plan, tables: &Value, precomputed: Option<&Value>) -> Value {
 /// here and left for the caller; None when it does not compile or fails.
 fn precompute_rvm(plan: &Plan, tables: &Value, engine: &mut Option<Engine>) -> Option<Value> {
     let _span = super::profile::Span::new("engine: run index (RVM)");
-    let cache = plan.cache.as_ref().zip(plan.index_key);
-    let program = match cache.and_then(|(c, key)| c.load(key, PRECOMPUTE_RULE)) {
+    let program = match plan.stored_program(plan.index_key, PRECOMPUTE_RULE) {
         Some(p) => p,
         None => {
             if engine.is_none() {
                 *engine = Some(build_engine(plan, tables).ok()?);
             }
             let program = compile_entry(engine.as_mut()?, PRECOMPUTE_RULE).ok()?;
-            if let Some((c, key)) = cache {
-                c.store(key, &program);
-            }
+            plan.keep_program(plan.index_key, &program);
             program
         }
     };
@@ -600,7 +637,11 @@ impl<'p> Evaluator<'p> {
         let tables = plan.tables()?.clone();
         let resources = inventory_len(&plan.data);
         let needs_index = plan.needs_index();
-        let rvm = rvm_enabled(resources, plan.cached_programs() || plan.large_input);
+        let rvm = rvm_enabled(
+            resources,
+            plan.cached_programs() || plan.large_input,
+            plan.force,
+        );
         let profile = super::profile::Profile::when_enabled();
         // The run index is computed once, by the first worker: with its RVM
         // program when the run uses the RVM, else on an engine of its own
@@ -762,17 +803,12 @@ impl<'p> Evaluator<'p> {
         let plan = self.plan;
         let program = plan.programs.get(group)?.get_or_init(|| {
             let entry = format!("data.kubeward.dispatch.g{group}");
-            let cache = plan
-                .cache
-                .as_ref()
-                .zip(plan.keys.get(group).copied().flatten());
-            if let Some(p) = cache.and_then(|(c, key)| c.load(key, &entry)) {
+            let key = plan.keys.get(group).copied().flatten();
+            if let Some(p) = plan.stored_program(key, &entry) {
                 return Some(p);
             }
             let program = compile_program(self.engine()?, group)?;
-            if let Some((c, key)) = cache {
-                c.store(key, &program);
-            }
+            plan.keep_program(key, &program);
             Some(program)
         });
         new_vm(program.clone()?, self.vm_data.clone(), plan.timeout)
@@ -940,13 +976,6 @@ fn new_vm(
     Some(vm)
 }
 
-/// `KUBEWARD_PROGRAMS=compile` neither reads nor writes the program cache
-/// (tests and measurements of the run-time compilation).
-fn use_cached_programs() -> bool {
-    static USE: OnceLock<bool> = OnceLock::new();
-    *USE.get_or_init(|| std::env::var("KUBEWARD_PROGRAMS").map_or(true, |v| v != "compile"))
-}
-
 /// `{"kubeward": {key: value}}`, for `add_data`.
 fn kubeward_data(key: &str, value: Value) -> Value {
     let mut kw = BTreeMap::new();
@@ -1107,7 +1136,7 @@ mod tests {
                 &[],
                 Value::new_object(),
                 (resources, bytes),
-                Some(cache.path()),
+                (Some(cache.path()), &Default::default()),
             );
             let i = p.rules.iter().position(|r| r.meta.id == off);
             // Small runs keep the switched-off rule in the plan (the cached
@@ -1131,7 +1160,14 @@ mod tests {
             assert!(ids.contains(&"pod-security/host-ipc"), "{ids:?}");
         }
         // Without a program cache, no widening.
-        let p = Plan::for_run(&catalog, enabled, &[], Value::new_object(), (1, 1000), None);
+        let p = Plan::for_run(
+            &catalog,
+            enabled,
+            &[],
+            Value::new_object(),
+            (1, 1000),
+            (None, &Default::default()),
+        );
         assert!(!p.rules.iter().any(|r| r.meta.id == off));
         // Opt-in rules are not in the default plan's programs: no widening.
         let opt_in = catalog
@@ -1146,7 +1182,7 @@ mod tests {
                 &[],
                 Value::new_object(),
                 (1, 1000),
-                Some(cache.path()),
+                (Some(cache.path()), &Default::default()),
             );
             assert!((0..p.rules.len()).all(|i| p.reports(i)));
         }

@@ -147,6 +147,33 @@ pub fn program(payload: &[u8], entry: &str) -> Option<Arc<Program>> {
     }
 }
 
+/// Programs compiled or read in this process, by key, shared by the runs of
+/// a [`crate::Linter`] (an editor server lints on every change: it compiles
+/// or reads each program once). Keys name the bundle and the group's source,
+/// so one store can serve any rules.
+#[derive(Debug, Clone, Default)]
+pub struct Memory(Arc<std::sync::Mutex<std::collections::HashMap<Key, Arc<Program>>>>);
+
+impl Memory {
+    pub fn get(&self, key: Key) -> Option<Arc<Program>> {
+        self.0.lock().ok()?.get(&key).cloned()
+    }
+
+    pub fn put(&self, key: Key, program: Arc<Program>) {
+        if let Ok(mut map) = self.0.lock() {
+            map.insert(key, program);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.lock().map_or(0, |m| m.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// The program cache of one rule bundle.
 #[derive(Debug, Clone)]
 pub struct Cache {

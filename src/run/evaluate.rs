@@ -118,7 +118,7 @@ pub fn bundled_plan(
         &crate::kinds::workload_kinds(&d.workloads),
         data,
         (loaded.resources.len(), input_bytes),
-        settings.cache_dir.as_deref(),
+        (settings.cache_dir.as_deref(), &settings.engine),
     );
     plan.timeout = settings.policies.timeout;
     plan.restrict_to_kinds(loaded.resources.iter().map(|r| r.id.kind.as_str()));

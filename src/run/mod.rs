@@ -59,6 +59,7 @@ impl From<config::ConfigError> for RunError {
 
 /// A linter with its rules loaded: build it once, then lint paths or text
 /// buffers as many times as needed (an editor server lints on every change).
+/// The rule programs its first runs compile are kept for all its runs.
 ///
 /// ```
 /// use kubeward::{Linter, Settings};
@@ -96,8 +97,13 @@ impl Linter {
     /// A linter with the bundled rules (or those of `settings.rules_dir`)
     /// and the options of `settings`; its `paths` are what [`Linter::lint`]
     /// lints.
-    pub fn new(settings: Settings) -> Result<Linter, RunError> {
+    pub fn new(mut settings: Settings) -> Result<Linter, RunError> {
         let catalog = Catalog::load(settings.rules_dir.as_deref())?;
+        // Every run of this linter reuses the programs the first ones compile
+        // (or read from the cache directory).
+        if settings.engine.memory.is_none() {
+            settings.engine.memory = Some(engine::programs::Memory::default());
+        }
         Ok(Linter { settings, catalog })
     }
 
