@@ -40,6 +40,7 @@ pub mod kinds;
 pub mod policy;
 pub mod policy_test;
 pub mod rules_builtin;
+pub mod schema;
 pub mod suggest;
 
 // Findings: where they point, what silences them, how they are reported.
