@@ -297,7 +297,8 @@ impl UserPolicies {
             &native_packages,
             &|p: &str| opts.selects_package(p),
         ));
-        let (templates, rules, notes, rejected) = gatekeeper::build(found.gatekeeper)?;
+        let (templates, rules, notes, rejected) =
+            gatekeeper::build(found.gatekeeper, &eval::check_template)?;
         out.templates = templates;
         out.rejected = rejected;
         out.rules.extend(rules);

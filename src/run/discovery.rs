@@ -4,7 +4,7 @@
 //! gives (target version, custom workloads).
 
 use super::configs::Configs;
-use super::{context, RunError};
+use super::RunError;
 use crate::config::Config;
 use crate::discover;
 use crate::engine::Catalog;
@@ -13,7 +13,7 @@ use crate::kinds::Workload;
 use crate::kube_version::DEFAULT_KUBE_VERSION;
 use crate::problem::Problem;
 use crate::settings::{ConfigChoice, Settings};
-use crate::{helm, limits};
+use crate::{config, helm, limits, project};
 use std::path::{Path, PathBuf};
 
 pub struct Discovery {
@@ -113,7 +113,7 @@ pub fn discover(settings: &Settings, catalog: &Catalog) -> Result<Discovery, Run
             },
         });
     }
-    let project_roots = context::roots(settings, &mut configs, catalog)?;
+    let project_roots = project_roots(settings, &mut configs, catalog)?;
     // Run-wide settings come from the first file's config.
     let primary = target_cfg.iter().flatten().next().copied();
     let primary_config = configs.get(primary);
@@ -169,6 +169,41 @@ pub fn discover(settings: &Settings, catalog: &Catalog) -> Result<Discovery, Run
         workloads,
         problems,
     })
+}
+
+/// The project roots whose inventory the run reads (see [`crate::project`]): none
+/// when the run is not asked for it; a root's config can switch it off.
+fn project_roots(
+    settings: &Settings,
+    configs: &mut Configs,
+    catalog: &Catalog,
+) -> Result<Vec<PathBuf>, RunError> {
+    if !settings.project_context {
+        return Ok(Vec::new());
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut kept = Vec::new();
+    for root in project::roots(settings, &cwd) {
+        // The root's own config decides (`project-context: false`); `--config`
+        // decides for every root, `--no-config` leaves it on.
+        let config = match &settings.config {
+            ConfigChoice::Disabled => None,
+            ConfigChoice::File(_) => Some(0),
+            // The root is the directory of its config, when it has one.
+            ConfigChoice::Discover => match config::in_dir(&root) {
+                Some(_) => configs.nearest_in_dir(&root, catalog)?,
+                None => None,
+            },
+        };
+        let on = config
+            .and_then(|i| configs.loaded.get(i))
+            .and_then(|c| c.project_context)
+            .unwrap_or(true);
+        if on {
+            kept.push(root);
+        }
+    }
+    Ok(kept)
 }
 
 /// The `helm template` runs for one chart: each `charts:` entry of its config
