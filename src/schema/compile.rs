@@ -109,8 +109,8 @@ impl Compiler {
             // Only annotations may stand beside a $ref (1.30's Status.details also says
             // x-kubernetes-list-type: atomic, which constrains nothing).
             let constrains = |(k, v): &(&String, &Value)| {
-                !ANNOTATIONS.contains(&k.as_str())
-                    && !(*k == "x-kubernetes-list-type" && v.as_str() == Some("atomic"))
+                let atomic = *k == "x-kubernetes-list-type" && v.as_str() == Some("atomic");
+                !ANNOTATIONS.contains(&k.as_str()) && !atomic
             };
             if let Some((k, _)) = obj.iter().filter(|(k, _)| *k != "$ref").find(constrains) {
                 return Err(CompileError(format!("{at}: {k} beside $ref")));
