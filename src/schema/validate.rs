@@ -57,24 +57,41 @@ pub fn validate(schema: &KindSchema, root: &Node) -> Vec<Violation> {
     w.out
 }
 
-struct Walker<'s> {
+struct Walker<'s, 'n> {
     schema: &'s KindSchema,
-    path: Vec<PathSeg>,
+    /// Borrowed from the tree while walking; made `PathSeg`s only for a violation.
+    path: Vec<Seg<'n>>,
     out: Vec<Violation>,
 }
 
-impl Walker<'_> {
+#[derive(Clone, Copy)]
+enum Seg<'n> {
+    Key(&'n str),
+    Index(usize),
+}
+
+impl<'n> Walker<'_, 'n> {
     fn report(&mut self, problem: Problem, span: Span, message: String) {
         self.out.push(Violation {
             problem,
-            path: self.path.clone(),
+            path: self.path_segs(),
             span,
             message,
         });
     }
 
+    fn path_segs(&self) -> Vec<PathSeg> {
+        self.path
+            .iter()
+            .map(|s| match s {
+                Seg::Key(k) => PathSeg::Key(k.to_string()),
+                Seg::Index(i) => PathSeg::Index(*i),
+            })
+            .collect()
+    }
+
     /// `node` against `t`; `span` is where to point for a problem of the value.
-    fn value(&mut self, t: &Type, node: &Node, span: Span, depth: usize) {
+    fn value(&mut self, t: &Type, node: &'n Node, span: Span, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
@@ -116,7 +133,7 @@ impl Walker<'_> {
         }
     }
 
-    fn object(&mut self, t: &Type, node: &Node, entries: &[Entry], depth: usize) {
+    fn object(&mut self, t: &Type, node: &'n Node, entries: &'n [Entry], depth: usize) {
         for name in t.required.iter() {
             if node.entry(name).is_none() {
                 let msg = format!("{} is missing required field {}", self.here(), quote(name));
@@ -139,7 +156,7 @@ impl Walker<'_> {
                 Additional::Schema(id) => Some(id),
                 _ => None,
             });
-            self.path.push(PathSeg::Key(e.key.clone()));
+            self.path.push(Seg::Key(&e.key));
             match child {
                 Some(id) => {
                     let ct = self.schema.ty(id);
@@ -152,17 +169,17 @@ impl Walker<'_> {
         }
     }
 
-    fn unknown(&mut self, t: &Type, e: &Entry) {
+    fn unknown(&mut self, t: &Type, e: &'n Entry) {
         self.path.pop();
         let mut msg = format!("unknown field {} in {}", quote(&e.key), self.owner(t));
-        self.path.push(PathSeg::Key(e.key.clone()));
+        self.path.push(Seg::Key(&e.key));
         if let Some(s) = did_you_mean(&e.key, t.property_names()) {
             msg.push_str(&format!("; did you mean {}?", quote(s)));
         }
         self.report(Problem::UnknownField, e.key_span, msg);
     }
 
-    fn array(&mut self, t: &Type, items: &[Node], depth: usize) {
+    fn array(&mut self, t: &Type, items: &'n [Node], depth: usize) {
         let item_type = t.items.map(|id| self.schema.ty(id));
         let unique = match t.list_type {
             Some(ListType::Map) if !t.list_map_keys.is_empty() => true,
@@ -171,12 +188,12 @@ impl Walker<'_> {
         };
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (i, item) in items.iter().enumerate() {
-            self.path.push(PathSeg::Index(i));
+            self.path.push(Seg::Index(i));
             if let Some(it) = item_type {
                 self.value(it, item, item.span, depth + 1);
             }
             if unique {
-                self.duplicate(t, item, i, &mut seen);
+                self.duplicate(t, item_type, item, i, &mut seen);
             }
             self.path.pop();
         }
@@ -184,8 +201,15 @@ impl Walker<'_> {
 
     /// A set or map list's entry equal (by value, by its map keys) to an earlier one,
     /// reported at the entry (at its key field when the list has one).
-    fn duplicate(&mut self, t: &Type, item: &Node, i: usize, seen: &mut HashMap<String, usize>) {
-        let Some(key) = list_key(t, item) else {
+    fn duplicate(
+        &mut self,
+        t: &Type,
+        item_type: Option<&Type>,
+        item: &'n Node,
+        i: usize,
+        seen: &mut HashMap<String, usize>,
+    ) {
+        let Some(key) = list_key(t, item_type, item) else {
             return;
         };
         let Some(&first) = seen.get(&key) else {
@@ -194,22 +218,18 @@ impl Walker<'_> {
         };
         let list = self.list_name();
         let map_list = t.list_type == Some(ListType::Map);
-        let what = if map_list {
-            "the same"
-        } else {
-            "the same value"
-        };
         let at = match &*t.list_map_keys {
             [one] if map_list => item.entry(one),
             _ => None,
         };
         let span = at.map_or(item.span, |e| e.value.span);
         if let Some(e) = at {
-            self.path.push(PathSeg::Key(e.key.clone()));
+            self.path.push(Seg::Key(&e.key));
         }
         let msg = format!(
-            "{} has {what} {key} as {list}[{first}]; the API rejects duplicate entries",
-            self.here()
+            "{} repeats {key} of {list}[{first}]; the list's entries must be unique{}",
+            self.here(),
+            if map_list { " by their keys" } else { "" }
         );
         self.report(Problem::InvalidValue, span, msg);
         if at.is_some() {
@@ -292,7 +312,7 @@ impl Walker<'_> {
     }
 
     /// Whether `node` passes at least one `oneOf` alternative (checked quietly).
-    fn one_of(&mut self, t: &Type, node: &Node, depth: usize) -> bool {
+    fn one_of(&mut self, t: &Type, node: &'n Node, depth: usize) -> bool {
         let mark = self.out.len();
         let schema = self.schema;
         let ok = t.one_of.iter().any(|&id| {
@@ -311,7 +331,7 @@ impl Walker<'_> {
         if self.path.is_empty() {
             "the resource".to_string()
         } else {
-            display_path(&self.path)
+            display_path(&self.path_segs())
         }
     }
 
@@ -328,8 +348,8 @@ impl Walker<'_> {
     fn list_name(&self) -> String {
         let end = self.path.len().saturating_sub(1);
         match self.path[..end].last() {
-            Some(PathSeg::Key(k)) => k.clone(),
-            _ => display_path(&self.path[..end]),
+            Some(Seg::Key(k)) => k.to_string(),
+            _ => display_path(&self.path_segs()[..end]),
         }
     }
 }
@@ -354,18 +374,23 @@ pub fn did_you_mean<'a>(name: &str, allowed: impl Iterator<Item = &'a str>) -> O
         .map(|(_, a)| a)
 }
 
-/// The identity of a set entry (its value) or a map list entry (its key fields' values).
-fn list_key(t: &Type, item: &Node) -> Option<String> {
+/// The identity of a set entry (its value) or a map list entry (its key fields' values; an
+/// optional key field may be unset, an entry without a required one has no identity: it is
+/// already a missing-required violation).
+fn list_key(t: &Type, item_type: Option<&Type>, item: &Node) -> Option<String> {
     if t.list_type == Some(ListType::Map) {
-        let parts: Vec<String> = t
-            .list_map_keys
-            .iter()
-            .map(|k| match item.get(k) {
-                Some(v) => format!("{k} {}", key_text(v)),
-                None => format!("{k} (unset)"),
-            })
-            .collect();
-        return matches!(item.kind, NodeKind::Map(_)).then(|| parts.join(", "));
+        if !matches!(item.kind, NodeKind::Map(_)) {
+            return None;
+        }
+        let mut parts = Vec::with_capacity(t.list_map_keys.len());
+        for k in t.list_map_keys.iter() {
+            match item.get(k) {
+                Some(v) => parts.push(format!("{k} {}", key_text(v))),
+                None if item_type.is_some_and(|it| it.is_required(k)) => return None,
+                None => parts.push(format!("{k} (unset)")),
+            }
+        }
+        return Some(parts.join(", "));
     }
     match &item.kind {
         NodeKind::Scalar(s) => Some(scalar_json(s).to_string()),

@@ -326,8 +326,8 @@ fn duplicate_list_map_keys_are_invalid_values() {
     );
     assert_eq!(
         msg,
-        "spec.template.spec.containers[1].name has the same name \"web\" as containers[0]; \
-         the API rejects duplicate entries"
+        "spec.template.spec.containers[1].name repeats name \"web\" of containers[0]; \
+         the list's entries must be unique by their keys"
     );
     // Ports are keyed by (containerPort, protocol): TCP and UDP on one port are two.
     clean(&deployment(
@@ -340,9 +340,23 @@ fn duplicate_list_map_keys_are_invalid_values() {
     ));
     assert_eq!(path, format!("{C}.ports[1]"));
     assert!(
-        msg.contains("the same containerPort 53, protocol \"TCP\" as ports[0]"),
+        msg.contains("repeats containerPort 53, protocol \"TCP\" of ports[0]"),
         "{msg}"
     );
+    // An optional key field may be unset (and then equal); an entry without a required one
+    // is only missing it.
+    let (_, path, msg) = one(&deployment(
+        "",
+        "        ports: [{containerPort: 53}, {containerPort: 53}]\n",
+    ));
+    assert_eq!(path, format!("{C}.ports[1]"));
+    assert!(
+        msg.contains("repeats containerPort 53, protocol (unset) of ports[0]"),
+        "{msg}"
+    );
+    let all = summary(&deployment("", "        ports: [{name: a}, {name: b}]\n"));
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert!(all.iter().all(|v| v.0 == Problem::MissingRequired));
 }
 
 #[test]
@@ -573,8 +587,8 @@ fn set_lists_reject_duplicates() {
         (
             Problem::InvalidValue,
             "metadata.finalizers[2]".into(),
-            "metadata.finalizers[2] has the same value \"a.io/x\" as finalizers[0]; \
-             the API rejects duplicate entries"
+            "metadata.finalizers[2] repeats \"a.io/x\" of finalizers[0]; \
+             the list's entries must be unique"
                 .into()
         )
     );
