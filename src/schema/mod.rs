@@ -14,7 +14,7 @@
 
 mod bundle;
 mod compile;
-mod quantity;
+mod formats;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub use compile::{compile, CompileError};
-pub use quantity::is_quantity;
+pub use formats::{is_base64, is_quantity, is_rfc3339};
 pub use types::{
     Additional, Format, KindSchema, ListType, Properties, Special, Type, TypeId, TypeSet,
 };

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::quantity::{is_base64, is_quantity};
+use super::formats::{is_base64, is_quantity, is_rfc3339};
 use super::types::{Additional, Format, KindSchema, ListType, Special, Type, TypeSet};
 use crate::finding::{display_path, PathSeg};
 use crate::yaml::{Entry, Node, NodeKind, Scalar, Span};
@@ -256,6 +256,14 @@ impl<'n> Walker<'_, 'n> {
                 let msg = format!("{} is not valid base64", self.here());
                 self.report(Problem::InvalidValue, span, msg);
             }
+            (Scalar::Str(v), Some(Format::DateTime)) if !is_rfc3339(v) => {
+                let msg = format!(
+                    "{} is not an RFC 3339 time such as \"2006-01-02T15:04:05Z\": {}",
+                    self.here(),
+                    describe_scalar(s)
+                );
+                self.report(Problem::InvalidValue, span, msg);
+            }
             (_, Some(f @ (Format::Int32 | Format::Int64))) if !in_range(s, f) => {
                 let bits = if *f == Format::Int32 { 32 } else { 64 };
                 let msg = format!(
@@ -326,10 +334,10 @@ impl<'n> Walker<'_, 'n> {
         ok
     }
 
-    /// The current field for messages: `spec.replicas`, or `the resource` at the top.
+    /// The current field for messages: `spec.replicas`, or the kind (`Deployment`) at the top.
     fn here(&self) -> String {
         if self.path.is_empty() {
-            "the resource".to_string()
+            self.schema.kind.clone()
         } else {
             display_path(&self.path_segs())
         }

@@ -293,6 +293,9 @@ fn nulls_pass_where_the_schema_allows_them() {
 
 #[test]
 fn missing_required_fields_are_reported_at_the_object() {
+    let (p, path, msg) = one("apiVersion: v1\nkind: Binding\nmetadata: {name: b}\n");
+    assert_eq!((p, path.as_str()), (Problem::MissingRequired, ""));
+    assert_eq!(msg, "Binding is missing required field \"target\"");
     let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  \
                 template:\n    spec:\n      containers:\n      - image: nginx\n";
     let all = summary(text);
@@ -420,7 +423,7 @@ fn the_top_level_must_be_an_object_and_odd_trees_do_not_panic() {
     }
     let loaded = crate::yaml::load("[1, 2]");
     let all = validate(&schema, &loaded.documents[0].root);
-    assert_eq!(all[0].message, "the resource must be an object, got a list");
+    assert_eq!(all[0].message, "Deployment must be an object, got a list");
     assert!(all[0].path.is_empty());
     // Deep nesting inside a recursive schema (a CRD's JSONSchemaProps) is walked to a
     // bound: a typo 5 levels down is found, 400 levels down it is not looked at.
@@ -577,6 +580,25 @@ spec:
           - secret: {name: api-tls}
           - serviceAccountToken: {path: token, expirationSeconds: 3600, audience: api}
 "#;
+
+#[test]
+fn times_must_be_rfc3339() {
+    let with = |t: &str| {
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  creationTimestamp: {t}\n")
+    };
+    clean(&with("\"2024-05-01T10:00:00Z\""));
+    clean(&with("2024-05-01T10:00:00.5+02:00"));
+    let (p, path, msg) = one(&with("2024-05-01"));
+    assert_eq!(
+        (p, path.as_str()),
+        (Problem::InvalidValue, "metadata.creationTimestamp")
+    );
+    assert_eq!(
+        msg,
+        "metadata.creationTimestamp is not an RFC 3339 time such as \"2006-01-02T15:04:05Z\": \
+         a string \"2024-05-01\""
+    );
+}
 
 #[test]
 fn set_lists_reject_duplicates() {
