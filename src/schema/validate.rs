@@ -41,6 +41,8 @@ pub struct Violation {
 /// `JSONSchemaProps`) with an equally deep document gets here, and is not walked further.
 const MAX_DEPTH: usize = 256;
 
+const EMBEDDED: &[&str] = &["apiVersion", "kind", "metadata"];
+
 /// Validates document `root` against `schema`, strictly (keys outside an object's
 /// `properties` are unknown unless the schema allows more). The top level's `apiVersion`
 /// and `kind` are not checked: the schema was looked up by them. Violations come in
@@ -162,6 +164,9 @@ impl<'n> Walker<'_, 'n> {
                     let ct = self.schema.ty(id);
                     self.value(ct, &e.value, e.value.span, depth + 1);
                 }
+                // An embedded resource (CRDs) has its own apiVersion, kind and metadata
+                // whether or not its schema lists them.
+                None if t.embedded_resource && EMBEDDED.contains(&e.key.as_str()) => {}
                 None if strict => self.unknown(t, e),
                 None => {}
             }

@@ -615,3 +615,159 @@ fn set_lists_reject_duplicates() {
         )
     );
 }
+
+/// A schema compiled from inline definitions (CRD-style keywords the built-in schemas do
+/// not use).
+fn custom(defs: &[(&str, &str)]) -> KindSchema {
+    let find = |name: &str| defs.iter().find(|(n, _)| *n == name).map(|(_, j)| *j);
+    let (types, roots) = compile(&[defs[0].0], &find).expect("compiles");
+    KindSchema {
+        version: V,
+        api_version: "example.com/v1".into(),
+        kind: "Widget".into(),
+        definition: defs[0].0.into(),
+        types,
+        root: roots[0],
+    }
+}
+
+fn custom_summary(schema: &KindSchema, text: &str) -> Vec<(Problem, String, String)> {
+    let loaded = crate::yaml::load(text);
+    validate(schema, &loaded.documents[0].root)
+        .into_iter()
+        .map(|v| (v.problem, display_path(&v.path), v.message))
+        .collect()
+}
+
+#[test]
+fn crd_style_keywords() {
+    let s = custom(&[(
+        "w",
+        r#"{"type":"object","properties":{
+            "apiVersion":{"type":"string"},"kind":{"type":"string"},
+            "closed":{"type":"object","additionalProperties":false},
+            "open":{"type":"object","properties":{"a":{"type":"string"}},"additionalProperties":true},
+            "keep":{"type":"object","properties":{"a":{"type":"string"}},"x-kubernetes-preserve-unknown-fields":true},
+            "port":{"x-kubernetes-int-or-string":true},
+            "size":{"type":"string","format":"quantity"},
+            "mode":{"type":"string","enum":["fast","slow"]},
+            "either":{"oneOf":[{"type":"string"},{"type":"boolean"}]},
+            "inner":{"type":"object","x-kubernetes-embedded-resource":true,
+                     "properties":{"spec":{"type":"object"}}}
+        }}"#,
+    )]);
+    let good = "apiVersion: example.com/v1\nkind: Widget\nclosed: {}\nopen: {a: x, b: 1}\n\
+                keep: {a: x, z: [1]}\nport: http\nsize: 2Gi\nmode: fast\neither: true\n\
+                inner: {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {}}\n";
+    assert_eq!(custom_summary(&s, good), vec![]);
+    let bad = "apiVersion: example.com/v1\nkind: Widget\nclosed: {x: 1}\nport: 1.5\n\
+               size: 2GB\nmode: medium\neither: 3\ninner: {other: 1}\n";
+    assert_eq!(
+        custom_summary(&s, bad),
+        vec![
+            (
+                Problem::UnknownField,
+                "closed.x".into(),
+                "unknown field \"x\" in closed".into()
+            ),
+            (
+                Problem::InvalidType,
+                "port".into(),
+                "port must be an integer or a string, got a number 1.5".into()
+            ),
+            (
+                Problem::InvalidValue,
+                "size".into(),
+                "size is not a valid quantity: a string \"2GB\" (examples: \"500m\", \"1Gi\", \"2\")"
+                    .into()
+            ),
+            (
+                Problem::InvalidValue,
+                "mode".into(),
+                "mode must be one of \"fast\", \"slow\", got a string \"medium\"".into()
+            ),
+            (
+                Problem::InvalidType,
+                "either".into(),
+                "either matches none of its allowed forms".into()
+            ),
+            (
+                Problem::UnknownField,
+                "inner.other".into(),
+                "unknown field \"other\" in inner".into()
+            ),
+        ]
+    );
+}
+
+/// Every built-in kind's schema against documents of other kinds and odd shapes: many
+/// mismatches, no panic.
+#[test]
+fn every_kind_takes_any_document_without_panicking() {
+    let texts = [
+        REALISTIC.to_string(),
+        deployment("      hostNetwork: [1]\n", "        resources: 3\n        ports: x\n"),
+        "apiVersion: v1\nkind: X\nmetadata: [1]\nspec: {a: {b: {c: [null, ~, 1.5, yes]}}}\n"
+            .to_string(),
+        "apiVersion: v1\nkind: X\nspec: 18446744073709551615\nstatus: {conditions: [1, 1, {}, {}]}\n"
+            .to_string(),
+    ];
+    let docs: Vec<_> = texts
+        .iter()
+        .flat_map(|t| {
+            let loaded = crate::yaml::load(t);
+            assert!(loaded.issues.is_empty(), "{t}: {:?}", loaded.issues);
+            loaded.documents
+        })
+        .collect();
+    assert_eq!(docs.len(), texts.len());
+    for (api, kind) in kinds(V) {
+        let s = lookup(V, api, kind).expect("looks up");
+        for d in &docs {
+            for v in validate(&s, &d.root) {
+                assert!(!v.message.is_empty());
+            }
+        }
+    }
+}
+
+/// The loader rejects `.inf` and `.nan` (JSON has no such numbers); a tree built otherwise
+/// gets an invalid value, not a panic.
+#[test]
+fn non_finite_numbers_are_invalid_values() {
+    use crate::yaml::{Entry, Node, NodeKind, Scalar, Span};
+    let scalar = |s| Node {
+        kind: NodeKind::Scalar(s),
+        span: Span::new(0, 0),
+    };
+    let entry = |key: &str, value| Entry {
+        key: key.into(),
+        key_span: Span::new(0, 0),
+        value,
+    };
+    let root = Node {
+        kind: NodeKind::Map(vec![
+            entry("spec", scalar(Scalar::Float(f64::NAN))),
+            entry("status", scalar(Scalar::Float(f64::INFINITY))),
+        ]),
+        span: Span::new(0, 0),
+    };
+    let s = lookup(V, "apps/v1", "Deployment").expect("built in");
+    let messages: Vec<_> = validate(&s, &root)
+        .into_iter()
+        .map(|v| (v.problem, v.message))
+        .collect();
+    assert_eq!(
+        messages,
+        vec![
+            (
+                Problem::InvalidValue,
+                "spec is a NaN, which JSON cannot hold".into()
+            ),
+            (
+                Problem::InvalidValue,
+                "status is an infinity, which JSON cannot hold".into()
+            ),
+        ]
+    );
+}
