@@ -14,17 +14,23 @@
 
 mod bundle;
 mod compile;
+mod formats;
 #[cfg(test)]
 mod tests;
 mod types;
+mod validate;
+#[cfg(test)]
+mod validate_tests;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub use compile::{compile, CompileError};
+pub use formats::{is_base64, is_quantity, is_rfc3339};
 pub use types::{
     Additional, Format, KindSchema, ListType, Properties, Special, Type, TypeId, TypeSet,
 };
+pub use validate::{did_you_mean, validate, Problem, Violation};
 
 /// The Kubernetes minor versions bundled, oldest first (empty if the bundle is corrupt).
 pub fn versions() -> &'static [(u32, u32)] {
