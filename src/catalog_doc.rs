@@ -37,7 +37,7 @@ pub fn rule_infos(catalog: &Catalog) -> Vec<RuleInfo<'_>> {
         .chain(BUILTIN.iter().map(|b| RuleInfo {
             id: b.id,
             severity: b.severity.as_str(),
-            enabled: true,
+            enabled: !b.opt_in,
             title: b.title,
             pss: None,
             kinds: vec!["*"],
@@ -74,8 +74,12 @@ pub fn explain(catalog: &Catalog, id: &str) -> Option<String> {
         return Some(explain_rule(&rule.meta, &implies(catalog, id)));
     }
     let b = BUILTIN.iter().find(|b| b.id == id)?;
+    let kind = match b.opt_in {
+        true => "built in, opt-in: `--only` or a config enables it",
+        false => "built into the loader",
+    };
     Some(format!(
-        "{}  ({}, built into the loader)\n\n{}\n\nHow to fix: {}\n",
+        "{}  ({}, {kind})\n\n{}\n\nHow to fix: {}\n",
         b.id, b.severity, b.title, b.remediation
     ))
 }

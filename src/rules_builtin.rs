@@ -19,6 +19,10 @@ pub const HELM_CHART_METADATA: &str = "helm/chart-metadata";
 pub const HELM_CHART_API_V1: &str = "helm/chart-api-v1";
 pub const HELM_IMAGE_TAG_UNSET: &str = "helm/image-tag-unset";
 pub const HELM_NAMESPACE_UNKNOWN: &str = "helm/namespace-unknown";
+pub const SCHEMA_UNKNOWN_FIELD: &str = "schema/unknown-field";
+pub const SCHEMA_INVALID_TYPE: &str = "schema/invalid-type";
+pub const SCHEMA_INVALID_VALUE: &str = "schema/invalid-value";
+pub const SCHEMA_MISSING_REQUIRED: &str = "schema/missing-required";
 
 pub struct BuiltinRule {
     pub id: &'static str,
@@ -28,6 +32,8 @@ pub struct BuiltinRule {
     /// Selected by `--only` and config like a bundled rule (chart advice).
     /// Loader checks, and a chart that cannot render, are always reported.
     pub selectable: bool,
+    /// Off unless `--only` or a config enables it (a selectable check only).
+    pub opt_in: bool,
 }
 
 pub const BUILTIN: &[BuiltinRule] = &[
@@ -37,6 +43,7 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "Kubernetes cannot read this document",
         remediation: "Fix the YAML at the marked position; kubectl would reject this document.",
         selectable: false,
+        opt_in: false,
     },
     BuiltinRule {
         id: YAML_DUPLICATE_KEY,
@@ -44,6 +51,7 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "Duplicate key in a mapping",
         remediation: "Remove one of the keys: Kubernetes silently keeps the last value and strict server-side decoding rejects the document.",
         selectable: false,
+        opt_in: false,
     },
     BuiltinRule {
         id: YAML_KEY_COLLISION,
@@ -51,6 +59,7 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "Keys that become the same string",
         remediation: "Write the key once: after conversion to JSON both keys are the same and Kubernetes keeps one of them at random.",
         selectable: false,
+        opt_in: false,
     },
     BuiltinRule {
         id: YAML_IGNORED_CONTENT,
@@ -58,6 +67,7 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "Content after `...` is ignored",
         remediation: "Start the next document with `---` instead of `...`; kubectl drops everything after the end marker.",
         selectable: false,
+        opt_in: false,
     },
     BuiltinRule {
         id: YAML_NOT_A_RESOURCE,
@@ -65,6 +75,7 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "A document meant as a resource that Kubernetes would not take",
         remediation: "Give every object a string `apiVersion` and `kind`, and write one document per resource (or a `kind: List` with `items:`) instead of a bare sequence; kubeward lints nothing it cannot read as a resource.",
         selectable: false,
+        opt_in: false,
     },
     BuiltinRule {
         id: POLICY_ERROR,
@@ -72,6 +83,7 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "A rule failed to evaluate",
         remediation: "The rule could not be evaluated on this resource; other rules still ran. Please report it.",
         selectable: false,
+        opt_in: false,
     },
     BuiltinRule {
         id: SUPPRESSION_WITHOUT_REASON,
@@ -79,6 +91,7 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "Suppression without a reason",
         remediation: "Say why the finding is acceptable: `# kubeward:ignore <id> -- <reason>`, or a kubeward.io/ignore-reason annotation.",
         selectable: false,
+        opt_in: false,
     },
     BuiltinRule {
         id: UNUSED_SUPPRESSION,
@@ -86,6 +99,7 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "Suppression that suppresses nothing",
         remediation: "Remove the suppression: the rule no longer reports anything there, and a stale suppression would hide a future finding.",
         selectable: false,
+        opt_in: false,
     },
     BuiltinRule {
         id: UNKNOWN_RULE,
@@ -93,6 +107,7 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "Unknown rule id in a suppression",
         remediation: "Use an id from `kubeward rules` (a renamed or mistyped id suppresses nothing).",
         selectable: false,
+        opt_in: false,
     },
     BuiltinRule {
         id: HELM_NOT_RENDERED,
@@ -100,6 +115,7 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "Helm chart not rendered (no helm binary)",
         remediation: "Install helm (or pass --helm-bin PATH) so kubeward can run `helm template` and lint what the chart produces; or lint rendered output: `helm template ./chart | kubeward -`.",
         selectable: true,
+        opt_in: false,
     },
     BuiltinRule {
         id: HELM_RENDER_ERROR,
@@ -107,6 +123,7 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "Helm chart fails to render",
         remediation: "Fix the template or values at the marked position; `helm install` would fail the same way.",
         selectable: false,
+        opt_in: false,
     },
     BuiltinRule {
         id: HELM_MISSING_DEPENDENCY,
@@ -114,6 +131,7 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "Chart dependency not vendored in charts/",
         remediation: "Run `helm dependency build` (kubeward never downloads charts) and commit or cache charts/, so the chart can render offline.",
         selectable: false,
+        opt_in: false,
     },
     BuiltinRule {
         id: HELM_CHART_METADATA,
@@ -121,6 +139,7 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "Chart.yaml that Helm refuses to load",
         remediation: "Give Chart.yaml a plain name, a semantic version (1.2.3), apiVersion v2 and, if any, type application or library: Helm refuses to load the chart otherwise.",
         selectable: true,
+        opt_in: false,
     },
     BuiltinRule {
         id: HELM_CHART_API_V1,
@@ -128,6 +147,7 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "Chart uses the Helm 2 format (apiVersion v1, or none)",
         remediation: "Set `apiVersion: v2` (Helm reads a Chart.yaml without apiVersion as v1) and list dependencies in Chart.yaml instead of requirements.yaml.",
         selectable: true,
+        opt_in: false,
     },
     BuiltinRule {
         id: HELM_IMAGE_TAG_UNSET,
@@ -135,6 +155,7 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "Image tag left empty by an unset value",
         remediation: "Set the image tag in values (or default it in the template, e.g. `default .Chart.AppVersion`): an empty tag pulls `latest` or fails to pull.",
         selectable: false,
+        opt_in: false,
     },
     BuiltinRule {
         id: HELM_NAMESPACE_UNKNOWN,
@@ -142,6 +163,41 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "Rendered resource in an unknown release namespace",
         remediation: "Pass the release namespace with --namespace (or `namespace:` in the config's `charts:` entry) so namespace and cross-resource rules can judge where the resource lands. Charts rendered without one get a placeholder namespace that kubeward treats as unknown, shown as <release-namespace>.",
         selectable: false,
+        opt_in: false,
+    },
+    // Schema validation (issue 16, preview): opt-in until the security rules
+    // stop reporting values the API rejects themselves (one finding per problem).
+    BuiltinRule {
+        id: SCHEMA_UNKNOWN_FIELD,
+        severity: Severity::Error,
+        title: "A field the Kubernetes API does not know",
+        remediation: "Fix the field's spelling (the message suggests the closest known field) or remove it: the API server rejects unknown fields, or silently drops them, and a misspelt security setting is never applied.",
+        selectable: true,
+        opt_in: true,
+    },
+    BuiltinRule {
+        id: SCHEMA_INVALID_TYPE,
+        severity: Severity::Error,
+        title: "A value of the wrong type for its field",
+        remediation: "Write the value with the type the field takes (a number unquoted, a string quoted where YAML would read something else); the API server rejects the object.",
+        selectable: true,
+        opt_in: true,
+    },
+    BuiltinRule {
+        id: SCHEMA_INVALID_VALUE,
+        severity: Severity::Error,
+        title: "A value the field does not accept",
+        remediation: "Use a value the field accepts: a Kubernetes quantity (`500m`, `1Gi`), an int-or-string, base64 in Secret data, an RFC 3339 time, entries unique by their list keys.",
+        selectable: true,
+        opt_in: true,
+    },
+    BuiltinRule {
+        id: SCHEMA_MISSING_REQUIRED,
+        severity: Severity::Error,
+        title: "A required field is missing",
+        remediation: "Add the field the message names; the API server rejects the object without it.",
+        selectable: true,
+        opt_in: true,
     },
 ];
 
@@ -152,6 +208,11 @@ pub fn builtin(id: &str) -> Option<&'static BuiltinRule> {
 /// Whether `--only` and config select a built-in check (see `selectable`).
 pub fn is_selectable(id: &str) -> bool {
     builtin(id).is_some_and(|b| b.selectable)
+}
+
+/// Whether a built-in check runs when nothing selects it (`opt_in` ones do not).
+pub fn on_by_default(id: &str) -> bool {
+    builtin(id).is_none_or(|b| !b.opt_in)
 }
 
 pub fn is_builtin(id: &str) -> bool {

@@ -477,7 +477,7 @@ fn rule_docs(outcome: &Outcome) -> Vec<RuleDoc> {
             title: b.title.to_string(),
             description: String::new(),
             severity: b.severity,
-            enabled: true,
+            enabled: !b.opt_in,
             remediation: b.remediation.to_string(),
             references: Vec::new(),
             pss: None,

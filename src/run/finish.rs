@@ -60,7 +60,8 @@ pub fn checked(
         // Chart advice is a rule like any other (`--only` selects it); a chart
         // that cannot render (`render-error`, `missing-dependency`) is reported
         // always, as a file that does not parse is.
-        !rules_builtin::is_selectable(&f.rule) || select.enabled(&f.rule, true, f.file)
+        !rules_builtin::is_selectable(&f.rule)
+            || select.enabled(&f.rule, rules_builtin::on_by_default(&f.rule), f.file)
     });
     for f in &mut findings {
         f.severity = select.severity(&f.rule, f.severity, f.file);
@@ -112,7 +113,8 @@ pub fn suppressed(
         let hit = |rid: &str| rid == id || (id.ends_with('/') && rid.starts_with(id));
         (plan.rules.iter().enumerate()).any(|(i, r)| plan.reports(i) && hit(&r.meta.id))
             || rules.user.rules.iter().any(|r| hit(&r.meta.id))
-            || rules_builtin::is_builtin(id)
+            || (rules_builtin::is_builtin(id)
+                && (rules_builtin::on_by_default(id) || select.enabled_anywhere(id, false)))
     };
     let known = |id: &str| rule_exists(catalog, id);
     let suggest = |id: &str| catalog_doc::suggest(catalog, id);

@@ -1,8 +1,8 @@
 //! The run, as stages that take and give plain data (docs/architecture.md):
 //!
 //! ```text
-//! discover -> load (render) -> context -> evaluate -> suppress -> report
-//! discovery    load            context    evaluate    finish      finish::sorted
+//! discover -> load (render) -> (validate) -> context -> evaluate -> suppress -> report
+//! discovery    load            validate      context    evaluate    finish      finish::sorted
 //! ```
 //!
 //! [`Linter`] holds what every run shares (the rule catalogue, parsed and
@@ -17,6 +17,7 @@ mod evaluate;
 mod finish;
 mod load;
 mod select;
+mod validate;
 
 pub use configs::rule_exists;
 
@@ -188,6 +189,9 @@ fn run(mut catalog: Catalog, settings: &Settings) -> Result<Outcome, RunError> {
         &loaded.file_cfg,
     );
 
+    // Schema validation (opt-in preview): findings of their own, before the rules.
+    let schema_findings = validate::validate(&discovery, &loaded, &select);
+
     // Stage 3: the project's inventory, and `data.kubeward` from it.
     let project = context::project_context(settings, &discovery);
     let data = inventory::run_data(
@@ -221,6 +225,7 @@ fn run(mut catalog: Catalog, settings: &Settings) -> Result<Outcome, RunError> {
 
     let _tail = Span::new("checks, suppressions, attribution, sorting");
     let mut findings = std::mem::take(&mut loaded.findings);
+    findings.extend(schema_findings);
     findings.extend(evaluated);
     let mut findings = finish::checked(findings, settings, &loaded, &discovery.workloads, &select);
     let rules = finish::RulesOfRun {

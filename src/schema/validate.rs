@@ -506,7 +506,8 @@ fn describe_scalar(s: &Scalar) -> String {
         Scalar::UInt(u) => format!("an integer {u}"),
         Scalar::Float(f) if f.is_nan() => "a NaN".to_string(),
         Scalar::Float(f) if f.is_infinite() => "an infinity".to_string(),
-        Scalar::Float(f) => format!("a number {f}"),
+        // `{:?}` keeps the fraction: a label `1.0` is shown as written, not as `1`.
+        Scalar::Float(f) => format!("a number {f:?}"),
         Scalar::Str(s) => format!("a string {}", quote(s)),
     }
 }

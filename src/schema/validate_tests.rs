@@ -205,7 +205,7 @@ fn metadata_is_object_meta() {
             (
                 Problem::InvalidType,
                 "metadata.labels.version".into(),
-                "metadata.labels.version must be a string, got a number 1".into()
+                "metadata.labels.version must be a string, got a number 1.0".into()
             ),
             (
                 Problem::UnknownField,

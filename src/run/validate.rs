@@ -1,0 +1,69 @@
+//! Stage 3b, validate (a preview of issue 16, opt-in): every resource of a
+//! built-in kind is checked against Kubernetes' schema of the run's version
+//! (`crate::schema`), and each violation is a `schema/*` finding located at
+//! its field like a rule's. Opt-in until the security rules stop reporting
+//! the values the API rejects themselves (one finding per problem).
+
+use super::discovery::Discovery;
+use super::load::LoadedFiles;
+use super::select::Selection;
+use crate::finding::{Finding, Severity};
+use crate::locate::{finding_at, Locator};
+use crate::rules_builtin::{
+    SCHEMA_INVALID_TYPE, SCHEMA_INVALID_VALUE, SCHEMA_MISSING_REQUIRED, SCHEMA_UNKNOWN_FIELD,
+};
+use crate::schema;
+
+const RULES: [&str; 4] = [
+    SCHEMA_UNKNOWN_FIELD,
+    SCHEMA_INVALID_TYPE,
+    SCHEMA_INVALID_VALUE,
+    SCHEMA_MISSING_REQUIRED,
+];
+
+fn rule_of(problem: schema::Problem) -> &'static str {
+    match problem {
+        schema::Problem::UnknownField => SCHEMA_UNKNOWN_FIELD,
+        schema::Problem::InvalidType => SCHEMA_INVALID_TYPE,
+        schema::Problem::InvalidValue => SCHEMA_INVALID_VALUE,
+        schema::Problem::MissingRequired => SCHEMA_MISSING_REQUIRED,
+    }
+}
+
+/// The `schema/*` findings of the run's resources, for the files that enable
+/// a schema rule (none by default: nothing is inflated or validated then).
+pub fn validate(d: &Discovery, loaded: &LoadedFiles, select: &Selection) -> Vec<Finding> {
+    let on = |file: usize| RULES.iter().any(|id| select.enabled(id, false, file));
+    if !(0..loaded.files.len()).any(on) {
+        return Vec::new();
+    }
+    let _span = crate::engine::profile::Span::new("schema validation");
+    let Some(version) = schema::pick_version(d.kube_version) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (ri, r) in loaded.resources.iter().enumerate() {
+        if !on(r.file) {
+            continue;
+        }
+        // Custom resources without a bundled schema are not validated.
+        let Some(kind) = schema::lookup(version.used, &r.id.api_version, &r.id.kind) else {
+            continue;
+        };
+        let tree = r.tree();
+        let violations = schema::validate(&kind, &tree);
+        if violations.is_empty() {
+            continue;
+        }
+        let mut locator = Locator::new(&tree);
+        for v in violations {
+            let rule = rule_of(v.problem);
+            if !select.enabled(rule, false, r.file) {
+                continue;
+            }
+            let what = (rule.to_string(), Severity::Error, v.message);
+            out.push(finding_at(&loaded.files, r, &mut locator, what, v.path).owned_by(ri));
+        }
+    }
+    out
+}
