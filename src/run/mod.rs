@@ -16,6 +16,7 @@ mod discovery;
 mod evaluate;
 mod finish;
 mod load;
+mod patches;
 mod select;
 mod validate;
 

@@ -30,6 +30,19 @@ fn rule_of(problem: schema::Problem) -> &'static str {
     }
 }
 
+/// What a strategic-merge patch may do that a whole resource may not: leave
+/// required fields out, and carry directives (`$patch: delete`,
+/// `$setElementOrder/containers`, `$retainKeys`, ...).
+fn patch_may(v: &schema::Violation) -> bool {
+    match v.problem {
+        schema::Problem::MissingRequired => true,
+        schema::Problem::UnknownField => {
+            matches!(v.path.last(), Some(crate::finding::PathSeg::Key(k)) if k.starts_with('$'))
+        }
+        _ => false,
+    }
+}
+
 /// The `schema/*` findings of the run's resources, for the files that enable
 /// a schema rule (none by default: nothing is inflated or validated then).
 pub fn validate(d: &Discovery, loaded: &LoadedFiles, select: &Selection) -> Vec<Finding> {
@@ -41,6 +54,8 @@ pub fn validate(d: &Discovery, loaded: &LoadedFiles, select: &Selection) -> Vec<
     let Some(version) = schema::pick_version(d.kube_version) else {
         return Vec::new();
     };
+    // Kustomize patches are partial: no required fields, `$patch` directives allowed.
+    let partial = super::patches::patch_files(&loaded.files);
     let mut out = Vec::new();
     for (ri, r) in loaded.resources.iter().enumerate() {
         if !on(r.file) {
@@ -56,7 +71,11 @@ pub fn validate(d: &Discovery, loaded: &LoadedFiles, select: &Selection) -> Vec<
             continue;
         }
         let mut locator = Locator::new(&tree);
+        let is_patch = partial.get(r.file).copied().unwrap_or(false);
         for v in violations {
+            if is_patch && patch_may(&v) {
+                continue;
+            }
             let rule = rule_of(v.problem);
             if !select.enabled(rule, false, r.file) {
                 continue;

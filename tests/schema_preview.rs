@@ -1,0 +1,79 @@
+//! Schema validation as the run uses it (`--only schema/`): opt-in, and
+//! Kustomize patch files are partial resources.
+
+use kubeward::{ConfigChoice, Linter, Settings};
+
+fn linter(only: Option<&str>) -> Linter {
+    Linter::new(Settings {
+        config: ConfigChoice::Disabled,
+        project_context: false,
+        only_rules: only.map(|o| vec![o.to_string()]),
+        ..Settings::default()
+    })
+    .expect("rules load")
+}
+
+/// A strategic-merge patch: no selector, no container image, a `$patch` directive.
+const PATCH: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          $patch: delete
+";
+
+fn schema_findings(outcome: &kubeward::Outcome, file: &str) -> Vec<String> {
+    outcome
+        .active()
+        .filter(|f| f.rule.starts_with("schema/"))
+        .filter(|f| outcome.files[f.file].path.ends_with(file))
+        .map(|f| format!("{} {}", f.rule, f.message))
+        .collect()
+}
+
+#[test]
+fn kustomize_patches_are_partial_resources() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("overlay/patches")).expect("mkdir");
+    std::fs::write(
+        d.join("overlay/kustomization.yaml"),
+        "resources: [../base]\npatches:\n  - path: patches/web.yaml\n",
+    )
+    .expect("write");
+    std::fs::write(d.join("overlay/patches/web.yaml"), PATCH).expect("write");
+    // The same text where no kustomization lists it is a (broken) resource.
+    std::fs::write(d.join("overlay/web.yaml"), PATCH).expect("write");
+    let outcome = linter(Some("schema/"))
+        .lint_paths(&[d.join("overlay")])
+        .expect("a run");
+    assert_eq!(
+        schema_findings(&outcome, "patches/web.yaml"),
+        Vec::<String>::new()
+    );
+    let whole = schema_findings(&outcome, "overlay/web.yaml");
+    assert!(
+        whole
+            .iter()
+            .any(|f| f.starts_with("schema/missing-required")),
+        "{whole:?}"
+    );
+    assert!(whole.iter().any(|f| f.contains("\"$patch\"")), "{whole:?}");
+}
+
+#[test]
+fn schema_checks_are_opt_in() {
+    let text =
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: \"3\"\n";
+    let off = linter(None).lint_text("d.yaml", text).expect("a run");
+    assert!(off.findings.iter().all(|f| !f.rule.starts_with("schema/")));
+    let on = linter(Some("schema/"))
+        .lint_text("d.yaml", text)
+        .expect("a run");
+    assert!(on.findings.iter().any(|f| f.rule == "schema/invalid-type"));
+}
