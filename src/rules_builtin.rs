@@ -23,6 +23,7 @@ pub const SCHEMA_UNKNOWN_FIELD: &str = "schema/unknown-field";
 pub const SCHEMA_INVALID_TYPE: &str = "schema/invalid-type";
 pub const SCHEMA_INVALID_VALUE: &str = "schema/invalid-value";
 pub const SCHEMA_MISSING_REQUIRED: &str = "schema/missing-required";
+pub const SCHEMA_UNKNOWN_KIND: &str = "schema/unknown-kind";
 
 pub struct BuiltinRule {
     pub id: &'static str,
@@ -196,6 +197,14 @@ pub const BUILTIN: &[BuiltinRule] = &[
         severity: Severity::Error,
         title: "A required field is missing",
         remediation: "Add the field the message names; the API server rejects the object without it.",
+        selectable: true,
+        opt_in: true,
+    },
+    BuiltinRule {
+        id: SCHEMA_UNKNOWN_KIND,
+        severity: Severity::Info,
+        title: "No schema covers this apiVersion and kind",
+        remediation: "Nothing to fix if it is a custom resource (kubeward does not validate custom resources yet); for a built-in kind, check the apiVersion: it may be misspelt or removed in the target Kubernetes version.",
         selectable: true,
         opt_in: true,
     },

@@ -11,14 +11,16 @@ use crate::finding::{Finding, Severity};
 use crate::locate::{finding_at, Locator};
 use crate::rules_builtin::{
     SCHEMA_INVALID_TYPE, SCHEMA_INVALID_VALUE, SCHEMA_MISSING_REQUIRED, SCHEMA_UNKNOWN_FIELD,
+    SCHEMA_UNKNOWN_KIND,
 };
 use crate::schema;
 
-const RULES: [&str; 4] = [
+const RULES: [&str; 5] = [
     SCHEMA_UNKNOWN_FIELD,
     SCHEMA_INVALID_TYPE,
     SCHEMA_INVALID_VALUE,
     SCHEMA_MISSING_REQUIRED,
+    SCHEMA_UNKNOWN_KIND,
 ];
 
 fn rule_of(problem: schema::Problem) -> &'static str {
@@ -61,8 +63,21 @@ pub fn validate(d: &Discovery, loaded: &LoadedFiles, select: &Selection) -> Vec<
         if !on(r.file) {
             continue;
         }
-        // Custom resources without a bundled schema are not validated.
+        // Custom resources without a bundled schema are not validated; who
+        // opts in is told so (`schema/unknown-kind`).
         let Some(kind) = schema::lookup(version.used, &r.id.api_version, &r.id.kind) else {
+            if select.enabled(SCHEMA_UNKNOWN_KIND, false, r.file) {
+                let (major, minor) = version.used;
+                let message = format!(
+                    "no Kubernetes {major}.{minor} schema covers {} {}: it is not validated \
+                     (a custom resource, or an apiVersion misspelt or removed)",
+                    r.id.api_version, r.id.kind
+                );
+                let tree = r.tree();
+                let mut locator = Locator::new(&tree);
+                let what = (SCHEMA_UNKNOWN_KIND.to_string(), Severity::Info, message);
+                out.push(finding_at(&loaded.files, r, &mut locator, what, Vec::new()).owned_by(ri));
+            }
             continue;
         };
         let tree = r.tree();
