@@ -36,14 +36,27 @@ pub fn patch_files(files: &[SourceFile]) -> Vec<bool> {
             let Ok(abs) = crate::paths::absolute_normal(&path) else {
                 return false;
             };
-            abs.ancestors().skip(1).take(MAX_LEVELS).any(|dir| {
-                listed
+            for dir in abs.ancestors().skip(1).take(MAX_LEVELS) {
+                let found = listed
                     .entry(dir.to_path_buf())
-                    .or_insert_with(|| patches_listed_in(dir))
-                    .contains(&abs)
-            })
+                    .or_insert_with(|| patches_listed_in(dir));
+                if found.contains(&abs) {
+                    return true;
+                }
+                // A kustomization lists files inside its project: never look
+                // above the repository (or the config) the file belongs to.
+                if is_project_root(dir) {
+                    break;
+                }
+            }
+            false
         })
         .collect()
+}
+
+/// Whether `dir` is where a project starts (its repository or its config).
+fn is_project_root(dir: &Path) -> bool {
+    dir.join(".git").exists() || crate::config::in_dir(dir).is_some()
 }
 
 /// The patch files the kustomization of `dir` (if any) lists, as absolute paths.
@@ -94,6 +107,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let d = dir.path();
         std::fs::create_dir_all(d.join("base/patches")).expect("mkdir");
+        // The project root: the search stops here (a kustomization above it
+        // is another project's).
+        std::fs::create_dir_all(d.join(".git")).expect("mkdir");
         std::fs::write(
             d.join("base/kustomization.yaml"),
             "resources: [deploy.yaml]\npatchesStrategicMerge:\n  - patches/replicas.yaml\n\
@@ -108,5 +124,19 @@ mod tests {
             file("base/patches/other.yaml"),
         ];
         assert_eq!(patch_files(&files), vec![false, true, true, false]);
+    }
+
+    #[test]
+    fn a_kustomization_above_the_project_root_is_not_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("repo/.git")).expect("mkdir");
+        std::fs::write(
+            d.join("kustomization.yaml"),
+            "patchesStrategicMerge:\n  - repo/web.yaml\n",
+        )
+        .expect("write");
+        let web = SourceFile::new(d.join("repo/web.yaml").display().to_string(), String::new());
+        assert_eq!(patch_files(&[web]), vec![false]);
     }
 }
