@@ -31,134 +31,6 @@ fn code(text: &str) -> String {
         .join("\n")
 }
 
-/// The top-level modules named after `crate::` in `code` (`crate::a::b`,
-/// `crate::{a, b::c}`).
-fn imports(code: &str, modules: &BTreeSet<String>) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let mut rest = code;
-    while let Some(i) = rest.find("crate::") {
-        rest = &rest[i + "crate::".len()..];
-        let group = match rest.strip_prefix('{') {
-            Some(g) => &g[..g.find('}').unwrap_or(g.len())],
-            None => rest,
-        };
-        let first_of_each = group.split(',').map(|part| {
-            part.trim()
-                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .next()
-                .unwrap_or("")
-        });
-        for name in first_of_each.take(if rest.starts_with('{') { usize::MAX } else { 1 }) {
-            if modules.contains(name) {
-                out.insert(name.to_string());
-            }
-        }
-    }
-    out
-}
-
-fn top_module(src: &Path, file: &Path) -> String {
-    let rel = file.strip_prefix(src).expect("under src");
-    let first = rel.components().next().expect("a component");
-    first
-        .as_os_str()
-        .to_string_lossy()
-        .trim_end_matches(".rs")
-        .to_string()
-}
-
-#[test]
-fn modules_import_each_other_without_cycles() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    sources(&src, &mut files);
-    let modules: BTreeSet<String> = files.iter().map(|f| top_module(&src, f)).collect();
-    // The binary's own modules and the crate root are the top of the graph.
-    let edge = ["main", "cli", "allocator", "lib"];
-    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for f in &files {
-        let from = top_module(&src, f);
-        if edge.contains(&from.as_str()) {
-            continue;
-        }
-        let text = std::fs::read_to_string(f).expect("read source");
-        let to = imports(&code(&text), &modules);
-        graph
-            .entry(from.clone())
-            .or_default()
-            .extend(to.into_iter().filter(|m| *m != from));
-    }
-    // Only clients of the run may import it.
-    for (from, to) in &graph {
-        if to.contains("run") {
-            assert_eq!(
-                from, "policy_test",
-                "{from} imports the run's orchestration"
-            );
-        }
-    }
-    // Depth-first search for a back edge.
-    fn visit(
-        m: &str,
-        graph: &BTreeMap<String, BTreeSet<String>>,
-        state: &mut BTreeMap<String, u8>,
-        path: &mut Vec<String>,
-    ) {
-        state.insert(m.to_string(), 1);
-        path.push(m.to_string());
-        for next in graph.get(m).into_iter().flatten() {
-            match state.get(next.as_str()) {
-                Some(1) => panic!("import cycle: {} -> {next}", path.join(" -> ")),
-                Some(_) => {}
-                None => visit(next, graph, state, path),
-            }
-        }
-        path.pop();
-        state.insert(m.to_string(), 2);
-    }
-    let mut state = BTreeMap::new();
-    for m in graph.keys() {
-        if !state.contains_key(m) {
-            visit(m, &graph, &mut state, &mut Vec::new());
-        }
-    }
-    assert!(graph.len() > 20, "the scan found the modules: {graph:?}");
-}
-
-#[test]
-fn lib_rs_is_the_module_list_and_no_function_is_long() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let lib = std::fs::read_to_string(src.join("lib.rs")).expect("lib.rs");
-    assert!(lib.lines().count() <= 300, "src/lib.rs is over 300 lines");
-    let mut files = Vec::new();
-    sources(&src, &mut files);
-    let mut long = Vec::new();
-    for f in &files {
-        let text = std::fs::read_to_string(f).expect("read source");
-        let lines: Vec<&str> = text.lines().collect();
-        for (i, line) in lines.iter().enumerate() {
-            let t = line.trim_start();
-            let is_fn = ["fn ", "pub fn ", "pub(crate) fn ", "pub(super) fn "]
-                .iter()
-                .any(|p| t.starts_with(p));
-            if !is_fn || line.trim_end().ends_with(';') {
-                continue;
-            }
-            // The function ends at the first `}` line at its indentation.
-            let indent = line.len() - t.len();
-            let close = format!("{}}}", " ".repeat(indent));
-            let len = lines[i + 1..]
-                .iter()
-                .position(|l| l.trim_end() == close)
-                .map_or(0, |p| p + 2);
-            if len > 150 {
-                long.push(format!("{}:{} ({len} lines)", f.display(), i + 1));
-            }
-        }
-    }
-    assert!(long.is_empty(), "functions over 150 lines: {long:?}");
-}
-
 /// A file's module path: `src/engine/eval.rs` -> [engine, eval],
 /// `src/policy/mod.rs` -> [policy].
 fn module_path(src: &Path, file: &Path) -> Vec<String> {
@@ -221,8 +93,11 @@ fn paths_named(code: &str, parent: &[String]) -> Vec<Vec<String>> {
     out
 }
 
-#[test]
-fn files_import_each_other_without_cycles() {
+/// The import graph of the crate's files (the binary's own modules and the
+/// crate root left out: they are the top of the graph), each file named by
+/// `name_of` its module path. Edges go to the longest known module a named
+/// path starts with; a module's own items and its ancestors' are no edge.
+fn import_graph(name_of: fn(&[String]) -> String) -> BTreeMap<String, BTreeSet<String>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     sources(&src, &mut files);
@@ -236,9 +111,9 @@ fn files_import_each_other_without_cycles() {
     for (m, f) in &modules {
         let text = std::fs::read_to_string(f).expect("read source");
         let parent = &m[..m.len().saturating_sub(1)];
+        let from = name_of(m);
+        let edges = graph.entry(from.clone()).or_default();
         for named in paths_named(&code(&text), parent) {
-            // The longest known module the path starts with; a module's own
-            // items and its ancestors' (a child using its parent) are no edge.
             let Some(target) = (1..=named.len())
                 .rev()
                 .map(|k| named[..k].to_vec())
@@ -249,12 +124,18 @@ fn files_import_each_other_without_cycles() {
             if target == *m || m.starts_with(&target) {
                 continue;
             }
-            graph
-                .entry(m.join("::"))
-                .or_default()
-                .insert(target.join("::"));
+            let to = name_of(&target);
+            if to != from {
+                edges.insert(to);
+            }
         }
     }
+    graph
+}
+
+/// Panics with the cycle when the graph has one (depth-first search for a
+/// back edge).
+fn assert_acyclic(graph: &BTreeMap<String, BTreeSet<String>>) {
     fn visit(
         m: &str,
         graph: &BTreeMap<String, BTreeSet<String>>,
@@ -276,12 +157,68 @@ fn files_import_each_other_without_cycles() {
     let mut state = BTreeMap::new();
     for m in graph.keys() {
         if !state.contains_key(m) {
-            visit(m, &graph, &mut state, &mut Vec::new());
+            visit(m, graph, &mut state, &mut Vec::new());
         }
     }
+}
+
+#[test]
+fn modules_import_each_other_without_cycles() {
+    let graph = import_graph(|m| m[0].clone());
+    // Only clients of the run may import it.
+    for (from, to) in &graph {
+        if to.contains("run") {
+            assert_eq!(
+                from, "policy_test",
+                "{from} imports the run's orchestration"
+            );
+        }
+    }
+    assert_acyclic(&graph);
+    assert!(graph.len() > 20, "the scan found the modules: {graph:?}");
+}
+
+#[test]
+fn files_import_each_other_without_cycles() {
+    let graph = import_graph(|m| m.join("::"));
+    assert_acyclic(&graph);
     assert!(
         graph.contains_key("run::evaluate") && graph.contains_key("policy::eval"),
         "the scan found the files: {:?}",
         graph.keys().collect::<Vec<_>>()
     );
+}
+
+#[test]
+fn lib_rs_is_the_module_list_and_no_function_is_long() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let lib = std::fs::read_to_string(src.join("lib.rs")).expect("lib.rs");
+    assert!(lib.lines().count() <= 300, "src/lib.rs is over 300 lines");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let mut long = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).expect("read source");
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let t = line.trim_start();
+            let is_fn = ["fn ", "pub fn ", "pub(crate) fn ", "pub(super) fn "]
+                .iter()
+                .any(|p| t.starts_with(p));
+            if !is_fn || line.trim_end().ends_with(';') {
+                continue;
+            }
+            // The function ends at the first `}` line at its indentation.
+            let indent = line.len() - t.len();
+            let close = format!("{}}}", " ".repeat(indent));
+            let len = lines[i + 1..]
+                .iter()
+                .position(|l| l.trim_end() == close)
+                .map_or(0, |p| p + 2);
+            if len > 150 {
+                long.push(format!("{}:{} ({len} lines)", f.display(), i + 1));
+            }
+        }
+    }
+    assert!(long.is_empty(), "functions over 150 lines: {long:?}");
 }
