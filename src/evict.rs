@@ -116,6 +116,12 @@ impl Tree {
     }
 }
 
+/// A file's documents as the loader gives them, every tree whole (before
+/// [`evict`] decides which to keep compact).
+pub fn whole(documents: Vec<Document>) -> Vec<Document<Tree>> {
+    documents.into_iter().map(|d| d.map(Tree::whole)).collect()
+}
+
 /// Evicts the large documents of one file (whose text is `text`) that
 /// `keep_kind` does not claim.
 pub fn evict(documents: &mut [Document<Tree>], text: &Arc<str>, keep_kind: impl Fn(&str) -> bool) {
@@ -172,11 +178,7 @@ mod tests {
     }
 
     fn trees(text: &str) -> Vec<Document<Tree>> {
-        load(text)
-            .documents
-            .into_iter()
-            .map(|d| d.map(Tree::whole))
-            .collect()
+        whole(load(text).documents)
     }
 
     #[test]

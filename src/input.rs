@@ -210,11 +210,7 @@ pub fn load_bytes_with(name: String, bytes: Vec<u8>, limits: &Limits) -> Loaded 
     Loaded::File {
         source: SourceFile::new(name, text),
         issues: loaded.issues,
-        documents: loaded
-            .documents
-            .into_iter()
-            .map(|d| d.map(Tree::whole))
-            .collect(),
+        documents: crate::evict::whole(loaded.documents),
     }
 }
 

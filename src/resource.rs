@@ -291,11 +291,7 @@ mod tests {
 
     /// A file's documents as the run holds them before eviction.
     fn trees(text: &str) -> Vec<Document<Tree>> {
-        load(text)
-            .documents
-            .into_iter()
-            .map(|d| d.map(Tree::whole))
-            .collect()
+        crate::evict::whole(load(text).documents)
     }
 
     /// An evicted document's resource keeps its identity, metadata, origin

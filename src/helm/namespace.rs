@@ -100,11 +100,7 @@ mod tests {
         let text = format!(
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: {UNKNOWN}\ndata:\n  url: http://db.{UNKNOWN}.svc\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {{name: b, namespace: \"{UNKNOWN}\"}}\n- apiVersion: v1\n  kind: Service\n  metadata: {{name: c, namespace: other}}\n"
         );
-        let mut docs: Vec<Document<Tree>> = crate::yaml::load(&text)
-            .documents
-            .into_iter()
-            .map(|d| d.map(Tree::whole))
-            .collect();
+        let mut docs: Vec<Document<Tree>> = crate::evict::whole(crate::yaml::load(&text).documents);
         forget(&mut docs);
         let docs: Vec<Node> = docs
             .iter()
