@@ -267,7 +267,7 @@ fn check_policies(
 /// (absolute, symlinks resolved) holding `.git`, else `dir` itself.
 fn project_root(dir: &Path) -> PathBuf {
     dir.ancestors()
-        .find(|d| std::fs::symlink_metadata(d.join(".git")).is_ok())
+        .find(|d| crate::paths::is_repository_root(d))
         .unwrap_or(dir)
         .to_path_buf()
 }

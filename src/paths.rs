@@ -81,6 +81,13 @@ pub fn io_message(e: &std::io::Error) -> String {
     }
 }
 
+/// Whether `dir` is the top of a git repository (holds `.git`, a directory
+/// or, in a worktree or submodule, a file; a dangling symlink counts too):
+/// where a project's configs, inventory and kustomizations end.
+pub fn is_repository_root(dir: &Path) -> bool {
+    std::fs::symlink_metadata(dir.join(".git")).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::absolute_normal;

@@ -69,7 +69,7 @@ pub fn root_of(named: &Path, cwd: &Path) -> PathBuf {
     }
     if let Some(dir) = start
         .ancestors()
-        .find(|d| std::fs::symlink_metadata(d.join(".git")).is_ok())
+        .find(|d| crate::paths::is_repository_root(d))
     {
         return dir.to_path_buf();
     }

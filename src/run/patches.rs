@@ -56,7 +56,7 @@ pub fn patch_files(files: &[SourceFile]) -> Vec<bool> {
 
 /// Whether `dir` is where a project starts (its repository or its config).
 fn is_project_root(dir: &Path) -> bool {
-    dir.join(".git").exists() || crate::config::in_dir(dir).is_some()
+    crate::paths::is_repository_root(dir) || crate::config::in_dir(dir).is_some()
 }
 
 /// The patch files the kustomization of `dir` (if any) lists, as absolute paths.
