@@ -182,18 +182,7 @@ fn render(format: &str, o: &Outcome) -> String {
     let mut buf = Vec::new();
     let w = &mut buf;
     match format {
-        "human" => human::write(
-            o,
-            human::HumanOptions {
-                color: false,
-                show_elapsed: false,
-                show_suppressed: false,
-                quiet: false,
-                statistics: false,
-                width: 100,
-            },
-            w,
-        ),
+        "human" => human::write(o, human::HumanOptions::plain(100), w),
         "json" => json::write(o, w),
         "compact" => compact::write(o, w),
         "sarif" => sarif::write(o, w),
@@ -696,12 +685,8 @@ fn render_human(o: &Outcome, show_suppressed: bool) -> String {
     human::write(
         o,
         human::HumanOptions {
-            color: false,
-            show_elapsed: false,
             show_suppressed,
-            quiet: false,
-            statistics: false,
-            width: 100,
+            ..human::HumanOptions::plain(100)
         },
         &mut buf,
     )

@@ -72,12 +72,8 @@ fn evicted_secrets_are_masked() {
     kubeward::report::human::write(
         &outcome,
         kubeward::report::human::HumanOptions {
-            color: false,
-            show_elapsed: false,
             show_suppressed: true,
-            quiet: false,
-            statistics: false,
-            width: 100,
+            ..kubeward::report::human::HumanOptions::plain(100)
         },
         &mut out,
     )

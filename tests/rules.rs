@@ -129,19 +129,7 @@ fn render_human(mut o: Outcome) -> String {
         }
     }
     let mut buf = Vec::new();
-    human::write(
-        &o,
-        human::HumanOptions {
-            color: false,
-            show_elapsed: false,
-            show_suppressed: false,
-            quiet: false,
-            statistics: false,
-            width: 100,
-        },
-        &mut buf,
-    )
-    .expect("writes");
+    human::write(&o, human::HumanOptions::plain(100), &mut buf).expect("writes");
     let text = String::from_utf8(buf).expect("utf-8 output");
     assert!(!text.contains(&base), "an absolute path in:\n{text}");
     text

@@ -30,6 +30,21 @@ pub struct HumanOptions {
     pub width: usize,
 }
 
+impl HumanOptions {
+    /// Plain text at `width` columns: no colour, no timing, no suppressed
+    /// findings, the summary line (snapshots and other reproducible output).
+    pub fn plain(width: usize) -> HumanOptions {
+        HumanOptions {
+            color: false,
+            show_elapsed: false,
+            show_suppressed: false,
+            quiet: false,
+            statistics: false,
+            width,
+        }
+    }
+}
+
 /// The file text shared with every diagnostic, without copying it.
 #[derive(Debug, Clone)]
 struct Text(Arc<str>);
