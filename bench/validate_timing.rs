@@ -1,5 +1,5 @@
-//! What schema validation costs per document (issue 16): every workload document
-//! (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod) of
+//! What schema validation costs per document (issue 16): every document of a
+//! pod-bearing kind (`kubeward::kinds`) among the manifests of
 //! `../shared/corpus/variety` (or the directory given), then every built-in kind, validated
 //! with `kubeward::schema::validate` against the default version; loading and schema
 //! lookups are outside the timed loop. Prints docs/s and the violations found, most
@@ -7,21 +7,11 @@
 //! `cargo run --release --example validate_timing [--list] [DIR]`.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use kubeward::schema::{self, KindSchema, Violation};
 use kubeward::yaml::Node;
-
-const WORKLOADS: &[&str] = &[
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "Job",
-    "CronJob",
-    "Pod",
-];
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,9 +20,10 @@ fn main() {
         .iter()
         .find(|a| *a != "--list")
         .map_or_else(|| PathBuf::from("../shared/corpus/variety"), PathBuf::from);
-    let mut files = Vec::new();
-    walk(&dir, &mut files);
-    files.sort();
+    // The manifests kubeward itself would lint there (hidden directories and
+    // charts left out), sorted.
+    let excludes = kubeward::discover::build_excludes(&[]).expect("no excludes");
+    let files = kubeward::discover::manifests_under(&dir, &excludes, false, 0);
     let v = kubeward::DEFAULT_KUBE_VERSION;
     let mut docs: Vec<(std::sync::Arc<KindSchema>, Node)> = Vec::new();
     for f in &files {
@@ -53,7 +44,7 @@ fn main() {
     }
     let workloads: Vec<_> = docs
         .iter()
-        .filter(|(s, _)| WORKLOADS.contains(&s.kind.as_str()))
+        .filter(|(s, _)| kubeward::kinds::is_pod_bearing(&s.kind))
         .cloned()
         .collect();
     println!(
@@ -105,23 +96,5 @@ fn summary(found: &[Violation]) {
     messages.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     for (m, c) in messages.iter().take(12) {
         println!("  {c:>5}  {m}");
-    }
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        let Ok(t) = e.file_type() else { continue };
-        if t.is_dir() {
-            walk(&p, out);
-        } else if matches!(
-            p.extension().and_then(|x| x.to_str()),
-            Some("yaml" | "yml" | "json")
-        ) {
-            out.push(p);
-        }
     }
 }
