@@ -66,9 +66,17 @@ pub fn checked(
     for f in &mut findings {
         f.severity = select.severity(&f.rule, f.severity, f.file);
         // Loader findings inside a resource belong to it (for config ignores).
+        // Resources come in file and text order and do not overlap, so the
+        // one holding a position is the last that starts at or before it (a
+        // scan per finding was quadratic: thousands of duplicate keys in a
+        // stream of thousands of documents).
         if f.owner.is_none() {
-            f.owner = resources.iter().position(|r| {
-                r.file == f.file && r.span().start <= f.start && f.start <= r.span().end
+            let after =
+                resources.partition_point(|r| (r.file, r.span().start) <= (f.file, f.start));
+            f.owner = after.checked_sub(1).filter(|&i| {
+                resources
+                    .get(i)
+                    .is_some_and(|r| r.file == f.file && f.start <= r.span().end)
             });
         }
     }
