@@ -87,6 +87,7 @@ fn settings_of(cli: &LintArgs, stdin: Option<Vec<u8>>) -> kubeward::Settings {
             set: cli.set.clone(),
             release_name: cli.release_name.clone(),
             render_timeout: None,
+            search_path: std::env::var_os("PATH"),
         },
         policies: policy_options(&cli.policy, cli.gatekeeper),
         project_context: !cli.no_project_context,

@@ -49,7 +49,7 @@ pub fn load_chart(
     let helm = if settings.no_render {
         None
     } else {
-        render::find_helm(settings.bin.as_deref())
+        render::find_helm(settings.bin.as_deref(), settings.search_path.as_deref())
     };
     match (&helm, missing_dependencies) {
         (_, n) if n > 0 => {} // reported per dependency; rendering would only fail

@@ -19,8 +19,12 @@ use std::path::PathBuf;
 /// Helm options of a run (`--helm-bin`, `-f/--values`, `--set`, `--release-name`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HelmSettings {
-    /// The helm binary; None = `helm` on PATH.
+    /// The helm binary; None = `helm` in `search_path`.
     pub bin: Option<PathBuf>,
+    /// The directories a bare `helm` (or a bare `--helm-bin` name) is looked
+    /// up in, as `PATH` spells them: the binary passes its `PATH` (the library
+    /// reads no environment variable); None finds no helm there.
+    pub search_path: Option<std::ffi::OsString>,
     /// `--no-helm`: never render charts (each yields `helm/not-rendered`), for
     /// pre-commit hooks that must stay instant.
     pub no_render: bool,

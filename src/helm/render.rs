@@ -25,13 +25,15 @@ pub struct RenderSpec {
     pub kube_version: Option<(u32, u32)>,
 }
 
-/// The helm binary to use: `--helm-bin`, else `helm` on PATH.
-pub fn find_helm(explicit: Option<&Path>) -> Option<PathBuf> {
+/// The helm binary to use: `--helm-bin`, else `helm` in `search_path` (PATH).
+pub fn find_helm(
+    explicit: Option<&Path>,
+    search_path: Option<&std::ffi::OsStr>,
+) -> Option<PathBuf> {
     if let Some(p) = explicit {
         return Some(p.to_path_buf());
     }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
+    std::env::split_paths(search_path?)
         .map(|d| d.join("helm"))
         .find(|p| is_executable(p))
 }
@@ -39,11 +41,11 @@ pub fn find_helm(explicit: Option<&Path>) -> Option<PathBuf> {
 /// Checks a `--helm-bin` before any chart is rendered: it must be an
 /// executable file (a bare name, `helm`, is looked up on PATH as a command
 /// would be). A helm that cannot run is a usage error, not a finding.
-pub fn check_bin(bin: &Path) -> Result<(), String> {
+pub fn check_bin(bin: &Path, search_path: Option<&std::ffi::OsStr>) -> Result<(), String> {
     let shown = bin.display();
     if bin.components().count() == 1 && !bin.is_absolute() && !bin.exists() {
-        let on_path = std::env::var_os("PATH")
-            .map(|p| std::env::split_paths(&p).any(|d| is_executable(&d.join(bin))))
+        let on_path = search_path
+            .map(|p| std::env::split_paths(p).any(|d| is_executable(&d.join(bin))))
             .unwrap_or(false);
         return if on_path {
             Ok(())

@@ -134,7 +134,8 @@ pub fn discover(settings: &Settings, catalog: &Catalog) -> Result<Discovery, Run
         .filter(|_| !settings.helm.no_render)
     {
         if targets.iter().any(|t| matches!(t, Target::Chart(_))) {
-            helm::render::check_bin(bin).map_err(RunError::HelmBin)?;
+            helm::render::check_bin(bin, settings.helm.search_path.as_deref())
+                .map_err(RunError::HelmBin)?;
         }
     }
 
