@@ -166,15 +166,15 @@ pub const BUILTIN: &[BuiltinRule] = &[
         selectable: false,
         opt_in: false,
     },
-    // Schema validation (issue 16, preview): opt-in until the security rules
-    // stop reporting values the API rejects themselves (one finding per problem).
+    // Schema validation (issue 16): on by default; the security rules judge only
+    // values the API accepts, so a rejected value is one finding, here.
     BuiltinRule {
         id: SCHEMA_UNKNOWN_FIELD,
         severity: Severity::Error,
         title: "A field the Kubernetes API does not know",
         remediation: "Fix the field's spelling (the message suggests the closest known field) or remove it: the API server rejects unknown fields, or silently drops them, and a misspelt security setting is never applied.",
         selectable: true,
-        opt_in: true,
+        opt_in: false,
     },
     BuiltinRule {
         id: SCHEMA_INVALID_TYPE,
@@ -182,15 +182,15 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "A value of the wrong type for its field",
         remediation: "Write the value with the type the field takes (a number unquoted, a string quoted where YAML would read something else); the API server rejects the object.",
         selectable: true,
-        opt_in: true,
+        opt_in: false,
     },
     BuiltinRule {
         id: SCHEMA_INVALID_VALUE,
         severity: Severity::Error,
         title: "A value the field does not accept",
-        remediation: "Use a value the field accepts: a Kubernetes quantity (`500m`, `1Gi`), an int-or-string, base64 in Secret data, an RFC 3339 time, entries unique by their list keys.",
+        remediation: "Use a value the field accepts: a Kubernetes quantity (`500m`, `1Gi`), an int-or-string, base64 in Secret data, an RFC 3339 time, entries unique by their list keys, one of the values an enum-like field lists (the message names them); the message quotes the API server's own rule where the schema cannot say it (docs/schema.md lists them).",
         selectable: true,
-        opt_in: true,
+        opt_in: false,
     },
     BuiltinRule {
         id: SCHEMA_MISSING_REQUIRED,
@@ -198,7 +198,7 @@ pub const BUILTIN: &[BuiltinRule] = &[
         title: "A required field is missing",
         remediation: "Add the field the message names; the API server rejects the object without it.",
         selectable: true,
-        opt_in: true,
+        opt_in: false,
     },
     BuiltinRule {
         id: SCHEMA_UNKNOWN_KIND,

@@ -190,8 +190,8 @@ fn run(mut catalog: Catalog, settings: &Settings) -> Result<Outcome, RunError> {
         &loaded.file_cfg,
     );
 
-    // Schema validation (opt-in preview): findings of their own, before the rules.
-    let schema_findings = validate::validate(&discovery, &loaded, &select);
+    // Schema validation: findings of their own, before the rules.
+    let schema_findings = validate::validate(&discovery, &loaded, &select, settings.threads);
 
     // Stage 3: the project's inventory, and `data.kubeward` from it.
     let project = context::project_context(settings, &discovery);

@@ -1,8 +1,9 @@
-//! Stage 3b, validate (a preview of issue 16, opt-in): every resource of a
+//! Stage 3b, validate (issue 16): every resource of a
 //! built-in kind is checked against Kubernetes' schema of the run's version
 //! (`crate::schema`), and each violation is a `schema/*` finding located at
-//! its field like a rule's. Opt-in until the security rules stop reporting
-//! the values the API rejects themselves (one finding per problem).
+//! its field like a rule's. On by default (`schema/unknown-kind` is opt-in): the
+//! security rules judge only values the API accepts, so each rejected value is
+//! one finding, reported here.
 
 use super::discovery::Discovery;
 use super::load::LoadedFiles;
@@ -22,6 +23,12 @@ const RULES: [&str; 5] = [
     SCHEMA_MISSING_REQUIRED,
     SCHEMA_UNKNOWN_KIND,
 ];
+
+/// Whether `id` runs unless a config or `--only` says otherwise (`schema/unknown-kind`
+/// is opt-in, the others are on).
+fn on_by_default(id: &str) -> bool {
+    crate::rules_builtin::builtin(id).is_some_and(|r| !r.opt_in)
+}
 
 fn rule_of(problem: schema::Problem) -> &'static str {
     match problem {
@@ -46,9 +53,20 @@ fn patch_may(v: &schema::Violation) -> bool {
 }
 
 /// The `schema/*` findings of the run's resources, for the files that enable
-/// a schema rule (none by default: nothing is inflated or validated then).
-pub fn validate(d: &Discovery, loaded: &LoadedFiles, select: &Selection) -> Vec<Finding> {
-    let on = |file: usize| RULES.iter().any(|id| select.enabled(id, false, file));
+/// a schema rule (nothing is inflated or validated when none does). Resources are
+/// validated on `threads` workers sharing the compiled schemas; findings keep
+/// resource order.
+pub fn validate(
+    d: &Discovery,
+    loaded: &LoadedFiles,
+    select: &Selection,
+    threads: usize,
+) -> Vec<Finding> {
+    let on = |file: usize| {
+        RULES
+            .iter()
+            .any(|id| select.enabled(id, on_by_default(id), file))
+    };
     if !(0..loaded.files.len()).any(on) {
         return Vec::new();
     }
@@ -58,46 +76,75 @@ pub fn validate(d: &Discovery, loaded: &LoadedFiles, select: &Selection) -> Vec<
     };
     // Kustomize patches are partial: no required fields, `$patch` directives allowed.
     let partial = super::patches::patch_files(&loaded.files);
+    let indices: Vec<usize> = (0..loaded.resources.len())
+        .filter(|&ri| on(loaded.resources[ri].file))
+        .collect();
+    let threads = crate::parallel::threads_for(indices.len(), 64, threads);
+    let per_resource = crate::parallel::map(
+        &indices,
+        threads,
+        || Ok::<(), std::convert::Infallible>(()),
+        |_, &ri| {
+            let is_patch = partial
+                .get(loaded.resources[ri].file)
+                .copied()
+                .unwrap_or(false);
+            validate_one(loaded, select, version, ri, is_patch)
+        },
+    );
+    match per_resource {
+        Ok(lists) => lists.into_iter().flatten().collect(),
+        Err(never) => match never {},
+    }
+}
+
+/// The findings of resource `ri`.
+fn validate_one(
+    loaded: &LoadedFiles,
+    select: &Selection,
+    version: schema::VersionChoice,
+    ri: usize,
+    is_patch: bool,
+) -> Vec<Finding> {
+    let r = &loaded.resources[ri];
     let mut out = Vec::new();
-    for (ri, r) in loaded.resources.iter().enumerate() {
-        if !on(r.file) {
+    // Custom resources without a schema are not validated; who opts in is told
+    // so (`schema/unknown-kind`).
+    let Some(kind) = schema::lookup(version.used, &r.id.api_version, &r.id.kind) else {
+        if select.enabled(
+            SCHEMA_UNKNOWN_KIND,
+            on_by_default(SCHEMA_UNKNOWN_KIND),
+            r.file,
+        ) {
+            let (major, minor) = version.used;
+            let message = format!(
+                "no Kubernetes {major}.{minor} schema covers {} {}: it is not validated \
+                 (a custom resource, or an apiVersion misspelt or removed)",
+                r.id.api_version, r.id.kind
+            );
+            let tree = r.tree();
+            let mut locator = Locator::new(&tree);
+            let what = (SCHEMA_UNKNOWN_KIND.to_string(), Severity::Info, message);
+            out.push(finding_at(&loaded.files, r, &mut locator, what, Vec::new()).owned_by(ri));
+        }
+        return out;
+    };
+    let tree = r.tree();
+    let violations = schema::validate(&kind, &tree);
+    if violations.is_empty() {
+        return out;
+    }
+    let mut locator = Locator::new(&tree);
+    for v in violations {
+        if is_patch && patch_may(&v) {
             continue;
         }
-        // Custom resources without a bundled schema are not validated; who
-        // opts in is told so (`schema/unknown-kind`).
-        let Some(kind) = schema::lookup(version.used, &r.id.api_version, &r.id.kind) else {
-            if select.enabled(SCHEMA_UNKNOWN_KIND, false, r.file) {
-                let (major, minor) = version.used;
-                let message = format!(
-                    "no Kubernetes {major}.{minor} schema covers {} {}: it is not validated \
-                     (a custom resource, or an apiVersion misspelt or removed)",
-                    r.id.api_version, r.id.kind
-                );
-                let tree = r.tree();
-                let mut locator = Locator::new(&tree);
-                let what = (SCHEMA_UNKNOWN_KIND.to_string(), Severity::Info, message);
-                out.push(finding_at(&loaded.files, r, &mut locator, what, Vec::new()).owned_by(ri));
-            }
-            continue;
-        };
-        let tree = r.tree();
-        let violations = schema::validate(&kind, &tree);
-        if violations.is_empty() {
+        let rule = rule_of(v.problem);
+        if !select.enabled(rule, on_by_default(rule), r.file) {
             continue;
         }
-        let mut locator = Locator::new(&tree);
-        let is_patch = partial.get(r.file).copied().unwrap_or(false);
-        for v in violations {
-            if is_patch && patch_may(&v) {
-                continue;
-            }
-            let rule = rule_of(v.problem);
-            if !select.enabled(rule, false, r.file) {
-                continue;
-            }
-            let what = (rule.to_string(), Severity::Error, v.message);
-            out.push(finding_at(&loaded.files, r, &mut locator, what, v.path).owned_by(ri));
-        }
+        let what = (rule.to_string(), Severity::Error, v.message);
+        out.push(finding_at(&loaded.files, r, &mut locator, what, v.path).owned_by(ri));
     }
     out
 }

@@ -12,6 +12,9 @@
 //! assert!(deployment.at(&["spec", "template", "spec", "containers"]).is_some());
 //! ```
 
+mod api;
+#[cfg(test)]
+mod api_tests;
 mod bundle;
 mod compile;
 mod formats;

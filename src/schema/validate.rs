@@ -1,11 +1,12 @@
 //! Strict validation of a document's span tree against a compiled [`KindSchema`] (issue 16):
 //! the tree is walked as it is (scalars already typed the way Kubernetes reads YAML), every
 //! problem is a [`Violation`] with the field path a finding is located by.
-//!
-//! Not wired into the lint run yet: the `schema/*` rules will turn violations into findings.
+//! Besides the schema's keywords, each object that is a known definition gets the API
+//! server's own checks of it ([`super::api`]: enums, cross-field rules).
 
 use std::collections::HashMap;
 
+use super::api;
 use super::formats::{is_base64, is_quantity, is_rfc3339};
 use super::types::{Additional, Format, KindSchema, ListType, Special, Type, TypeSet};
 use crate::finding::{display_path, PathSeg};
@@ -171,6 +172,32 @@ impl<'n> Walker<'_, 'n> {
                 None => {}
             }
             self.path.pop();
+        }
+        if let Some(definition) = t.definition.as_deref() {
+            self.api(definition, node);
+        }
+    }
+
+    /// The API server's validations of this definition that its schema cannot say
+    /// ([`super::api`]), reported at the field they judge.
+    fn api(&mut self, definition: &str, node: &'n Node) {
+        let cx = api::Context {
+            in_pod: self.schema.kind == "Pod" && self.schema.api_version == "v1",
+        };
+        for r in api::check(definition, node, cx) {
+            let depth = self.path.len();
+            self.path.extend(r.rel.iter().map(|s| match *s {
+                api::RelSeg::Key(k) => Seg::Key(k),
+                api::RelSeg::Index(i) => Seg::Index(i),
+            }));
+            let problem = if r.missing {
+                Problem::MissingRequired
+            } else {
+                Problem::InvalidValue
+            };
+            let msg = format!("{}: {}", self.here(), r.message);
+            self.report(problem, r.span, msg);
+            self.path.truncate(depth);
         }
     }
 

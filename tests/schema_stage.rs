@@ -1,5 +1,5 @@
-//! Schema validation as the run uses it (`--only schema/`): opt-in, and
-//! Kustomize patch files are partial resources.
+//! Schema validation as the run uses it: on by default (off with a config or
+//! `--only` that leaves it out), and Kustomize patch files are partial resources.
 
 use kubeward::{ConfigChoice, Linter, Settings};
 
@@ -67,13 +67,15 @@ fn kustomize_patches_are_partial_resources() {
 }
 
 #[test]
-fn schema_checks_are_opt_in() {
+fn schema_checks_are_on_by_default() {
     let text =
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: \"3\"\n";
-    let off = linter(None).lint_text("d.yaml", text).expect("a run");
-    assert!(off.findings.iter().all(|f| !f.rule.starts_with("schema/")));
-    let on = linter(Some("schema/"))
+    let on = linter(None).lint_text("d.yaml", text).expect("a run");
+    assert!(on.findings.iter().any(|f| f.rule == "schema/invalid-type"));
+    // schema/unknown-kind is the one opt-in check.
+    assert!(on.findings.iter().all(|f| f.rule != "schema/unknown-kind"));
+    let off = linter(Some("pod-security/"))
         .lint_text("d.yaml", text)
         .expect("a run");
-    assert!(on.findings.iter().any(|f| f.rule == "schema/invalid-type"));
+    assert!(off.findings.iter().all(|f| !f.rule.starts_with("schema/")));
 }
