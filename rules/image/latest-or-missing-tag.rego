@@ -5,9 +5,10 @@
 #   same manifest then runs different code on different nodes and after every reschedule, and a
 #   rollback cannot return to what ran before. A digest (`@sha256:...`) pins the image whatever
 #   the tag says; floating tags are configurable with the `floating_tags` parameter and compared
-#   case-insensitively. Empty or unparsable references (typically an unset Helm value) are
-#   reported as the schema errors they are, and a container without any image field as info,
-#   since kustomize patches legitimately omit it.
+#   case-insensitively. References no runtime can parse are reported too; an image the API
+#   rejects (empty, typically an unset Helm value, padded with whitespace, or not a string) is
+#   reported by the schema/* checks instead. A container without any image field is reported
+#   as info, since kustomize patches legitimately omit it.
 # custom:
 #   id: image/latest-or-missing-tag
 #   severity: warning
@@ -21,7 +22,6 @@ package kubeward.rules.image.latest_or_missing_tag
 import rego.v1
 
 import data.kubeward.lib.images
-import data.kubeward.lib.k8s
 
 _image_path(c) := array.concat(c.path, ["image"])
 
@@ -48,25 +48,14 @@ _message(label, r) := sprintf(
 	r.has_tag
 }
 
-# An empty image (an unset Helm value renders `image:` or `image: ""`): the API rejects it.
-deny contains finding if {
-	some c in data.kubeward.lib.pods.containers
-	_empty_image(c.value)
-	finding = {
-		"msg": sprintf("%s has an empty image, which the API rejects (schema error: image is required)", [c.label]),
-		"path": _image_path(c),
-	}
-}
-
-_empty_image(c) if c.image == null
-
-_empty_image(c) if {
-	is_string(c.image)
-	trim_space(c.image) == ""
-}
+# An empty image (an unset Helm value renders `image:` or `image: ""`), one with leading or
+# trailing whitespace, or one that is not a string is a value the API rejects: the schema/*
+# checks report it (schema/invalid-value, schema/invalid-type), and this rule says nothing
+# about its tag. (The image library parses none of them as a valid reference.)
 
 # No image key at all: invalid as a whole resource, but typical of a kustomize patch that is
-# merged onto a base, hence only info.
+# merged onto a base, hence only info. Kept here: the OpenAPI schema does not require image, so
+# no schema/* check reports its absence.
 deny contains finding if {
 	some c in data.kubeward.lib.pods.containers
 	not "image" in object.keys(c.value)
@@ -87,31 +76,6 @@ deny contains finding if {
 	problem = images.name_problem(r)
 	finding = {
 		"msg": sprintf("%s uses image %q, which is not a valid image reference (%s)", [c.label, r.ref, problem]),
-		"path": _image_path(c),
-	}
-}
-
-# An image that is not a string.
-deny contains finding if {
-	some c in data.kubeward.lib.pods.containers
-	v = c.value.image
-	v != null
-	not is_string(v)
-	finding = {
-		"msg": sprintf("%s sets image to %s, which the API rejects (schema error: a string is expected)", [c.label, k8s.quote(v)]),
-		"path": _image_path(c),
-	}
-}
-
-# Leading or trailing whitespace: the API rejects it.
-deny contains finding if {
-	some c in data.kubeward.lib.pods.containers
-	v = c.value.image
-	is_string(v)
-	trim_space(v) != ""
-	trim_space(v) != v
-	finding = {
-		"msg": sprintf("%s sets image %q with leading or trailing whitespace, which the API rejects", [c.label, v]),
 		"path": _image_path(c),
 	}
 }

@@ -7,7 +7,7 @@
 #   defaults it to Always for `:latest` and untagged images, and to IfNotPresent for every other
 #   tag (including `stable` or `main`), which is what this rule evaluates. With the parameter
 #   `strict: true` it also reports, as info, every container whose effective policy is not
-#   Always.
+#   Always. A policy the API rejects (`always`) is reported by schema/invalid-value, not here.
 # custom:
 #   id: image/pull-policy
 #   severity: warning
@@ -21,7 +21,6 @@ package kubeward.rules.image.pull_policy
 import rego.v1
 
 import data.kubeward.lib.images
-import data.kubeward.lib.k8s
 
 _valid_policies := {"Always", "IfNotPresent", "Never"}
 
@@ -32,6 +31,8 @@ _strict if data.kubeward.config.params["image/pull-policy"].strict == true
 _policy_path(c) := array.concat(c.path, ["imagePullPolicy"])
 
 # {policy, path, explicit} for a container whose image parses and whose policy is valid or unset.
+# A policy the API rejects (they are case-sensitive: "always" is invalid) is reported by
+# schema/invalid-value; such a container is neither judged by its policy nor by the default.
 _effective(c, r) := {"policy": p, "path": _policy_path(c), "explicit": true} if {
 	p = c.value.imagePullPolicy
 	p in _valid_policies
@@ -89,19 +90,4 @@ _strict_message(label, r, e) := sprintf("%s pulls image %q with imagePullPolicy 
 
 _strict_message(label, r, e) := sprintf("%s pulls image %q without imagePullPolicy, which defaults to %s, not Always", [label, r.ref, e.policy]) if {
 	not e.explicit
-}
-
-# A value the API rejects (policies are case-sensitive: "always" is invalid).
-deny contains finding if {
-	some c in data.kubeward.lib.pods.containers
-	p = c.value.imagePullPolicy
-	p != null
-	not p in _valid_policies
-	finding = {
-		"msg": sprintf(
-			"%s sets imagePullPolicy to %s, which the API rejects (schema error: Always, IfNotPresent or Never expected)",
-			[c.label, k8s.quote(p)],
-		),
-		"path": _policy_path(c),
-	}
 }

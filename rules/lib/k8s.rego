@@ -1,5 +1,9 @@
 # Generic helpers for any Kubernetes resource: identity of `input`, message formatting,
-# the target Kubernetes version, and classification of values the API would reject.
+# the target Kubernetes version, and the standard finding for an unsafe boolean.
+#
+# The bundled rules judge only values the API accepts: a value it rejects (a wrong type, an
+# enum it does not know, a cross-field contradiction) is a schema/* finding, so a rule neither
+# reports such a field as set nor as missing (issue 16: one finding per problem).
 #
 # Every helper here is total: it never raises a runtime error, whatever shape `input` has
 # (regorus aborts the whole evaluation on a builtin type error, so string builtins are only
@@ -85,49 +89,19 @@ str(v) := v if is_string(v) else := ""
 # may be a path array, e.g. get(c, ["livenessProbe", "httpGet", "host"], null).
 get(x, key, fallback) := object.get(x, key, fallback) if is_object(x) else := fallback
 
-# truthy_string(v): v is a string that a chart author meant as boolean true ("true", "True",
-# "yes", "on", "y", "1"), typically produced by Helm's `quote`. The API rejects a string in a
-# boolean field, but the intent is clear.
-truthy_string(v) if {
-	is_string(v)
-	lower(trim_space(v)) in {"true", "yes", "on", "y", "1"}
-}
-
 # bool_violation(v, path, subject, field, effect): the finding for a boolean API field whose
-# `true` value is unsafe, or undefined when v is false/null.
+# `true` value is unsafe, or undefined for anything else.
 #   v        the field's value as the resource has it
 #   path     path to the field in input
 #   subject  who sets it, e.g. `container "app"` or `Pod "web"`
 #   field    the field name for messages, e.g. "privileged"
 #   effect   what `true` means, as a verb phrase, e.g. "runs privileged"
-# A quoted true ("true" from Helm) is reported with the default severity and a schema-error
-# hint; any other non-boolean value (e.g. "false", 1) as a schema error with severity warning.
+# Only the boolean true counts: a value of another type (a quoted "true" from Helm's `quote`,
+# 1, "yes" as a string) is one the API rejects, which the schema/* checks report
+# (schema/invalid-type); rules stay silent about it rather than report the problem twice.
 bool_violation(v, path, subject, field, effect) := {
 	"msg": sprintf("%s %s (%s: true)", [subject, effect, field]),
 	"path": path,
 } if {
 	v == true
-}
-
-bool_violation(v, path, subject, field, effect) := {
-	"msg": sprintf(
-		"%s sets %s to the string %s, which the API rejects (schema error: a boolean is expected); unquoted, it %s",
-		[subject, field, quote(v), effect],
-	),
-	"path": path,
-} if {
-	truthy_string(v)
-}
-
-bool_violation(v, path, subject, field, _) := {
-	"msg": sprintf(
-		"%s sets %s to %s, which the API rejects (schema error: a boolean is expected)",
-		[subject, field, quote(v)],
-	),
-	"path": path,
-	"severity": "warning",
-} if {
-	not is_boolean(v)
-	not is_null(v)
-	not truthy_string(v)
 }

@@ -108,6 +108,8 @@ container_lists := ["initContainers", "containers", "ephemeralContainers"]
 #     "label":     how messages name it: `container "app"`, `init container "setup"`,
 #                  `ephemeral container "debug"`, or `container #0` when unnamed,
 #     "sc":        its securityContext, {} when absent or malformed (= sc(c)),
+#     "sc_ok":     false when its securityContext is set to something that is not an object
+#                  (a value the API rejects: rules then call none of its fields unset),
 #     "sc_path":   path to its securityContext (= sc_path(c)),
 #     "effective": field -> effective(c, field) for every field that has an effective value,
 #   }
@@ -146,6 +148,7 @@ containers contains c if {
 		"run": [list == "containers", sidecar] != [false, false],
 		"label": {true: sprintf("%s %q", [word, name]), false: sprintf("%s #%d", [word, i])}[name != ""],
 		"sc": sc_obj,
+		"sc_ok": [raw_sc == null, is_object(raw_sc)] != [false, false],
 		"sc_path": sc_at,
 		"effective": object.union(inherited, own),
 	}
@@ -232,6 +235,13 @@ pod_sc := sc if {
 	sc := spec.securityContext
 	is_object(sc)
 } else := {}
+
+# pod_sc_ok: the pod-level securityContext is unset or an object. Anything else is a value the
+# API rejects (schema/invalid-type): rules then call none of its fields unset.
+pod_sc_ok if {
+	raw = object.get(spec, "securityContext", null)
+	[raw == null, is_object(raw)] != [false, false]
+}
 
 # sc_path(c) / sc(c): a container's securityContext path and value ({} when absent/malformed).
 # (Rules reading `containers` can use c.sc_path and c.sc directly; these functions also accept
@@ -372,11 +382,12 @@ volume_label(v) := sprintf("volume %q", [v.name]) if v.name != "" else := sprint
 # host_path_volumes: every volume with a hostPath source, as the `volumes` entry extended with
 #   "host_path":  the hostPath.path string as written ("" when missing or not a string),
 #   "normalised": normalise_host_path(host_path) ("" when host_path is not absolute).
+# A hostPath that is not an object is a value the API rejects (schema/invalid-type): not listed.
 host_path_volumes contains object.union(v, {"host_path": p, "normalised": normalise_host_path(p)}) if {
 	some v in volumes
 	hp = v.value.hostPath
-	hp != null
-	p = k8s.str(k8s.get(hp, "path", null))
+	is_object(hp)
+	p = k8s.str(object.get(hp, "path", null))
 }
 
 # normalise_host_path(p): an absolute Unix path in canonical form: repeated `/` collapsed, `.`

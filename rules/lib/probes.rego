@@ -58,8 +58,11 @@ regular_init(c) if {
 }
 
 # missing_findings(field, effect): the findings of a rule that requires the probe `field` on
-# every long-running container: the probe is missing, malformed, or set where the API rejects
-# it (a regular init container).
+# every long-running container: the probe is missing, has no handler, or is set where the API
+# rejects it (a regular init container). The last two are rejected by the API but kept here:
+# they are the rules' own subject, and no schema/* check reports them. A probe that is not an
+# object at all is schema/invalid-type's finding; it counts neither as missing nor as one
+# without a handler.
 missing_findings(field, effect) := {f |
 	long_running
 	some c in data.kubeward.lib.pods.run_containers
@@ -72,6 +75,7 @@ missing_findings(field, effect) := {f |
 	long_running
 	some c in data.kubeward.lib.pods.run_containers
 	p = probe_of(c, field)
+	is_object(p)
 	not has_handler(p)
 	f = {
 		"msg": sprintf(

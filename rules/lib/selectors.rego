@@ -9,7 +9,8 @@
 # - a plain map of labels (Service, ReplicationController, DeploymentConfig): every pair must
 #   be among the pod's labels.
 # A selector the API would reject (unknown operator, `In` without values, a string where a map
-# belongs) selects nothing here; `problem(sel)` says why it is invalid.
+# belongs) selects nothing here; `problem(sel)` says why it is invalid, `shape_problem(sel)`
+# whether that is a problem the schema/* checks report.
 #
 # Namespaces: cross-resource joins happen within the namespace each object WILL land in:
 # metadata.namespace, else data.kubeward.config.namespace (the Helm release namespace) when
@@ -103,8 +104,23 @@ _has_key(obj, key) if {
 }
 
 # problem(sel): why the API rejects the LabelSelector `sel` (undefined when it is valid or
-# null). Only the first problem is named.
-problem(sel) := sprintf("the selector is %s, not a map", [_shape(sel)]) if {
+# null). Only the first problem is named: one of shape_problem(sel) first, else an expression
+# whose values do not fit its operator.
+problem(sel) := msg if {
+	msg = shape_problem(sel)
+} else := msg if {
+	is_object(sel)
+	me = object.get(sel, "matchExpressions", null)
+	is_array(me)
+	bad = [i | e := me[i]; _values_problem(e)]
+	count(bad) > 0
+	msg = sprintf("matchExpressions[%d] %s", [bad[0], _values_problem(me[bad[0]])])
+}
+
+# shape_problem(sel): a problem of `sel` that the schema/* checks report (a wrong type, a
+# missing key, an operator outside the enum), undefined when there is none. Rules stay silent
+# about such a selector: it is the schema checks' finding, not theirs.
+shape_problem(sel) := sprintf("the selector is %s, not a map", [_shape(sel)]) if {
 	not is_object(sel)
 	not is_null(sel)
 } else := sprintf("matchLabels is %s, not a map", [_shape(ml)]) if {
@@ -112,6 +128,11 @@ problem(sel) := sprintf("the selector is %s, not a map", [_shape(sel)]) if {
 	ml = object.get(sel, "matchLabels", null)
 	not is_object(ml)
 	not is_null(ml)
+} else := sprintf("matchLabels[%q] is not a string", [_first_non_string(ml)]) if {
+	is_object(sel)
+	ml = object.get(sel, "matchLabels", null)
+	is_object(ml)
+	count([k | some k, v in ml; not is_string(v)]) > 0
 } else := sprintf("matchExpressions is %s, not a list", [_shape(me)]) if {
 	is_object(sel)
 	me = object.get(sel, "matchExpressions", null)
@@ -125,6 +146,8 @@ problem(sel) := sprintf("the selector is %s, not a map", [_shape(sel)]) if {
 	count(bad) > 0
 	msg = sprintf("matchExpressions[%d] %s", [bad[0], _expression_problem(me[bad[0]])])
 }
+
+_first_non_string(ml) := sort([k | some k, v in ml; not is_string(v)])[0]
 
 _shape(v) := "a string" if is_string(v)
 
@@ -153,7 +176,15 @@ _expression_problem(e) := "is not a map" if {
 	v = object.get(e, "values", null)
 	not is_array(v)
 	not is_null(v)
-} else := sprintf("uses %s without values", [e.operator]) if {
+} else := "has a value that is not a string" if {
+	v = object.get(e, "values", null)
+	is_array(v)
+	count([x | some x in v; not is_string(x)]) > 0
+}
+
+# Of an expression without a shape problem: values that do not fit the operator (API
+# validation, which no schema/* check reports).
+_values_problem(e) := sprintf("uses %s without values", [e.operator]) if {
 	e.operator in {"In", "NotIn"}
 	not _non_empty_list(object.get(e, "values", null))
 } else := sprintf("uses %s with values (they must be empty)", [e.operator]) if {

@@ -81,8 +81,11 @@ test_invalid_selectors_select_nothing if {
 }
 
 test_problem if {
+	# A problem the schema checks report (operator "Foo") comes before one only the API sees.
 	p1 := selectors.problem({"matchExpressions": [{"key": "a", "operator": "Exists"}, {"key": "b", "operator": "In", "values": []}, {"key": "c", "operator": "Foo"}]})
-	p1 == "matchExpressions[1] uses In without values"
+	p1 == `matchExpressions[2] has operator "Foo" (expected In, NotIn, Exists or DoesNotExist)`
+	p0 := selectors.problem({"matchExpressions": [{"key": "a", "operator": "Exists"}, {"key": "b", "operator": "In", "values": []}]})
+	p0 == "matchExpressions[1] uses In without values"
 	p2 := selectors.problem({"matchExpressions": [{"key": "c", "operator": "Foo"}]})
 	p2 == `matchExpressions[0] has operator "Foo" (expected In, NotIn, Exists or DoesNotExist)`
 	p3 := selectors.problem("app=web")
@@ -94,6 +97,19 @@ test_problem if {
 	not selectors.problem({"matchLabels": {"a": "b"}, "matchExpressions": [{"key": "a", "operator": "Exists"}]})
 	not selectors.problem({})
 	not selectors.problem(null)
+}
+
+test_shape_problem if {
+	selectors.shape_problem("app=web") == "the selector is a string, not a map"
+	selectors.shape_problem({"matchLabels": {"app": "web", "tier": 1}}) == `matchLabels["tier"] is not a string`
+	selectors.shape_problem({"matchExpressions": [{"key": "a", "operator": "In", "values": [1]}]}) == "matchExpressions[0] has a value that is not a string"
+	selectors.shape_problem({"matchExpressions": [{"key": "a", "operator": "in", "values": ["x"]}]}) == `matchExpressions[0] has operator "in" (expected In, NotIn, Exists or DoesNotExist)`
+
+	# Values that do not fit the operator: the API rejects them, but no schema check does.
+	not selectors.shape_problem({"matchExpressions": [{"key": "a", "operator": "In", "values": []}]})
+	not selectors.shape_problem({"matchExpressions": [{"key": "a", "operator": "Exists", "values": ["x"]}]})
+	not selectors.shape_problem({"matchLabels": {"a": "b"}})
+	not selectors.shape_problem(null)
 }
 
 test_is_empty if {

@@ -4,10 +4,10 @@
 #   Kubernetes rejects an object whose label keys or values break the label syntax: a value is
 #   at most 63 characters, empty or alphanumeric at both ends with only `-`, `_` and `.` inside;
 #   a key is such a name, optionally after a DNS-subdomain prefix (lower-case, at most 253
-#   characters) and a slash. Label values must be strings, so an unquoted number or boolean
-#   (`version: 1.10`, `enabled: true`) is rejected too. Checked in metadata.labels, pod template
-#   labels and the label selectors of built-in kinds; unrendered template expressions are left
-#   alone.
+#   characters) and a slash. Checked in metadata.labels, pod template labels and the label
+#   selectors of built-in kinds; unrendered template expressions are left alone. A value that is
+#   not a string (an unquoted number or boolean, `version: 1.10`) is rejected too, and reported
+#   by schema/invalid-type rather than by this rule.
 # custom:
 #   id: metadata/invalid-label
 #   severity: error
@@ -143,7 +143,9 @@ _after_slash_issues(name) := [sprintf("has a name after \"/\" that %s", [i]) | s
 
 _value_problems(value) := [] if is_null(value)
 
-_value_problems(value) := [sprintf("has the value %s, which is not a string (the API rejects it; quote it)", [k8s.quote(value)])] if {
+# A value that is not a string (`version: 1.10`, `enabled: true`) is one the API rejects for
+# its type: schema/invalid-type reports it, not this rule.
+_value_problems(value) := [] if {
 	not is_null(value)
 	not is_string(value)
 }

@@ -6,7 +6,7 @@
 #   privileged (no checks) unless the cluster's admission configuration says otherwise; an
 #   explicit privileged level turns the checks off. The system namespaces kube-system,
 #   kube-public and kube-node-lease are skipped; an unknown level is reported too, because the
-#   admission plugin rejects it.
+#   admission plugin rejects it (a value that is not a string is schema/invalid-type's).
 # custom:
 #   id: metadata/namespace-pss-label
 #   severity: info
@@ -57,8 +57,12 @@ deny contains finding if {
 	}
 }
 
+# An unknown level: the PodSecurity admission plugin rejects the namespace, and no schema/*
+# check knows the label, so this rule reports it. A value that is not a string is a label the
+# API rejects for its type (schema/invalid-type).
 deny contains finding if {
 	value = _labels[_label]
+	is_string(value)
 	not value in _levels
 	finding = {
 		"msg": sprintf(

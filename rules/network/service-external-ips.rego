@@ -6,7 +6,8 @@
 #   any IP, inside or outside the cluster (CVE-2020-8554, unpatched by design); a
 #   status.loadBalancer.ingress IP on a Service that is not of type LoadBalancer is the other
 #   form of that attack. Addresses listed in param `allowed` are accepted; `externalIPs: []`
-#   passes.
+#   passes. externalIPs the API rejects (a string instead of a list) are reported by
+#   schema/invalid-type, not by this rule.
 # custom:
 #   id: network/service-external-ips
 #   severity: error
@@ -39,18 +40,8 @@ deny contains finding if {
 	}
 }
 
-deny contains finding if {
-	ips = input.spec.externalIPs
-	is_string(ips)
-	finding = {
-		"msg": sprintf(
-			"%s sets externalIPs to the string %q, which the API rejects (schema error: a list is expected); as a list it would let every node intercept that address (CVE-2020-8554)",
-			[data.kubeward.lib.k8s.describe, ips],
-		),
-		"path": ["spec", "externalIPs"],
-		"severity": "warning",
-	}
-}
+# externalIPs written as a string (`externalIPs: 1.2.3.4`) is a value the API rejects:
+# schema/invalid-type reports it, not this rule.
 
 deny contains finding if {
 	exposure.service_type(input) != "LoadBalancer"

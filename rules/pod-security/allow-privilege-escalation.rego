@@ -6,6 +6,8 @@
 #   capabilities. The field is per container (a pod-level value is not part of the API), it
 #   defaults to allowing escalation, and Pod Security Restricted requires false on every
 #   container, init and ephemeral ones included. Windows pods are exempt (target 1.25+).
+#   Values the API rejects (a quoted "false", or false together with privileged: true or
+#   CAP_SYS_ADMIN) are reported by the schema/* checks, not by this rule.
 # custom:
 #   id: pod-security/allow-privilege-escalation
 #   severity: warning
@@ -24,25 +26,22 @@ import data.kubeward.lib.pods
 
 _field_path(c) := array.concat(c.sc_path, ["allowPrivilegeEscalation"])
 
-# Explicitly true (error), a quoted "true" (error, schema hint) or another non-boolean value
-# (schema error, warning).
+# Explicitly true: an error (the rule's default severity is for an unset field). A value that
+# is not a boolean (a quoted "false" from Helm) is one the API rejects: schema/invalid-type
+# reports it, and this rule neither counts it as true nor as unset.
 deny contains finding if {
 	not data.kubeward.lib.pods.windows_exempt
 	some c in data.kubeward.lib.pods.containers
 	value = c.sc.allowPrivilegeEscalation
-	value != false
 	v = k8s.bool_violation(value, _field_path(c), c.label, "allowPrivilegeEscalation", "allows privilege escalation")
-	finding = object.union(v, _explicit_severity(v))
+	finding = object.union(v, {"severity": "error"})
 }
-
-_explicit_severity(v) := {} if v.severity
-
-_explicit_severity(v) := {"severity": "error"} if not v.severity
 
 # Unset (or null): escalation is allowed by default.
 deny contains finding if {
 	not data.kubeward.lib.pods.windows_exempt
 	some c in data.kubeward.lib.pods.containers
+	c.sc_ok
 	object.get(c.sc, "allowPrivilegeEscalation", null) == null
 	finding = {
 		"msg": sprintf(
@@ -53,35 +52,10 @@ deny contains finding if {
 	}
 }
 
-# false, but privileged or CAP_SYS_ADMIN: escalation is possible anyway, and API validation
-# rejects the combination. The API only recognises the exact spelling CAP_SYS_ADMIN; with
-# `SYS_ADMIN` the pod is admitted and passes this Restricted control (no_new_privs is still
-# set), and capabilities-baseline reports the capability itself.
-deny contains finding if {
-	not data.kubeward.lib.pods.windows_exempt
-	some c in data.kubeward.lib.pods.containers
-	c.sc.allowPrivilegeEscalation == false
-	c.sc.privileged == true
-	finding = _contradiction(c, "runs privileged")
-}
-
-deny contains finding if {
-	not data.kubeward.lib.pods.windows_exempt
-	some c in data.kubeward.lib.pods.containers
-	c.sc.allowPrivilegeEscalation == false
-	adds = c.sc.capabilities.add
-	is_array(adds)
-	"CAP_SYS_ADMIN" in adds
-	finding = _contradiction(c, "adds CAP_SYS_ADMIN")
-}
-
-_contradiction(c, reason) := {
-	"msg": sprintf(
-		"%s sets allowPrivilegeEscalation: false but %s, which always allows escalation (the API rejects this combination)",
-		[c.label, reason],
-	),
-	"path": _field_path(c),
-}
+# false together with privileged: true or an added CAP_SYS_ADMIN is a combination API
+# validation rejects: schema/invalid-value reports it, with the API's message. The container
+# sets false, so this rule has nothing to add (pod-security/privileged and
+# capabilities-baseline report the privilege itself).
 
 # A pod-level allowPrivilegeEscalation is not an API field: say so when someone relied on it.
 _pod_level_hint := " (the pod-level allowPrivilegeEscalation is not an API field and is ignored)" if {

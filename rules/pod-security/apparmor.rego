@@ -5,7 +5,9 @@
 #   which blocks many kernel interfaces used in container escapes. Setting the profile to
 #   Unconfined (or any profile other than the runtime default or one loaded on the node)
 #   removes that layer. Pod Security Baseline checks both the appArmorProfile fields and the
-#   legacy container.apparmor.security.beta.kubernetes.io annotations.
+#   legacy container.apparmor.security.beta.kubernetes.io annotations. A profile the API rejects
+#   (no type, an unknown type, Localhost without localhostProfile) is reported by the schema/*
+#   checks, not by this rule.
 # custom:
 #   id: pod-security/apparmor
 #   severity: error
@@ -22,74 +24,22 @@ import rego.v1
 import data.kubeward.lib.k8s
 import data.kubeward.lib.pods
 
-allowed_types := {"RuntimeDefault", "Localhost"}
-
 annotation_prefix := "container.apparmor.security.beta.kubernetes.io/"
 
 # --- securityContext.appArmorProfile (pod and every container, each checked on its own) ---
 
+# Only type Unconfined is reported: a profile the API rejects (not an object, no type, a type
+# outside RuntimeDefault, Localhost and Unconfined, Localhost without localhostProfile) is
+# reported by schema/invalid-type, schema/missing-required or schema/invalid-value.
 deny contains finding if {
 	some s in data.kubeward.lib.pods.security_contexts
 	profile = s.sc.appArmorProfile
-	profile != null
-	not _allowed(profile)
-	finding = _field_finding(s, profile)
-}
-
-_allowed(profile) if {
-	is_object(profile)
-	profile.type in allowed_types
-}
-
-_field_finding(s, profile) := {
-	"msg": sprintf("%s sets appArmorProfile.type to Unconfined, which disables AppArmor confinement", [s.label]),
-	"path": array.concat(s.path, ["appArmorProfile", "type"]),
-} if {
 	is_object(profile)
 	profile.type == "Unconfined"
-}
-
-_field_finding(s, profile) := {
-	"msg": sprintf("%s sets appArmorProfile.type to %s; only RuntimeDefault and Localhost are allowed", [s.label, k8s.quote(profile.type)]),
-	"path": array.concat(s.path, ["appArmorProfile", "type"]),
-} if {
-	is_object(profile)
-	profile.type != null
-	profile.type != "Unconfined"
-}
-
-_field_finding(s, profile) := {
-	"msg": sprintf("%s sets appArmorProfile without a type, which the API rejects", [s.label]),
-	"path": array.concat(s.path, ["appArmorProfile"]),
-} if {
-	is_object(profile)
-	object.get(profile, "type", null) == null
-}
-
-_field_finding(s, profile) := {
-	"msg": sprintf("%s sets appArmorProfile to %s, which the API rejects (schema error: an object with a type is expected)", [s.label, k8s.quote(profile)]),
-	"path": array.concat(s.path, ["appArmorProfile"]),
-	"severity": "warning",
-} if {
-	not is_object(profile)
-}
-
-# type Localhost needs the name of a profile loaded on the node; the API rejects it without.
-deny contains finding if {
-	some s in data.kubeward.lib.pods.security_contexts
-	profile = s.sc.appArmorProfile
-	profile.type == "Localhost"
-	not _non_empty_string(object.get(profile, "localhostProfile", null))
 	finding = {
-		"msg": sprintf("%s sets appArmorProfile.type to Localhost without localhostProfile, which the API rejects", [s.label]),
+		"msg": sprintf("%s sets appArmorProfile.type to Unconfined, which disables AppArmor confinement", [s.label]),
 		"path": array.concat(s.path, ["appArmorProfile", "type"]),
-		"severity": "warning",
 	}
-}
-
-_non_empty_string(x) if {
-	is_string(x)
-	x != ""
 }
 
 # --- legacy annotations on the POD TEMPLATE: container.apparmor.security.beta.kubernetes.io/<container> ---
@@ -101,6 +51,7 @@ deny contains finding if {
 	startswith(key, annotation_prefix)
 	container = trim_prefix(key, annotation_prefix)
 	container in data.kubeward.lib.pods.container_names
+	is_string(value)
 	not _allowed_annotation(value)
 	finding = {
 		"msg": sprintf(
@@ -115,7 +66,4 @@ _allowed_annotation(value) if value == ""
 
 _allowed_annotation(value) if value == "runtime/default"
 
-_allowed_annotation(value) if {
-	is_string(value)
-	startswith(value, "localhost/")
-}
+_allowed_annotation(value) if startswith(value, "localhost/")

@@ -5,7 +5,8 @@
 #   SYS_PTRACE, SYS_MODULE, BPF, ...) are enough to escape the container or take over the
 #   node's network. Pod Security Baseline only lets a container add a short list of harmless
 #   ones, compared as exact upper-case names, so `CAP_CHOWN` or `chown` is rejected even though
-#   container runtimes accept those spellings.
+#   container runtimes accept those spellings. A value the API rejects (capabilities.add that is
+#   not a list of strings) is reported by schema/invalid-type, not by this rule.
 # custom:
 #   id: pod-security/capabilities-baseline
 #   severity: error
@@ -18,8 +19,6 @@
 package kubeward.rules.pod_security.capabilities_baseline
 
 import rego.v1
-
-import data.kubeward.lib.k8s
 
 # Capabilities Pod Security Baseline allows in capabilities.add (exact spelling).
 baseline_capabilities := {
@@ -65,41 +64,22 @@ deny contains finding if {
 	adds = c.value.securityContext.capabilities.add
 	is_array(adds)
 	entry = adds[i]
+	is_string(entry)
 	finding = {
 		"msg": _message(c.label, entry),
 		"path": array.concat(_add_path(c), [i]),
 	}
 }
 
-# capabilities.add that is not a list (e.g. `add: SYS_ADMIN`): the API rejects it.
-deny contains finding if {
-	some c in data.kubeward.lib.pods.containers
-	adds = c.value.securityContext.capabilities.add
-	not is_array(adds)
-	not is_null(adds)
-	finding = {
-		"msg": sprintf(
-			"%s sets capabilities.add to %s, which the API rejects (schema error: a list of capability names is expected)",
-			[c.label, k8s.quote(adds)],
-		),
-		"path": _add_path(c),
-	}
-}
+# capabilities.add that is not a list (`add: SYS_ADMIN`), or an entry that is not a string,
+# is a value the API rejects: schema/invalid-type reports it, not this rule.
 
-# An entry that is not a string.
-_message(label, entry) := sprintf(
-	"%s adds capability %s, which the API rejects (schema error: a capability name is expected)",
-	[label, k8s.quote(entry)],
-) if {
-	not is_string(entry)
-}
-
-# A Baseline capability with a non-canonical spelling (CAP_CHOWN, chown).
+# A Baseline capability with a non-canonical spelling (CAP_CHOWN, chown): the API accepts it,
+# Pod Security Admission does not.
 _message(label, entry) := sprintf(
 	"%s adds capability %q: runtimes read it as %s, but Pod Security Admission compares exact names and rejects it (write %q)",
 	[label, entry, norm, norm],
 ) if {
-	is_string(entry)
 	norm = normalise(entry)
 	norm in baseline_capabilities
 	norm != entry
@@ -110,7 +90,6 @@ _message(label, entry) := sprintf(
 	"%s adds ALL capabilities%s, including SYS_ADMIN and every other capability Baseline forbids",
 	[label, _spelled_all(entry)],
 ) if {
-	is_string(entry)
 	normalise(entry) == "ALL"
 }
 
@@ -123,7 +102,6 @@ _message(label, entry) := sprintf(
 	"%s adds capability %s, which Baseline forbids%s",
 	[label, _spelled(entry), _why(normalise(entry))],
 ) if {
-	is_string(entry)
 	norm = normalise(entry)
 	norm != "ALL"
 	not norm in baseline_capabilities

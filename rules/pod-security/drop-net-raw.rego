@@ -5,7 +5,8 @@
 #   through ICMP sockets). It lets a process open raw sockets and craft packets: ARP and DNS
 #   spoofing of neighbouring pods, and the start of several past kernel exploits. A container
 #   keeps it unless capabilities.drop lists NET_RAW or ALL (in any spelling the runtime accepts);
-#   Windows pods have no Linux capabilities and are skipped.
+#   Windows pods have no Linux capabilities and are skipped. capabilities or drop of a type the
+#   API rejects are reported by schema/invalid-type, not by this rule.
 # custom:
 #   id: pod-security/drop-net-raw
 #   severity: info
@@ -25,6 +26,7 @@ import data.kubeward.lib.pods
 deny contains finding if {
 	not data.kubeward.lib.pods.is_windows
 	some c in data.kubeward.lib.pods.containers
+	_shape_ok(c)
 	not _drops_net_raw(c)
 	finding = {
 		"msg": sprintf("%s does not drop NET_RAW (capabilities.drop lists neither NET_RAW nor ALL), so it can open raw sockets", [c.label]),
@@ -33,6 +35,28 @@ deny contains finding if {
 }
 
 _drop(c) := k8s.get(c.sc.capabilities, "drop", null)
+
+# capabilities is unset or an object, and its drop unset or a list of strings: anything else is
+# a value the API rejects, which schema/invalid-type reports (this rule does not call NET_RAW
+# undropped then).
+_shape_ok(c) if {
+	c.sc_ok
+	caps = object.get(c.sc, "capabilities", null)
+	_caps_ok(caps, k8s.get(caps, "drop", null))
+}
+
+_caps_ok(caps, _) if caps == null
+
+_caps_ok(caps, drop) if {
+	is_object(caps)
+	drop == null
+}
+
+_caps_ok(caps, drop) if {
+	is_object(caps)
+	is_array(drop)
+	count([x | some x in drop; not is_string(x)]) == 0
+}
 
 _drops_net_raw(c) if {
 	drop = _drop(c)

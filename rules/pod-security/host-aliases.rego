@@ -4,6 +4,7 @@
 #   hostAliases writes fixed entries into the pod's /etc/hosts, which silently take precedence
 #   over DNS. They hide where traffic really goes, pin IP addresses that change, and can be used
 #   to redirect a trusted name to another address. Opinionated advice, disabled by default.
+#   A hostAliases the API rejects (not a list) is reported by schema/invalid-type.
 # custom:
 #   id: pod-security/host-aliases
 #   severity: info
@@ -28,16 +29,6 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf("%s maps %s to %s in /etc/hosts, bypassing DNS", [data.kubeward.lib.k8s.describe, _hostnames(entry), k8s.quote(k8s.get(entry, "ip", null))]),
 		"path": array.concat(_path, [i]),
-	}
-}
-
-deny contains finding if {
-	aliases = data.kubeward.lib.pods.spec.hostAliases
-	aliases != null
-	not is_array(aliases)
-	finding = {
-		"msg": sprintf("%s sets hostAliases to %s, which the API rejects (schema error: a list is expected)", [data.kubeward.lib.k8s.describe, k8s.quote(aliases)]),
-		"path": _path,
 	}
 }
 

@@ -4,6 +4,8 @@
 #   With hostIPC the pod shares System V IPC objects and POSIX message queues with every process
 #   on the node, so it can read or tamper with shared memory segments of host processes and
 #   other pods that use the host IPC namespace. Pod Security Baseline forbids it.
+#   A value the API rejects (a quoted "true", for one) is reported by schema/invalid-type,
+#   not by this rule.
 # custom:
 #   id: pod-security/host-ipc
 #   severity: error

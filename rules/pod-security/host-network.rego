@@ -4,6 +4,8 @@
 #   With hostNetwork the pod uses the node's network stack: it can bind any node port, reach
 #   services listening on the node's loopback interface and observe or interfere with other
 #   pods' traffic. NetworkPolicies no longer isolate it. Pod Security Baseline forbids it.
+#   A value the API rejects (a quoted "true", for one) is reported by schema/invalid-type,
+#   not by this rule.
 # custom:
 #   id: pod-security/host-network
 #   severity: error

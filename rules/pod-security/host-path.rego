@@ -4,7 +4,8 @@
 #   A hostPath volume exposes a directory or file of the node inside the pod. Depending on the
 #   path it leaks node credentials, the container runtime socket or other pods' data, and a
 #   writable mount lets the pod plant files the node later executes. Pod Security Baseline
-#   forbids every hostPath volume, whatever its path or type.
+#   forbids every hostPath volume, whatever its path or type. A hostPath the API rejects for
+#   its type (a bare path string) is reported by schema/invalid-type instead.
 # custom:
 #   id: pod-security/host-path
 #   severity: warning
@@ -20,10 +21,11 @@ import rego.v1
 
 import data.kubeward.lib.k8s
 
+# A hostPath that is not an object is a value the API rejects: schema/invalid-type reports it.
 deny contains finding if {
 	some v in data.kubeward.lib.pods.volumes
 	source = v.value.hostPath
-	source != null
+	is_object(source)
 	finding = {
 		"msg": _message(_volume_label(v), source),
 		"path": array.concat(v.path, ["hostPath"]),

@@ -5,6 +5,8 @@
 #   (or with CAP_SYS_PTRACE) can read other processes' environment and memory, signal them, or
 #   enter their namespaces through /proc, which is a direct path to the node. Pod Security
 #   Baseline forbids it.
+#   A value the API rejects (a quoted "true", for one) is reported by schema/invalid-type,
+#   not by this rule.
 # custom:
 #   id: pod-security/host-pid
 #   severity: error

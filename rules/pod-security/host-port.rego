@@ -3,7 +3,8 @@
 # description: >-
 #   A hostPort opens the port on the node's own IP address, bypassing Services and most
 #   NetworkPolicy implementations, and pins the pod to nodes where the port is free. Pod
-#   Security Baseline forbids any non-zero hostPort; 0 means "no host port".
+#   Security Baseline forbids any non-zero hostPort; 0 means "no host port". A hostPort the API
+#   rejects (a quoted "8080", for one) is reported by schema/invalid-type, not by this rule.
 # custom:
 #   id: pod-security/host-port
 #   severity: warning
@@ -20,7 +21,8 @@ import rego.v1
 import data.kubeward.lib.k8s
 
 # Only explicit hostPort fields are reported: the ports a hostNetwork pod implicitly opens on
-# the node are pod-security/host-network's finding.
+# the node are pod-security/host-network's finding. A hostPort that is not a number (a quoted
+# "8080") is a value the API rejects, reported by schema/invalid-type.
 deny contains finding if {
 	some c in data.kubeward.lib.pods.containers
 	ports = c.value.ports
@@ -28,7 +30,7 @@ deny contains finding if {
 	port = ports[i]
 	is_object(port)
 	host_port = port.hostPort
-	host_port != null
+	is_number(host_port)
 	host_port != 0
 	finding = {
 		"msg": _message(c.label, host_port, port),
@@ -37,18 +39,9 @@ deny contains finding if {
 }
 
 _message(label, host_port, port) := sprintf("%s binds host port %v (containerPort %s)", [label, host_port, k8s.quote(port.containerPort)]) if {
-	is_number(host_port)
 	port.containerPort != null
 }
 
 _message(label, host_port, port) := sprintf("%s binds host port %v", [label, host_port]) if {
-	is_number(host_port)
 	object.get(port, "containerPort", null) == null
-}
-
-_message(label, host_port, _) := sprintf(
-	"%s sets hostPort to %s, which the API rejects (schema error: a port number is expected)",
-	[label, k8s.quote(host_port)],
-) if {
-	not is_number(host_port)
 }

@@ -5,7 +5,8 @@
 #   users), so a process that escapes its container with such an ID may own host files. A high,
 #   explicit runAsUser and runAsGroup avoid the overlap and do not depend on the image's USER.
 #   Opinionated advice, disabled by default; the thresholds are the parameters min_uid and
-#   min_gid (default 10000). Windows pods, which cannot set these fields, are skipped.
+#   min_gid (default 10000). Windows pods, which cannot set these fields, are skipped. An ID the
+#   API rejects (a quoted "1000", a negative one) is reported by the schema/* checks instead.
 # custom:
 #   id: pod-security/low-uid-gid
 #   severity: info
@@ -41,6 +42,8 @@ deny contains finding if {
 	some c in data.kubeward.lib.pods.containers
 	some field, min in _min
 	not c.effective[field]
+	c.sc_ok
+	data.kubeward.lib.pods.pod_sc_ok
 	finding = {
 		"msg": sprintf("%s does not set %s (nor does the pod), so the image decides; set %v or more", [c.label, field, min]),
 		"path": pods.sc_anchor(c),
@@ -53,12 +56,22 @@ deny contains finding if {
 	some c in data.kubeward.lib.pods.containers
 	some field, min in _min
 	e = c.effective[field]
-	is_number(e.value)
+	_id(e.value)
 	e.value < min
 	finding = {
 		"msg": sprintf("%s sets %s to %v, below %v", [_subject(c, e), field, e.value, min]),
 		"path": e.path,
 	}
+}
+
+# An ID the API accepts: an integer from 0 to 2147483647. Anything else (a quoted "1000", -1)
+# is a value it rejects, which schema/invalid-type or schema/invalid-value reports; the rule
+# calls it neither low nor unset.
+_id(v) if {
+	is_number(v)
+	v >= 0
+	v <= 2147483647
+	v == floor(v)
 }
 
 _subject(c, e) := c.label if e.level == "container"

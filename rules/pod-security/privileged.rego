@@ -4,6 +4,8 @@
 #   A privileged container gets every Linux capability, access to all host devices and no
 #   seccomp, AppArmor or SELinux confinement: root in it is effectively root on the node.
 #   Init and ephemeral containers count too. Pod Security Baseline forbids it.
+#   A value the API rejects (a quoted "true", for one) is reported by schema/invalid-type,
+#   not by this rule.
 # custom:
 #   id: pod-security/privileged
 #   severity: error

@@ -44,7 +44,7 @@ deny contains finding if {
 	c.value[handler[0]] # (a cheap test first: containers set few of these)
 	field = array.concat(handler, ["host"])
 	host = object.get(c.value, field, null)
-	host != null
+	is_string(host)
 	host != ""
 	finding = {
 		"msg": sprintf(

@@ -5,7 +5,8 @@
 #   binaries or plant persistence inside the container. readOnlyRootFilesystem true makes the
 #   image immutable at run time; scratch space comes from emptyDir volumes. The field exists only
 #   on containers (a pod-level value is not part of the API). Ephemeral debug containers are
-#   reported as info, and Windows pods, which cannot set the field, are skipped.
+#   reported as info, and Windows pods, which cannot set the field, are skipped. A value the API
+#   rejects (a quoted "true", for one) is reported by schema/invalid-type, not by this rule.
 # custom:
 #   id: pod-security/read-only-root-fs
 #   severity: warning
@@ -18,7 +19,6 @@ package kubeward.rules.pod_security.read_only_root_fs
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.pods
 
 _field_path(c) := array.concat(c.sc_path, ["readOnlyRootFilesystem"])
@@ -27,6 +27,7 @@ _field_path(c) := array.concat(c.sc_path, ["readOnlyRootFilesystem"])
 deny contains finding if {
 	not data.kubeward.lib.pods.is_windows
 	some c in data.kubeward.lib.pods.containers
+	c.sc_ok
 	object.get(c.sc, "readOnlyRootFilesystem", null) == null
 	finding = object.union(
 		{
@@ -51,24 +52,8 @@ deny contains finding if {
 	)
 }
 
-# Not a boolean (e.g. a quoted "true" from Helm): the API rejects it.
-deny contains finding if {
-	not data.kubeward.lib.pods.is_windows
-	some c in data.kubeward.lib.pods.containers
-	value = c.sc.readOnlyRootFilesystem
-	value != null
-	not is_boolean(value)
-	finding = object.union(
-		{
-			"msg": sprintf(
-				"%s sets readOnlyRootFilesystem to %s, which the API rejects (schema error: a boolean is expected)",
-				[c.label, k8s.quote(value)],
-			),
-			"path": _field_path(c),
-		},
-		_severity(c),
-	)
-}
+# A value that is not a boolean (e.g. a quoted "true" from Helm) is one the API rejects:
+# schema/invalid-type reports it, and this rule counts it neither as true nor as unset.
 
 # Ephemeral debug containers are temporary and often need to write: info only.
 _severity(c) := {"severity": "info"} if c.list == "ephemeralContainers"

@@ -37,16 +37,10 @@ test_ape_explicit_true_is_error if {
 	f.path == ["spec", "containers", 0, "securityContext", "allowPrivilegeEscalation"]
 }
 
-test_ape_quoted_true_is_error if {
-	fs := ape.deny with input as _one({"allowPrivilegeEscalation": "true"})
-	some f in fs
-	f.severity == "error"
-}
-
-test_ape_quoted_false_is_warning if {
-	fs := ape.deny with input as _one({"allowPrivilegeEscalation": "false"})
-	some f in fs
-	f.severity == "warning"
+# A quoted value is one the API rejects (schema/invalid-type): neither true nor unset here.
+test_ape_quoted_values_are_silent if {
+	count(ape.deny) == 0 with input as _one({"allowPrivilegeEscalation": "true"})
+	count(ape.deny) == 0 with input as _one({"allowPrivilegeEscalation": "false"})
 }
 
 test_ape_unset_has_default_severity if {
@@ -69,19 +63,12 @@ test_rorfs_ephemeral_is_info if {
 	f.path == ["spec", "ephemeralContainers", 0]
 }
 
-test_run_as_root_user_quoted_zero_keeps_default_severity if {
-	fs := run_as_root_user.deny with input as _one({"runAsUser": "0"})
-	count(fs) == 1
-	some f in fs
-	not f.severity
-}
-
-test_run_as_root_user_other_strings_are_schema_warnings if {
-	fs := run_as_root_user.deny with input as _one({"runAsUser": "1000"})
-	some f in fs
-	f.severity == "warning"
-	fs2 := run_as_root_user.deny with input as _one({"runAsUser": 1000})
-	count(fs2) == 0
+# Values the API rejects (a quoted "0", a negative UID) are the schema checks' findings.
+test_run_as_root_user_rejected_values_are_silent if {
+	count(run_as_root_user.deny) == 0 with input as _one({"runAsUser": "0"})
+	count(run_as_root_user.deny) == 0 with input as _one({"runAsUser": "1000"})
+	count(run_as_root_user.deny) == 0 with input as _one({"runAsUser": -1})
+	count(run_as_root_user.deny) == 1 with input as _one({"runAsUser": 0})
 }
 
 # ---- target versions ------------------------------------------------------------------------

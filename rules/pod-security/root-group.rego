@@ -5,7 +5,8 @@
 #   primary group, supplemental group or fsGroup) can read or write them even when its UID is
 #   not root. Older Pod Security Standards listed non-root groups as an optional Restricted
 #   control. runAsGroup is read where it takes effect (a container value overrides the pod's);
-#   supplementalGroups and fsGroup exist only at pod level.
+#   supplementalGroups and fsGroup exist only at pod level. A value the API rejects (a quoted
+#   "0", for one) is reported by the schema/* checks, not by this rule.
 # custom:
 #   id: pod-security/root-group
 #   severity: warning
@@ -17,8 +18,6 @@
 package kubeward.rules.pod_security.root_group
 
 import rego.v1
-
-import data.kubeward.lib.k8s
 
 _pod_label := sprintf("%s (pod securityContext)", [data.kubeward.lib.k8s.describe])
 
@@ -61,14 +60,5 @@ _violation(value, path, subject, field, effect) := {
 	value == 0
 }
 
-# A quoted "0" (Helm `quote`): the API rejects it, but the intent is group root.
-_violation(value, path, subject, field, effect) := {
-	"msg": sprintf(
-		"%s sets %s to the string %s, which the API rejects (schema error: an integer is expected); unquoted, it %s",
-		[subject, field, k8s.quote(value), effect],
-	),
-	"path": path,
-} if {
-	is_string(value)
-	regex.match(`^\s*0+\s*$`, value)
-}
+# A quoted "0" (Helm's `quote`) or another value that is not an integer from 0 to 2147483647
+# is one the API rejects: schema/invalid-type and schema/invalid-value report it, not this rule.

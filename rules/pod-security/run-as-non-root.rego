@@ -6,6 +6,8 @@
 #   kernel bug away from root on the node. Pod Security Restricted requires the field to be
 #   true for every container, set at pod level or on each container; a non-zero runAsUser alone
 #   does not satisfy it. Pods in a user namespace (hostUsers: false) are exempt from target 1.35.
+#   A value the API rejects (a quoted "true", for one) is reported by schema/invalid-type, not by
+#   this rule, which then does not call the field unset either.
 # custom:
 #   id: pod-security/run-as-non-root
 #   severity: warning
@@ -19,20 +21,20 @@ package kubeward.rules.pod_security.run_as_non_root
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.pods
 
 _pod_value := object.get(data.kubeward.lib.pods.pod_sc, "runAsNonRoot", null)
 
 _pod_label := sprintf("%s (pod securityContext)", [data.kubeward.lib.k8s.describe])
 
-# --- every place that sets a bad value: false, or something that is not a boolean ---
+# --- every place that sets false ---
+# (A value that is not a boolean, such as a quoted "true", is one the API rejects:
+# schema/invalid-type reports it, and this rule counts it neither as set nor as unset.)
 
 deny contains finding if {
 	not data.kubeward.lib.pods.userns_relaxed
 	data.kubeward.lib.pods.spec
-	_pod_value != null
-	_pod_value != true
+	_pod_value == false
 	finding = _bad_value(_pod_value, array.concat(data.kubeward.lib.pods.pod_sc_path, ["runAsNonRoot"]), _pod_label, _pod_effect)
 }
 
@@ -40,8 +42,7 @@ deny contains finding if {
 	not data.kubeward.lib.pods.userns_relaxed
 	some c in data.kubeward.lib.pods.containers
 	value = object.get(c.sc, "runAsNonRoot", null)
-	value != null
-	value != true
+	value == false
 	finding = _bad_value(value, array.concat(c.sc_path, ["runAsNonRoot"]), c.label, _override_hint)
 }
 
@@ -64,23 +65,16 @@ _bad_value(value, path, subject, hint) := {
 	value == false
 }
 
-_bad_value(value, path, subject, _) := {
-	"msg": sprintf(
-		"%s sets runAsNonRoot to %s, which the API rejects (schema error: a boolean is expected); Restricted requires true",
-		[subject, k8s.quote(value)],
-	),
-	"path": path,
-} if {
-	not is_boolean(value)
-}
-
 # --- containers that leave it unset while the pod does not set it either ---
-# (under a pod-level false or malformed value the pod-level finding above already covers them)
+# (under a pod-level false the pod-level finding above already covers them; under a pod-level
+# value the API rejects, schema/invalid-type does)
 
 deny contains finding if {
 	not data.kubeward.lib.pods.userns_relaxed
 	_pod_value == null
+	data.kubeward.lib.pods.pod_sc_ok
 	some c in data.kubeward.lib.pods.containers
+	c.sc_ok
 	object.get(c.sc, "runAsNonRoot", null) == null
 	finding = {
 		"msg": sprintf("%s does not set runAsNonRoot: true, nor does the pod securityContext%s%s", [c.label, _uid_hint(c), _windows_hint]),

@@ -5,7 +5,8 @@
 #   a process that escapes the container is then root on the node. Pod Security Restricted
 #   forbids the value at pod level and on every container, each checked on its own, so a
 #   pod-level 0 fails even when every container overrides it. Pods in a user namespace
-#   (hostUsers: false) are exempt from target 1.35.
+#   (hostUsers: false) are exempt from target 1.35. A value the API rejects (a quoted "0", a
+#   negative UID) is reported by the schema/* checks, not by this rule.
 # custom:
 #   id: pod-security/run-as-root-user
 #   severity: error
@@ -18,8 +19,6 @@
 package kubeward.rules.pod_security.run_as_root_user
 
 import rego.v1
-
-import data.kubeward.lib.k8s
 
 deny contains finding if {
 	not data.kubeward.lib.pods.userns_relaxed
@@ -36,40 +35,8 @@ _violation(value, path, subject, note) := {
 	value == 0
 }
 
-# A quoted "0" (Helm `quote`): the API rejects it, but the intent is root.
-_violation(value, path, subject, _) := {
-	"msg": sprintf(
-		"%s sets runAsUser to the string %s, which the API rejects (schema error: an integer is expected); unquoted, it runs as root",
-		[subject, k8s.quote(value)],
-	),
-	"path": path,
-} if {
-	_zero_string(value)
-}
-
-# Any other non-integer, or a negative UID: a schema error.
-_violation(value, path, subject, _) := {
-	"msg": sprintf(
-		"%s sets runAsUser to %s, which the API rejects (schema error: an integer from 0 to 2147483647 is expected)",
-		[subject, k8s.quote(value)],
-	),
-	"path": path,
-	"severity": "warning",
-} if {
-	not _zero_string(value)
-	not _valid_uid(value)
-}
-
-_valid_uid(v) if {
-	is_number(v)
-	v >= 0
-	v == floor(v)
-}
-
-_zero_string(v) if {
-	is_string(v)
-	regex.match(`^\s*0+\s*$`, v)
-}
+# Anything but an integer from 0 to 2147483647 (a quoted "0" from Helm's `quote`, -1) is a
+# value the API rejects: schema/invalid-type and schema/invalid-value report it, not this rule.
 
 # PSA rejects the pod-level field even when every container overrides it.
 _pod_note(s) := " (every container overrides it, but Restricted still rejects the pod-level value)" if {

@@ -7,6 +7,8 @@
 #   seccompProfile.type RuntimeDefault or Localhost for every container, either at pod level or
 #   on each container; legacy seccomp annotations do not count (target 1.19+). Windows pods are
 #   exempt (target 1.25+). Unconfined itself is also reported by pod-security/seccomp-unconfined.
+#   A profile the API rejects (no type, an unknown type, Localhost without localhostProfile) is
+#   reported by the schema/* checks, not by this rule, which then does not call it missing.
 # custom:
 #   id: pod-security/seccomp-required
 #   severity: warning
@@ -20,10 +22,7 @@ package kubeward.rules.pod_security.seccomp_required
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.pods
-
-allowed_types := {"RuntimeDefault", "Localhost"}
 
 # The Restricted seccomp control exists from policy version 1.19 (the field's release).
 min_minor := 19
@@ -35,39 +34,42 @@ _applies if {
 
 _pod_profile := object.get(data.kubeward.lib.pods.pod_sc, "seccompProfile", null)
 
-_valid(profile) if {
+# A profile the rule reports: type Unconfined, the only other value the API accepts. A profile
+# the API rejects (not an object, no type, a type outside RuntimeDefault, Localhost and
+# Unconfined, or Localhost without localhostProfile) is reported by schema/invalid-type,
+# schema/missing-required or schema/invalid-value, and this rule calls it neither unconfined
+# nor missing.
+_unconfined(profile) if {
 	is_object(profile)
-	profile.type in allowed_types
+	profile.type == "Unconfined"
 }
 
-# --- a container whose own profile is not allowed ---
+# --- a container whose own profile is Unconfined ---
 
 deny contains finding if {
 	_applies
 	some c in data.kubeward.lib.pods.containers
 	profile = object.get(c.sc, "seccompProfile", null)
-	profile != null
-	not _valid(profile)
+	_unconfined(profile)
 	finding = {
-		"msg": sprintf("%s sets %s; Restricted requires RuntimeDefault or Localhost", [c.label, _describe(profile)]),
-		"path": _type_path(c.sc_path, profile),
+		"msg": sprintf(`%s sets seccompProfile.type to "Unconfined"; Restricted requires RuntimeDefault or Localhost`, [c.label]),
+		"path": array.concat(c.sc_path, ["seccompProfile", "type"]),
 	}
 }
 
-# --- a pod-level profile that is not allowed, inherited by containers that set none ---
+# --- a pod-level Unconfined profile, inherited by containers that set none ---
 
 deny contains finding if {
 	_applies
-	_pod_profile != null
-	not _valid(_pod_profile)
+	_unconfined(_pod_profile)
 	heirs = [c.label | some c in data.kubeward.lib.pods.containers; object.get(c.sc, "seccompProfile", null) == null]
 	count(heirs) > 0
 	finding = {
 		"msg": sprintf(
-			"%s (pod securityContext) sets %s, which %s inherit%s; Restricted requires RuntimeDefault or Localhost",
-			[data.kubeward.lib.k8s.describe, _describe(_pod_profile), concat(", ", sort(heirs)), _plural_s(heirs)],
+			`%s (pod securityContext) sets seccompProfile.type to "Unconfined", which %s inherit%s; Restricted requires RuntimeDefault or Localhost`,
+			[data.kubeward.lib.k8s.describe, concat(", ", sort(heirs)), _plural_s(heirs)],
 		),
-		"path": _type_path(data.kubeward.lib.pods.pod_sc_path, _pod_profile),
+		"path": array.concat(data.kubeward.lib.pods.pod_sc_path, ["seccompProfile", "type"]),
 	}
 }
 
@@ -80,7 +82,9 @@ _plural_s(heirs) := "" if count(heirs) != 1
 deny contains finding if {
 	_applies
 	_pod_profile == null
+	data.kubeward.lib.pods.pod_sc_ok
 	some c in data.kubeward.lib.pods.containers
+	c.sc_ok
 	object.get(c.sc, "seccompProfile", null) == null
 	finding = {
 		"msg": sprintf(
@@ -90,40 +94,6 @@ deny contains finding if {
 		"path": pods.sc_anchor(c),
 	}
 }
-
-# --- Localhost without localhostProfile: the API rejects it ---
-
-deny contains finding if {
-	_applies
-	some s in data.kubeward.lib.pods.security_contexts
-	profile = s.sc.seccompProfile
-	is_object(profile)
-	profile.type == "Localhost"
-	k8s.str(object.get(profile, "localhostProfile", null)) == ""
-	finding = {
-		"msg": sprintf("%s sets seccompProfile.type Localhost without a localhostProfile, which the API rejects", [s.label]),
-		"path": array.concat(s.path, ["seccompProfile"]),
-	}
-}
-
-_describe(profile) := sprintf("seccompProfile.type to %s", [k8s.quote(profile.type)]) if {
-	is_object(profile)
-	object.get(profile, "type", null) != null
-}
-
-_describe(profile) := "seccompProfile without a type" if {
-	is_object(profile)
-	object.get(profile, "type", null) == null
-}
-
-_describe(profile) := sprintf("seccompProfile to %s (schema error: an object is expected)", [k8s.quote(profile)]) if {
-	not is_object(profile)
-}
-
-_type_path(sc_path, profile) := array.concat(sc_path, ["seccompProfile", "type"]) if {
-	is_object(profile)
-	object.get(profile, "type", null) != null
-} else := array.concat(sc_path, ["seccompProfile"])
 
 # Legacy annotations were replaced by the field in 1.19; Pod Security ignores them since.
 _legacy_pod_annotation := "seccomp.security.alpha.kubernetes.io/pod"

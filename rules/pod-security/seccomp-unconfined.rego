@@ -4,7 +4,8 @@
 #   The runtime's default seccomp profile blocks dozens of rarely needed system calls that are
 #   a common way into kernel exploits. seccompProfile type Unconfined (or the legacy
 #   annotation value unconfined) turns that filter off. Pod Security Baseline forbids it at pod
-#   and container level, each checked on its own.
+#   and container level, each checked on its own. A profile the API rejects (no type, an unknown
+#   type) is reported by the schema/* checks, not by this rule.
 # custom:
 #   id: pod-security/seccomp-unconfined
 #   severity: error
@@ -18,10 +19,7 @@ package kubeward.rules.pod_security.seccomp_unconfined
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.pods
-
-allowed_types := {"RuntimeDefault", "Localhost"}
 
 pod_annotation := "seccomp.security.alpha.kubernetes.io/pod"
 
@@ -29,50 +27,18 @@ container_annotation_prefix := "container.seccomp.security.alpha.kubernetes.io/"
 
 # --- securityContext.seccompProfile (pod and every container, each checked on its own) ---
 
+# Only type Unconfined is reported: a profile the API rejects (not an object, no type, a type
+# outside RuntimeDefault, Localhost and Unconfined, Localhost without localhostProfile) is
+# reported by schema/invalid-type, schema/missing-required or schema/invalid-value.
 deny contains finding if {
 	some s in data.kubeward.lib.pods.security_contexts
 	profile = s.sc.seccompProfile
-	profile != null
-	not _allowed(profile)
-	finding = _field_finding(s, profile)
-}
-
-_allowed(profile) if {
-	is_object(profile)
-	profile.type in allowed_types
-}
-
-_field_finding(s, profile) := {
-	"msg": sprintf("%s sets seccompProfile.type to Unconfined, which turns off system call filtering", [s.label]),
-	"path": array.concat(s.path, ["seccompProfile", "type"]),
-} if {
 	is_object(profile)
 	profile.type == "Unconfined"
-}
-
-_field_finding(s, profile) := {
-	"msg": sprintf("%s sets seccompProfile.type to %s, which is not a valid type (RuntimeDefault, Localhost or Unconfined)", [s.label, k8s.quote(profile.type)]),
-	"path": array.concat(s.path, ["seccompProfile", "type"]),
-} if {
-	is_object(profile)
-	profile.type != null
-	profile.type != "Unconfined"
-}
-
-_field_finding(s, profile) := {
-	"msg": sprintf("%s sets seccompProfile without a type, which the API rejects", [s.label]),
-	"path": array.concat(s.path, ["seccompProfile"]),
-} if {
-	is_object(profile)
-	object.get(profile, "type", null) == null
-}
-
-_field_finding(s, profile) := {
-	"msg": sprintf("%s sets seccompProfile to %s, which the API rejects (schema error: an object with a type is expected)", [s.label, k8s.quote(profile)]),
-	"path": array.concat(s.path, ["seccompProfile"]),
-	"severity": "warning",
-} if {
-	not is_object(profile)
+	finding = {
+		"msg": sprintf("%s sets seccompProfile.type to Unconfined, which turns off system call filtering", [s.label]),
+		"path": array.concat(s.path, ["seccompProfile", "type"]),
+	}
 }
 
 # --- legacy annotations on the POD TEMPLATE ---

@@ -25,12 +25,14 @@ allowed_types := {"", "container_t", "container_init_t", "container_kvm_t"} if d
 
 allowed_types := {"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"} if data.kubeward.lib.k8s.kube_minor >= 31
 
+# seLinuxOptions values that are not strings are values the API rejects (schema/invalid-type):
+# not judged here.
 deny contains finding if {
 	some s in data.kubeward.lib.pods.security_contexts
 	options = s.sc.seLinuxOptions
 	is_object(options)
 	selinux_type = options.type
-	selinux_type != null
+	is_string(selinux_type)
 	not selinux_type in allowed_types
 	finding = {
 		"msg": _type_message(s.label, selinux_type),
@@ -58,7 +60,7 @@ deny contains finding if {
 	is_object(options)
 	some field in ["user", "role"]
 	value = options[field]
-	value != null
+	is_string(value)
 	value != ""
 	finding = {
 		"msg": sprintf("%s sets seLinuxOptions.%s to %s; Baseline forbids a custom SELinux %s", [s.label, field, k8s.quote(value), field]),

@@ -4,6 +4,8 @@
 #   Most kernel parameters are not isolated per pod: setting them from a pod changes the
 #   whole node, or can starve it of memory or connections. Pod Security Baseline only allows a
 #   short list of namespaced, per-pod-safe sysctls, which grows with the Kubernetes version.
+#   An entry the API rejects (no name, not an object) is reported by the schema/* checks, not by
+#   this rule.
 # custom:
 #   id: pod-security/sysctls
 #   severity: error
@@ -62,19 +64,7 @@ _sysctls := list if {
 	is_array(list)
 }
 
-_entry_path(i, entry) := array.concat(data.kubeward.lib.pods.pod_sc_path, ["sysctls", i, "name"]) if {
-	is_object(entry)
-	k8s.get(entry, "name", null) != null
-}
-
-_entry_path(i, entry) := array.concat(data.kubeward.lib.pods.pod_sc_path, ["sysctls", i]) if {
-	not _has_name(entry)
-}
-
-_has_name(entry) if {
-	is_object(entry)
-	k8s.get(entry, "name", null) != null
-}
+_entry_path(i) := array.concat(data.kubeward.lib.pods.pod_sc_path, ["sysctls", i, "name"])
 
 deny contains finding if {
 	entry = _sysctls[i]
@@ -84,7 +74,7 @@ deny contains finding if {
 	not is_safe(norm)
 	finding = {
 		"msg": _unsafe_message(name, norm),
-		"path": _entry_path(i, entry),
+		"path": _entry_path(i),
 	}
 }
 
@@ -106,30 +96,12 @@ _unsafe_message(name, norm) := sprintf(
 	not safe_since[norm]
 }
 
-# An entry without a string name (or not an object at all): the API rejects it.
-deny contains finding if {
-	entry = _sysctls[i]
-	not is_string(k8s.get(entry, "name", null))
-	is_object(entry)
-	finding = {
-		"msg": sprintf("%s sets a sysctl whose name is %s, which the API rejects (schema error: a name is expected)", [data.kubeward.lib.k8s.describe, k8s.quote(k8s.get(entry, "name", null))]),
-		"path": _entry_path(i, entry),
-		"severity": "warning",
-	}
-}
-
-deny contains finding if {
-	entry = _sysctls[i]
-	not is_object(entry)
-	finding = {
-		"msg": sprintf("%s lists sysctl %s, which the API rejects (schema error: an object with name and value is expected)", [data.kubeward.lib.k8s.describe, k8s.quote(entry)]),
-		"path": _entry_path(i, entry),
-		"severity": "warning",
-	}
-}
+# An entry without a string name (or not an object at all) is a value the API rejects:
+# schema/invalid-type or schema/missing-required reports it, not this rule.
 
 # Even safe sysctls conflict with shared host namespaces: the API rejects net.* sysctls in a
-# hostNetwork pod and IPC sysctls in a hostIPC pod.
+# hostNetwork pod and IPC sysctls in a hostIPC pod. Kept here although the API rejects it: no
+# schema/* check reports the combination, and it is about this rule's own subject.
 deny contains finding if {
 	entry = _sysctls[i]
 	name = k8s.get(entry, "name", null)
@@ -139,7 +111,7 @@ deny contains finding if {
 	some namespace in _shared_namespaces(norm)
 	finding = {
 		"msg": sprintf("%s sets sysctl %q together with %s: true, which the API rejects", [data.kubeward.lib.k8s.describe, norm, namespace]),
-		"path": _entry_path(i, entry),
+		"path": _entry_path(i),
 		"severity": "warning",
 	}
 }

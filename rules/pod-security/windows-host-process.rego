@@ -4,6 +4,8 @@
 #   A Windows HostProcess container runs directly on the node as a process with host network
 #   and file system access, typically as SYSTEM: it is the Windows equivalent of a privileged
 #   container. Pod Security Baseline forbids hostProcess at pod level and on every container.
+#   A value the API rejects (a quoted "true", for one) is reported by schema/invalid-type,
+#   not by this rule.
 # custom:
 #   id: pod-security/windows-host-process
 #   severity: error
@@ -32,7 +34,8 @@ deny contains finding if {
 }
 
 # All containers of a HostProcess pod must be HostProcess containers: an explicit false under
-# a pod-level true is rejected by the API.
+# a pod-level true is rejected by the API. Kept here although the API rejects it: it is this
+# rule's own subject, and no schema/* check reports the mismatch.
 deny contains finding if {
 	data.kubeward.lib.pods.pod_sc.windowsOptions.hostProcess == true
 	some c in data.kubeward.lib.pods.containers

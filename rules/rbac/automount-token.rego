@@ -8,7 +8,8 @@
 #   is not linted is assumed to mount). Also reported: a ServiceAccount named default that does
 #   not disable automounting, and a container that mounts its own volume over the token path
 #   (Trivy KSV-0036) unless it is a projected serviceAccountToken volume, the recommended
-#   short-lived alternative.
+#   short-lived alternative. A value the API rejects (a quoted "false", for one) is reported by
+#   schema/invalid-type, not by this rule.
 # custom:
 #   id: rbac/automount-token
 #   severity: warning
@@ -40,7 +41,8 @@ _sa_enables if {
 	sa.automountServiceAccountToken == true
 }
 
-# The pod explicitly mounts the token (true, or a value the API rejects).
+# The pod explicitly mounts the token (true; a value that is not a boolean is one the API
+# rejects, reported by schema/invalid-type and neither counted as true nor as unset here).
 deny contains finding if {
 	value = data.kubeward.lib.pods.spec.automountServiceAccountToken
 	f = k8s.bool_violation(
@@ -161,7 +163,7 @@ _volume_secret(name) := s if {
 deny contains finding if {
 	input.kind == "ServiceAccount"
 	data.kubeward.lib.k8s.name == "default"
-	not input.automountServiceAccountToken == false
+	object.get(input, "automountServiceAccountToken", null) in {null, true}
 	finding = {
 		"msg": sprintf(
 			"ServiceAccount \"default\"%s does not set automountServiceAccountToken: false, so every pod that names no service account gets its token",

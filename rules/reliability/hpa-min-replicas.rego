@@ -4,7 +4,8 @@
 #   An autoscaler whose minReplicas is below 2 scales the workload down to one pod when load
 #   is low; that pod is then a single point of failure, and a node drain or a crash takes the
 #   service down until a replacement starts. An unset minReplicas defaults to 1 and is
-#   reported too.
+#   reported too. A minReplicas the API rejects (a quoted "2") is reported by
+#   schema/invalid-type, not by this rule.
 # custom:
 #   id: reliability/hpa-min-replicas
 #   severity: info
@@ -54,12 +55,5 @@ deny contains finding if {
 	}
 }
 
-deny contains finding if {
-	m = _spec.minReplicas
-	is_string(m)
-	finding = {
-		"msg": sprintf("%s sets minReplicas to the string %q, which the API rejects (schema error: an integer is expected)", [data.kubeward.lib.k8s.describe, m]),
-		"path": ["spec", "minReplicas"],
-		"severity": "warning",
-	}
-}
+# A minReplicas that is not a number (a quoted "2") is a value the API rejects:
+# schema/invalid-type reports it, and this rule calls it neither low nor unset.

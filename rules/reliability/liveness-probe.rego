@@ -5,7 +5,8 @@
 #   that deadlocks or stops serving keeps running, and keeps its replica slot, until someone
 #   notices. The rule covers long-running pods (controllers, and Pods or PodTemplates with
 #   restartPolicy Always or unset) and every long-running container, native sidecars included;
-#   Jobs and CronJobs are skipped, and a startupProbe does not count as a liveness probe.
+#   Jobs and CronJobs are skipped, and a startupProbe does not count as a liveness probe. A
+#   probe the API rejects for its type is reported by schema/invalid-type, not by this rule.
 # custom:
 #   id: reliability/liveness-probe
 #   severity: warning

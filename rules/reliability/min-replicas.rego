@@ -6,7 +6,8 @@
 #   downtime. A HorizontalPodAutoscaler in the linted files that targets the workload (same
 #   kind, name and namespace) takes over the replica count and exempts it; an autoscaler
 #   deployed from elsewhere cannot be seen, so the rule still fires then (suppress it, or lint
-#   the autoscaler together with the workload).
+#   the autoscaler together with the workload). A spec.replicas the API rejects (a quoted "3")
+#   is reported by schema/invalid-type, not by this rule.
 # custom:
 #   id: reliability/min-replicas
 #   severity: info
@@ -25,6 +26,9 @@ _path := ["spec", "replicas"] if data.kubeward.lib.replicas.input_replicas != nu
 
 _path := ["spec"] if data.kubeward.lib.replicas.input_replicas == null
 
+# A count that is not an integer (Helm's `quote` makes "3" of it) is a value the API rejects:
+# schema/invalid-type reports it, and replicas.count_of leaves it undefined, so it is judged
+# neither as a count nor as unset here.
 deny contains finding if {
 	count(data.kubeward.lib.replicas.input_hpas) == 0
 	n = replicas.count_of(data.kubeward.lib.replicas.input_replicas)
@@ -49,14 +53,3 @@ _effect(n) := "it runs no pod at all" if {
 _unset_note := " (spec.replicas is unset and defaults to 1)" if data.kubeward.lib.replicas.input_replicas == null
 
 _unset_note := "" if data.kubeward.lib.replicas.input_replicas != null
-
-# Helm's `quote` turns the count into a string, which the API rejects.
-deny contains finding if {
-	n = data.kubeward.lib.replicas.input_replicas
-	is_string(n)
-	finding = {
-		"msg": sprintf("%s sets spec.replicas to the string %q, which the API rejects (schema error: an integer is expected)", [data.kubeward.lib.k8s.describe, n]),
-		"path": ["spec", "replicas"],
-		"severity": "warning",
-	}
-}

@@ -7,7 +7,9 @@
 #   the budget or the pods by hand. The pod count is the sum of the replicas of the linted
 #   controllers in the same namespace whose pod template labels the selector matches (an
 #   autoscaler's minReplicas when one targets them); when a DaemonSet, Job or bare Pod is among
-#   them, the count is unknown and only the explicit 0 / 100% forms are reported.
+#   them, the count is unknown and only the explicit 0 / 100% forms are reported. A value the
+#   API rejects (a quoted "0" that is not a percentage) is reported by schema/invalid-value, not
+#   by this rule.
 # custom:
 #   id: reliability/pdb-blocks-eviction
 #   severity: warning
@@ -29,25 +31,15 @@ _spec := s if {
 	is_object(s)
 }
 
-# An IntOrString as {"int": n} or {"percent": n}; a digit-only string (Helm `quote`) counts as
-# the number it spells.
+# An IntOrString as {"int": n} or {"percent": n}. A string that is not a percentage (a quoted
+# "1" from Helm's `quote`) is a value the API rejects: schema/invalid-value reports it, and it
+# parses to nothing here.
 _parse(v) := {"int": v} if is_number(v)
-
-_parse(v) := {"int": to_number(v)} if {
-	is_string(v)
-	regex.match(`^[0-9]+$`, v)
-}
 
 _parse(v) := {"percent": to_number(trim_suffix(v, "%"))} if {
 	is_string(v)
 	regex.match(`^[0-9]+%$`, v)
 }
-
-# How messages show a value: a digit-only string as its number plus a schema-error note.
-_shown(v) := sprintf("%v (written as the string %q, which the API rejects)", [to_number(v), v]) if {
-	is_string(v)
-	regex.match(`^[0-9]+$`, v)
-} else := k8s.quote(v)
 
 deny contains finding if {
 	v = _spec.maxUnavailable
@@ -56,7 +48,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s sets maxUnavailable to %s, so no pod it selects can ever be evicted: node drains and upgrades hang",
-			[data.kubeward.lib.k8s.describe, _shown(v)],
+			[data.kubeward.lib.k8s.describe, k8s.quote(v)],
 		),
 		"path": ["spec", "maxUnavailable"],
 	}
@@ -106,7 +98,7 @@ deny contains finding if {
 	finding = {
 		"msg": sprintf(
 			"%s requires minAvailable %s while it selects %s (%s), so none can ever be evicted: node drains and upgrades hang",
-			[data.kubeward.lib.k8s.describe, _shown(v), _pods(_total), _names],
+			[data.kubeward.lib.k8s.describe, k8s.quote(v), _pods(_total), _names],
 		),
 		"path": ["spec", "minAvailable"],
 	}

@@ -6,7 +6,9 @@
 #   attempt, and the container is restarted in a loop or never becomes ready. Named ports are
 #   looked up per container, so a name declared by a sibling container does not count. A
 #   numeric port that is not among the container's ports is only reported as info, because
-#   declaring ports is optional and the process may listen anyway.
+#   declaring ports is optional and the process may listen anyway. A port the API rejects (a
+#   quoted "8080", a name that is not a valid port name, a named grpc port) is reported by the
+#   schema/* checks, not by this rule.
 # custom:
 #   id: reliability/probe-port
 #   severity: error
@@ -62,12 +64,13 @@ _sibling_hint(c, name) := sprintf(
 	count(_declared_elsewhere(c, name)) > 0
 } else := ""
 
-# A named port that the container does not declare.
+# A named port that the container does not declare. Only a valid IANA port name counts: any
+# other string (a quoted "8080" from Helm's `quote`, `HTTP_PORT`) is a value the API rejects,
+# reported by schema/invalid-value, and grpc.port takes a number only (schema/invalid-type).
 deny contains finding if {
 	some p in _probe_ports
-	is_string(p.port)
 	p.handler != "grpc"
-	not regex.match(`^[0-9]+$`, p.port)
+	_port_name(p.port)
 	not p.port in _names(p.c)
 	finding = {
 		"msg": sprintf(
@@ -78,33 +81,14 @@ deny contains finding if {
 	}
 }
 
-# A quoted number (Helm `quote`): the API reads it as a port name, and a name needs a letter.
-deny contains finding if {
-	some p in _probe_ports
-	is_string(p.port)
-	regex.match(`^[0-9]+$`, p.port)
-	finding = {
-		"msg": sprintf(
-			"%s sets port to the string %q, which the API rejects (schema error: a port number or an IANA port name is expected); write it unquoted",
-			[_where(p), p.port],
-		),
-		"path": p.path,
-	}
-}
-
-# grpc.port only takes a number.
-deny contains finding if {
-	some p in _probe_ports
-	p.handler == "grpc"
-	is_string(p.port)
-	not regex.match(`^[0-9]+$`, p.port)
-	finding = {
-		"msg": sprintf(
-			"%s sets grpc.port to the name %q, which the API rejects (schema error: grpc probes take a port number only)",
-			[_where(p), p.port],
-		),
-		"path": p.path,
-	}
+# A port name as the API validates it (IsValidPortName): 1 to 15 lower-case letters, digits and
+# "-", with at least one letter, no "-" at either end and no "--".
+_port_name(v) if {
+	is_string(v)
+	count(v) <= 15
+	regex.match(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`, v)
+	regex.match(`[a-z]`, v)
+	not contains(v, "--")
 }
 
 # A number that the container does not declare: info, declaring ports is optional.

@@ -6,7 +6,8 @@
 #   overloaded or broken; rolling updates also proceed without waiting for the new pods. The
 #   rule covers long-running pods (controllers, and Pods or PodTemplates with restartPolicy
 #   Always or unset) and every long-running container, native sidecars included; Jobs and
-#   CronJobs are skipped, and a startupProbe does not count as a readiness probe.
+#   CronJobs are skipped, and a startupProbe does not count as a readiness probe. A probe the
+#   API rejects for its type is reported by schema/invalid-type, not by this rule.
 # custom:
 #   id: reliability/readiness-probe
 #   severity: warning

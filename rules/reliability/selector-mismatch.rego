@@ -10,7 +10,9 @@
 #   manualSelector: true (otherwise Kubernetes generates its selector). A CronJob's jobTemplate
 #   may not set a selector or manualSelector: true at all: Kubernetes generates the selector of
 #   every Job it creates and rejects the CronJob otherwise, so one written there is reported,
-#   saying whether it would even have selected the pod template.
+#   saying whether it would even have selected the pod template. These are rejected by the API
+#   but no schema/* check reports them; a selector the API rejects for a value's type, a missing
+#   key or an unknown operator is reported by the schema/* checks instead, and not compared here.
 # custom:
 #   id: reliability/selector-mismatch
 #   severity: error
@@ -23,7 +25,6 @@ package kubeward.rules.reliability.selector_mismatch
 
 import rego.v1
 
-import data.kubeward.lib.k8s
 import data.kubeward.lib.selectors
 
 _label_selector_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout"}
@@ -49,11 +50,21 @@ _checked if {
 
 _labels_text := sprintf("the pod template labels (%s)", [selectors.labels_text(data.kubeward.lib.pods.labels)])
 
+# The pod template's labels are all strings: a label value of another type is one the API
+# rejects (schema/invalid-type), and a selector is not compared with it.
+_labels_ok if count([k | some k, v in data.kubeward.lib.pods.labels; not is_string(v)]) == 0
+
+# Values the API rejects for their type, a missing key or an unknown operator are the schema/*
+# checks' findings (selectors.shape_problem): this rule says nothing about such a selector.
+# What it reports as invalid is what only API validation sees: an In/NotIn without values, an
+# Exists/DoesNotExist with values.
+
 # LabelSelector controllers. A missing selector is not reported: kustomize patches and other
 # partial manifests routinely omit it (the API rejects a complete apps/v1 object without one).
 deny contains finding if {
 	_checked
 	_template
+	not selectors.shape_problem(_selector)
 	msg = selectors.problem(_selector)
 	finding = {
 		"msg": sprintf("%s has an invalid spec.selector, which the API rejects: %s", [data.kubeward.lib.k8s.describe, msg]),
@@ -67,6 +78,7 @@ deny contains finding if {
 	input.kind != "Job"
 	input.apiVersion in _required_versions
 	selectors.is_empty(_selector)
+	not selectors.shape_problem(_selector)
 	finding = {
 		"msg": sprintf("%s has an empty spec.selector, which %s rejects (it would select every pod of the namespace)", [data.kubeward.lib.k8s.describe, input.apiVersion]),
 		"path": ["spec", "selector"],
@@ -78,6 +90,7 @@ deny contains finding if {
 	_template
 	is_object(_selector)
 	not selectors.problem(_selector)
+	_labels_ok
 	not selectors.matches(_selector, data.kubeward.lib.pods.labels)
 	finding = {
 		"msg": sprintf("%s: spec.selector does not select %s, which the API rejects", [data.kubeward.lib.k8s.describe, _labels_text]),
@@ -92,6 +105,8 @@ deny contains finding if {
 	_template
 	is_object(_selector)
 	count(_selector) > 0
+	count([k | some k, v in _selector; not is_string(v)]) == 0
+	_labels_ok
 	not selectors.map_matches(_selector, data.kubeward.lib.pods.labels)
 	finding = {
 		"msg": sprintf("%s: spec.selector (%s) does not match %s, which the API rejects", [data.kubeward.lib.k8s.describe, selectors.labels_text(_selector), _labels_text]),
@@ -99,16 +114,8 @@ deny contains finding if {
 	}
 }
 
-deny contains finding if {
-	input.kind in _map_selector_kinds
-	_template
-	_selector != null
-	not is_object(_selector)
-	finding = {
-		"msg": sprintf("%s sets spec.selector to %s, which the API rejects (schema error: a map of labels is expected)", [data.kubeward.lib.k8s.describe, k8s.quote(_selector)]),
-		"path": ["spec", "selector"],
-	}
-}
+# (A map selector that is not a map, or holds a value that is not a string, is one the API
+# rejects for its type: schema/invalid-type reports it.)
 
 # CronJob: the API generates the selector of every Job a CronJob creates and rejects a
 # jobTemplate that sets one, or that sets manualSelector: true (ValidateJobTemplateSpec).
@@ -154,7 +161,9 @@ _cron_selector_note(sel) := sprintf("; it would not even select %s", [_labels_te
 	_template
 	is_object(sel)
 	not selectors.problem(sel)
+	_labels_ok
 	not selectors.matches(sel, data.kubeward.lib.pods.labels)
 } else := sprintf("; it is also invalid: %s", [msg]) if {
+	not selectors.shape_problem(sel)
 	msg = selectors.problem(sel)
 } else := "; remove it"

@@ -8,6 +8,8 @@
 #   sidecars are checked in every workload kind, plain init containers only with the parameter
 #   `strict: true`, and a LimitRange of type Container in the same namespace of the linted files
 #   that defaults CPU requests exempts the container.
+#   A quantity the API rejects (`1GB`, `abc`) is reported by the schema/* checks, not by
+#   this rule.
 # custom:
 #   id: resources/cpu-requests
 #   severity: warning
@@ -34,7 +36,7 @@ _what := "CPU request"
 # deliberate value, not a missing one.)
 deny contains finding if {
 	some c in _checked
-	object.get(c.value, ["resources", _section, _resource], null) in {null, false}
+	_unset(c, _section)
 	not _limit_defaults_request(c)
 	not _limitrange_provides
 	finding = {"msg": sprintf("%s has no %s (resources.%s.%s)", [c.label, _what, _section, _resource]), "path": _path(c, _section)}
@@ -47,20 +49,8 @@ _limit_defaults_request(c) if {
 	not _is_zero(q)
 }
 
-deny contains finding if {
-	some c in _checked
-	q = object.get(c.value, ["resources", _section, _resource], null)
-	q != null
-	not _valid_quantity(q)
-	finding = {
-		"msg": sprintf(
-			"%s sets its %s to %s, which the API rejects (schema error: not a quantity such as 512Mi, 1Gi, 500m or 2)",
-			[c.label, _what, k8s.quote(q)],
-		),
-		"path": _path(c, _section),
-		"severity": "warning",
-	}
-}
+# A quantity the API rejects (`1GB`, `abc`, a boolean) is reported by schema/invalid-value
+# or schema/invalid-type, not by this rule, which does not call it missing either.
 
 # ---- shared shape of the resources/* container rules (kept identical across them) -----------
 
@@ -74,12 +64,29 @@ _path(c, section) := array.concat(c.path, ["resources", section, _resource])
 
 # The quantity written at resources.<section>.<resource> is read inline as
 # object.get(c.value, ["resources", section, _resource], null) (null when absent, or when a
-# level on the way is not a map); `in {null, false}` is "not set". (A helper function per read
-# would cost regorus far more than the expression.)
+# level on the way is not a map). (A helper function per read would cost regorus far more than
+# the expression.)
+
+# _unset(c, section): the container sets no quantity at resources.<section>.<resource>, and
+# every level on the way is a map or unset. A level of another type (`resources: "lots"`) or a
+# quantity of the wrong type (`cpu: false`) is a value the API rejects, which the schema/*
+# checks report: it is not a missing quantity.
+_unset(c, section) if {
+	r = object.get(c.value, "resources", null)
+	_map_or_null(r)
+	s = k8s.get(r, section, null)
+	_map_or_null(s)
+	k8s.get(s, _resource, null) == null
+}
+
+_map_or_null(v) if v == null
+
+_map_or_null(v) if is_object(v)
 
 # Quantities (k8s.io/apimachinery resource.Quantity): a non-negative number with an optional
 # binary (Ki..Ei), decimal (n, u, m, k, M..E) or exponent suffix; YAML numbers are accepted.
-# Unrendered templates are left alone.
+# Unrendered templates are left alone. Only a LimitRange's quantities (and a limit that
+# defaults a request) are judged with it: an invalid one defaults nothing.
 _valid_quantity(q) := true if {
 	is_number(q)
 	q >= 0

@@ -7,6 +7,8 @@
 #   request defaults the request to that limit, so a non-zero limit alone passes; a LimitRange of
 #   type Container in the same namespace of the linted files can supply either. Opt-in, because
 #   few workloads size their disk usage.
+#   A quantity the API rejects (`1GB`, `abc`) is reported by the schema/* checks, not by
+#   this rule.
 # custom:
 #   id: resources/ephemeral-storage
 #   severity: info
@@ -30,13 +32,13 @@ _section := "limits"
 
 deny contains finding if {
 	some c in _checked
-	object.get(c.value, ["resources", "limits", _resource], null) in {null, false}
+	_unset(c, "limits")
 	not _limitrange_provides
 	finding = {"msg": _missing_message(c), "path": _path(c, "limits")}
 }
 
 _missing_message(c) := sprintf("%s sets an ephemeral-storage request but no limit", [c.label]) if {
-	not object.get(c.value, ["resources", "requests", _resource], null) in {null, false}
+	object.get(c.value, ["resources", "requests", _resource], null) != null
 } else := sprintf("%s has neither an ephemeral-storage request nor a limit", [c.label])
 
 deny contains finding if {
@@ -47,21 +49,8 @@ deny contains finding if {
 	finding = {"msg": sprintf("%s sets its ephemeral-storage limit to %s, which means no limit at all", [c.label, k8s.quote(q)]), "path": _path(c, "limits")}
 }
 
-deny contains finding if {
-	some c in _checked
-	some section in ["requests", "limits"]
-	q = object.get(c.value, ["resources", section, _resource], null)
-	q != null
-	not _valid_quantity(q)
-	finding = {
-		"msg": sprintf(
-			"%s sets its ephemeral-storage %s to %s, which the API rejects (schema error: not a quantity such as 512Mi, 1Gi, 500m or 2)",
-			[c.label, trim_suffix(section, "s"), k8s.quote(q)],
-		),
-		"path": _path(c, section),
-		"severity": "warning",
-	}
-}
+# A quantity the API rejects (`1GB`, `abc`, a boolean) is reported by schema/invalid-value
+# or schema/invalid-type, not by this rule, which does not call it missing either.
 
 # ---- shared shape of the resources/* container rules (kept identical across them) -----------
 
@@ -75,12 +64,29 @@ _path(c, section) := array.concat(c.path, ["resources", section, _resource])
 
 # The quantity written at resources.<section>.<resource> is read inline as
 # object.get(c.value, ["resources", section, _resource], null) (null when absent, or when a
-# level on the way is not a map); `in {null, false}` is "not set". (A helper function per read
-# would cost regorus far more than the expression.)
+# level on the way is not a map). (A helper function per read would cost regorus far more than
+# the expression.)
+
+# _unset(c, section): the container sets no quantity at resources.<section>.<resource>, and
+# every level on the way is a map or unset. A level of another type (`resources: "lots"`) or a
+# quantity of the wrong type (`cpu: false`) is a value the API rejects, which the schema/*
+# checks report: it is not a missing quantity.
+_unset(c, section) if {
+	r = object.get(c.value, "resources", null)
+	_map_or_null(r)
+	s = k8s.get(r, section, null)
+	_map_or_null(s)
+	k8s.get(s, _resource, null) == null
+}
+
+_map_or_null(v) if v == null
+
+_map_or_null(v) if is_object(v)
 
 # Quantities (k8s.io/apimachinery resource.Quantity): a non-negative number with an optional
 # binary (Ki..Ei), decimal (n, u, m, k, M..E) or exponent suffix; YAML numbers are accepted.
-# Unrendered templates are left alone.
+# Unrendered templates are left alone. Only a LimitRange's quantities (and a limit that
+# defaults a request) are judged with it: an invalid one defaults nothing.
 _valid_quantity(q) := true if {
 	is_number(q)
 	q >= 0

@@ -1,5 +1,6 @@
 # Parameter- and config-driven behaviour of the resources/* rules that YAML fixtures cannot set:
-# strict mode (plain init containers), the release namespace, and malformed shapes.
+# strict mode (plain init containers), the release namespace, and malformed shapes (values the
+# API rejects, which the rules leave to the schema checks).
 package kubeward.rules.resources.resources_test
 
 import rego.v1
@@ -94,6 +95,27 @@ test_malformed_shapes_do_not_fail if {
 		gs := memory_limits.deny with input as s
 		is_set(gs)
 	}
+}
+
+# A value the API rejects (a resources or limits block of the wrong type, a quantity that is
+# not one) is the schema checks' finding: the rule calls it neither missing nor zero.
+test_values_the_api_rejects_are_not_missing if {
+	rejected := [
+		{"name": "a", "image": "app:1", "resources": "big"},
+		{"name": "a", "image": "app:1", "resources": {"limits": ["1Gi"]}},
+		{"name": "a", "image": "app:1", "resources": {"limits": {"memory": false}}},
+		{"name": "a", "image": "app:1", "resources": {"limits": {"memory": "1GB"}}},
+		{"name": "a", "image": "app:1", "resources": {"limits": {"memory": "abc"}}},
+	]
+	every c in rejected {
+		fs := memory_limits.deny with input as {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [c]}}
+		count(fs) == 0
+	}
+
+	# null is unset, as for the API.
+	unset := {"name": "a", "image": "app:1", "resources": {"limits": {"memory": null}}}
+	fs := memory_limits.deny with input as {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [unset]}}
+	count(fs) == 1
 }
 
 test_namespace_quota_release_namespace if {
