@@ -8,13 +8,19 @@
 use super::discovery::Discovery;
 use super::load::LoadedFiles;
 use super::select::Selection;
+use crate::finding::PathSeg;
 use crate::finding::{Finding, Severity};
+use crate::kinds::{self, Workload};
 use crate::locate::{finding_at, Locator};
 use crate::rules_builtin::{
     SCHEMA_INVALID_TYPE, SCHEMA_INVALID_VALUE, SCHEMA_MISSING_REQUIRED, SCHEMA_UNKNOWN_FIELD,
     SCHEMA_UNKNOWN_KIND,
 };
 use crate::schema;
+use crate::yaml::Node;
+
+/// What a pod template is, in every Kubernetes version.
+const POD_TEMPLATE: &str = "io.k8s.api.core.v1.PodTemplateSpec";
 
 const RULES: [&str; 5] = [
     SCHEMA_UNKNOWN_FIELD,
@@ -89,7 +95,7 @@ pub fn validate(
                 .get(loaded.resources[ri].file)
                 .copied()
                 .unwrap_or(false);
-            validate_one(loaded, select, version, ri, is_patch)
+            validate_one(loaded, select, version, &d.workloads, ri, is_patch)
         },
     );
     match per_resource {
@@ -103,14 +109,20 @@ fn validate_one(
     loaded: &LoadedFiles,
     select: &Selection,
     version: schema::VersionChoice,
+    workloads: &[Workload],
     ri: usize,
     is_patch: bool,
 ) -> Vec<Finding> {
     let r = &loaded.resources[ri];
     let mut out = Vec::new();
-    // Custom resources without a schema are not validated; who opts in is told
-    // so (`schema/unknown-kind`).
+    // Custom resources without a schema are not validated, but for the pod
+    // template of a custom workload (an Argo Rollout, a config's `workloads:`):
+    // the security rules judge it, and leave the values the API would reject to
+    // this stage. Who opts in is told the rest is not (`schema/unknown-kind`).
     let Some(kind) = schema::lookup(version.used, &r.id.api_version, &r.id.kind) else {
+        out.extend(pod_template_findings(
+            loaded, select, version, workloads, ri, is_patch,
+        ));
         if select.enabled(
             SCHEMA_UNKNOWN_KIND,
             on_by_default(SCHEMA_UNKNOWN_KIND),
@@ -131,10 +143,50 @@ fn validate_one(
     };
     let tree = r.tree();
     let violations = schema::validate(&kind, &tree);
+    out.extend(findings_of(loaded, select, ri, &tree, violations, is_patch));
+    out
+}
+
+/// A custom workload's pod template checked against the built-in PodTemplateSpec.
+fn pod_template_findings(
+    loaded: &LoadedFiles,
+    select: &Selection,
+    version: schema::VersionChoice,
+    workloads: &[Workload],
+    ri: usize,
+    is_patch: bool,
+) -> Vec<Finding> {
+    let r = &loaded.resources[ri];
+    let Some(path) = kinds::pod_template_path(r, workloads) else {
+        return Vec::new();
+    };
+    let tree = r.tree();
+    let Some(template) = path.iter().try_fold(&*tree, |n, k| n.get(k)) else {
+        return Vec::new();
+    };
+    let Some(schema) = schema::lookup_definition(version.used, POD_TEMPLATE) else {
+        return Vec::new();
+    };
+    let prefix: Vec<PathSeg> = path.into_iter().map(PathSeg::Key).collect();
+    let violations = schema::validate_at(&schema, template, &prefix);
+    findings_of(loaded, select, ri, &tree, violations, is_patch)
+}
+
+/// Violations of resource `ri` as the findings its file's rules let through.
+fn findings_of(
+    loaded: &LoadedFiles,
+    select: &Selection,
+    ri: usize,
+    tree: &Node,
+    violations: Vec<schema::Violation>,
+    is_patch: bool,
+) -> Vec<Finding> {
+    let r = &loaded.resources[ri];
+    let mut out = Vec::new();
     if violations.is_empty() {
         return out;
     }
-    let mut locator = Locator::new(&tree);
+    let mut locator = Locator::new(tree);
     for v in violations {
         if is_patch && patch_may(&v) {
             continue;

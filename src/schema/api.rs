@@ -63,6 +63,11 @@ const ENUMS: &[(&str, &str, &[&str])] = &[
     ),
     ("io.k8s.api.core.v1.PodOS", "name", &["linux", "windows"]),
     (
+        "io.k8s.api.core.v1.SecurityContext",
+        "procMount",
+        &["Default", "Unmasked"],
+    ),
+    (
         "io.k8s.api.core.v1.PodSecurityContext",
         "fsGroupChangePolicy",
         &["OnRootMismatch", "Always"],
@@ -229,6 +234,10 @@ pub(super) fn check<'n>(definition: &str, node: &'n Node, cx: Context) -> Vec<Re
         "io.k8s.api.core.v1.PodSecurityContext" => {
             ids(node, &["runAsUser", "runAsGroup", "fsGroup"], &mut out);
             id_items(node, "supplementalGroups", &mut out);
+        }
+        "io.k8s.api.core.v1.ResourceRequirements" => {
+            non_negative_quantities(node, "limits", &mut out);
+            non_negative_quantities(node, "requests", &mut out);
         }
         "io.k8s.api.core.v1.SeccompProfile" => localhost_profile(node, "seccomp", &mut out),
         "io.k8s.api.core.v1.AppArmorProfile" => localhost_profile(node, "AppArmor", &mut out),
@@ -425,6 +434,45 @@ fn integer(node: &Node) -> Option<i64> {
             Some(*f as i64)
         }
         _ => None,
+    }
+}
+
+/// Resource amounts cannot be negative (the quantity syntax allows a sign; the API's
+/// resource validation does not).
+fn non_negative_quantities<'n>(node: &'n Node, field: &str, out: &mut Vec<Rejection<'n>>) {
+    let Some(e) = node.entry(field) else { return };
+    let NodeKind::Map(entries) = &e.value.kind else {
+        return;
+    };
+    for r in entries {
+        let negative = match &r.value.kind {
+            NodeKind::Scalar(Scalar::Str(s)) => {
+                s.trim_start().starts_with('-') && super::formats::is_quantity(s)
+            }
+            NodeKind::Scalar(Scalar::Int(i)) => *i < 0,
+            NodeKind::Scalar(Scalar::Float(f)) => *f < 0.0,
+            _ => false,
+        };
+        if negative {
+            out.push(Rejection {
+                rel: vec![RelSeg::Key(&e.key), RelSeg::Key(&r.key)],
+                span: r.value.span,
+                message: format!(
+                    "Invalid value: {}: must be greater than or equal to 0",
+                    scalar_text(&r.value)
+                ),
+                missing: false,
+            });
+        }
+    }
+}
+
+fn scalar_text(node: &Node) -> String {
+    match &node.kind {
+        NodeKind::Scalar(Scalar::Str(s)) => json_string(s),
+        NodeKind::Scalar(Scalar::Int(i)) => i.to_string(),
+        NodeKind::Scalar(Scalar::Float(f)) => format!("{f}"),
+        _ => String::new(),
     }
 }
 

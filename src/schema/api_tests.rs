@@ -290,3 +290,27 @@ fn realistic_manifests_pass() {
         "      imagePullPolicy: IfNotPresent\n      ports: [{name: http, containerPort: 8080, protocol: TCP}]\n      livenessProbe:\n        tcpSocket: {port: http}\n      securityContext:\n        allowPrivilegeEscalation: false\n        capabilities: {drop: [ALL]}\n",
     ));
 }
+
+#[test]
+fn resource_amounts_cannot_be_negative() {
+    let res = |r: &str| pod("", &format!("      resources: {r}\n"));
+    let (p, path, msg) = only(&res("{limits: {memory: -1Gi}}"));
+    assert_eq!(
+        (p, path.as_str()),
+        (
+            Problem::InvalidValue,
+            "spec.containers[0].resources.limits.memory"
+        )
+    );
+    assert!(
+        msg.ends_with("Invalid value: \"-1Gi\": must be greater than or equal to 0"),
+        "{msg}"
+    );
+    assert_eq!(
+        only(&res("{requests: {cpu: -2}}")).1,
+        "spec.containers[0].resources.requests.cpu"
+    );
+    clean(&res(
+        "{limits: {memory: 1Gi, cpu: 0}, requests: {cpu: 100m}}",
+    ));
+}

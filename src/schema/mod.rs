@@ -33,7 +33,7 @@ pub use formats::{is_base64, is_quantity, is_rfc3339};
 pub use types::{
     Additional, Format, KindSchema, ListType, Properties, Special, Type, TypeId, TypeSet,
 };
-pub use validate::{did_you_mean, validate, Problem, Violation};
+pub use validate::{did_you_mean, validate, validate_at, Problem, Violation};
 
 /// The Kubernetes minor versions bundled, oldest first (empty if the bundle is corrupt).
 pub fn versions() -> &'static [(u32, u32)] {
@@ -108,6 +108,30 @@ pub fn lookup(version: (u32, u32), api_version: &str, kind: &str) -> Option<Arc<
         api_version: api.to_string(),
         kind: kind.to_string(),
         definition: definition.to_string(),
+        types,
+        root,
+    });
+    Some(lock(cache).entry(key).or_insert(schema).clone())
+}
+
+/// The schema of definition `name` (`io.k8s.api.core.v1.PodTemplateSpec`) in bundled
+/// `version`, as if it were a kind: what validates the built-in parts of custom resources
+/// (a custom workload's pod template). Compiled once and cached like [`lookup`].
+pub fn lookup_definition(version: (u32, u32), name: &str) -> Option<Arc<KindSchema>> {
+    let index = bundle::bundle()?.index(version)?;
+    let (&def_name, _) = index.defs.get_key_value(name)?;
+    let key = ("", def_name);
+    let cache = cache(version)?;
+    if let Some(hit) = lock(cache).get(&key) {
+        return Some(hit.clone());
+    }
+    let (types, roots) = compile(&[def_name], &|n| index.defs.get(n).copied()).ok()?;
+    let root = *roots.first()?;
+    let schema = Arc::new(KindSchema {
+        version,
+        api_version: String::new(),
+        kind: def_name.rsplit('.').next().unwrap_or(def_name).to_string(),
+        definition: def_name.to_string(),
         types,
         root,
     });

@@ -49,12 +49,20 @@ const EMBEDDED: &[&str] = &["apiVersion", "kind", "metadata"];
 /// and `kind` are not checked: the schema was looked up by them. Violations come in
 /// document order. Never panics, whatever the tree.
 pub fn validate(schema: &KindSchema, root: &Node) -> Vec<Violation> {
+    validate_at(schema, root, &[])
+}
+
+/// Validates `node`, found at `prefix` of its document, against `schema` (a definition's,
+/// such as a pod template's inside a custom resource): violations' paths and messages
+/// start at the document's root.
+pub fn validate_at(schema: &KindSchema, node: &Node, prefix: &[PathSeg]) -> Vec<Violation> {
     let mut w = Walker {
         schema,
+        prefix,
         path: Vec::new(),
         out: Vec::new(),
     };
-    w.value(schema.root(), root, root.span, 0);
+    w.value(schema.root(), node, node.span, 0);
     // Stable: an object's missing fields stay before what is inside it.
     w.out.sort_by_key(|v| v.span.start);
     w.out
@@ -62,6 +70,8 @@ pub fn validate(schema: &KindSchema, root: &Node) -> Vec<Violation> {
 
 struct Walker<'s, 'n> {
     schema: &'s KindSchema,
+    /// Where the validated node sits in its document (empty for a whole document).
+    prefix: &'s [PathSeg],
     /// Borrowed from the tree while walking; made `PathSeg`s only for a violation.
     path: Vec<Seg<'n>>,
     out: Vec<Violation>,
@@ -84,13 +94,11 @@ impl<'n> Walker<'_, 'n> {
     }
 
     fn path_segs(&self) -> Vec<PathSeg> {
-        self.path
-            .iter()
-            .map(|s| match s {
-                Seg::Key(k) => PathSeg::Key(k.to_string()),
-                Seg::Index(i) => PathSeg::Index(*i),
-            })
-            .collect()
+        let own = self.path.iter().map(|s| match s {
+            Seg::Key(k) => PathSeg::Key(k.to_string()),
+            Seg::Index(i) => PathSeg::Index(*i),
+        });
+        self.prefix.iter().cloned().chain(own).collect()
     }
 
     /// `node` against `t`; `span` is where to point for a problem of the value.
@@ -150,7 +158,7 @@ impl<'n> Walker<'_, 'n> {
             Additional::Unspecified => !t.preserve_unknown_fields && !t.properties.is_empty(),
             Additional::Any | Additional::Schema(_) => false,
         };
-        let top = depth == 0;
+        let top = depth == 0 && self.prefix.is_empty();
         for e in entries {
             if top && (e.key == "apiVersion" || e.key == "kind") {
                 continue;
@@ -368,7 +376,7 @@ impl<'n> Walker<'_, 'n> {
 
     /// The current field for messages: `spec.replicas`, or the kind (`Deployment`) at the top.
     fn here(&self) -> String {
-        if self.path.is_empty() {
+        if self.path.is_empty() && self.prefix.is_empty() {
             self.schema.kind.clone()
         } else {
             display_path(&self.path_segs())
@@ -389,7 +397,10 @@ impl<'n> Walker<'_, 'n> {
         let end = self.path.len().saturating_sub(1);
         match self.path[..end].last() {
             Some(Seg::Key(k)) => k.to_string(),
-            _ => display_path(&self.path_segs()[..end]),
+            _ => {
+                let segs = self.path_segs();
+                display_path(&segs[..segs.len().saturating_sub(1)])
+            }
         }
     }
 }
