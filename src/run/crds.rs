@@ -155,7 +155,10 @@ impl<'a> Registry<'a> {
             return hit.clone().map_or(Lookup::Unusable, Lookup::Schema);
         }
         self.resolve_group(&mut state, group);
-        let def = state.defs.get(&(group.to_string(), kind.to_string())).cloned();
+        let def = state
+            .defs
+            .get(&(group.to_string(), kind.to_string()))
+            .cloned();
         let compiled = match def {
             Some(def) if !def.crd.versions.iter().any(|v| v == version) => {
                 return Lookup::NoVersion(format!(
@@ -209,9 +212,15 @@ impl<'a> Registry<'a> {
             return;
         }
         let (charts, schemas) = state.eager.get_or_insert_with(|| {
-            let chart_files: Vec<PathBuf> =
-                self.charts.iter().flat_map(|c| chart_crd_files(c)).collect();
-            (self.read_files(&chart_files), self.read_files(&self.schema_files))
+            let chart_files: Vec<PathBuf> = self
+                .charts
+                .iter()
+                .flat_map(|c| chart_crd_files(c))
+                .collect();
+            (
+                self.read_files(&chart_files),
+                self.read_files(&self.schema_files),
+            )
         });
         let mut found: Vec<Def> = Vec::new();
         // A CRD without a name (invalid) could be of any group.
@@ -375,10 +384,8 @@ fn group_of(name: &str) -> String {
 }
 
 fn is_manifest(p: &Path, json: bool) -> bool {
-    matches!(
-        p.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml")
-    ) || (json && p.extension().is_some_and(|e| e == "json"))
+    matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+        || (json && p.extension().is_some_and(|e| e == "json"))
 }
 
 /// The YAML files under a `--schema` directory, sorted (its JSON files are catalog

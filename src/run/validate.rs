@@ -11,15 +11,15 @@ use super::load::LoadedFiles;
 use super::select::Selection;
 use crate::finding::{Finding, Severity};
 use crate::input::Target;
-use crate::problem::Problem;
-use crate::settings::Settings;
-use std::path::PathBuf;
 use crate::locate::{finding_at, Locator};
+use crate::problem::Problem;
 use crate::rules_builtin::{
     SCHEMA_INVALID_TYPE, SCHEMA_INVALID_VALUE, SCHEMA_MISSING_REQUIRED, SCHEMA_UNKNOWN_FIELD,
     SCHEMA_UNKNOWN_KIND,
 };
 use crate::schema;
+use crate::settings::Settings;
+use std::path::PathBuf;
 
 const RULES: [&str; 5] = [
     SCHEMA_UNKNOWN_FIELD,

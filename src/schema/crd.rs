@@ -36,8 +36,8 @@ use std::collections::HashMap;
 
 use super::crd_formats;
 use super::types::{
-    Additional, Bound, CrdChecks, CrdFormat, Format, KindSchema, ListType, Pattern, Type, TypeId,
-    TypeSet,
+    Additional, Bound, CrdChecks, CrdFormat, Format, KindSchema, ListType, Pattern, Properties,
+    Type, TypeId, TypeSet,
 };
 use crate::yaml::{Node, NodeKind, Scalar};
 
@@ -160,10 +160,7 @@ pub fn compile_crd_version(
 ) -> Result<KindSchema, CrdError> {
     let crd = read_crd(root)?;
     if !crd.versions.iter().any(|v| v == version) {
-        return Err(CrdError(format!(
-            "{} has no version {version}",
-            crd.name
-        )));
+        return Err(CrdError(format!("{} has no version {version}", crd.name)));
     }
     let spec = root.get("spec");
     let entry = spec
@@ -174,12 +171,11 @@ pub fn compile_crd_version(
                 .find(|v| v.get("name").and_then(Node::as_str) == Some(version)),
             _ => None,
         });
-    let v1beta1 = root.get("apiVersion").and_then(Node::as_str)
-        == Some("apiextensions.k8s.io/v1beta1");
+    let v1beta1 =
+        root.get("apiVersion").and_then(Node::as_str) == Some("apiextensions.k8s.io/v1beta1");
     // v1beta1: one schema for all versions under `validation`, unless a version has its own.
-    let schema = schema_of(entry.and_then(|e| e.get("schema"))).or_else(|| {
-        schema_of(spec.and_then(|s| s.get("validation")))
-    });
+    let schema = schema_of(entry.and_then(|e| e.get("schema")))
+        .or_else(|| schema_of(spec.and_then(|s| s.get("validation"))));
     let has_status = |n: Option<&Node>| {
         n.and_then(|n| n.get("subresources"))
             .and_then(|s| s.get("status"))
@@ -370,8 +366,8 @@ impl Compiler {
                 "minProperties" => c.min_properties = count(v),
                 "maxProperties" => c.max_properties = count(v),
                 "uniqueItems" => c.unique_items = is_true(v),
-                "minimum" => c.minimum = number(v).map(|value| bound(value)),
-                "maximum" => c.maximum = number(v).map(|value| bound(value)),
+                "minimum" => c.minimum = number(v).map(bound),
+                "maximum" => c.maximum = number(v).map(bound),
                 "exclusiveMinimum" => exclusive_min = is_true(v),
                 "exclusiveMaximum" => exclusive_max = is_true(v),
                 "multipleOf" => c.multiple_of = number(v).filter(|f| *f > 0.0),
@@ -441,11 +437,7 @@ impl Compiler {
         Ok(id)
     }
 
-    fn properties(
-        &mut self,
-        v: &Node,
-        ctx: Ctx,
-    ) -> Result<Box<[(Box<str>, TypeId)]>, CrdError> {
+    fn properties(&mut self, v: &Node, ctx: Ctx) -> Result<Properties, CrdError> {
         let NodeKind::Map(entries) = &v.kind else {
             return Ok(Box::new([]));
         };
@@ -546,8 +538,7 @@ impl Compiler {
         let compiled = super::bundle::bundle()
             .and_then(|b| b.index(self.kube))
             .and_then(|index| {
-                super::compile::compile(&[OBJECT_META], &|name| index.defs.get(name).copied())
-                    .ok()
+                super::compile::compile(&[OBJECT_META], &|name| index.defs.get(name).copied()).ok()
             });
         let id = match compiled {
             Some((types, roots)) if !roots.is_empty() => {
@@ -608,7 +599,11 @@ fn type_set(v: &Node) -> TypeSet {
 
 fn strings(v: &Node) -> Box<[Box<str>]> {
     match &v.kind {
-        NodeKind::Seq(items) => items.iter().filter_map(Node::as_str).map(Box::from).collect(),
+        NodeKind::Seq(items) => items
+            .iter()
+            .filter_map(Node::as_str)
+            .map(Box::from)
+            .collect(),
         _ => Box::new([]),
     }
 }

@@ -111,11 +111,7 @@ fn is_uuid(s: &str) -> bool {
         return hex(s, 32);
     }
     let parts: Vec<&str> = s.split('-').collect();
-    parts.len() == 5
-        && parts
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(p, n)| hex(p, n))
+    parts.len() == 5 && parts.iter().zip([8, 4, 4, 4, 12]).all(|(p, n)| hex(p, n))
 }
 
 /// Four decimal parts up to 255; leading zeros are accepted, as Kubernetes' sloppy parser
@@ -155,7 +151,13 @@ mod tests {
             (
                 CrdFormat::Date,
                 &["2024-02-29", "1999-12-31"],
-                &["2023-02-29", "2024-13-01", "2024-1-1", "2024-01-01T00:00:00Z", ""],
+                &[
+                    "2023-02-29",
+                    "2024-13-01",
+                    "2024-1-1",
+                    "2024-01-01T00:00:00Z",
+                    "",
+                ],
             ),
             (
                 CrdFormat::DateTime,
@@ -169,7 +171,12 @@ mod tests {
                     "2006-01-02T15:04",
                     "2006-01-02 15:04:05",
                 ],
-                &["2006-01-02", "yesterday", "2006-01-02T25:00:00Z", "2006-01-02T15:04:05Q"],
+                &[
+                    "2006-01-02",
+                    "yesterday",
+                    "2006-01-02T25:00:00Z",
+                    "2006-01-02T15:04:05Q",
+                ],
             ),
             (
                 CrdFormat::Uuid,
@@ -192,7 +199,13 @@ mod tests {
             (
                 CrdFormat::Cidr,
                 &["10.0.0.0/8", "fd00::/64", "0.0.0.0/0"],
-                &["10.0.0.0", "10.0.0.0/33", "fd00::/129", "10.0.0.0/+8", "x/8"],
+                &[
+                    "10.0.0.0",
+                    "10.0.0.0/33",
+                    "fd00::/129",
+                    "10.0.0.0/+8",
+                    "x/8",
+                ],
             ),
         ];
         for (f, good, bad) in cases {

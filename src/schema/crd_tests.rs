@@ -33,7 +33,12 @@ spec:
 fn root(text: &str) -> crate::yaml::Node {
     let loaded = crate::yaml::load(text);
     assert!(loaded.issues.is_empty(), "{:?}", loaded.issues);
-    loaded.documents.into_iter().next().expect("a document").root
+    loaded
+        .documents
+        .into_iter()
+        .next()
+        .expect("a document")
+        .root
 }
 
 fn compiled(crd_text: &str) -> KindSchema {
@@ -76,7 +81,10 @@ fn a_crd_says_what_it_defines() {
     let err = read_crd(&root(&no_kind)).expect_err("no kind");
     assert_eq!(err.0, "the CRD has no spec.names.kind");
     let s = compiled(&crd("          type: object\n"));
-    assert_eq!((s.api_version.as_str(), s.kind.as_str()), ("example.com/v1", "Widget"));
+    assert_eq!(
+        (s.api_version.as_str(), s.kind.as_str()),
+        ("example.com/v1", "Widget")
+    );
     assert_eq!(s.definition, "widgets.example.com");
     let err = compile_crd_version(&root(&crd("          type: object\n")), "v2", V);
     assert_eq!(
@@ -132,7 +140,10 @@ fn preserve_unknown_fields_at_the_top_keeps_everything_but_checks_what_it_lists(
     clean(&s, "anything: {goes: here}\nspec:\n  size: 3\n");
     assert_eq!(
         paths(&s, "anything: 1\nspec:\n  size: x\n  other: 1\n"),
-        [(InvalidType, "spec.size".into()), (UnknownField, "spec.other".into())]
+        [
+            (InvalidType, "spec.size".into()),
+            (UnknownField, "spec.other".into())
+        ]
     );
     // No schema at all: everything is kept.
     let no_schema = crd("          type: object\n").replace(
@@ -150,11 +161,9 @@ fn metadata_is_object_meta_and_status_follows_the_subresource() {
             metadata: {type: object}
             status: {type: object, properties: {ready: {type: boolean}}}
 "));
-    assert_eq!(
-        check(&s, "status: {ready: maybe}\n")[0].0,
-        InvalidType
-    );
-    let text = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  lables: {a: b}\n  \
+    assert_eq!(check(&s, "status: {ready: maybe}\n")[0].0, InvalidType);
+    let text =
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  lables: {a: b}\n  \
                 labels: {a: 1}\n";
     let got: Vec<(Problem, String)> = validate(&s, &root(text))
         .into_iter()
@@ -171,8 +180,14 @@ fn metadata_is_object_meta_and_status_follows_the_subresource() {
           properties:
             status: {type: object, properties: {ready: {type: boolean}}}
 ")
-    .replace("      storage: true\n", "      storage: true\n      subresources: {status: {}}\n");
-    clean(&compiled(&with_status), "status: {ready: maybe, other: 1}\n");
+    .replace(
+        "      storage: true\n",
+        "      storage: true\n      subresources: {status: {}}\n",
+    );
+    clean(
+        &compiled(&with_status),
+        "status: {ready: maybe, other: 1}\n",
+    );
 }
 
 #[test]
@@ -193,7 +208,10 @@ fn nulls_are_dropped_unless_nullable_and_list_items_are_checked() {
 "));
     // A null optional field is dropped; a null defaulted one is defaulted (and satisfies
     // `required`, as does the default of an absent one).
-    clean(&s, "spec: {name: nm, note: null, mode: null, free: null, opt: [null, x]}\n");
+    clean(
+        &s,
+        "spec: {name: nm, note: null, mode: null, free: null, opt: [null, x]}\n",
+    );
     clean(&s, "spec: {name: nm}\n");
     let all = check(&s, "spec: {name: null, tags: [a, null], maybe: null}\n");
     let got: Vec<(Problem, &str)> = all.iter().map(|(p, path, _)| (*p, path.as_str())).collect();
@@ -231,8 +249,14 @@ fn int_or_string_takes_any_integer_or_string() {
     assert_eq!(
         all.iter().map(|a| (a.0, a.2.as_str())).collect::<Vec<_>>(),
         [
-            (InvalidType, "port must be a string or an integer, got a boolean true"),
-            (InvalidType, "bare must be a string or an integer, got a list"),
+            (
+                InvalidType,
+                "port must be a string or an integer, got a boolean true"
+            ),
+            (
+                InvalidType,
+                "bare must be a string or an integer, got a list"
+            ),
         ]
     );
 }
@@ -257,7 +281,10 @@ fn embedded_resources_carry_their_identity() {
          strict: {apiVersion: v1, kind: X, metadata: {name: x}, spec: {a: 1}}\n",
     );
     assert_eq!(
-        paths(&s, "template: {data: {}}\nstrict: {kind: X, metadata: {nme: x}, spec: {b: 1}}\n"),
+        paths(
+            &s,
+            "template: {data: {}}\nstrict: {kind: X, metadata: {nme: x}, spec: {b: 1}}\n"
+        ),
         [
             (MissingRequired, "template".into()),
             (MissingRequired, "template".into()),
@@ -305,24 +332,88 @@ fn value_validations_are_checked() {
     assert_eq!(
         got,
         [
-            (InvalidValue, "name", "name must be at most 4 characters long, got 5"),
-            (InvalidValue, "name", "name must match the pattern \"^[a-z]+$\", got \"ABCDE\""),
-            (InvalidValue, "count", "count must be less than 10, got an integer 10"),
-            (InvalidValue, "count", "count must be a multiple of 3, got an integer 10"),
-            (InvalidValue, "ratio", "ratio must be greater than 0, got an integer 0"),
-            (InvalidValue, "tags", "tags must have at most 3 items, got 4"),
-            (InvalidValue, "tags[1]", "tags[1] repeats item [0]; the list's items must be unique"),
-            (InvalidType, "tags[2]", "tags[2] must be an object, got an integer 3"),
-            (InvalidType, "tags[3]", "tags[3] must be an object, got an integer 4"),
-            (InvalidValue, "labels", "labels must have at least 1 property, got 0"),
-            (InvalidValue, "mode", "mode must be one of \"fast\", \"slow\", got a string \"medium\""),
-            (InvalidValue, "day", "day is not a valid date (2006-01-02): \"2023-02-29\""),
-            (InvalidValue, "at", "at is not a valid date-time (2006-01-02T15:04:05Z): \"tomorrow\""),
-            (InvalidValue, "ip", "ip is not a valid IPv4 address: \"10.0.0.256\""),
+            (
+                InvalidValue,
+                "name",
+                "name must be at most 4 characters long, got 5"
+            ),
+            (
+                InvalidValue,
+                "name",
+                "name must match the pattern \"^[a-z]+$\", got \"ABCDE\""
+            ),
+            (
+                InvalidValue,
+                "count",
+                "count must be less than 10, got an integer 10"
+            ),
+            (
+                InvalidValue,
+                "count",
+                "count must be a multiple of 3, got an integer 10"
+            ),
+            (
+                InvalidValue,
+                "ratio",
+                "ratio must be greater than 0, got an integer 0"
+            ),
+            (
+                InvalidValue,
+                "tags",
+                "tags must have at most 3 items, got 4"
+            ),
+            (
+                InvalidValue,
+                "tags[1]",
+                "tags[1] repeats item [0]; the list's items must be unique"
+            ),
+            (
+                InvalidType,
+                "tags[2]",
+                "tags[2] must be an object, got an integer 3"
+            ),
+            (
+                InvalidType,
+                "tags[3]",
+                "tags[3] must be an object, got an integer 4"
+            ),
+            (
+                InvalidValue,
+                "labels",
+                "labels must have at least 1 property, got 0"
+            ),
+            (
+                InvalidValue,
+                "mode",
+                "mode must be one of \"fast\", \"slow\", got a string \"medium\""
+            ),
+            (
+                InvalidValue,
+                "day",
+                "day is not a valid date (2006-01-02): \"2023-02-29\""
+            ),
+            (
+                InvalidValue,
+                "at",
+                "at is not a valid date-time (2006-01-02T15:04:05Z): \"tomorrow\""
+            ),
+            (
+                InvalidValue,
+                "ip",
+                "ip is not a valid IPv4 address: \"10.0.0.256\""
+            ),
             (InvalidValue, "data", "data is not valid base64"),
             (InvalidValue, "id", "id is not a valid UUID: \"x\""),
-            (InvalidValue, "net", "net is not a valid CIDR (10.0.0.0/8): \"10.0.0.0\""),
-            (InvalidValue, "v6", "v6 is not a valid IPv6 address: \"1.2.3.4\""),
+            (
+                InvalidValue,
+                "net",
+                "net is not a valid CIDR (10.0.0.0/8): \"10.0.0.0\""
+            ),
+            (
+                InvalidValue,
+                "v6",
+                "v6 is not a valid IPv6 address: \"1.2.3.4\""
+            ),
         ]
     );
 }
@@ -364,8 +455,16 @@ fn combinators_follow_json_schema() {
                 "spec matches 2 of the 2 forms its schema allows, and must match exactly one \
                  (oneOf)"
             ),
-            (InvalidValue, "spec", "spec is an object, which its schema forbids (not)"),
-            (InvalidValue, "spec.a", "spec.a must be at most 3 characters long, got 5"),
+            (
+                InvalidValue,
+                "spec",
+                "spec is an object, which its schema forbids (not)"
+            ),
+            (
+                InvalidValue,
+                "spec.a",
+                "spec.a must be at most 3 characters long, got 5"
+            ),
         ]
     );
     assert_eq!(
@@ -386,10 +485,16 @@ fn list_types_reject_duplicates() {
               x-kubernetes-list-map-keys: [port]
               items: {type: object, required: [port], properties: {port: {type: integer}, name: {type: string}}}
 "));
-    clean(&s, "hosts: [a, b]\nports: [{port: 1}, {port: 2, name: x}]\n");
+    clean(
+        &s,
+        "hosts: [a, b]\nports: [{port: 1}, {port: 2, name: x}]\n",
+    );
     assert_eq!(
         paths(&s, "hosts: [a, a]\nports: [{port: 1}, {port: 1}]\n"),
-        [(InvalidValue, "hosts[1]".into()), (InvalidValue, "ports[1].port".into())]
+        [
+            (InvalidValue, "hosts[1]".into()),
+            (InvalidValue, "ports[1].port".into())
+        ]
     );
 }
 
@@ -414,10 +519,16 @@ spec:
     let s = compile_crd_version(&root(text), "v1beta1", V).expect("compiles");
     assert_eq!(s.api_version, "example.com/v1beta1");
     clean(&s, "spec: {size: 1, other: 2}\n");
-    assert_eq!(paths(&s, "spec: {size: x}\n"), [(InvalidType, "spec.size".into())]);
+    assert_eq!(
+        paths(&s, "spec: {size: x}\n"),
+        [(InvalidType, "spec.size".into())]
+    );
     let pruned = text.replace("  group:", "  preserveUnknownFields: false\n  group:");
     let s = compile_crd_version(&root(&pruned), "v1alpha1", V).expect("compiles");
-    assert_eq!(paths(&s, "spec: {other: 2}\n"), [(UnknownField, "spec.other".into())]);
+    assert_eq!(
+        paths(&s, "spec: {other: 2}\n"),
+        [(UnknownField, "spec.other".into())]
+    );
 }
 
 #[test]
@@ -446,7 +557,10 @@ fn catalog_schemas_compile_like_a_crd_version() {
     clean(&s, "spec: {port: http, mode: null}\n");
     assert_eq!(
         paths(&s, "spec: {port: [1], extra: 1}\n"),
-        [(InvalidType, "spec.port".into()), (UnknownField, "spec.extra".into())]
+        [
+            (InvalidType, "spec.port".into()),
+            (UnknownField, "spec.extra".into())
+        ]
     );
 }
 
@@ -471,7 +585,8 @@ fn hostile_schemas_are_bounded() {
     for _ in 0..(crd::MAX_DEPTH + 5) {
         deep = format!("{{type: object, properties: {{a: {deep}}}}}");
     }
-    let text = crd(&format!("          {deep}\n")).replace("{type: object, properties: {a: x}}", "{}");
+    let text =
+        crd(&format!("          {deep}\n")).replace("{type: object, properties: {a: x}}", "{}");
     let err = compile_crd_version(&root(&text), "v1", V).expect_err("too deep");
     assert!(err.0.contains("nests deeper than"), "{err}");
 

@@ -45,7 +45,12 @@ impl<'n> Walker<'_, 'n> {
             NodeKind::Seq(items) => self.items(c, items, span),
             NodeKind::Map(entries) => {
                 let n = entries.len() as u64;
-                self.count((c.min_properties, c.max_properties), n, ("property", "properties"), span);
+                self.count(
+                    (c.min_properties, c.max_properties),
+                    n,
+                    ("property", "properties"),
+                    span,
+                );
             }
             NodeKind::Scalar(_) => {}
         }
@@ -100,7 +105,11 @@ impl<'n> Walker<'_, 'n> {
         };
         let shown = || describe_scalar(s);
         if let Some(b) = c.minimum.filter(|b| below(x, *b)) {
-            let how = if b.exclusive { "greater than" } else { "at least" };
+            let how = if b.exclusive {
+                "greater than"
+            } else {
+                "at least"
+            };
             let msg = format!("{} must be {how} {}, got {}", self.here(), b.value, shown());
             self.report(Problem::InvalidValue, span, msg);
         }
@@ -116,7 +125,12 @@ impl<'n> Walker<'_, 'n> {
     }
 
     fn items(&mut self, c: &CrdChecks, items: &'n [Node], span: Span) {
-        self.count((c.min_items, c.max_items), items.len() as u64, ("item", "items"), span);
+        self.count(
+            (c.min_items, c.max_items),
+            items.len() as u64,
+            ("item", "items"),
+            span,
+        );
         if !c.unique_items {
             return;
         }
@@ -141,14 +155,28 @@ impl<'n> Walker<'_, 'n> {
 
     /// `minItems`/`maxItems`, `minProperties`/`maxProperties`: `n` things named `names`
     /// (singular, plural).
-    fn count(&mut self, bounds: (Option<u64>, Option<u64>), n: u64, names: (&str, &str), span: Span) {
+    fn count(
+        &mut self,
+        bounds: (Option<u64>, Option<u64>),
+        n: u64,
+        names: (&str, &str),
+        span: Span,
+    ) {
         let name = |k: u64| if k == 1 { names.0 } else { names.1 };
         if let Some(min) = bounds.0.filter(|m| n < *m) {
-            let msg = format!("{} must have at least {min} {}, got {n}", self.here(), name(min));
+            let msg = format!(
+                "{} must have at least {min} {}, got {n}",
+                self.here(),
+                name(min)
+            );
             self.report(Problem::InvalidValue, span, msg);
         }
         if let Some(max) = bounds.1.filter(|m| n > *m) {
-            let msg = format!("{} must have at most {max} {}, got {n}", self.here(), name(max));
+            let msg = format!(
+                "{} must have at most {max} {}, got {n}",
+                self.here(),
+                name(max)
+            );
             self.report(Problem::InvalidValue, span, msg);
         }
     }
@@ -230,7 +258,9 @@ impl<'n> Walker<'_, 'n> {
 }
 
 fn because(first: Option<String>) -> String {
-    first.map(|m| format!("; the first says: {m}")).unwrap_or_default()
+    first
+        .map(|m| format!("; the first says: {m}"))
+        .unwrap_or_default()
 }
 
 fn below(x: f64, b: Bound) -> bool {
