@@ -299,8 +299,8 @@ impl Ctx {
 struct Compiler {
     types: Vec<Type>,
     preserve_all: bool,
-    /// Pattern text -> compiled (None: not usable, so not checked).
-    patterns: HashMap<String, Option<Pattern>>,
+    /// Pattern text -> pattern.
+    patterns: HashMap<String, Pattern>,
     /// ObjectMeta's root in `types`, appended on first use.
     meta: Option<TypeId>,
     kube: (u32, u32),
@@ -488,23 +488,18 @@ impl Compiler {
         };
     }
 
-    /// A compiled pattern, shared by every node that has the same text; `None` when it is
-    /// too long, too big compiled, not syntax the `regex` crate reads, or one too many.
+    /// A pattern, shared by every node that has the same text (compiled on first use);
+    /// `None` when it is too long or one too many.
     fn pattern(&mut self, p: &str) -> Option<Pattern> {
         if let Some(hit) = self.patterns.get(p) {
-            return hit.clone();
+            return Some(hit.clone());
         }
         if self.patterns.len() >= MAX_PATTERNS || p.len() > MAX_PATTERN_LEN {
             return None;
         }
-        let compiled = regex::RegexBuilder::new(p)
-            .size_limit(PATTERN_SIZE)
-            .dfa_size_limit(PATTERN_SIZE)
-            .build()
-            .ok()
-            .map(Pattern);
-        self.patterns.insert(p.to_string(), compiled.clone());
-        compiled
+        let pattern = Pattern::new(p, PATTERN_SIZE);
+        self.patterns.insert(p.to_string(), pattern.clone());
+        Some(pattern)
     }
 
     /// An embedded resource has its own `apiVersion` and `kind` (required, strings) and

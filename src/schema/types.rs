@@ -138,14 +138,53 @@ pub struct Bound {
     pub exclusive: bool,
 }
 
-/// A compiled `pattern` (Go's RE2 syntax, which the `regex` crate shares; both match in
-/// linear time). Compared by its text.
+/// A `pattern` (Go's RE2 syntax, which the `regex` crate shares; both match in linear
+/// time), compiled on its first use: most of a large CRD's patterns are never met by a
+/// value, and compiling them all would be most of the CRD's compile time. Shared by every
+/// node with the same text; compared by its text.
 #[derive(Debug, Clone)]
-pub struct Pattern(pub regex::Regex);
+pub struct Pattern(std::sync::Arc<LazyPattern>);
+
+#[derive(Debug)]
+struct LazyPattern {
+    text: Box<str>,
+    compiled: std::sync::OnceLock<Option<regex::Regex>>,
+    size_limit: usize,
+}
+
+impl Pattern {
+    /// `text`, to be compiled with at most `size_limit` bytes of program.
+    pub fn new(text: &str, size_limit: usize) -> Pattern {
+        Pattern(std::sync::Arc::new(LazyPattern {
+            text: text.into(),
+            compiled: std::sync::OnceLock::new(),
+            size_limit,
+        }))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0.text
+    }
+
+    /// The compiled expression; `None` when the text is not syntax the `regex` crate reads
+    /// or compiles larger than the limit (then it is not checked).
+    pub fn regex(&self) -> Option<&regex::Regex> {
+        let p = &*self.0;
+        p.compiled
+            .get_or_init(|| {
+                regex::RegexBuilder::new(&p.text)
+                    .size_limit(p.size_limit)
+                    .dfa_size_limit(p.size_limit)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
+}
 
 impl PartialEq for Pattern {
     fn eq(&self, other: &Self) -> bool {
-        self.0.as_str() == other.0.as_str()
+        self.as_str() == other.as_str()
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::{describe, describe_scalar, quote, Problem, Seg, Walker};
 use crate::schema::crd_formats::{format_name, is_crd_format};
-use crate::schema::types::{Bound, CrdChecks, Type, TypeId};
+use crate::schema::types::{Bound, CrdChecks, Pattern, Type, TypeId};
 use crate::yaml::{Entry, Node, NodeKind, Scalar, Span};
 
 impl<'n> Walker<'_, 'n> {
@@ -76,11 +76,12 @@ impl<'n> Walker<'_, 'n> {
                 self.report(Problem::InvalidValue, span, msg);
             }
         }
-        if let Some(p) = c.pattern.as_ref().filter(|p| !p.0.is_match(s)) {
+        let unmatched = |p: &&Pattern| p.regex().is_some_and(|r| !r.is_match(s));
+        if let Some(p) = c.pattern.as_ref().filter(unmatched) {
             let msg = format!(
                 "{} must match the pattern {}, got {}",
                 self.here(),
-                quote(p.0.as_str()),
+                quote(p.as_str()),
                 quote(s)
             );
             self.report(Problem::InvalidValue, span, msg);
