@@ -49,7 +49,7 @@ fn main() {
             }
         }
     }
-    timed.sort_by(|a, b| b.0.cmp(&a.0));
+    timed.sort_by_key(|t| std::cmp::Reverse(t.0));
     println!(
         "{} CRD versions compiled in {:.1} ms ({} unusable)",
         timed.len(),

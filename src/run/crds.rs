@@ -74,7 +74,8 @@ pub struct Registry<'a> {
     /// Project files holding CRDs, by group.
     project: HashMap<String, Vec<PathBuf>>,
     charts: Vec<PathBuf>,
-    schema_files: Vec<PathBuf>,
+    /// `--schema` and `schemas:` paths; the directories among them are `catalogs`.
+    schema_paths: Vec<PathBuf>,
     catalogs: Vec<PathBuf>,
     state: Mutex<State>,
 }
@@ -119,15 +120,7 @@ impl<'a> Registry<'a> {
                 files.push(path.clone());
             }
         }
-        let (mut schema_files, mut catalogs) = (Vec::new(), Vec::new());
-        for p in i.schemas {
-            if p.is_dir() {
-                schema_files.extend(yaml_files(&p));
-                catalogs.push(p);
-            } else {
-                schema_files.push(p);
-            }
-        }
+        let catalogs = i.schemas.iter().filter(|p| p.is_dir()).cloned().collect();
         Registry {
             loaded: i.loaded,
             kube: i.kube,
@@ -135,7 +128,7 @@ impl<'a> Registry<'a> {
             linted,
             project,
             charts: i.charts,
-            schema_files,
+            schema_paths: i.schemas,
             catalogs,
             state: Mutex::new(State::default()),
         }
@@ -217,9 +210,17 @@ impl<'a> Registry<'a> {
                 .iter()
                 .flat_map(|c| chart_crd_files(c))
                 .collect();
+            let schema_files: Vec<PathBuf> = self
+                .schema_paths
+                .iter()
+                .flat_map(|p| match p.is_dir() {
+                    true => yaml_files(p),
+                    false => vec![p.clone()],
+                })
+                .collect();
             (
                 self.read_files(&chart_files),
-                self.read_files(&self.schema_files),
+                self.read_files(&schema_files),
             )
         });
         let mut found: Vec<Def> = Vec::new();
