@@ -279,6 +279,13 @@ pub struct LintArgs {
     #[arg(long)]
     pub gatekeeper: bool,
 
+    /// CRDs that validate custom resources (with the schema checks on): a CRD
+    /// YAML file, a directory of them, or a directory of JSON schemas laid out
+    /// as `<group>/<kind>_<version>.json` (a CRD catalog checkout). Repeatable;
+    /// read offline.
+    #[arg(long = "schema", value_name = "PATH")]
+    pub schema: Vec<PathBuf>,
+
     /// Worker threads (default: one per CPU).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,

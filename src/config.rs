@@ -75,6 +75,9 @@ pub struct Config {
     /// the config file's directory); `load` has checked that they stay inside
     /// the config's project.
     pub policies: Vec<PolicyPath>,
+    /// `schemas:` CRD files and schema directories, as written (relative to the
+    /// config file's directory); checked like `policies:`.
+    pub schemas: Vec<PolicyPath>,
     pub overrides: Vec<Override>,
     pub ignore: Vec<Ignore>,
     pub charts: Vec<ChartRender>,
@@ -87,7 +90,8 @@ pub struct Config {
     pub project_context: Option<bool>,
 }
 
-/// One `policies:` entry as written, and where (for located errors).
+/// One `policies:` (or `schemas:`) entry as written, and where (for located
+/// errors).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyPath {
     pub path: PathBuf,
@@ -218,7 +222,7 @@ fn check_policies(
     config_path: &Path,
     source: &SourceFile,
 ) -> Result<(), ConfigError> {
-    if config.policies.is_empty() {
+    if config.policies.is_empty() && config.schemas.is_empty() {
         return Ok(());
     }
     let err = |span: Span, message: String| ConfigError {
@@ -238,22 +242,24 @@ fn check_policies(
         )
     })?;
     let root = project_root(&real_dir);
-    for p in &config.policies {
+    let policies = config.policies.iter().map(|p| (p, "policy", "policies"));
+    let schemas = config.schemas.iter().map(|p| (p, "schema", "schemas"));
+    for (p, what, key) in policies.chain(schemas) {
         let shown = p.path.display();
         let real = crate::paths::real_path(&dir.join(&p.path))
-            .map_err(|why| err(p.span, format!("policy path {shown}: {why}")))?;
+            .map_err(|why| err(p.span, format!("{what} path {shown}: {why}")))?;
         if real.parent().is_none() {
             return Err(err(
                 p.span,
-                format!("policy path {shown} resolves to the filesystem root; refused"),
+                format!("{what} path {shown} resolves to the filesystem root; refused"),
             ));
         }
         if !real.starts_with(&root) {
             return Err(err(
                 p.span,
                 format!(
-                    "policy path {shown} resolves to {}, outside this config's project {}; \
-                     `policies:` must stay inside it (use --policy for policies kept elsewhere)",
+                    "{what} path {shown} resolves to {}, outside this config's project {}; \
+                     `{key}:` must stay inside it (use --{what} for {key} kept elsewhere)",
                     real.display(),
                     root.display()
                 ),
@@ -379,6 +385,17 @@ impl Parser<'_> {
                     })
                     .collect();
             }
+            "schemas" => {
+                config.schemas = self
+                    .keep(self.strings(v, "schemas"))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(span, s)| PolicyPath {
+                        path: PathBuf::from(s),
+                        span,
+                    })
+                    .collect();
+            }
             "overrides" => {
                 for item in self.keep(self.seq(v, "overrides")).unwrap_or_default() {
                     config.overrides.extend(self.override_entry(item));
@@ -416,6 +433,7 @@ impl Parser<'_> {
                         "params",
                         "workloads",
                         "policies",
+                        "schemas",
                         "overrides",
                         "ignore",
                         "charts",

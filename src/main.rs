@@ -90,6 +90,7 @@ fn settings_of(cli: &LintArgs, stdin: Option<Vec<u8>>) -> kubeward::Settings {
             search_path: std::env::var_os("PATH"),
         },
         policies: policy_options(&cli.policy, cli.gatekeeper),
+        schemas: cli.schema.clone(),
         project_context: !cli.no_project_context,
         cache_dir: match cli.no_cache {
             true => None,

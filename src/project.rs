@@ -42,6 +42,11 @@ pub struct Context {
     pub files: usize,
     /// Of those, how many came from the cache.
     pub cached: usize,
+    /// The files holding CustomResourceDefinitions (each with the CRD's name,
+    /// `<plural>.<group>`, empty when it has none), in discovery order: the
+    /// schema stage reads the CRDs it needs from them (their trees are not
+    /// kept: CRDs are most of a large project's bytes).
+    pub crd_files: Vec<(PathBuf, String)>,
 }
 
 /// What reading the context needs from the run.
@@ -204,6 +209,13 @@ pub fn read(
             }
             found[i] = Some(entries);
         }
+        for (path, entries) in files.iter().zip(&found) {
+            for e in entries.iter().flatten() {
+                if let Some(name) = crd_name(e) {
+                    context.crd_files.push((path.clone(), name));
+                }
+            }
+        }
         context
             .entries
             .extend(found.into_iter().flatten().flatten());
@@ -212,6 +224,21 @@ pub fn read(
         }
     }
     context
+}
+
+/// The name of a CustomResourceDefinition's inventory entry (empty when it
+/// has none); `None` for any other entry.
+fn crd_name(entry: &Value) -> Option<String> {
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.to_string()),
+        _ => None,
+    };
+    let api = text(&entry["apiVersion"])?;
+    let kind = text(&entry["kind"])?;
+    if !crate::schema::crd::is_crd(&api, &kind) {
+        return None;
+    }
+    Some(text(&entry["metadata"]["name"]).unwrap_or_default())
 }
 
 /// Threads for the project walk: one per CPU (`--threads` caps it).

@@ -204,7 +204,7 @@ pub const BUILTIN: &[BuiltinRule] = &[
         id: SCHEMA_UNKNOWN_KIND,
         severity: Severity::Info,
         title: "No schema covers this apiVersion and kind",
-        remediation: "Nothing to fix if it is a custom resource (kubeward does not validate custom resources yet); for a built-in kind, check the apiVersion: it may be misspelt or removed in the target Kubernetes version.",
+        remediation: "For a custom resource, give kubeward its CustomResourceDefinition (in the project, a chart's crds/, or --schema / config `schemas:`, e.g. a local CRD catalog) and it is validated; for a built-in kind, check the apiVersion: it may be misspelt or removed in the target Kubernetes version.",
         selectable: true,
         opt_in: true,
     },

@@ -29,6 +29,9 @@ pub struct Settings {
     pub helm: helm::HelmSettings,
     /// User policies (`--policy`, `--data`, ...).
     pub policies: policy::PolicyOptions,
+    /// `--schema`: CRD files, directories of CRD files or of JSON schemas
+    /// (`<group>/<kind>_<version>.json`) that validate custom resources.
+    pub schemas: Vec<PathBuf>,
     /// Input limits set on the command line (they override the config's `limits:`).
     pub limits: limits::Limits,
     /// `--follow`: follow symlinks met while walking directories (only to
@@ -61,6 +64,7 @@ impl Default for Settings {
             threads: 0,
             helm: helm::HelmSettings::default(),
             policies: policy::PolicyOptions::default(),
+            schemas: Vec::new(),
             limits: limits::Limits::default(),
             follow_symlinks: false,
             project_context: false,

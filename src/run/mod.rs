@@ -12,6 +12,7 @@
 
 mod configs;
 mod context;
+mod crds;
 mod discovery;
 mod evaluate;
 mod finish;
@@ -41,6 +42,9 @@ pub enum RunError {
     Engine(#[from] EngineError),
     #[error("unknown rule id {0:?}{hint}", hint = .1.as_ref().map(|s| format!(" (did you mean {s}?)")).unwrap_or_default())]
     UnknownRule(String, Option<String>),
+    /// A `--schema` path that cannot be read.
+    #[error("--schema {0}")]
+    Schema(String),
     /// `--helm-bin` names nothing that can run (checked when a chart is to be rendered).
     #[error("{0}")]
     HelmBin(String),
@@ -154,6 +158,7 @@ fn run(mut catalog: Catalog, settings: &Settings) -> Result<Outcome, RunError> {
     let started = Instant::now();
     let _whole = Span::new("lint (all)");
 
+    check_schema_paths(settings)?;
     let span = Span::new("configs and discovery");
     let discovery = discovery::discover(settings, &catalog)?;
     drop(span);
@@ -190,11 +195,19 @@ fn run(mut catalog: Catalog, settings: &Settings) -> Result<Outcome, RunError> {
         &loaded.file_cfg,
     );
 
-    // Schema validation: findings of their own, before the rules.
-    let schema_findings = validate::validate(&discovery, &loaded, &select, settings.threads);
-
     // Stage 3: the project's inventory, and `data.kubeward` from it.
     let project = context::project_context(settings, &discovery);
+
+    // Schema validation: findings of their own, before the rules; custom
+    // resources are checked against the project's CRDs too.
+    let validation = validate::Context {
+        settings,
+        discovery: &discovery,
+        select: &select,
+        project_crds: &project.crd_files,
+    };
+    let (schema_findings, schema_notices) = validate::validate(&validation, &loaded);
+    loaded.problems.extend(schema_notices);
     let data = inventory::run_data(
         discovery.kube_version,
         settings.namespace.as_deref(),
@@ -251,6 +264,19 @@ fn run(mut catalog: Catalog, settings: &Settings) -> Result<Outcome, RunError> {
         baselined,
         redactions,
     })
+}
+
+/// Every `--schema` path exists (config `schemas:` are checked when the
+/// config is loaded), whether or not a schema rule is on: a typo is told at
+/// once, not when a custom resource first needs it.
+fn check_schema_paths(settings: &Settings) -> Result<(), RunError> {
+    for p in &settings.schemas {
+        if let Err(e) = std::fs::metadata(p) {
+            let why = crate::paths::io_message(&e);
+            return Err(RunError::Schema(format!("{}: {why}", p.display())));
+        }
+    }
+    Ok(())
 }
 
 /// `--only` names rules, loader checks or category prefixes that exist.

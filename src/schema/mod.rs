@@ -17,6 +17,10 @@ mod api;
 mod api_tests;
 mod bundle;
 mod compile;
+pub mod crd;
+mod crd_formats;
+#[cfg(test)]
+mod crd_tests;
 mod formats;
 #[cfg(test)]
 mod tests;
@@ -31,7 +35,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 pub use compile::{compile, CompileError};
 pub use formats::{is_base64, is_quantity, is_rfc3339};
 pub use types::{
-    Additional, Format, KindSchema, ListType, Properties, Special, Type, TypeId, TypeSet,
+    Additional, Bound, CrdChecks, CrdFormat, Format, KindSchema, ListType, Pattern, Properties,
+    Special, Type, TypeId, TypeSet,
 };
 pub use validate::{did_you_mean, validate, validate_at, Problem, Violation};
 

@@ -101,6 +101,105 @@ pub enum Special {
     Quantity,
 }
 
+/// The structural-schema semantics and value validations of a CRD schema node, beyond
+/// what [`Type`] holds for every schema (the validator's `crd` module checks them).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CrdChecks {
+    /// `nullable: true`: null is a value of this field (the type set holds null too).
+    pub nullable: bool,
+    /// `default` is set: the API server fills in an absent (or non-nullable null) field.
+    pub has_default: bool,
+    /// An object of a CRD schema: the API server drops a field whose value is null when the
+    /// field is not nullable (before validation), so such a null is no error, except that
+    /// the field is then missing.
+    pub drops_nulls: bool,
+    pub pattern: Option<Pattern>,
+    pub format: Option<CrdFormat>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub minimum: Option<Bound>,
+    pub maximum: Option<Bound>,
+    pub multiple_of: Option<f64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub unique_items: bool,
+    pub min_properties: Option<u64>,
+    pub max_properties: Option<u64>,
+    pub all_of: Box<[TypeId]>,
+    pub any_of: Box<[TypeId]>,
+    pub one_of: Box<[TypeId]>,
+    pub not: Option<TypeId>,
+}
+
+/// `minimum`/`maximum` with its `exclusiveMinimum`/`exclusiveMaximum` (OpenAPI v3.0: a flag).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    pub value: f64,
+    pub exclusive: bool,
+}
+
+/// A `pattern` (Go's RE2 syntax, which the `regex` crate shares; both match in linear
+/// time), compiled on its first use: most of a large CRD's patterns are never met by a
+/// value, and compiling them all would be most of the CRD's compile time. Shared by every
+/// node with the same text; compared by its text.
+#[derive(Debug, Clone)]
+pub struct Pattern(std::sync::Arc<LazyPattern>);
+
+#[derive(Debug)]
+struct LazyPattern {
+    text: Box<str>,
+    compiled: std::sync::OnceLock<Option<regex::Regex>>,
+    size_limit: usize,
+}
+
+impl Pattern {
+    /// `text`, to be compiled with at most `size_limit` bytes of program.
+    pub fn new(text: &str, size_limit: usize) -> Pattern {
+        Pattern(std::sync::Arc::new(LazyPattern {
+            text: text.into(),
+            compiled: std::sync::OnceLock::new(),
+            size_limit,
+        }))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0.text
+    }
+
+    /// The compiled expression; `None` when the text is not syntax the `regex` crate reads
+    /// or compiles larger than the limit (then it is not checked).
+    pub fn regex(&self) -> Option<&regex::Regex> {
+        let p = &*self.0;
+        p.compiled
+            .get_or_init(|| {
+                regex::RegexBuilder::new(&p.text)
+                    .size_limit(p.size_limit)
+                    .dfa_size_limit(p.size_limit)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
+}
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+/// The string formats the API server checks on custom resources that kubeward checks too
+/// (`byte` is [`Format::Byte`]); other formats are not checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrdFormat {
+    Date,
+    DateTime,
+    Uuid,
+    Ipv4,
+    Ipv6,
+    Cidr,
+}
+
 /// An object's properties, sorted by name.
 pub type Properties = Box<[(Box<str>, TypeId)]>;
 
@@ -127,6 +226,9 @@ pub struct Type {
     pub embedded_resource: bool,
     /// The definition this node is (`io.k8s.api.core.v1.PodSpec`), for messages.
     pub definition: Option<Box<str>>,
+    /// What only a CustomResourceDefinition's schema says (`crate::schema::crd` compiles
+    /// it): none on a built-in kind's node.
+    pub crd: Option<Box<CrdChecks>>,
 }
 
 impl Type {
@@ -146,6 +248,7 @@ impl Type {
             preserve_unknown_fields: false,
             embedded_resource: false,
             definition: None,
+            crd: None,
         }
     }
 

@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+mod crd;
+
 use super::api;
 use super::formats::{is_base64, is_quantity, is_rfc3339};
 use super::types::{Additional, Format, KindSchema, ListType, Special, Type, TypeSet};
@@ -142,6 +144,9 @@ impl<'n> Walker<'_, 'n> {
             NodeKind::Seq(items) => self.array(t, items, depth),
             NodeKind::Scalar(s) => self.scalar(t, s, span),
         }
+        if let Some(checks) = t.crd.as_deref() {
+            self.crd_checks(checks, node, span, depth);
+        }
     }
 
     fn object(&mut self, t: &Type, node: &'n Node, entries: &'n [Entry], depth: usize) {
@@ -171,7 +176,9 @@ impl<'n> Walker<'_, 'n> {
             match child {
                 Some(id) => {
                     let ct = self.schema.ty(id);
-                    self.value(ct, &e.value, e.value.span, depth + 1);
+                    if !self.null_dropped(t, ct, e) {
+                        self.value(ct, &e.value, e.value.span, depth + 1);
+                    }
                 }
                 // An embedded resource (CRDs) has its own apiVersion, kind and metadata
                 // whether or not its schema lists them.
