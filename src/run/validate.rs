@@ -236,10 +236,11 @@ fn findings_of(
 /// A `schema/unknown-kind` finding on resource `ri`, when its file enables the rule.
 fn unknown_kind(s: &Shared<'_>, ri: usize, message: String) -> Option<Finding> {
     let r = s.loaded.resources.get(ri)?;
-    if !s
-        .select
-        .enabled(SCHEMA_UNKNOWN_KIND, on_by_default(SCHEMA_UNKNOWN_KIND), r.file)
-    {
+    if !s.select.enabled(
+        SCHEMA_UNKNOWN_KIND,
+        on_by_default(SCHEMA_UNKNOWN_KIND),
+        r.file,
+    ) {
         return None;
     }
     let tree = r.tree();
