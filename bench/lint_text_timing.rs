@@ -2,8 +2,10 @@
 //! same buffer again and again (an LSP server on every change). Prints the
 //! first run (programs compiled or read) and the median and minimum of the
 //! later ones. `cargo run --release --example lint_text_timing [FILE] [RUNS]`
-//! (default: examples/shop/web.yaml, 50 runs; no cache directory, so the
-//! first run compiles and the rest reuse the linter's programs).
+//! [CONFIG]` (default: examples/shop/web.yaml, 50 runs, no config; no cache
+//! directory, so the first run compiles and the rest reuse the linter's
+//! programs). A CONFIG such as `rules: {disable: [schema/]}` measures what a
+//! stage costs.
 
 use std::time::Instant;
 
@@ -13,9 +15,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .unwrap_or_else(|| "examples/shop/web.yaml".to_string());
     let runs: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(50);
+    let config = match args.next() {
+        Some(path) => kubeward::ConfigChoice::File(path.into()),
+        None => kubeward::ConfigChoice::Disabled,
+    };
     let text = std::fs::read_to_string(&file)?;
     let settings = kubeward::Settings {
-        config: kubeward::ConfigChoice::Disabled,
+        config,
         project_context: false,
         ..kubeward::Settings::default()
     };
