@@ -79,3 +79,36 @@ fn schema_checks_are_on_by_default() {
         .expect("a run");
     assert!(off.findings.iter().all(|f| !f.rule.starts_with("schema/")));
 }
+
+#[test]
+fn json_input_is_validated_and_located() {
+    let text = r#"{
+  "apiVersion": "apps/v1",
+  "kind": "Deployment",
+  "metadata": {"name": "web"},
+  "spec": {
+    "replicas": "3",
+    "selector": {"matchLabels": {"app": "web"}},
+    "template": {
+      "metadata": {"labels": {"app": "web"}},
+      "spec": {"containers": [{"name": "web", "image": "nginx:1.27", "imagePullPolicy": "Sometimes"}]}
+    }
+  }
+}
+"#;
+    let outcome = linter(None).lint_text("d.json", text).expect("a run");
+    // At the key of the field, as for YAML (the location rules).
+    let mut schema: Vec<(String, usize, usize)> = outcome
+        .active()
+        .filter(|f| f.rule.starts_with("schema/"))
+        .map(|f| (f.rule.clone(), f.line, f.column))
+        .collect();
+    schema.sort();
+    assert_eq!(
+        schema,
+        [
+            ("schema/invalid-type".to_string(), 6, 5),
+            ("schema/invalid-value".to_string(), 10, 70),
+        ]
+    );
+}
