@@ -37,6 +37,15 @@ pub fn header_rules(text: &str) -> Vec<String> {
     header(text).rules
 }
 
+/// `KUBEWARD_RULES_DIR`, as the binary reads it: scripts/check-fixtures.py runs
+/// the fixture tests against the working tree's rules without a rebuild (the
+/// library reads no environment; tests are an edge like main).
+fn rules_dir() -> Option<PathBuf> {
+    std::env::var_os("KUBEWARD_RULES_DIR")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+}
+
 /// Lints `file` with exactly `rules`, as its header says (kube version,
 /// namespace, parameters through a config file); the outcome and the header.
 pub fn lint_fixture(
@@ -70,6 +79,7 @@ pub fn lint_fixture(
         config,
         // Rules run as users run them: RVM programs from the program cache.
         cache_dir: Some(PathBuf::from(TEST_CACHE_DIR)),
+        rules_dir: rules_dir(),
         ..Default::default()
     };
     let outcome = lint(&settings).map_err(|e| format!("lint failed: {e}"))?;
@@ -181,6 +191,7 @@ pub fn check_chart_outcome(
             ..Default::default()
         },
         cache_dir: Some(PathBuf::from(TEST_CACHE_DIR)),
+        rules_dir: rules_dir(),
         ..Default::default()
     };
     let outcome = match lint(&settings) {
