@@ -7,8 +7,8 @@
 #   the tag says; floating tags are configurable with the `floating_tags` parameter and compared
 #   case-insensitively. References no runtime can parse are reported too; an image the API
 #   rejects (empty, typically an unset Helm value, padded with whitespace, or not a string) is
-#   reported by the schema/* checks instead. A container without any image field is reported
-#   as info, since kustomize patches legitimately omit it.
+#   reported by the schema/* checks instead, as is a container without any image field (not on
+#   Kustomize patch files, which legitimately omit it).
 # custom:
 #   id: image/latest-or-missing-tag
 #   severity: warning
@@ -53,18 +53,8 @@ _message(label, r) := sprintf(
 # checks report it (schema/invalid-value, schema/invalid-type), and this rule says nothing
 # about its tag. (The image library parses none of them as a valid reference.)
 
-# No image key at all: invalid as a whole resource, but typical of a kustomize patch that is
-# merged onto a base, hence only info. Kept here: the OpenAPI schema does not require image, so
-# no schema/* check reports its absence.
-deny contains finding if {
-	some c in data.kubeward.lib.pods.containers
-	not "image" in object.keys(c.value)
-	finding = {
-		"msg": sprintf("%s has no image field, which the API rejects unless this document is a patch merged onto a base", [c.label]),
-		"path": _image_path(c),
-		"severity": "info",
-	}
-}
+# No image key at all is the API's "Required value" (schema/missing-required, not reported on
+# Kustomize patch files, which merge onto a base that has one): not this rule's finding.
 
 # A reference container runtimes cannot parse (empty tag, upper-case repository, stray
 # characters, typically from half-rendered templates).
