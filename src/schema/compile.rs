@@ -65,6 +65,11 @@ pub fn compile<'a>(
             "io.k8s.apimachinery.pkg.api.resource.Quantity" => Special::Quantity,
             _ => t.special,
         };
+        if name == "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime"
+            && t.format == Some(Format::DateTime)
+        {
+            t.format = Some(Format::MicroTime);
+        }
         t.definition = Some(name.into());
         c.types[id as usize] = t;
     }
