@@ -580,7 +580,8 @@ fn int_or_percent<'n>(node: &'n Node, field: &str, out: &mut Vec<Rejection<'n>>)
             json_string(s)
         );
         out.push(at(&e.key, &e.value, msg));
-    } else if let Some(v) = integer(&e.value) {
+    } else if let Some(v) = integer(&e.value).filter(|v| i32::try_from(*v).is_ok()) {
+        // Beyond int32 the schema's range check reports it already.
         if v < 0 {
             let msg = format!("Invalid value: {v}: must be greater than or equal to 0");
             out.push(at(&e.key, &e.value, msg));

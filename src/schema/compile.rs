@@ -65,6 +65,13 @@ pub fn compile<'a>(
             "io.k8s.apimachinery.pkg.api.resource.Quantity" => Special::Quantity,
             _ => t.special,
         };
+        // Time and MicroTime both say `format: date-time`, but the API server decodes a
+        // MicroTime with Go's RFC3339Micro layout: exactly six fractional digits.
+        if name == "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime"
+            && t.format == Some(Format::DateTime)
+        {
+            t.format = Some(Format::MicroTime);
+        }
         t.definition = Some(name.into());
         c.types[id as usize] = t;
     }

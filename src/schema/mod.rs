@@ -33,7 +33,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub use compile::{compile, CompileError};
-pub use formats::{is_base64, is_quantity, is_rfc3339};
+pub use formats::{is_base64, is_quantity, is_rfc3339, is_rfc3339_micro};
 pub use types::{
     Additional, Bound, CrdChecks, CrdFormat, Format, KindSchema, ListType, Pattern, Properties,
     Special, Type, TypeId, TypeSet,

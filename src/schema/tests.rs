@@ -102,6 +102,21 @@ fn deployment_has_a_pod_template_and_typed_fields() {
     }
 }
 
+/// Both time definitions say `format: date-time`; the API server decodes them with
+/// different layouts, so the compiler tells them apart by definition.
+#[test]
+fn micro_time_is_told_from_time() {
+    for &v in versions() {
+        let lease = schema(v, "coordination.k8s.io/v1", "Lease");
+        let renew = lease.at(&["spec", "renewTime"]).expect("renewTime");
+        assert_eq!(renew.format, Some(Format::MicroTime), "{v:?}");
+        let created = lease
+            .at(&["metadata", "creationTimestamp"])
+            .expect("creationTimestamp");
+        assert_eq!(created.format, Some(Format::DateTime), "{v:?}");
+    }
+}
+
 #[test]
 fn container_fields_have_their_types() {
     let d = schema(crate::DEFAULT_KUBE_VERSION, "apps/v1", "Deployment");

@@ -64,7 +64,12 @@ pub enum Format {
     Int64,
     Double,
     Byte,
+    /// `date-time` of a `metav1.Time`: what Go's `time.Parse(time.RFC3339, ...)` reads.
     DateTime,
+    /// `date-time` of a `metav1.MicroTime` (`eventTime`, a Lease's `renewTime`): the same
+    /// with exactly six fractional digits, as the API server decodes it (RFC3339Micro).
+    /// The schema says `date-time` for both; the compiler tells them apart by definition.
+    MicroTime,
     Other(Box<str>),
 }
 

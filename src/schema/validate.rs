@@ -9,7 +9,7 @@ use std::collections::HashMap;
 mod crd;
 
 use super::api;
-use super::formats::{is_base64, is_quantity, is_rfc3339};
+use super::formats::{is_base64, is_quantity, is_rfc3339, is_rfc3339_micro};
 use super::types::{Additional, Format, KindSchema, ListType, Special, Type, TypeSet};
 use crate::finding::{display_path, PathSeg};
 use crate::yaml::{Entry, Node, NodeKind, Scalar, Span};
@@ -322,6 +322,15 @@ impl<'n> Walker<'_, 'n> {
                 );
                 self.report(Problem::InvalidValue, span, msg);
             }
+            (Scalar::Str(v), Some(Format::MicroTime)) if !is_rfc3339_micro(v) => {
+                let msg = format!(
+                    "{} is not a time with six fractional digits such as \
+                     \"2006-01-02T15:04:05.000000Z\": {}",
+                    self.here(),
+                    describe_scalar(s)
+                );
+                self.report(Problem::InvalidValue, span, msg);
+            }
             (_, Some(f @ (Format::Int32 | Format::Int64))) if !in_range(s, f) => {
                 let bits = if *f == Format::Int32 { 32 } else { 64 };
                 let msg = format!(
@@ -339,7 +348,17 @@ impl<'n> Walker<'_, 'n> {
         let ok = match &node.kind {
             NodeKind::Scalar(Scalar::Str(_) | Scalar::Null) => true,
             NodeKind::Scalar(s @ (Scalar::Int(_) | Scalar::UInt(_) | Scalar::Float(_))) => {
-                integral(node) && in_range(s, &Format::Int32)
+                // A whole number the int32 cannot hold is the right type with a wrong
+                // value (intstr decodes it into an int32 and fails).
+                if integral(node) && !in_range(s, &Format::Int32) {
+                    let msg = format!(
+                        "{} is out of range for a 32-bit integer: {}",
+                        self.here(),
+                        describe_scalar(s)
+                    );
+                    return self.report(Problem::InvalidValue, span, msg);
+                }
+                integral(node)
             }
             _ => false,
         };

@@ -240,6 +240,30 @@ fn int_or_string_takes_integers_and_strings_only() {
     );
     assert_eq!(one(&with("1.5")).0, Problem::InvalidType);
     assert_eq!(one(&with("[1]")).0, Problem::InvalidType);
+    // A whole number outside int32 is the right type with a wrong value: intstr decodes
+    // it into an int32, which fails.
+    for big in ["2147483648", "-2147483649", "18446744073709551615"] {
+        let (p, path, msg) = one(&with(big));
+        assert_eq!(
+            (p, path.as_str()),
+            (
+                Problem::InvalidValue,
+                "spec.strategy.rollingUpdate.maxSurge"
+            )
+        );
+        assert_eq!(
+            msg,
+            format!(
+                "spec.strategy.rollingUpdate.maxSurge is out of range for a 32-bit integer: \
+                 an integer {big}"
+            )
+        );
+    }
+    clean(&with("2147483647"));
+    // In range for the schema; a negative count is the API's own check (api_tests).
+    assert!(one(&with("-2147483648"))
+        .2
+        .ends_with("must be greater than or equal to 0"));
     let (_, _, msg) = one(&deployment(
         "",
         "        livenessProbe: {httpGet: {port: {}}}\n",
@@ -279,6 +303,12 @@ fn quantities_are_strings_of_the_quantity_grammar_or_numbers() {
     );
     assert_eq!(one(&with("abc")).0, Problem::InvalidValue);
     assert_eq!(one(&with("--1")).0, Problem::InvalidValue);
+    assert_eq!(one(&with("1ki")).0, Problem::InvalidValue);
+    // What apimachinery's parser takes, however odd: micro and nano suffixes, spaces it
+    // trims, a sign or a suffix with no digits (0).
+    for ok in ["500u", "100n", "\" 1\"", "\"2 \"", "\"+\"", "m"] {
+        clean(&with(ok));
+    }
     assert_eq!(one(&with("true")).0, Problem::InvalidType);
     assert_eq!(one(&with("{a: 1}")).0, Problem::InvalidType);
 }
@@ -453,34 +483,50 @@ fn the_top_level_must_be_an_object_and_odd_trees_do_not_panic() {
 }
 
 /// Upstream install manifests applied to real clusters validate clean (issue 16, item 8):
-/// argo-cd's namespace install (CRDs, RBAC, Deployments, StatefulSet, Services, ...).
+/// argo-cd's generated installs (CRDs, RBAC, Deployments, StatefulSets, Services, ...),
+/// plain and HA, from both corpus copies (bulk has the installs variety lacks).
 #[test]
 fn argo_cd_install_manifests_are_clean() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/variety/argo-cd/manifests");
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
     let mut checked = 0;
-    for name in [
-        "namespace-install.yaml",
-        "install.yaml",
-        "core-install.yaml",
-    ] {
-        let Ok(text) = std::fs::read_to_string(dir.join(name)) else {
-            continue;
-        };
-        for d in crate::yaml::load(&text).documents {
-            let field = |k| d.root.get(k).and_then(|n| n.as_str()).unwrap_or_default();
-            let Some(schema) = lookup(V, field("apiVersion"), field("kind")) else {
-                continue;
-            };
-            let all = validate(&schema, &d.root);
-            assert!(all.is_empty(), "{name} {}: {all:#?}", field("kind"));
-            checked += 1;
+    for dir in ["variety/argo-cd/manifests", "bulk/argo-cd/manifests"] {
+        for sub in ["", "ha/"] {
+            for name in [
+                "namespace-install.yaml",
+                "namespace-install-with-hydrator.yaml",
+                "install.yaml",
+                "install-with-hydrator.yaml",
+                "core-install.yaml",
+                "core-install-with-hydrator.yaml",
+            ] {
+                let path = corpus.join(dir).join(sub).join(name);
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                for d in crate::yaml::load(&text).documents {
+                    let field = |k| d.root.get(k).and_then(|n| n.as_str()).unwrap_or_default();
+                    let Some(schema) = lookup(V, field("apiVersion"), field("kind")) else {
+                        continue;
+                    };
+                    let all = validate(&schema, &d.root);
+                    assert!(
+                        all.is_empty(),
+                        "{} {}: {all:#?}",
+                        path.display(),
+                        field("kind")
+                    );
+                    checked += 1;
+                }
+            }
         }
     }
     if checked > 0 {
         assert!(checked > 20, "only {checked} built-in documents");
     } else {
-        println!("SKIP: no argo-cd install manifest under {}", dir.display());
+        println!(
+            "SKIP: no argo-cd install manifest under {}",
+            corpus.display()
+        );
     }
 }
 
@@ -601,6 +647,67 @@ fn times_must_be_rfc3339() {
         msg,
         "metadata.creationTimestamp is not an RFC 3339 time such as \"2006-01-02T15:04:05Z\": \
          a string \"2024-05-01\""
+    );
+}
+
+/// Go's RFC 3339 parser is laxer than the RFC: a one-digit hour, a comma before the
+/// fraction, an offset of +24:00.
+#[test]
+fn times_are_read_as_go_reads_them() {
+    let with = |t: &str| {
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  creationTimestamp: {t}\n")
+    };
+    clean(&with("\"2024-05-01T9:00:00Z\""));
+    clean(&with("\"2024-05-01T10:00:00,25Z\""));
+    clean(&with("\"2024-05-01T10:00:00+24:00\""));
+    assert_eq!(
+        one(&with("\"2024-05-01T10:00:00+25:00\"")).0,
+        Problem::InvalidValue
+    );
+}
+
+/// `metav1.MicroTime` fields (a Lease's renew time, an event's time) need exactly six
+/// fractional digits: the API server parses them with RFC3339Micro.
+#[test]
+fn micro_times_need_six_fractional_digits() {
+    let lease = |t: &str| {
+        format!(
+            "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata: {{name: l}}\n\
+             spec:\n  holderIdentity: a\n  renewTime: {t}\n  acquireTime: \"2024-05-01T10:00:00.000000Z\"\n"
+        )
+    };
+    clean(&lease("\"2024-05-01T10:00:00.123456Z\""));
+    clean(&lease("2024-05-01T10:00:00.123456+02:00"));
+    clean(&lease("null"));
+    let (p, path, msg) = one(&lease("\"2024-05-01T10:00:00Z\""));
+    assert_eq!(
+        (p, path.as_str()),
+        (Problem::InvalidValue, "spec.renewTime")
+    );
+    assert_eq!(
+        msg,
+        "spec.renewTime is not a time with six fractional digits such as \
+         \"2006-01-02T15:04:05.000000Z\": a string \"2024-05-01T10:00:00Z\""
+    );
+    assert_eq!(
+        one(&lease("\"2024-05-01T10:00:00.1234567Z\"")).0,
+        Problem::InvalidValue
+    );
+    // events.k8s.io/v1 Event: eventTime is a MicroTime, deprecatedFirstTimestamp a Time.
+    let event = "apiVersion: events.k8s.io/v1\nkind: Event\nmetadata: {name: e}\n\
+                 eventTime: \"2024-05-01T10:00:00.000001Z\"\n\
+                 deprecatedFirstTimestamp: \"2024-05-01T10:00:00Z\"\n";
+    clean(event);
+    let event = event.replace(".000001Z", "Z");
+    assert_eq!(
+        one(&event),
+        (
+            Problem::InvalidValue,
+            "eventTime".into(),
+            "eventTime is not a time with six fractional digits such as \
+             \"2006-01-02T15:04:05.000000Z\": a string \"2024-05-01T10:00:00Z\""
+                .into()
+        )
     );
 }
 
