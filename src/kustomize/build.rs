@@ -389,22 +389,26 @@ fn accumulate_resource(ctx: &mut Ctx, k: &Kust, entry: &str, at: Origin, acc: &m
         return remote(ctx, entry, at);
     }
     let path = fs::join(&k.dir, entry);
-    if ctx.fs.is_dir(&path) {
-        let taken = std::mem::replace(acc, Acc::new());
-        *acc = accumulate_dir(ctx, &path, at, false, taken);
-        return;
+    match ctx.fs.resolve(&path) {
+        Ok(real) if real.is_dir() => {
+            let taken = std::mem::replace(acc, Acc::new());
+            *acc = accumulate_dir(ctx, &path, at, false, taken);
+            return;
+        }
+        Ok(_) => {}
+        Err(e) => return ctx.fs_problem(&e, Some(at)),
     }
     let Some((file, _)) = ctx.read_local(k, entry, at) else {
         return;
     };
     let mut local = ResMap::default();
-    for doc in ctx.load_docs(file) {
+    'docs: for doc in ctx.load_docs(file) {
         for node in expand_lists(doc) {
             let Some(res) = resource_of(ctx, node) else {
                 continue;
             };
             if !ctx.admit(at) {
-                return;
+                break 'docs;
             }
             let origin = res.node.origin_at(&[]);
             if let Err((_, msg)) = local.append(res) {

@@ -34,6 +34,7 @@ impl SpanMap {
         let raw = file_text.get(span.start..span.end).unwrap_or_default();
         let mut segments = Vec::new();
         let mut cursor = 0;
+        let mut missed = false;
         let mut line_start = span.start;
         for (n, line) in raw.split_inclusive('\n').enumerate() {
             let this_start = line_start;
@@ -54,13 +55,29 @@ impl SpanMap {
                 continue;
             }
             let lead = body.len() - trimmed.len();
-            let Some(found) = value.get(cursor..).and_then(|rest| rest.find(trimmed)) else {
-                continue;
+            // The last line of a quoted scalar ends with its quote.
+            let trimmed = match value
+                .get(cursor..)
+                .is_some_and(|rest| rest.contains(trimmed))
+            {
+                true => trimmed,
+                false => trimmed.trim_end_matches(['"', '\'']),
             };
-            let gap = &value[cursor..cursor + found];
-            if !gap.chars().all(char::is_whitespace) {
+            if trimmed.is_empty() {
                 continue;
             }
+            let Some(found) = value.get(cursor..).and_then(|rest| rest.find(trimmed)) else {
+                missed = true;
+                continue;
+            };
+            // Only blanks may separate two lines that both matched; after a
+            // line that did not (an escape), the value's text of that line
+            // comes first.
+            let gap = &value[cursor..cursor + found];
+            if !missed && !gap.chars().all(char::is_whitespace) {
+                continue;
+            }
+            missed = false;
             let at = cursor + found;
             segments.push(Segment {
                 value_start: at,

@@ -128,11 +128,55 @@ fn remove(root: &mut Node, path: &[String]) -> Result<Node, String> {
     }
 }
 
-/// Applies `ops` to `root` in order; stops at the first failing one (the
-/// tree then holds the operations before it, which the caller discards).
-pub(crate) fn apply(root: &mut Node, ops: &[Op]) -> Result<(), (usize, String)> {
+/// Nodes in a tree, counted up to `max + 1` (enough to know it is too many).
+pub(crate) fn count(n: &Node, max: usize) -> usize {
+    let mut total = 0usize;
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        total += 1;
+        if total > max {
+            break;
+        }
+        match &x.value {
+            Value::Seq(items) => stack.extend(items.iter()),
+            Value::Map(entries) => stack.extend(entries.iter().map(|e| &e.value)),
+            Value::Scalar(_) => {}
+        }
+    }
+    total
+}
+
+/// Why [`apply`] stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// Operation `.0` failed.
+    Op(usize, String),
+    /// The tree would grow past the node limit (`copy` doubles a tree).
+    TooLarge(usize),
+}
+
+/// Applies `ops` to `root` in order; stops at the first failing one or when
+/// the tree would hold more than `max_nodes` nodes (the tree then holds the
+/// operations before it, which the caller discards).
+pub(crate) fn apply(root: &mut Node, ops: &[Op], max_nodes: usize) -> Result<(), Failure> {
+    // An upper bound of the tree's size: what adds count, what removes not.
+    let mut size = count(root, max_nodes);
     for (i, op) in ops.iter().enumerate() {
-        apply_one(root, op).map_err(|e| (i, format!("{} {}: {e}", op.op, op.path)))?;
+        let added = match op.op.as_str() {
+            "add" | "replace" => op.value.as_ref().map_or(0, |v| count(v, max_nodes)),
+            "copy" => op
+                .from
+                .as_deref()
+                .and_then(|f| pointer(f).ok())
+                .and_then(|f| get(root, &f).map(|n| count(n, max_nodes)))
+                .unwrap_or(0),
+            _ => 0,
+        };
+        size = size.saturating_add(added);
+        if size > max_nodes {
+            return Err(Failure::TooLarge(i));
+        }
+        apply_one(root, op).map_err(|e| Failure::Op(i, format!("{} {}: {e}", op.op, op.path)))?;
     }
     Ok(())
 }
@@ -189,14 +233,14 @@ mod tests {
     fn operations_apply_in_order_and_values_keep_the_patch_origin() {
         let mut doc = node("spec:\n  replicas: 1\n  list: [a, b]\n", 0);
         let ops = parse_ops(&node(
-            "- op: replace\n  path: /spec/replicas\n  value: 3\n- op: add\n  path: /spec/list/1\n  value: x\n- op: add\n  path: /spec/list/-\n  value: z\n- op: remove\n  path: /spec/list/0\n- op: add\n  path: /metadata\n  value: {name: n}\n",
+            "- op: replace\n  path: /spec/replicas\n  value: 3\n- op: add\n  path: /spec/list/1\n  value: x\n- op: add\n  path: /spec/list/-\n  value: z\n- op: remove\n  path: /spec/list/0\n- op: add\n  path: /metadata\n  value: {name: nn}\n",
             1,
         ))
         .expect("ops");
-        apply(&mut doc, &ops).expect("applies");
+        apply(&mut doc, &ops, 1000).expect("applies");
         assert_eq!(
             doc.to_json(),
-            serde_json::json!({"spec": {"replicas": 3, "list": ["x", "b", "z"]}, "metadata": {"name": "n"}})
+            serde_json::json!({"spec": {"replicas": 3, "list": ["x", "b", "z"]}, "metadata": {"name": "nn"}})
         );
         assert_eq!(
             doc.get_path(&["spec", "replicas"]).map(|n| n.origin.file),
@@ -212,10 +256,21 @@ mod tests {
     fn failures_name_the_operation() {
         let mut doc = node("a: 1\n", 0);
         let ops = parse_ops(&node("- {op: replace, path: /b, value: 2}\n", 1)).expect("ops");
-        let (i, msg) = apply(&mut doc, &ops).expect_err("fails");
+        let Err(Failure::Op(i, msg)) = apply(&mut doc, &ops, 1000) else {
+            panic!("fails");
+        };
         assert_eq!(i, 0);
         assert!(msg.contains("/b"), "{msg}");
         let ops = parse_ops(&node("- {op: test, path: /a, value: 2}\n", 1)).expect("ops");
-        assert!(apply(&mut doc, &ops).is_err());
+        assert!(apply(&mut doc, &ops, 1000).is_err());
+        // Copies that double the tree stop at the limit, before it is built.
+        let ops: String = (0..64)
+            .map(|i| format!("- {{op: copy, from: '', path: /k{i}}}\n"))
+            .collect();
+        let ops = parse_ops(&node(&ops, 1)).expect("ops");
+        assert!(matches!(
+            apply(&mut doc, &ops, 1000),
+            Err(Failure::TooLarge(_))
+        ));
     }
 }

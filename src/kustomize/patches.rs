@@ -227,22 +227,20 @@ fn json_patch(ctx: &mut Ctx, acc: &mut Acc, doc: &Node, target: &Node, store_id:
             r.store_previous_id();
         }
         let mut patched = r.node.clone();
-        match json6902::apply(&mut patched, &ops) {
-            Ok(()) => {
-                if too_big(&patched, ctx.opts.max_nodes) {
-                    ctx.problem(
-                        ids::TOO_LARGE,
-                        format!(
-                            "the patch makes a resource of more than {} nodes; not applied",
-                            ctx.opts.max_nodes
-                        ),
-                        doc.origin,
-                    );
-                } else {
-                    r.node = patched;
-                }
+        match json6902::apply(&mut patched, &ops, ctx.opts.max_nodes) {
+            Ok(()) => r.node = patched,
+            Err(json6902::Failure::TooLarge(n)) => {
+                let at = ops.get(n).map_or(doc.origin, |o| o.origin);
+                ctx.problem(
+                    ids::TOO_LARGE,
+                    format!(
+                        "the patch makes a resource of more than {} nodes; not applied",
+                        ctx.opts.max_nodes
+                    ),
+                    at,
+                );
             }
-            Err((n, msg)) => {
+            Err(json6902::Failure::Op(n, msg)) => {
                 let at = ops.get(n).map_or(doc.origin, |o| o.origin);
                 ctx.problem(
                     ids::INVALID_PATCH,
@@ -252,24 +250,6 @@ fn json_patch(ctx: &mut Ctx, acc: &mut Acc, doc: &Node, target: &Node, store_id:
             }
         }
     }
-}
-
-/// Whether a tree has more than `max` nodes (stops counting there).
-fn too_big(n: &Node, max: usize) -> bool {
-    let mut count = 0usize;
-    let mut stack = vec![n];
-    while let Some(x) = stack.pop() {
-        count += 1;
-        if count > max {
-            return true;
-        }
-        match &x.value {
-            Value::Seq(items) => stack.extend(items.iter()),
-            Value::Map(entries) => stack.extend(entries.iter().map(|e| &e.value)),
-            Value::Scalar(_) => {}
-        }
-    }
-    false
 }
 
 fn patch_id(patch: &Node) -> ResId {

@@ -110,6 +110,9 @@ impl Merger<'_> {
             ));
         }
         match dest.value {
+            // A value the patch repeats unchanged (a merge key, the name
+            // that identifies the target) stays attributed to the target.
+            Value::Scalar(_) if dest.value == patch.value => Ok(Some(dest)),
             Value::Scalar(_) => Ok(Some(patch.clone())),
             Value::Map(_) => self.merge_map(dest, patch, schema),
             Value::Seq(_) => self.merge_seq(dest, patch, schema),
