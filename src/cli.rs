@@ -129,6 +129,29 @@ pub enum Command {
         #[command(flatten)]
         policy: PolicyArgs,
     },
+    /// Print what kubeward builds for a path: for a directory holding a
+    /// kustomization, its native build as `kustomize build` prints it
+    /// (a preview: lint runs do not use it yet). Problems go to stderr.
+    Render {
+        /// A directory holding kustomization.yaml, kustomization.yml or Kustomization.
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = RenderFormat::Yaml)]
+        format: RenderFormat,
+        /// Add each value's origin (file:line:column) as a comment.
+        #[arg(long)]
+        provenance: bool,
+        /// Never read outside this directory (default: the project root).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    /// A YAML stream, keys sorted, like `kustomize build`.
+    Yaml,
+    /// One JSON array of the documents.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

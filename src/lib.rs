@@ -24,6 +24,7 @@ pub mod discover;
 pub mod evict;
 pub mod helm;
 pub mod input;
+pub mod kustomize;
 pub mod limits;
 pub mod paths;
 pub mod project;

@@ -3,6 +3,7 @@
 
 mod allocator;
 mod cli;
+mod render;
 
 use clap::Parser;
 use cli::{Cli, Color, Command, FailOn, Format, LintArgs, ListFormat};
@@ -35,6 +36,12 @@ fn main() -> ExitCode {
             format,
             policy,
         }) => test_policies(paths, format, &policy),
+        Some(Command::Render {
+            path,
+            format,
+            provenance,
+            root,
+        }) => render::run(&path, format, provenance, root.as_deref()),
         None => run(cli.lint),
     };
     match result {

@@ -143,6 +143,19 @@ pub fn lookup_definition(version: (u32, u32), name: &str) -> Option<Arc<KindSche
     Some(lock(cache).entry(key).or_insert(schema).clone())
 }
 
+/// The definition of built-in kind (`apiVersion`, `kind`) in bundled `version`, by name:
+/// for readers of what validation ignores (the patch merge keys a native Kustomize
+/// build merges lists by, `crate::kustomize`).
+pub fn definition_name(version: (u32, u32), api_version: &str, kind: &str) -> Option<&'static str> {
+    let index = bundle::bundle()?.index(version)?;
+    index.kind(api_version, kind).map(|(_, _, def)| def)
+}
+
+/// The JSON text of definition `name` in bundled `version` (see [`definition_name`]).
+pub fn definition_text(version: (u32, u32), name: &str) -> Option<&'static str> {
+    bundle::bundle()?.index(version)?.defs.get(name).copied()
+}
+
 /// Every definition name of bundled `version` with its JSON text (tests, tools).
 pub fn definitions(version: (u32, u32)) -> Vec<(&'static str, &'static str)> {
     let mut out: Vec<_> = bundle::bundle()
