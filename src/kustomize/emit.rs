@@ -217,9 +217,11 @@ fn plain_ok(s: &str) -> bool {
     if s.is_empty() || s.trim() != s || s.len() > 4096 {
         return false;
     }
-    if s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`".contains(c))
-        && !(s.starts_with('-') && s.len() > 1 && !s.starts_with("- ") && !s.starts_with("---"))
-    {
+    // An indicator character starts no plain scalar, except a `-` followed by more than a
+    // space or a document marker (`-x`, `-1`).
+    let dash_plain =
+        s.starts_with('-') && s.len() > 1 && !s.starts_with("- ") && !s.starts_with("---");
+    if !dash_plain && s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`".contains(c)) {
         return false;
     }
     if s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.contains('\t') {

@@ -98,10 +98,6 @@ impl Sandbox {
         Ok(real)
     }
 
-    pub fn is_dir(&self, path: &Path) -> bool {
-        self.resolve(path).is_ok_and(|r| r.is_dir())
-    }
-
     pub fn is_file(&self, path: &Path) -> bool {
         self.resolve(path).is_ok_and(|r| r.is_file())
     }

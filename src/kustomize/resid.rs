@@ -298,7 +298,7 @@ mod tests {
 
     #[test]
     fn legacy_order_puts_namespaces_first_and_webhooks_last() {
-        let mut ids = vec![
+        let mut ids = [
             id(
                 "admissionregistration.k8s.io/v1",
                 "ValidatingWebhookConfiguration",

@@ -181,7 +181,10 @@ pub(crate) struct ResMap {
 
 impl ResMap {
     /// Appends `res`; refused (with kustomize's message) when a resource with
-    /// the same current id is already there.
+    /// the same current id is already there. The refused resource comes back so
+    /// the caller can locate the problem at it; a conflict is rare, so the large
+    /// error is not boxed.
+    #[allow(clippy::result_large_err)]
     pub fn append(&mut self, res: Res) -> Result<(), (Res, String)> {
         let id = res.cur_id();
         if self.list.iter().any(|r| r.cur_id().same(&id)) {
