@@ -19,14 +19,13 @@
 
 use std::path::{Path, PathBuf};
 
-use super::fieldspec::Config;
+use super::acc::Acc;
 use super::fs::{self, FsError, Sandbox};
 use super::kust::{self, Kust};
 use super::merge_keys::Schemas;
 use super::resid::legacy_cmp;
 use super::resource::{Res, ResMap};
 use super::tree::{FileIdx, Node, Origin};
-use super::vars::Var;
 use super::{generators, ids, nameref, patches, replacements, transform, vars};
 use super::{Build, Document, Options, Problem};
 use crate::yaml::Span;
@@ -168,50 +167,6 @@ impl Ctx<'_> {
         }
         self.documents += 1;
         true
-    }
-}
-
-/// What the kustomizations built so far hold.
-#[derive(Debug, Clone)]
-pub(crate) struct Acc {
-    pub map: ResMap,
-    pub config: Config,
-    pub vars: Vec<Var>,
-}
-
-impl Acc {
-    fn new() -> Acc {
-        Acc {
-            map: ResMap::default(),
-            config: Config::defaults(),
-            vars: Vec::new(),
-        }
-    }
-
-    /// Appends `res`, reporting a conflicting id at `at`.
-    pub fn append(&mut self, ctx: &mut Ctx, res: Res, at: Origin) {
-        if let Err((_, msg)) = self.map.append(res) {
-            ctx.problem(ids::CONFLICTING_ID, msg, at);
-        }
-    }
-
-    fn absorb(&mut self, ctx: &mut Ctx, other: Acc, at: Origin) {
-        for r in other.map.list {
-            let origin = r.node.origin_at(&[]);
-            self.append(ctx, r, if origin.file == at.file { at } else { origin });
-        }
-        self.config.merge(&other.config);
-        for v in other.vars {
-            if self.vars.iter().any(|x| x.name == v.name) {
-                ctx.problem(
-                    ids::VAR,
-                    format!("var {:?} is defined twice", v.name),
-                    v.origin,
-                );
-            } else {
-                self.vars.push(v);
-            }
-        }
     }
 }
 

@@ -351,27 +351,8 @@ fn backref(group: &str, version: &str, kind: &str, referrers: Vec<FieldSpec>) ->
     }
 }
 
-/// Which fields name which kinds (kustomize's `nameReference` defaults).
-fn name_references() -> Vec<NameBackRef> {
-    let hpa = |k: &str| {
-        backref(
-            "",
-            "",
-            k,
-            vec![FieldSpec::new(
-                "HorizontalPodAutoscaler",
-                "spec/scaleTargetRef/name",
-                false,
-            )],
-        )
-    };
-    let mut out = vec![
-        hpa("Deployment"),
-        hpa("ReplicationController"),
-        hpa("ReplicaSet"),
-        hpa("StatefulSet"),
-    ];
-
+/// Where a ConfigMap's name is referenced.
+fn config_map_references() -> NameBackRef {
     let mut cm = in_pod_specs(
         POD_SPECS,
         &[
@@ -391,8 +372,11 @@ fn name_references() -> Vec<NameBackRef> {
         "metadata/annotations/nginx.ingress.kubernetes.io\\/fastcgi-params-configmap",
         false,
     ));
-    out.push(backref("", "v1", "ConfigMap", cm));
+    backref("", "v1", "ConfigMap", cm)
+}
 
+/// Where a Secret's name is referenced (the longest list of `name_references`).
+fn secret_references() -> NameBackRef {
     let mut secret = in_pod_specs(
         POD_SPECS,
         &[
@@ -442,7 +426,33 @@ fn name_references() -> Vec<NameBackRef> {
         "spec/azureFile/secretName",
         false,
     ));
-    out.push(backref("", "v1", "Secret", secret));
+    backref("", "v1", "Secret", secret)
+}
+
+/// Which fields name which kinds (kustomize's `nameReference` defaults).
+fn name_references() -> Vec<NameBackRef> {
+    let hpa = |k: &str| {
+        backref(
+            "",
+            "",
+            k,
+            vec![FieldSpec::new(
+                "HorizontalPodAutoscaler",
+                "spec/scaleTargetRef/name",
+                false,
+            )],
+        )
+    };
+    let mut out = vec![
+        hpa("Deployment"),
+        hpa("ReplicationController"),
+        hpa("ReplicaSet"),
+        hpa("StatefulSet"),
+    ];
+
+    out.push(config_map_references());
+
+    out.push(secret_references());
 
     out.push(backref(
         "",

@@ -9,7 +9,7 @@
 
 use base64::Engine;
 
-use super::build::Acc;
+use super::acc::Acc;
 use super::kust::{string_map_of, strings_of, Kust};
 use super::resource::{Behavior, Res};
 use super::tree::{Node, Origin, Value};

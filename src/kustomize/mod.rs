@@ -27,6 +27,7 @@
 //! Nothing is fetched: remote resources are a `kustomize/remote-resource`
 //! problem. Every error is a located [`Problem`]; the rest is still built.
 
+mod acc;
 mod build;
 pub mod emit;
 mod fieldspec;

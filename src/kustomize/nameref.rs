@@ -9,7 +9,7 @@
 //! The rewritten value keeps the origin of the reference: the author wrote
 //! the reference there; the new name is the build's.
 
-use super::build::Acc;
+use super::acc::Acc;
 use super::fieldspec::{visit, Create};
 use super::resid::{Gvk, ResId};
 use super::resource::Res;

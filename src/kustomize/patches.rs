@@ -8,7 +8,7 @@
 //! an id kustomize fails the build, for a `target` it silently does nothing,
 //! which is worth knowing too.
 
-use super::build::Acc;
+use super::acc::Acc;
 use super::inline::SpanMap;
 use super::json6902;
 use super::kust::Kust;

@@ -8,7 +8,7 @@
 //!
 //! A copied value keeps the origin of the source field it was copied from.
 
-use super::build::Acc;
+use super::acc::Acc;
 use super::kust::Kust;
 use super::resid::{Gvk, ResId};
 use super::resource::Res;

@@ -5,7 +5,7 @@
 //! kustomization field that set it (the label's value, the image's
 //! `newTag`, ...), and a map or field it had to create carries it too.
 
-use super::build::Acc;
+use super::acc::Acc;
 use super::fieldspec::{visit, Create, FieldSpec};
 use super::kust::{string_map_of, Kust};
 use super::resid::Gvk;

@@ -7,20 +7,13 @@
 //!
 //! A substituted value keeps the origin of the text that held `$(NAME)`.
 
-use super::build::Acc;
+use super::acc::{Acc, Var};
 use super::fieldspec::{visit, Create};
 use super::kust::Kust;
 use super::resid::{Gvk, ResId};
 use super::tree::{scalar_text, Node, Origin, Value};
 use super::{ids, Ctx};
 use crate::yaml::Scalar;
-
-#[derive(Debug, Clone)]
-pub(crate) struct Var {
-    pub name: String,
-    pub field_path: String,
-    pub origin: Origin,
-}
 
 pub(crate) fn merge(ctx: &mut Ctx, k: &Kust, acc: &mut Acc) {
     for v in k.maps(ctx, "vars") {
