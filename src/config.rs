@@ -374,28 +374,8 @@ impl Parser<'_> {
                     config.workloads.extend(self.workload(item));
                 }
             }
-            "policies" => {
-                config.policies = self
-                    .keep(self.strings(v, "policies"))
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|(span, s)| PolicyPath {
-                        path: PathBuf::from(s),
-                        span,
-                    })
-                    .collect();
-            }
-            "schemas" => {
-                config.schemas = self
-                    .keep(self.strings(v, "schemas"))
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|(span, s)| PolicyPath {
-                        path: PathBuf::from(s),
-                        span,
-                    })
-                    .collect();
-            }
+            "policies" => config.policies = self.paths(v, "policies"),
+            "schemas" => config.schemas = self.paths(v, "schemas"),
             "overrides" => {
                 for item in self.keep(self.seq(v, "overrides")).unwrap_or_default() {
                     config.overrides.extend(self.override_entry(item));
@@ -506,6 +486,19 @@ impl Parser<'_> {
     }
 
     /// A string or a list of strings.
+    /// A path or list of paths (`policies:`, `schemas:`), each with where it is written;
+    /// bad items are errors of their own.
+    fn paths(&self, n: &Node, what: &str) -> Vec<PolicyPath> {
+        self.keep(self.strings(n, what))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(span, s)| PolicyPath {
+                path: PathBuf::from(s),
+                span,
+            })
+            .collect()
+    }
+
     fn strings(&self, n: &Node, what: &str) -> Result<Vec<(Span, String)>, ConfigError> {
         match &n.kind {
             NodeKind::Scalar(Scalar::Str(s)) => Ok(vec![(n.span, s.clone())]),
