@@ -1,24 +1,8 @@
 //! The API server's own checks ([`super::api`]) through the validator: each at its field,
 //! in the API's words, wherever its definition appears, and silent on what the API accepts.
 
+use super::validate_tests::{clean, one as only, summary};
 use super::*;
-use crate::finding::display_path;
-
-fn summary(text: &str) -> Vec<(Problem, String, String)> {
-    let loaded = crate::yaml::load(text);
-    assert!(loaded.issues.is_empty(), "{:?}", loaded.issues);
-    let root = &loaded.documents.first().expect("a document").root;
-    let api = root
-        .get("apiVersion")
-        .and_then(|n| n.as_str())
-        .expect("apiVersion");
-    let kind = root.get("kind").and_then(|n| n.as_str()).expect("kind");
-    let schema = lookup(crate::DEFAULT_KUBE_VERSION, api, kind).expect("a built-in kind");
-    validate(&schema, root)
-        .into_iter()
-        .map(|v| (v.problem, display_path(&v.path), v.message))
-        .collect()
-}
 
 /// A Pod with pod-level fields `pod` and first-container fields `container` (each line
 /// indented for its place).
@@ -32,17 +16,6 @@ fn deployment(container: &str) -> String {
     format!(
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n    matchLabels: {{app: d}}\n  template:\n    metadata:\n      labels: {{app: d}}\n    spec:\n      containers:\n        - name: a\n{container}"
     )
-}
-
-fn only(text: &str) -> (Problem, String, String) {
-    let all = summary(text);
-    assert_eq!(all.len(), 1, "{all:#?}");
-    all.into_iter().next().expect("one")
-}
-
-fn clean(text: &str) {
-    let all = summary(text);
-    assert!(all.is_empty(), "{all:#?}");
 }
 
 #[test]

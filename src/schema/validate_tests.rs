@@ -25,20 +25,20 @@ fn check(text: &str) -> Vec<Violation> {
 }
 
 /// `(problem, path, message)` of each violation, paths as people write them.
-fn summary(text: &str) -> Vec<(Problem, String, String)> {
+pub(super) fn summary(text: &str) -> Vec<(Problem, String, String)> {
     check(text)
         .into_iter()
         .map(|v| (v.problem, display_path(&v.path), v.message))
         .collect()
 }
 
-fn one(text: &str) -> (Problem, String, String) {
+pub(super) fn one(text: &str) -> (Problem, String, String) {
     let all = summary(text);
     assert_eq!(all.len(), 1, "{all:#?}");
     all.into_iter().next().expect("one")
 }
 
-fn clean(text: &str) {
+pub(super) fn clean(text: &str) {
     let all = summary(text);
     assert!(all.is_empty(), "{all:#?}");
 }
