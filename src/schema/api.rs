@@ -212,17 +212,36 @@ const PROTOCOLS: &[&str] = &["TCP", "UDP", "SCTP"];
 /// within int32's positive range).
 const MAX_ID: i64 = 2_147_483_647;
 
+/// (field, allowed values, whether the field is a list of them), per definition.
+type EnumFields = Vec<(&'static str, &'static [&'static str], bool)>;
+
+/// [`ENUMS`] and [`ENUM_ITEMS`] by definition, built once.
+fn enums_by_definition() -> &'static std::collections::HashMap<&'static str, EnumFields> {
+    static MAP: std::sync::OnceLock<std::collections::HashMap<&'static str, EnumFields>> =
+        std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map: std::collections::HashMap<&'static str, EnumFields> = Default::default();
+        let tables = [(ENUMS, false), (ENUM_ITEMS, true)];
+        for (table, items) in tables {
+            for &(def, field, allowed) in table {
+                map.entry(def).or_default().push((field, allowed, items));
+            }
+        }
+        map
+    })
+}
+
 /// Every API-only problem of object `node`, an instance of `definition`.
 pub(super) fn check<'n>(definition: &str, node: &'n Node, cx: Context) -> Vec<Rejection<'n>> {
     let mut out = Vec::new();
-    for (def, field, allowed) in ENUMS {
-        if *def == definition {
-            enum_value(node, field, allowed, &mut out);
-        }
-    }
-    for (def, field, allowed) in ENUM_ITEMS {
-        if *def == definition {
-            enum_items(node, field, allowed, &mut out);
+    // Every object of a known definition comes here: look its enums up once, not by a
+    // scan of both tables per object.
+    if let Some(fields) = enums_by_definition().get(definition) {
+        for &(field, allowed, items) in fields {
+            match items {
+                false => enum_value(node, field, allowed, &mut out),
+                true => enum_items(node, field, allowed, &mut out),
+            }
         }
     }
     match definition {
