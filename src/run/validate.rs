@@ -182,19 +182,40 @@ fn validate_one(s: &Shared<'_>, ri: usize, is_patch: bool) -> Vec<Finding> {
 /// rules judge it and leave the values the API would reject to this stage.
 /// Who opts in is told the rest is not (`schema/unknown-kind`).
 fn without_schema(s: &Shared<'_>, ri: usize, is_patch: bool, message: String) -> Vec<Finding> {
-    let mut out = pod_template_findings(s, ri, is_patch);
-    out.extend(unknown_kind(s, ri, message));
+    let r = &s.loaded.resources[ri];
+    let template = kinds::pod_template_path(r, s.workloads);
+    let tell = s.select.enabled(
+        SCHEMA_UNKNOWN_KIND,
+        on_by_default(SCHEMA_UNKNOWN_KIND),
+        r.file,
+    );
+    // Most custom resources need neither: their tree is not even decoded.
+    if template.is_none() && !tell {
+        return Vec::new();
+    }
+    let tree = r.tree();
+    let mut out = match template {
+        Some(path) => pod_template_findings(s, ri, &tree, path, is_patch),
+        None => Vec::new(),
+    };
+    if tell {
+        let mut locator = Locator::new(&tree);
+        let what = (SCHEMA_UNKNOWN_KIND.to_string(), Severity::Info, message);
+        out.push(finding_at(&s.loaded.files, r, &mut locator, what, Vec::new()).owned_by(ri));
+    }
     out
 }
 
-/// A custom workload's pod template checked against the built-in PodTemplateSpec.
-fn pod_template_findings(s: &Shared<'_>, ri: usize, is_patch: bool) -> Vec<Finding> {
-    let r = &s.loaded.resources[ri];
-    let Some(path) = kinds::pod_template_path(r, s.workloads) else {
-        return Vec::new();
-    };
-    let tree = r.tree();
-    let Some(template) = path.iter().try_fold(&*tree, |n, k| n.get(k)) else {
+/// A custom workload's pod template (at `path`) checked against the built-in
+/// PodTemplateSpec.
+fn pod_template_findings(
+    s: &Shared<'_>,
+    ri: usize,
+    tree: &Node,
+    path: Vec<String>,
+    is_patch: bool,
+) -> Vec<Finding> {
+    let Some(template) = path.iter().try_fold(tree, |n, k| n.get(k)) else {
         return Vec::new();
     };
     let Some(schema) = schema::lookup_definition(s.version.used, POD_TEMPLATE) else {
@@ -202,7 +223,7 @@ fn pod_template_findings(s: &Shared<'_>, ri: usize, is_patch: bool) -> Vec<Findi
     };
     let prefix: Vec<PathSeg> = path.into_iter().map(PathSeg::Key).collect();
     let violations = schema::validate_at(&schema, template, &prefix);
-    findings_of(s, ri, &tree, violations, is_patch)
+    findings_of(s, ri, tree, violations, is_patch)
 }
 
 /// Violations of resource `ri` as the findings its file's rules let through.
@@ -231,22 +252,6 @@ fn findings_of(
         out.push(finding_at(&s.loaded.files, r, &mut locator, what, v.path).owned_by(ri));
     }
     out
-}
-
-/// A `schema/unknown-kind` finding on resource `ri`, when its file enables the rule.
-fn unknown_kind(s: &Shared<'_>, ri: usize, message: String) -> Option<Finding> {
-    let r = s.loaded.resources.get(ri)?;
-    if !s.select.enabled(
-        SCHEMA_UNKNOWN_KIND,
-        on_by_default(SCHEMA_UNKNOWN_KIND),
-        r.file,
-    ) {
-        return None;
-    }
-    let tree = r.tree();
-    let mut locator = Locator::new(&tree);
-    let what = (SCHEMA_UNKNOWN_KIND.to_string(), Severity::Info, message);
-    Some(finding_at(&s.loaded.files, r, &mut locator, what, Vec::new()).owned_by(ri))
 }
 
 /// `--schema` paths, then the primary config's `schemas:` (relative to that
