@@ -14,7 +14,7 @@ use super::resid::{Gvk, ResId};
 use super::resource::Res;
 use super::selector::{Matcher, Selector};
 use super::tree::{Node, Origin, Value};
-use super::vars::lookup;
+use super::vars::{lookup, split};
 use super::{ids, Ctx};
 use crate::yaml::Scalar;
 
@@ -246,29 +246,6 @@ fn replace(ctx: &mut Ctx, acc: &mut Acc, e: &Node) {
             }
         }
     }
-}
-
-/// A path split on dots outside brackets.
-fn split(p: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut depth = 0;
-    for c in p.chars() {
-        match c {
-            '[' => {
-                depth += 1;
-                cur.push(c);
-            }
-            ']' => {
-                depth -= 1;
-                cur.push(c);
-            }
-            '.' if depth == 0 => out.push(std::mem::take(&mut cur)),
-            c => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out.into_iter().filter(|s| !s.is_empty()).collect()
 }
 
 /// Calls `f` on every node at `steps` (`[k=v]` selects list items, `*` all

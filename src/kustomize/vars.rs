@@ -84,18 +84,12 @@ pub(crate) fn merge(ctx: &mut Ctx, k: &Kust, acc: &mut Acc) {
     }
 }
 
-/// `a.b[0].c`, `spec.ports[name=http].port` -> steps.
-enum Step {
-    Key(String),
-    Index(usize),
-    Match(String, String),
-}
-
-fn parse_path(p: &str) -> Vec<Step> {
+/// A field path split on dots outside brackets (empty parts dropped), for vars and
+/// replacements.
+pub(crate) fn split(p: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut depth = 0;
     let mut cur = String::new();
-    let mut parts = Vec::new();
+    let mut depth = 0;
     for c in p.chars() {
         match c {
             '[' => {
@@ -106,12 +100,24 @@ fn parse_path(p: &str) -> Vec<Step> {
                 depth -= 1;
                 cur.push(c);
             }
-            '.' if depth == 0 => parts.push(std::mem::take(&mut cur)),
+            '.' if depth == 0 => out.push(std::mem::take(&mut cur)),
             c => cur.push(c),
         }
     }
-    parts.push(cur);
-    for part in parts {
+    out.push(cur);
+    out.into_iter().filter(|s| !s.is_empty()).collect()
+}
+
+/// `a.b[0].c`, `spec.ports[name=http].port` -> steps.
+enum Step {
+    Key(String),
+    Index(usize),
+    Match(String, String),
+}
+
+fn parse_path(p: &str) -> Vec<Step> {
+    let mut out = Vec::new();
+    for part in split(p) {
         let mut rest = part.as_str();
         if let Some(i) = rest.find('[') {
             if i > 0 {
