@@ -230,12 +230,7 @@ impl Kust {
         let Some(n) = self.field(key) else {
             return Vec::new();
         };
-        let Some(items) = n.items() else {
-            ctx.problem(
-                ids::INVALID_KUSTOMIZATION,
-                format!("`{key}` must be a list"),
-                n.origin,
-            );
+        let Some(items) = list_items(ctx, n, key) else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -254,13 +249,21 @@ impl Kust {
     }
 }
 
-pub(crate) fn strings_of(ctx: &mut Ctx, n: &Node, key: &str) -> Vec<Located> {
-    let Some(items) = n.items() else {
+/// The items of list field `key`, or a located problem when it is not a list.
+fn list_items<'n>(ctx: &mut Ctx, n: &'n Node, key: &str) -> Option<&'n [Node]> {
+    let items = n.items();
+    if items.is_none() {
         ctx.problem(
             ids::INVALID_KUSTOMIZATION,
             format!("`{key}` must be a list"),
             n.origin,
         );
+    }
+    items
+}
+
+pub(crate) fn strings_of(ctx: &mut Ctx, n: &Node, key: &str) -> Vec<Located> {
+    let Some(items) = list_items(ctx, n, key) else {
         return Vec::new();
     };
     let mut out = Vec::new();

@@ -51,13 +51,6 @@ impl Gvk {
 
     /// `Deployment.v1.apps`, as kustomize prints ids in messages and sorts them.
     pub fn display(&self) -> String {
-        let or = |s: &str, d: &'static str| {
-            if s.is_empty() {
-                d.to_string()
-            } else {
-                s.to_string()
-            }
-        };
         format!(
             "{}.{}.{}",
             or(&self.kind, "[noKind]"),
@@ -232,14 +225,17 @@ fn type_order(kind: &str) -> i64 {
     0
 }
 
+/// `s`, or `placeholder` when it is empty (how kustomize prints and sorts an id's
+/// missing parts).
+fn or<'a>(s: &'a str, placeholder: &'a str) -> &'a str {
+    if s.is_empty() {
+        placeholder
+    } else {
+        s
+    }
+}
+
 fn gvk_sort_string(g: &Gvk) -> String {
-    let or = |s: &str, d: &'static str| {
-        if s.is_empty() {
-            d.to_string()
-        } else {
-            s.to_string()
-        }
-    };
     format!(
         "{}_{}_{}",
         or(&g.group, "~G"),
