@@ -72,10 +72,53 @@ pub fn compile<'a>(
         {
             t.format = Some(Format::MicroTime);
         }
+        mark_duplicates_allowed(&mut c.types, &name, &t);
         t.definition = Some(name.into());
         c.types[id as usize] = t;
     }
     Ok((c.types, root_ids))
+}
+
+/// Built-in lists whose entries the API server's validation requires to be unique (by the
+/// list's map keys); the `x-kubernetes-list-type` of other built-in lists only guides
+/// server-side apply merges, and the API accepts duplicates there (a duplicate `env` name or
+/// container port is at most a warning).
+const UNIQUE_BUILTIN_LISTS: &[(&str, &str)] = &[
+    ("io.k8s.api.core.v1.PodSpec", "containers"),
+    ("io.k8s.api.core.v1.PodSpec", "initContainers"),
+    ("io.k8s.api.core.v1.PodSpec", "ephemeralContainers"),
+    ("io.k8s.api.core.v1.PodSpec", "volumes"),
+    ("io.k8s.api.core.v1.PodSpec", "topologySpreadConstraints"),
+    ("io.k8s.api.core.v1.PodSpec", "resourceClaims"),
+    ("io.k8s.api.core.v1.Container", "volumeMounts"),
+    ("io.k8s.api.core.v1.EphemeralContainer", "volumeMounts"),
+    ("io.k8s.api.core.v1.ServiceSpec", "ports"),
+    (
+        "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration",
+        "webhooks",
+    ),
+    (
+        "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration",
+        "webhooks",
+    ),
+];
+
+/// Marks the list properties of built-in definition `t` (named `name`) whose duplicates
+/// the API accepts: every list with a list type but those of [`UNIQUE_BUILTIN_LISTS`].
+/// (Every built-in list is an inline node of the property that holds it, so the mark
+/// belongs to that one place.) CRDs' own schemas are compiled elsewhere and keep their
+/// list types enforced, as the API server does for custom resources.
+fn mark_duplicates_allowed(types: &mut [Type], name: &str, t: &Type) {
+    for (field, id) in t.properties.iter() {
+        if UNIQUE_BUILTIN_LISTS.contains(&(name, &**field)) {
+            continue;
+        }
+        if let Some(child) = types.get_mut(*id as usize) {
+            if child.list_type.is_some() && child.definition.is_none() {
+                child.duplicates_allowed = true;
+            }
+        }
+    }
 }
 
 struct Compiler {

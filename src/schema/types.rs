@@ -229,6 +229,10 @@ pub struct Type {
     pub preserve_unknown_fields: bool,
     /// `x-kubernetes-embedded-resource` (CRDs): an object with its own apiVersion/kind.
     pub embedded_resource: bool,
+    /// A set or map list whose duplicates the API server nevertheless accepts: built-in lists
+    /// carry a list type for server-side apply, but only some are validated unique
+    /// (`compile::UNIQUE_BUILTIN_LISTS`); an env name or container port may repeat.
+    pub duplicates_allowed: bool,
     /// The definition this node is (`io.k8s.api.core.v1.PodSpec`), for messages.
     pub definition: Option<Box<str>>,
     /// What only a CustomResourceDefinition's schema says (`crate::schema::crd` compiles
@@ -252,6 +256,7 @@ impl Type {
             list_map_keys: Box::new([]),
             preserve_unknown_fields: false,
             embedded_resource: false,
+            duplicates_allowed: false,
             definition: None,
             crd: None,
         }

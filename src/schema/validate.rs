@@ -63,7 +63,6 @@ pub fn validate_at(schema: &KindSchema, node: &Node, prefix: &[PathSeg]) -> Vec<
         prefix,
         path: Vec::new(),
         out: Vec::new(),
-        unique_enforced: true,
     };
     w.value(schema.root(), node, node.span, 0);
     // Stable: an object's missing fields stay before what is inside it.
@@ -78,9 +77,6 @@ struct Walker<'s, 'n> {
     /// Borrowed from the tree while walking; made `PathSeg`s only for a violation.
     path: Vec<Seg<'n>>,
     out: Vec<Violation>,
-    /// Whether the list about to be walked must have unique entries (see
-    /// [`enforces_unique`]); set by the object holding it.
-    unique_enforced: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -180,14 +176,9 @@ impl<'n> Walker<'_, 'n> {
             match child {
                 Some(id) => {
                     let ct = self.schema.ty(id);
-                    if ct.list_type.is_some() {
-                        self.unique_enforced = enforces_unique(t, &e.key);
-                    }
                     if !self.null_dropped(t, ct, e) {
                         self.value(ct, &e.value, e.value.span, depth + 1);
                     }
-                    // A value that was no list must not leave its verdict to the next.
-                    self.unique_enforced = true;
                 }
                 // An embedded resource (CRDs) has its own apiVersion, kind and metadata
                 // whether or not its schema lists them.
@@ -237,13 +228,12 @@ impl<'n> Walker<'_, 'n> {
 
     fn array(&mut self, t: &Type, items: &'n [Node], depth: usize) {
         let item_type = t.items.map(|id| self.schema.ty(id));
-        let unique = self.unique_enforced
+        let unique = !t.duplicates_allowed
             && match t.list_type {
                 Some(ListType::Map) if !t.list_map_keys.is_empty() => true,
                 Some(ListType::Set) => true,
                 _ => false,
             };
-        self.unique_enforced = true;
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (i, item) in items.iter().enumerate() {
             self.path.push(Seg::Index(i));
@@ -439,40 +429,6 @@ impl<'n> Walker<'_, 'n> {
                 display_path(&segs[..segs.len().saturating_sub(1)])
             }
         }
-    }
-}
-
-/// Built-in lists whose entries the API server's validation requires to be unique (by the
-/// list's map keys); the `x-kubernetes-list-type` of other built-in lists only guides
-/// server-side apply merges, and the API accepts duplicates there (a duplicate `env` name or
-/// container port is at most a warning).
-const UNIQUE_BUILTIN_LISTS: &[(&str, &str)] = &[
-    ("io.k8s.api.core.v1.PodSpec", "containers"),
-    ("io.k8s.api.core.v1.PodSpec", "initContainers"),
-    ("io.k8s.api.core.v1.PodSpec", "ephemeralContainers"),
-    ("io.k8s.api.core.v1.PodSpec", "volumes"),
-    ("io.k8s.api.core.v1.PodSpec", "topologySpreadConstraints"),
-    ("io.k8s.api.core.v1.PodSpec", "resourceClaims"),
-    ("io.k8s.api.core.v1.Container", "volumeMounts"),
-    ("io.k8s.api.core.v1.EphemeralContainer", "volumeMounts"),
-    ("io.k8s.api.core.v1.ServiceSpec", "ports"),
-    (
-        "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration",
-        "webhooks",
-    ),
-    (
-        "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration",
-        "webhooks",
-    ),
-];
-
-/// Whether list `field` of an object of type `owner` must have unique entries: always in a
-/// CRD's own schema (the API server enforces list types on custom resources), only in the
-/// lists of [`UNIQUE_BUILTIN_LISTS`] for built-in definitions.
-fn enforces_unique(owner: &Type, field: &str) -> bool {
-    match owner.definition.as_deref() {
-        Some(d) if d.starts_with("io.k8s.") => UNIQUE_BUILTIN_LISTS.contains(&(d, field)),
-        _ => true,
     }
 }
 
