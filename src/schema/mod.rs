@@ -99,7 +99,29 @@ fn cache(version: (u32, u32)) -> Option<&'static Cache> {
 pub fn lookup(version: (u32, u32), api_version: &str, kind: &str) -> Option<Arc<KindSchema>> {
     let index = bundle::bundle()?.index(version)?;
     let (api, kind, definition) = index.kind(api_version, kind)?;
-    let key = (api, kind);
+    compiled(version, index, (api, kind), kind, definition)
+}
+
+/// The schema of definition `name` (`io.k8s.api.core.v1.PodTemplateSpec`) in bundled
+/// `version`, as if it were a kind: what validates the built-in parts of custom resources
+/// (a custom workload's pod template). Compiled once and cached like [`lookup`].
+pub fn lookup_definition(version: (u32, u32), name: &str) -> Option<Arc<KindSchema>> {
+    let index = bundle::bundle()?.index(version)?;
+    let (&definition, _) = index.defs.get_key_value(name)?;
+    let short = definition.rsplit('.').next().unwrap_or(definition);
+    // Cached under an empty apiVersion (no kind has one) and the full name.
+    compiled(version, index, ("", definition), short, definition)
+}
+
+/// The cached schema of `definition` under cache `key`, compiled on first use and named
+/// `kind` (of apiVersion `key.0`) in messages.
+fn compiled(
+    version: (u32, u32),
+    index: &bundle::VersionIndex,
+    key: (&'static str, &'static str),
+    kind: &str,
+    definition: &'static str,
+) -> Option<Arc<KindSchema>> {
     let cache = cache(version)?;
     if let Some(hit) = lock(cache).get(&key) {
         return Some(hit.clone());
@@ -110,33 +132,9 @@ pub fn lookup(version: (u32, u32), api_version: &str, kind: &str) -> Option<Arc<
     let root = *roots.first()?;
     let schema = Arc::new(KindSchema {
         version,
-        api_version: api.to_string(),
+        api_version: key.0.to_string(),
         kind: kind.to_string(),
         definition: definition.to_string(),
-        types,
-        root,
-    });
-    Some(lock(cache).entry(key).or_insert(schema).clone())
-}
-
-/// The schema of definition `name` (`io.k8s.api.core.v1.PodTemplateSpec`) in bundled
-/// `version`, as if it were a kind: what validates the built-in parts of custom resources
-/// (a custom workload's pod template). Compiled once and cached like [`lookup`].
-pub fn lookup_definition(version: (u32, u32), name: &str) -> Option<Arc<KindSchema>> {
-    let index = bundle::bundle()?.index(version)?;
-    let (&def_name, _) = index.defs.get_key_value(name)?;
-    let key = ("", def_name);
-    let cache = cache(version)?;
-    if let Some(hit) = lock(cache).get(&key) {
-        return Some(hit.clone());
-    }
-    let (types, roots) = compile(&[def_name], &|n| index.defs.get(n).copied()).ok()?;
-    let root = *roots.first()?;
-    let schema = Arc::new(KindSchema {
-        version,
-        api_version: String::new(),
-        kind: def_name.rsplit('.').next().unwrap_or(def_name).to_string(),
-        definition: def_name.to_string(),
         types,
         root,
     });
