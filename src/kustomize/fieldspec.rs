@@ -649,7 +649,7 @@ pub(crate) fn parse_config(root: &Node) -> (Config, Vec<String>) {
             "replicas" => c.replicas = specs(),
             "nameReference" => {
                 for item in e.value.items().unwrap_or_default() {
-                    let s = |k: &str| item.get(k).and_then(Node::scalar_text).unwrap_or_default();
+                    let s = |k: &str| item.text_at(k);
                     let referrers = item.get("fieldSpecs").map(parse_specs).unwrap_or_default();
                     let nbr = backref(&s("group"), &s("version"), &s("kind"), referrers);
                     let mut one = Config::default();
@@ -666,7 +666,7 @@ pub(crate) fn parse_config(root: &Node) -> (Config, Vec<String>) {
 fn parse_specs(list: &Node) -> Vec<FieldSpec> {
     let mut out = Vec::new();
     for item in list.items().unwrap_or_default() {
-        let s = |k: &str| item.get(k).and_then(Node::scalar_text).unwrap_or_default();
+        let s = |k: &str| item.text_at(k);
         let path = s("path");
         if path.is_empty() {
             continue;

@@ -107,12 +107,7 @@ pub(crate) fn run(ctx: &mut Ctx, k: &Kust, acc: &mut Acc) {
 
 fn generate(ctx: &mut Ctx, k: &Kust, entry: &Node, kind: &str, global: &GenOptions) -> Option<Res> {
     let at = entry.origin;
-    let s = |key: &str| {
-        entry
-            .get(key)
-            .and_then(Node::scalar_text)
-            .unwrap_or_default()
-    };
+    let s = |key: &str| entry.text_at(key);
     let name = s("name");
     if name.is_empty() {
         ctx.problem(

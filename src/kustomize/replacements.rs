@@ -54,7 +54,7 @@ fn ids_of(r: &Res) -> Vec<ResId> {
 
 /// kustomize's `IsSelectedBy`: empty fields select anything.
 fn selected_by(id: &ResId, sel: &Node) -> bool {
-    let s = |k: &str| sel.get(k).and_then(Node::scalar_text).unwrap_or_default();
+    let s = |k: &str| sel.text_at(k);
     let (group, version) = match s("apiVersion") {
         a if !a.is_empty() => {
             let g = Gvk::new(&a, "");

@@ -23,7 +23,7 @@ pub(crate) struct Selector {
 
 impl Selector {
     pub fn from_node(n: &Node) -> Selector {
-        let s = |k: &str| n.get(k).and_then(Node::scalar_text).unwrap_or_default();
+        let s = |k: &str| n.text_at(k);
         Selector {
             group: s("group"),
             version: s("version"),

@@ -211,11 +211,7 @@ impl Merger<'_> {
             dest: Option<Node>,
             patch: Option<Node>,
         }
-        let values_of = |n: &Node| -> Vec<String> {
-            keys.iter()
-                .map(|k| n.get(k).and_then(Node::scalar_text).unwrap_or_default())
-                .collect()
-        };
+        let values_of = |n: &Node| -> Vec<String> { keys.iter().map(|k| n.text_at(k)).collect() };
         let matches = |a: &[String], b: &[String]| {
             let mut common = false;
             for (x, y) in a.iter().zip(b) {

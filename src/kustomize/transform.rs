@@ -199,7 +199,7 @@ pub(crate) fn labels(ctx: &mut Ctx, k: &Kust, acc: &mut Acc) {
             .unwrap_or_default()
             .iter()
             .filter_map(|f| {
-                let s = |k: &str| f.get(k).and_then(Node::scalar_text).unwrap_or_default();
+                let s = |k: &str| f.text_at(k);
                 let path = s("path");
                 (!path.is_empty()).then(|| FieldSpec {
                     group: s("group"),
@@ -390,12 +390,7 @@ pub(crate) fn images(ctx: &mut Ctx, k: &Kust, acc: &mut Acc) {
     let mut entries = k.maps(ctx, "images");
     entries.extend(k.maps(ctx, "imageTags"));
     for entry in entries {
-        let s = |key: &str| {
-            entry
-                .get(key)
-                .and_then(Node::scalar_text)
-                .unwrap_or_default()
-        };
+        let s = |key: &str| entry.text_at(key);
         let name = s("name");
         let at = ["newTag", "digest", "newName", "tagSuffix", "name"]
             .iter()

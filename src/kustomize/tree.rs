@@ -145,6 +145,14 @@ impl Node {
         }
     }
 
+    /// The text of scalar field `key` ([`Node::scalar_text`]), empty when it is absent or
+    /// not a scalar: how kustomize reads the string fields of its own entries.
+    pub fn text_at(&self, key: &str) -> String {
+        self.get(key)
+            .and_then(Node::scalar_text)
+            .unwrap_or_default()
+    }
+
     /// A scalar as kustomize's kyaml reads it: the text, whatever its type.
     pub fn scalar_text(&self) -> Option<String> {
         match &self.value {

@@ -17,7 +17,7 @@ use crate::yaml::Scalar;
 
 pub(crate) fn merge(ctx: &mut Ctx, k: &Kust, acc: &mut Acc) {
     for v in k.maps(ctx, "vars") {
-        let s = |n: &Node, key: &str| n.get(key).and_then(Node::scalar_text).unwrap_or_default();
+        let s = |n: &Node, key: &str| n.text_at(key);
         let name = s(&v, "name");
         if name.is_empty() {
             ctx.problem(ids::VAR, "a var needs a name".into(), v.origin);
